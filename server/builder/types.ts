@@ -1,0 +1,122 @@
+// The account build: what the builder produces and every other capability reads.
+// Deterministic: the same input files give a byte-identical JSON serialisation.
+import type { Account, Department, Hall, Service, Steps, Topic } from '../model/generated.js';
+
+export type { Account, Department, Hall, Service, Steps, Topic };
+
+export type Severity = 'error' | 'warning';
+
+/** One problem found in the input, located precisely for a department admin. */
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable code, e.g. KEYWORD_CONFLICT, MENU_NAME_TOO_LONG, SCHEMA. */
+  code: string;
+  /** Path relative to the topics directory, e.g. departments/jiaojing.json. */
+  file: string;
+  /** 1-based line and column of the value the pointer names (1:1 when unknown). */
+  line: number;
+  column: number;
+  /** JSON pointer inside the file, e.g. /services/0/keywords/1. */
+  pointer: string;
+  /** Plain Chinese sentence naming both sides of a conflict. */
+  message: string;
+  /** For conflicts: the other side's location. */
+  related?: { file: string; pointer: string; line: number; column: number };
+}
+
+/** A menu button exactly as WeChat's /cgi-bin/menu/create accepts it. */
+export type MenuButton =
+  | { type: 'click'; name: string; key: string }
+  | { type: 'view'; name: string; url: string }
+  | { type: 'location_select'; name: string; key: string }
+  | { name: string; sub_button: MenuButton[] };
+
+export interface WechatMenu {
+  button: MenuButton[];
+}
+
+/** What a menu click key means. Keys are `topic:<id>`, `svc:<dept>/<service>`, `more:<topic id>`, `loc:nearby`. */
+export type MenuKeyTarget =
+  | { kind: 'topic'; topic: string }
+  | { kind: 'service'; service: string }
+  | { kind: 'more'; topic: string; services: string[] }
+  | { kind: 'location' };
+
+/** What a keyword answers with. */
+export type KeywordTarget =
+  | { kind: 'service'; service: string }
+  | { kind: 'topic'; topic: string }
+  | { kind: 'disambiguation'; services: string[] };
+
+/** One compiled keyword rule. Normalised text is what the gateway matches against. */
+export interface CompiledKeyword {
+  text: string;
+  normalized: string;
+  match: 'exact' | 'contains';
+  priority: number;
+  /** Department that owns the rule (the topic's lead department for topic keywords). */
+  owner: string;
+  target: KeywordTarget;
+  /** Where the rule was declared. */
+  source: { file: string; pointer: string };
+  /** Set when the platform resolved a conflict for this keyword (account.json keywordResolutions). */
+  resolution?: 'disambiguate' | 'prefer' | 'priority';
+}
+
+export interface BuiltHall extends Hall {
+  /** <department>/<hall id> */
+  ref: string;
+  department: string;
+}
+
+export interface BuiltService {
+  /** <department>/<service id> */
+  ref: string;
+  department: string;
+  id: string;
+  name: string;
+  menuName: string;
+  summary: string;
+  /** The H5 page under PUBLIC_BASE_URL. */
+  url: string;
+  topics: string[];
+  steps: Steps;
+  /** Refs of the halls serving it (location step), resolved. */
+  halls: string[];
+  /** Which of the six steps can really be done online. */
+  online: Record<'location' | 'appointment' | 'processing' | 'payment' | 'progress' | 'rating', boolean>;
+}
+
+export interface BuiltTopic {
+  id: string;
+  name: string;
+  menuName: string;
+  description?: string;
+  lead: string;
+  cooperating: string[];
+  services: string[];
+  order: number;
+}
+
+export interface BuiltDepartment {
+  id: string;
+  name: string;
+  hotline?: string;
+}
+
+export interface AccountBuild {
+  formatVersion: 1;
+  /** sha256 of the build without this field (hex). */
+  hash: string;
+  publicBaseUrl: string;
+  account: Omit<Account, '$schema' | 'menu' | 'keywordResolutions'>;
+  menu: WechatMenu;
+  menuKeys: Record<string, MenuKeyTarget>;
+  /** Sorted by normalized text, then owner. */
+  keywords: CompiledKeyword[];
+  topics: BuiltTopic[];
+  departments: BuiltDepartment[];
+  services: BuiltService[];
+  halls: BuiltHall[];
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,80 @@
+// The only reader of process.env: typed, validated, frozen.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from './errors.js';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Config {
+  port: number;
+  /** Where the city's JSON lives (account.json, <topic>.json, departments/*.json). */
+  topicsDir: string;
+  /** Runtime data: lowdb files, uploads, published builds. Git-ignored. */
+  dataDir: string;
+  /** Where the H5 pages live; menu view buttons and article links use it. */
+  publicBaseUrl: string;
+  wechat: {
+    token: string;
+    appId?: string;
+    secret?: string;
+    encodingAesKey?: string;
+    /** Overrides https://api.weixin.qq.com, e.g. for an egress proxy or the local stand-in. */
+    apiBase?: string;
+  };
+  /** True when no WeChat credentials are set: publishing goes to the local stand-in. */
+  localMode: boolean;
+  /** Secret for signing session cookies and CSRF tokens. */
+  sessionSecret: string;
+  pay: {
+    provider: 'local' | 'wechatpay';
+    mchId?: string;
+    apiV3Key?: string;
+    serialNo?: string;
+    privateKeyPath?: string;
+    platformCertPath?: string;
+    notifyUrl?: string;
+    apiBase?: string;
+  };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT 无效: ${env.PORT}`);
+  const aesKey = env.WECHAT_ENCODING_AES_KEY || undefined;
+  if (aesKey !== undefined && !/^[A-Za-z0-9]{43}$/.test(aesKey)) {
+    throw new ConfigError('WECHAT_ENCODING_AES_KEY 必须是 43 位字母或数字');
+  }
+  const apiBase = env.WECHAT_API_BASE || undefined;
+  if (apiBase !== undefined && !/^https?:\/\//.test(apiBase)) {
+    throw new ConfigError('WECHAT_API_BASE 必须是以 http:// 或 https:// 开头的完整地址');
+  }
+  const appId = env.WECHAT_APPID || undefined;
+  const secret = env.WECHAT_SECRET || undefined;
+  const publicBaseUrl = (env.PUBLIC_BASE_URL || 'http://localhost:3000').replace(/\/+$/, '');
+  const provider = env.PAY_PROVIDER === 'wechatpay' ? 'wechatpay' : 'local';
+  return Object.freeze({
+    port,
+    topicsDir: path.resolve(env.TOPICS_DIR || path.join(projectRoot, 'topics')),
+    dataDir: path.resolve(env.DATA_DIR || path.join(projectRoot, 'data')),
+    publicBaseUrl,
+    wechat: Object.freeze({
+      token: env.WECHAT_TOKEN || 'onestop-local-token',
+      appId,
+      secret,
+      encodingAesKey: aesKey,
+      apiBase,
+    }),
+    localMode: !(appId && secret),
+    sessionSecret: env.SESSION_SECRET || 'onestop-local-session-secret-change-me',
+    pay: Object.freeze({
+      provider,
+      mchId: env.WECHATPAY_MCHID || undefined,
+      apiV3Key: env.WECHATPAY_APIV3_KEY || undefined,
+      serialNo: env.WECHATPAY_SERIAL_NO || undefined,
+      privateKeyPath: env.WECHATPAY_PRIVATE_KEY || undefined,
+      platformCertPath: env.WECHATPAY_PLATFORM_CERT || undefined,
+      notifyUrl: env.WECHATPAY_NOTIFY_URL || undefined,
+      apiBase: env.WECHATPAY_API_BASE || undefined,
+    }),
+  });
+}

@@ -1,0 +1,43 @@
+// Domain errors with stable codes. No HTTP in here: the error middleware maps codes to statuses.
+export class AppError extends Error {
+  readonly code: string = 'INTERNAL';
+  readonly details: unknown;
+  constructor(message: string, details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+export class ValidationError extends AppError {
+  override readonly code = 'VALIDATION';
+}
+export class NotFoundError extends AppError {
+  override readonly code = 'NOT_FOUND';
+}
+export class ConflictError extends AppError {
+  override readonly code = 'CONFLICT';
+}
+export class ForbiddenError extends AppError {
+  override readonly code = 'FORBIDDEN';
+}
+export class UnauthorizedError extends AppError {
+  override readonly code = 'UNAUTHORIZED';
+}
+export class BuildFailedError extends AppError {
+  override readonly code = 'BUILD_FAILED';
+}
+/** WeChat answered with a non-zero errcode; message is the Chinese explanation. */
+export class WechatApiError extends AppError {
+  override readonly code = 'WECHAT_API';
+  constructor(
+    message: string,
+    readonly errcode: number,
+    readonly errmsg: string,
+  ) {
+    super(message, { errcode, errmsg });
+  }
+}
+export class ConfigError extends AppError {
+  override readonly code = 'CONFIG';
+}

@@ -1,0 +1,51 @@
+// The store interface. Capability code (loop, gateway, desk, console) talks only to this;
+// lowdb stays behind it so a server database can replace it without touching callers.
+
+export interface Doc {
+  id: string;
+}
+
+export interface Collection<T extends Doc> {
+  get(id: string): Promise<T | undefined>;
+  /** Inserts a new document; throws ConflictError when the id exists. */
+  insert(doc: T): Promise<T>;
+  /** Inserts or replaces a document. */
+  put(doc: T): Promise<T>;
+  /**
+   * Reads the document, applies fn and writes the result durably. Calls on one collection
+   * are serialised, so fn sees the latest state. fn may throw to abort without writing.
+   * Throws NotFoundError when the id does not exist.
+   */
+  update(id: string, fn: (current: T) => T): Promise<T>;
+  delete(id: string): Promise<boolean>;
+  /** Documents whose indexed field equals value (the field must be declared in indexes). */
+  findBy(field: string, value: string): Promise<T[]>;
+  /** All documents, optionally filtered; for small collections and admin lists. */
+  list(filter?: (doc: T) => boolean): Promise<T[]>;
+  count(): Promise<number>;
+}
+
+/** An append-only record stream (message log, audit log). Appends never block the caller. */
+export interface Log<T> {
+  append(record: T): void;
+  /** Waits until every appended record is durable. */
+  flush(): Promise<void>;
+  /** Records in append order, optionally filtered. */
+  read(filter?: (record: T) => boolean): Promise<T[]>;
+}
+
+export interface CollectionOptions {
+  /** Fields looked up with findBy. */
+  indexes?: string[];
+}
+
+export interface Store {
+  collection<T extends Doc>(name: string, options?: CollectionOptions): Collection<T>;
+  log<T>(name: string): Log<T>;
+  /**
+   * Runs fn while holding the exclusive lock named key. Used where a check and a write must
+   * not interleave (the last seat of an appointment slot).
+   */
+  withLock<R>(key: string, fn: () => Promise<R>): Promise<R>;
+  close(): Promise<void>;
+}

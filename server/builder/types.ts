@@ -46,7 +46,8 @@ export type MenuKeyTarget =
 export type KeywordTarget =
   | { kind: 'service'; service: string }
   | { kind: 'topic'; topic: string }
-  | { kind: 'disambiguation'; services: string[] };
+  /** topics: claimant topics (topic keywords), present only when a topic claimed the keyword. */
+  | { kind: 'disambiguation'; services: string[]; topics?: string[] };
 
 /** One compiled keyword rule. Normalised text is what the gateway matches against. */
 export interface CompiledKeyword {

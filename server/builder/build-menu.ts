@@ -1,0 +1,100 @@
+// Assembles the WeChat menu from account.json's slots, topics and services. Every button remembers
+// which JSON produced its name and value, so limit checks can point at the right file.
+import type { MenuSlot } from '../model/generated.js';
+import type { ServiceEntry, TopicEntry } from './city-model.js';
+import type { SourceRef } from './diagnostics.js';
+import type { MenuButton, MenuKeyTarget, WechatMenu } from './types.js';
+
+/** WeChat shows at most 5 sub-buttons; a longer topic shows 4 and a 更多 button listing the rest. */
+export const MAX_SUB_BUTTONS = 5;
+export const MORE_BUTTON_NAME = '更多';
+
+export interface MenuInput {
+  accountFile: string;
+  slots: { index: number; slot: MenuSlot }[];
+  topics: Map<string, TopicEntry>;
+  services: Map<string, ServiceEntry>;
+  publicBaseUrl: string;
+}
+
+export interface PlacedButton {
+  button: MenuButton;
+  /** Where the name comes from (topic menuName, service menuName or name, slot name). */
+  nameSource: SourceRef;
+  /** Where the key or URL comes from. */
+  valueSource: SourceRef;
+  children: PlacedButton[];
+}
+
+export interface MenuAssembly {
+  menu: WechatMenu;
+  menuKeys: Record<string, MenuKeyTarget>;
+  placed: { slot: SourceRef; top: PlacedButton }[];
+}
+
+export function serviceUrl(publicBaseUrl: string, ref: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/s/${ref}`;
+}
+
+export function buildMenu(input: MenuInput): MenuAssembly {
+  const menuKeys: Record<string, MenuKeyTarget> = {};
+  const placed: MenuAssembly['placed'] = [];
+
+  const serviceButton = (entry: ServiceEntry, name: string, nameSource: SourceRef): PlacedButton => {
+    const valueSource = { file: entry.department.file, pointer: `${entry.pointer}/id` };
+    if (entry.service.menuAction === 'click') {
+      const key = `svc:${entry.ref}`;
+      menuKeys[key] = { kind: 'service', service: entry.ref };
+      return { button: { type: 'click', name, key }, nameSource, valueSource, children: [] };
+    }
+    const button = { type: 'view' as const, name, url: serviceUrl(input.publicBaseUrl, entry.ref) };
+    return { button, nameSource, valueSource, children: [] };
+  };
+
+  const ownName = (entry: ServiceEntry): [string, SourceRef] => {
+    const field = entry.service.menuName !== undefined ? 'menuName' : 'name';
+    return [entry.service.menuName ?? entry.service.name, { file: entry.department.file, pointer: `${entry.pointer}/${field}` }];
+  };
+
+  const topicButton = ({ file, topic }: TopicEntry): PlacedButton | undefined => {
+    const services = topic.services.flatMap((ref) => input.services.get(ref) ?? []);
+    const nameSource = { file, pointer: '/menuName' };
+    if (services.length === 0) return undefined;
+    if (services.length === 1) return serviceButton(services[0]!, topic.menuName, nameSource);
+    const shown = services.length > MAX_SUB_BUTTONS ? services.slice(0, MAX_SUB_BUTTONS - 1) : services;
+    const children = shown.map((s) => serviceButton(s, ...ownName(s)));
+    if (shown.length < services.length) {
+      const key = `more:${topic.id}`;
+      menuKeys[key] = { kind: 'more', topic: topic.id, services: services.slice(shown.length).map((s) => s.ref) };
+      const source = { file, pointer: '/services' };
+      children.push({ button: { type: 'click', name: MORE_BUTTON_NAME, key }, nameSource: source, valueSource: source, children: [] });
+    }
+    return parent(topic.menuName, nameSource, { file, pointer: '/id' }, children);
+  };
+
+  for (const { index, slot } of input.slots) {
+    const slotSource = { file: input.accountFile, pointer: `/menu/buttons/${index}` };
+    let top: PlacedButton | undefined;
+    if (slot.topic !== undefined) {
+      const topic = input.topics.get(slot.topic);
+      top = topic && topicButton(topic);
+    } else {
+      const children = (slot.topics ?? []).flatMap((id) => {
+        const entry = input.topics.get(id);
+        if (!entry) return [];
+        const key = `topic:${id}`;
+        menuKeys[key] = { kind: 'topic', topic: id };
+        const button = { type: 'click' as const, name: entry.topic.menuName, key };
+        return [{ button, nameSource: { file: entry.file, pointer: '/menuName' }, valueSource: { file: entry.file, pointer: '/id' }, children: [] }];
+      });
+      const nameSource = { ...slotSource, pointer: `${slotSource.pointer}/name` };
+      if (children.length > 0) top = parent(slot.name ?? '', nameSource, { ...slotSource, pointer: `${slotSource.pointer}/topics` }, children);
+    }
+    if (top) placed.push({ slot: slotSource, top });
+  }
+  return { menu: { button: placed.map((p) => p.top.button) }, menuKeys, placed };
+}
+
+function parent(name: string, nameSource: SourceRef, valueSource: SourceRef, children: PlacedButton[]): PlacedButton {
+  return { button: { name, sub_button: children.map((c) => c.button) }, nameSource, valueSource, children };
+}

@@ -1,0 +1,51 @@
+// The validated input the build stages share: every part here passed its schema, and ids are unique.
+// Parts that failed are left out, but their ids are remembered as "broken" so that references to
+// them do not produce a second, misleading "unknown id" diagnostic.
+import type { Account, Department, Hall, Service, Topic } from './types.js';
+import type { MenuSlot, KeywordResolution } from '../model/generated.js';
+import type { ParsedFile } from './parse-city-file.js';
+
+export interface ServiceEntry {
+  /** <department>/<service> */
+  ref: string;
+  department: DepartmentEntry;
+  service: Service;
+  /** Pointer of the service object, e.g. /services/3. */
+  pointer: string;
+}
+
+export interface HallEntry {
+  ref: string;
+  hall: Hall;
+  pointer: string;
+}
+
+export interface DepartmentEntry {
+  file: string;
+  department: Department;
+  services: ServiceEntry[];
+  halls: Map<string, HallEntry>;
+  brokenHalls: Set<string>;
+}
+
+export interface TopicEntry {
+  file: string;
+  topic: Topic;
+}
+
+export interface AccountEntry {
+  file: string;
+  /** Undefined when account.json is missing or its top-level fields are invalid. */
+  account?: Account;
+  slots: { index: number; slot: MenuSlot }[];
+  resolutions: { index: number; resolution: KeywordResolution }[];
+}
+
+export interface CityModel {
+  files: Map<string, ParsedFile>;
+  account: AccountEntry;
+  departments: Map<string, DepartmentEntry>;
+  topics: Map<string, TopicEntry>;
+  services: Map<string, ServiceEntry>;
+  broken: { departments: Set<string>; topics: Set<string>; services: Set<string> };
+}

@@ -1,0 +1,169 @@
+// Parses and schema-checks every file, then gathers the valid parts into a CityModel.
+// Granularity of "leaving out": a broken service, hall, menu slot or resolution is dropped alone;
+// a department or topic whose own fields are broken is dropped whole.
+import type { Account, Department, Topic } from './types.js';
+import type { KeywordResolution, MenuSlot } from '../model/generated.js';
+import type { CityFiles } from './load-city.js';
+import type { AccountEntry, CityModel, DepartmentEntry, HallEntry } from './city-model.js';
+import { compareStrings, type DiagnosticSink } from './diagnostics.js';
+import { fileKindOf, parseCityFile, type ParsedFile } from './parse-city-file.js';
+import { validateAgainstSchema } from './schema-validator.js';
+import { schemaErrorToDiagnostic } from './schema-messages.js';
+
+export function loadCityModel(input: CityFiles, sink: DiagnosticSink): CityModel {
+  const model: CityModel = {
+    files: new Map(),
+    account: { file: 'account.json', slots: [], resolutions: [] },
+    departments: new Map(),
+    topics: new Map(),
+    services: new Map(),
+    broken: { departments: new Set(), topics: new Set(), services: new Set() },
+  };
+  const sorted = [...input.files].sort((a, b) => compareStrings(a.path, b.path));
+  let sawAccount = false;
+  for (const [i, file] of sorted.entries()) {
+    if (sorted[i - 1]?.path === file.path) {
+      sink.error('FILE_DUPLICATE', { file: file.path, pointer: '' }, '同一文件出现了两次，只使用第一份');
+      continue;
+    }
+    const kind = fileKindOf(file.path);
+    if (!kind) {
+      sink.warning('FILE_IGNORED', { file: file.path, pointer: '' }, '不是 account.json、主题文件或 departments/ 下的部门文件，已忽略');
+      continue;
+    }
+    if (kind === 'account') sawAccount = true;
+    const parsed = parseCityFile(file.path, kind, file.text, sink);
+    if (!parsed) continue;
+    model.files.set(file.path, parsed);
+    const brokenPaths = validateFile(parsed, sink);
+    if (kind === 'account') model.account = accountEntry(parsed, brokenPaths);
+    else if (kind === 'topic') addTopic(model, parsed, brokenPaths, sink);
+    else addDepartment(model, parsed, brokenPaths, sink);
+  }
+  if (!sawAccount) sink.error('ACCOUNT_MISSING', { file: 'account.json', pointer: '' }, '缺少 account.json（公众号的名称、菜单和日历）');
+  return model;
+}
+
+/** Reports schema errors and returns the instance paths that failed. */
+function validateFile(file: ParsedFile, sink: DiagnosticSink): string[] {
+  const errors = validateAgainstSchema(file.kind, file.value);
+  for (const error of errors) {
+    const diagnostic = schemaErrorToDiagnostic(error, file.path);
+    if (diagnostic) sink.add(diagnostic);
+  }
+  return errors.map((e) => e.instancePath);
+}
+
+/** Splits failed paths into broken items of an array property and a broken root. */
+function brokenItems(paths: string[], arrays: string[]): { root: boolean; items: Map<string, Set<number>> } {
+  const items = new Map(arrays.map((a) => [a, new Set<number>()]));
+  let root = false;
+  for (const p of paths) {
+    const m = /^\/((?:menu\/)?[a-zA-Z]+)\/(\d+)(?:\/|$)/.exec(p);
+    const set = m ? items.get(m[1]!) : undefined;
+    if (set) set.add(Number(m![2]));
+    else root = true;
+  }
+  return { root, items };
+}
+
+function accountEntry(file: ParsedFile, paths: string[]): AccountEntry {
+  const { root, items } = brokenItems(paths, ['menu/buttons', 'keywordResolutions']);
+  const value = (isObject(file.value) ? file.value : {}) as Partial<Account>;
+  const keep = <T>(list: unknown, broken: Set<number> | undefined) =>
+    (Array.isArray(list) ? (list as T[]) : [])
+      .map((item, index) => ({ index, item }))
+      .filter(({ index }) => !broken?.has(index));
+  return {
+    file: file.path,
+    account: root ? undefined : (value as Account),
+    slots: keep<MenuSlot>(value.menu?.buttons, items.get('menu/buttons')).map(({ index, item }) => ({ index, slot: item })),
+    resolutions: keep<KeywordResolution>(value.keywordResolutions, items.get('keywordResolutions')).map(
+      ({ index, item }) => ({ index, resolution: item }),
+    ),
+  };
+}
+
+function addTopic(model: CityModel, file: ParsedFile, paths: string[], sink: DiagnosticSink): void {
+  const topic = file.value as Topic;
+  if (paths.length > 0) {
+    if (isObject(topic) && typeof topic.id === 'string') model.broken.topics.add(topic.id);
+    return;
+  }
+  const first = model.topics.get(topic.id);
+  if (first) {
+    sink.error('DUPLICATE_TOPIC_ID', { file: file.path, pointer: '/id' }, `主题编号“${topic.id}”已在 ${first.file} 中使用`, {
+      file: first.file,
+      pointer: '/id',
+    });
+    return;
+  }
+  if (file.path !== `${topic.id}.json`) {
+    sink.warning('TOPIC_FILE_NAME', { file: file.path, pointer: '/id' }, `主题文件名应与编号一致：${topic.id}.json`);
+  }
+  model.topics.set(topic.id, { file: file.path, topic });
+}
+
+function addDepartment(model: CityModel, file: ParsedFile, paths: string[], sink: DiagnosticSink): void {
+  const department = file.value as Department;
+  const { root, items } = brokenItems(paths, ['services', 'halls']);
+  if (root) {
+    if (isObject(department) && typeof department.id === 'string') model.broken.departments.add(department.id);
+    return;
+  }
+  const first = model.departments.get(department.id);
+  if (first) {
+    const message = `部门编号“${department.id}”已在 ${first.file} 中使用`;
+    sink.error('DUPLICATE_DEPARTMENT_ID', { file: file.path, pointer: '/id' }, message, { file: first.file, pointer: '/id' });
+    return;
+  }
+  if (file.path !== `departments/${department.id}.json`) {
+    sink.warning('DEPARTMENT_FILE_NAME', { file: file.path, pointer: '/id' }, `部门文件名应与编号一致：departments/${department.id}.json`);
+  }
+  const entry: DepartmentEntry = { file: file.path, department, services: [], halls: new Map(), brokenHalls: new Set() };
+  const hallIndex = items.get('halls')!;
+  for (const [i, hall] of department.halls.entries()) {
+    const pointer = `/halls/${i}`;
+    if (hallIndex.has(i)) {
+      if (isObject(hall) && typeof hall.id === 'string') entry.brokenHalls.add(hall.id);
+      continue;
+    }
+    const earlier = entry.halls.get(hall.id);
+    if (earlier) {
+      sink.error('DUPLICATE_HALL_ID', { file: file.path, pointer: `${pointer}/id` }, `大厅编号“${hall.id}”在本部门已使用`, {
+        file: file.path,
+        pointer: `${earlier.pointer}/id`,
+      });
+      continue;
+    }
+    const hallEntry: HallEntry = { ref: `${department.id}/${hall.id}`, hall, pointer };
+    entry.halls.set(hall.id, hallEntry);
+  }
+  const serviceIndex = items.get('services')!;
+  const seen = new Map<string, string>();
+  for (const [i, service] of department.services.entries()) {
+    const pointer = `/services/${i}`;
+    const ref = `${department.id}/${service?.id}`;
+    if (serviceIndex.has(i)) {
+      if (isObject(service) && typeof service.id === 'string') model.broken.services.add(ref);
+      continue;
+    }
+    const earlier = seen.get(service.id);
+    if (earlier) {
+      sink.error('DUPLICATE_SERVICE_ID', { file: file.path, pointer: `${pointer}/id` }, `服务编号“${service.id}”在本部门已使用`, {
+        file: file.path,
+        pointer: `${earlier}/id`,
+      });
+      continue;
+    }
+    seen.set(service.id, pointer);
+    const serviceEntry = { ref, department: entry, service, pointer };
+    entry.services.push(serviceEntry);
+    model.services.set(ref, serviceEntry);
+  }
+  model.departments.set(department.id, entry);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

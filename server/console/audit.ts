@@ -1,0 +1,47 @@
+// The audit trail: who did what to which target, when. Append-only (store.log('audit')).
+import type { Store } from '../store/types.js';
+
+export type AuditAction =
+  | 'login'
+  | 'login-failed'
+  | 'logout'
+  | 'draft.save'
+  | 'draft.submit'
+  | 'draft.approve'
+  | 'draft.reject'
+  | 'publish'
+  | 'publish-refused'
+  | 'rollback'
+  | 'bootstrap';
+
+export interface AuditRecord {
+  at: string;
+  actor: string;
+  action: AuditAction;
+  /** What was acted on, e.g. "departments/jiaojing.json 草稿 #3" or "版本 #4". */
+  target: string;
+  detail?: string;
+}
+
+export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
+  login: '登录',
+  'login-failed': '登录失败',
+  logout: '退出登录',
+  'draft.save': '保存草稿',
+  'draft.submit': '提交审核',
+  'draft.approve': '审核通过',
+  'draft.reject': '退回草稿',
+  publish: '发布',
+  'publish-refused': '发布被拒绝',
+  rollback: '回滚',
+  bootstrap: '初始化版本',
+};
+
+export function audit(store: Store, now: Date, record: Omit<AuditRecord, 'at'>): void {
+  store.log<AuditRecord>('audit').append({ at: now.toISOString(), ...record });
+}
+
+export async function readAudit(store: Store, limit = 500): Promise<AuditRecord[]> {
+  const all = await store.log<AuditRecord>('audit').read();
+  return all.slice(-limit).reverse();
+}

@@ -1,0 +1,258 @@
+// Department drafts: a department's file edited in the console, saved as numbered drafts that go
+// draft → submitted → approved/rejected → published (or superseded by a newer one). Checking a
+// draft builds the whole city with it, on top of the published files and the other departments'
+// pending drafts, so a keyword conflict with a neighbour's pending change shows before review.
+import { randomUUID } from 'node:crypto';
+import type { CityFiles } from '../builder/load-city.js';
+import type { AccountBuild, Diagnostic } from '../builder/types.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import type { Doc, Store } from '../store/types.js';
+import { audit } from './audit.js';
+import { canAccessDepartment, canEditDepartment } from './auth.js';
+import type { CityVersion, Publisher } from './publisher.js';
+import type { SessionUser } from './users.js';
+
+export type DraftStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'published' | 'superseded';
+
+export const DRAFT_STATUS_NAMES: Readonly<Record<DraftStatus, string>> = {
+  draft: '草稿', submitted: '待审核', approved: '已批准', rejected: '已退回', published: '已发布', superseded: '已被新草稿取代',
+};
+
+export interface DiagnosticsSummary {
+  errors: number;
+  warnings: number;
+  codes: string[];
+}
+
+export interface Draft extends Doc {
+  department: string;
+  number: number;
+  text: string;
+  status: DraftStatus;
+  author: string;
+  createdAt: string;
+  submittedAt?: string;
+  reviewer?: string;
+  reviewedAt?: string;
+  comment?: string;
+  diagnostics: DiagnosticsSummary;
+  publishedVersion?: number;
+}
+
+/** A diagnostic placed in the edited file: conflicts reported on the other side point back here. */
+export interface EditorDiagnostic extends Diagnostic {
+  /** The line in the edited file to mark. */
+  editorLine: number;
+  /** The other file involved, when the problem was reported there. */
+  otherFile?: string;
+}
+
+export interface CheckResult {
+  diagnostics: EditorDiagnostic[];
+  summary: DiagnosticsSummary;
+  /** Problems elsewhere in the city not involving this file. */
+  otherErrors: number;
+}
+
+export const MAX_DRAFT_BYTES = 512 * 1024;
+const DEPARTMENT_ID = /^[a-z][a-z0-9-]*$/;
+const PENDING: DraftStatus[] = ['submitted', 'approved'];
+
+export const departmentPath = (department: string) => `departments/${department}.json`;
+
+export function withFile(files: CityFiles, path: string, text: string): CityFiles {
+  const rest = files.files.filter((f) => f.path !== path);
+  return { files: [...rest, { path, text }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+}
+
+export function departmentsIn(files: CityFiles): string[] {
+  return files.files
+    .map((f) => /^departments\/([a-z][a-z0-9-]*)\.json$/.exec(f.path)?.[1])
+    .filter((d): d is string => d !== undefined)
+    .sort();
+}
+
+export function placeDiagnostics(build: AccountBuild, path: string): CheckResult {
+  const diagnostics: EditorDiagnostic[] = [];
+  let otherErrors = 0;
+  for (const d of build.diagnostics) {
+    if (d.file === path) diagnostics.push({ ...d, editorLine: d.line, ...(d.related && d.related.file !== path ? { otherFile: d.related.file } : {}) });
+    else if (d.related?.file === path) diagnostics.push({ ...d, editorLine: d.related.line, otherFile: d.file });
+    else if (d.severity === 'error') otherErrors++;
+  }
+  diagnostics.sort((a, b) => a.editorLine - b.editorLine || a.column - b.column);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  return {
+    diagnostics,
+    summary: { errors, warnings: diagnostics.length - errors, codes: [...new Set(diagnostics.map((d) => d.code))].sort() },
+    otherErrors,
+  };
+}
+
+export interface DraftService {
+  departments(user: SessionUser): Promise<string[]>;
+  publishedText(department: string): Promise<string | undefined>;
+  check(user: SessionUser, department: string, text: string): Promise<CheckResult>;
+  save(user: SessionUser, department: string, text: string): Promise<Draft>;
+  submit(user: SessionUser, draftId: string): Promise<Draft>;
+  review(user: SessionUser, draftId: string, decision: 'approve' | 'reject', comment: string): Promise<Draft>;
+  get(user: SessionUser, draftId: string): Promise<Draft>;
+  history(user: SessionUser, department: string): Promise<Draft[]>;
+  byStatus(status: DraftStatus): Promise<Draft[]>;
+  /** Published files with every approved draft applied (and optionally one more draft). */
+  mergedFiles(extra?: Draft): Promise<CityFiles>;
+  publishApproved(user: SessionUser, note: string): Promise<CityVersion>;
+}
+
+export function createDraftService(deps: { store: Store; publisher: Publisher; now?: () => Date }): DraftService {
+  const { store, publisher } = deps;
+  const now = deps.now ?? (() => new Date());
+  const drafts = store.collection<Draft>('drafts', { indexes: ['department', 'status'] });
+
+  function assertDepartment(user: SessionUser, department: string, edit: boolean) {
+    if (!DEPARTMENT_ID.test(department)) throw new NotFoundError(`部门不存在：${department}`);
+    if (!canAccessDepartment(user, department)) throw new ForbiddenError(`您无权访问部门“${department}”`);
+    if (edit && !canEditDepartment(user, department)) throw new ForbiddenError('只有该部门的管理员可以修改和提交草稿');
+  }
+
+  /** Latest draft in one of the statuses, per department, except one department. */
+  async function pendingExcept(department?: string, statuses: DraftStatus[] = PENDING): Promise<Draft[]> {
+    const latest = new Map<string, Draft>();
+    for (const d of await drafts.list((d) => statuses.includes(d.status) && d.department !== department)) {
+      const seen = latest.get(d.department);
+      if (!seen || d.number > seen.number) latest.set(d.department, d);
+    }
+    return [...latest.values()];
+  }
+
+  function apply(files: CityFiles, list: Draft[]): CityFiles {
+    return list.reduce((acc, d) => withFile(acc, departmentPath(d.department), d.text), files);
+  }
+
+  async function checkText(department: string, text: string): Promise<CheckResult> {
+    const base = apply(await publisher.currentFiles(), await pendingExcept(department));
+    return placeDiagnostics(publisher.build(withFile(base, departmentPath(department), text)), departmentPath(department));
+  }
+
+  async function load(user: SessionUser, draftId: string): Promise<Draft> {
+    const draft = await drafts.get(draftId);
+    // Another department's draft answers exactly like a missing one: ids reveal nothing.
+    if (!draft || !canAccessDepartment(user, draft.department)) throw new NotFoundError('草稿不存在');
+    return draft;
+  }
+
+  async function supersede(department: string, statuses: DraftStatus[], exceptId: string) {
+    for (const d of await drafts.list((d) => d.department === department && statuses.includes(d.status) && d.id !== exceptId)) {
+      await drafts.update(d.id, (c) => (statuses.includes(c.status) ? { ...c, status: 'superseded' } : c));
+    }
+  }
+
+  function textOf(input: unknown): string {
+    if (typeof input !== 'string' || input.trim() === '') throw new ValidationError('文件内容为空');
+    if (Buffer.byteLength(input, 'utf8') > MAX_DRAFT_BYTES) throw new ValidationError('文件过大：最多 512 KB');
+    return input;
+  }
+
+  return {
+    async departments(user) {
+      const all = departmentsIn(await publisher.currentFiles());
+      return user.role === 'platform' ? all : [...new Set([...user.departments])].sort();
+    },
+
+    async publishedText(department) {
+      return (await publisher.currentFiles()).files.find((f) => f.path === departmentPath(department))?.text;
+    },
+
+    async check(user, department, text) {
+      assertDepartment(user, department, false);
+      return checkText(department, textOf(text));
+    },
+
+    async save(user, department, rawText) {
+      assertDepartment(user, department, true);
+      const text = textOf(rawText);
+      const { summary } = await checkText(department, text);
+      const draft = await store.withLock(`drafts:${department}`, async () => {
+        const numbers = (await drafts.list((d) => d.department === department)).map((d) => d.number);
+        const created: Draft = {
+          id: randomUUID(), department, number: Math.max(0, ...numbers) + 1, text, status: 'draft',
+          author: user.username, createdAt: now().toISOString(), diagnostics: summary,
+        };
+        await drafts.insert(created);
+        // One open draft per department: a new save replaces unreviewed ones (approved ones stay queued).
+        await supersede(department, ['draft', 'submitted'], created.id);
+        return created;
+      });
+      audit(store, now(), { actor: user.username, action: 'draft.save', target: `${departmentPath(department)} 草稿 #${draft.number}`, detail: `${summary.errors} 个错误，${summary.warnings} 个警告` });
+      return draft;
+    },
+
+    async submit(user, draftId) {
+      const draft = await load(user, draftId);
+      assertDepartment(user, draft.department, true);
+      if (draft.status !== 'draft') throw new ValidationError(`草稿 #${draft.number} 当前状态为“${DRAFT_STATUS_NAMES[draft.status]}”，不能提交审核`);
+      const { summary } = await checkText(draft.department, draft.text);
+      if (summary.errors > 0) throw new ValidationError(`草稿 #${draft.number} 还有 ${summary.errors} 个错误，请修正后再提交审核`);
+      const updated = await drafts.update(draft.id, (c) => {
+        if (c.status !== 'draft') throw new ValidationError('草稿状态已变化，请刷新页面');
+        return { ...c, status: 'submitted', submittedAt: now().toISOString(), diagnostics: summary };
+      });
+      audit(store, now(), { actor: user.username, action: 'draft.submit', target: `${departmentPath(draft.department)} 草稿 #${draft.number}` });
+      return updated;
+    },
+
+    async review(user, draftId, decision, comment) {
+      if (user.role !== 'platform') throw new ForbiddenError('只有平台管理员可以审核草稿');
+      const draft = await load(user, draftId);
+      const note = (comment ?? '').trim().slice(0, 1000);
+      if (decision === 'reject' && !note) throw new ValidationError('退回草稿时请填写意见，告诉部门需要修改什么');
+      const updated = await drafts.update(draft.id, (c) => {
+        if (c.status !== 'submitted') throw new ValidationError(`草稿 #${c.number} 当前状态为“${DRAFT_STATUS_NAMES[c.status]}”，不能审核`);
+        return { ...c, status: decision === 'approve' ? 'approved' : 'rejected', reviewer: user.username, reviewedAt: now().toISOString(), ...(note ? { comment: note } : {}) };
+      });
+      if (decision === 'approve') await supersede(draft.department, ['approved'], draft.id);
+      audit(store, now(), {
+        actor: user.username, action: decision === 'approve' ? 'draft.approve' : 'draft.reject',
+        target: `${departmentPath(draft.department)} 草稿 #${draft.number}`, ...(note ? { detail: note } : {}),
+      });
+      return updated;
+    },
+
+    get: load,
+
+    async history(user, department) {
+      assertDepartment(user, department, false);
+      return (await drafts.list((d) => d.department === department)).sort((a, b) => b.number - a.number);
+    },
+
+    async byStatus(status) {
+      return (await drafts.list((d) => d.status === status)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
+
+    async mergedFiles(extra) {
+      const pending = await pendingExcept(extra?.department, ['approved']);
+      const merged = apply(await publisher.currentFiles(), pending);
+      return extra ? withFile(merged, departmentPath(extra.department), extra.text) : merged;
+    },
+
+    async publishApproved(user, note) {
+      if (user.role !== 'platform') throw new ForbiddenError('只有平台管理员可以发布');
+      let included: Draft[] = [];
+      return publisher.publish(
+        async (current) => {
+          included = await pendingExcept(undefined, ['approved']);
+          if (!included.length) throw new ValidationError('没有已批准的草稿可以发布');
+          return apply(current, included);
+        },
+        user.username,
+        () => note.trim() || `发布 ${included.map((d) => `${d.department} 草稿 #${d.number}`).join('、')}`,
+        {
+          // Only after WeChat accepted: a refusal leaves every draft approved.
+          onPublished: async (version) => {
+            for (const d of included) await drafts.update(d.id, (c) => ({ ...c, status: 'published', publishedVersion: version.number }));
+          },
+        },
+      );
+    },
+  };
+}

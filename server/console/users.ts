@@ -1,0 +1,100 @@
+// Console accounts: the platform team, department admins and department staff. Passwords are
+// bcrypt hashes (cost 12); the plain password never reaches the store or a log.
+import { randomUUID } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import { ConflictError, ValidationError } from '../errors.js';
+import type { Doc, Store } from '../store/types.js';
+
+export type Role = 'platform' | 'dept-admin' | 'staff';
+export const ROLES: readonly Role[] = ['platform', 'dept-admin', 'staff'];
+
+export const ROLE_NAMES: Readonly<Record<Role, string>> = {
+  platform: '平台管理员',
+  'dept-admin': '部门管理员',
+  staff: '部门工作人员',
+};
+
+export interface ConsoleUser extends Doc {
+  username: string;
+  passwordHash: string;
+  role: Role;
+  /** Departments a dept-admin or staff member belongs to; empty for the platform team. */
+  departments: string[];
+  createdAt: string;
+}
+
+/** What pages and handlers see: never the hash. */
+export type SessionUser = Omit<ConsoleUser, 'passwordHash'>;
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: string;
+  departments?: string[];
+}
+
+const BCRYPT_COST = 12;
+const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
+const DEPARTMENT_ID = /^[a-z][a-z0-9-]*$/;
+
+export function usersOf(store: Store) {
+  return store.collection<ConsoleUser>('console-users', { indexes: ['username'] });
+}
+
+function validate(input: NewUser): asserts input is NewUser & { role: Role } {
+  if (!USERNAME.test(input.username ?? '')) {
+    throw new ValidationError('用户名须为 3~32 位字母、数字、下划线、点或短横线');
+  }
+  if (typeof input.password !== 'string' || input.password.length < 10) {
+    throw new ValidationError('密码至少 10 个字符');
+  }
+  if (input.password.length > 72) throw new ValidationError('密码最多 72 个字符'); // bcrypt ignores the rest
+  if (!ROLES.includes(input.role as Role)) {
+    throw new ValidationError(`角色无效：${input.role}（应为 platform、dept-admin 或 staff）`);
+  }
+  const departments = input.departments ?? [];
+  if (input.role !== 'platform' && departments.length === 0) {
+    throw new ValidationError('部门管理员和部门工作人员必须至少指定一个部门（--department）');
+  }
+  const bad = departments.find((d) => !DEPARTMENT_ID.test(d));
+  if (bad !== undefined) throw new ValidationError(`部门编号无效：${bad}（小写字母、数字和短横线）`);
+}
+
+/** Creates a console user; for the CLI `onestop user add`. Returns the user without the hash. */
+export async function addUser(store: Store, input: NewUser, now = new Date()): Promise<SessionUser> {
+  validate(input);
+  const users = usersOf(store);
+  const passwordHash = await bcrypt.hash(input.password, BCRYPT_COST);
+  const user: ConsoleUser = {
+    id: randomUUID(),
+    username: input.username,
+    passwordHash,
+    role: input.role,
+    departments: input.role === 'platform' ? [] : [...new Set(input.departments ?? [])].sort(),
+    createdAt: now.toISOString(),
+  };
+  // The lock makes "is the name free" and "take it" one step across concurrent CLI runs.
+  return store.withLock('console-users', async () => {
+    if ((await users.findBy('username', user.username)).length) {
+      throw new ConflictError(`用户名已存在：${user.username}`);
+    }
+    await users.insert(user);
+    return publicUser(user);
+  });
+}
+
+export function publicUser(user: ConsoleUser): SessionUser {
+  const { passwordHash: _hash, ...rest } = user;
+  return rest;
+}
+
+// Compared against when the username is unknown, so a wrong name costs as long as a wrong password.
+let dummyHash: Promise<string> | undefined;
+
+/** The user when username and password match, otherwise undefined (same timing either way). */
+export async function verifyLogin(store: Store, username: string, password: string): Promise<ConsoleUser | undefined> {
+  const [user] = await usersOf(store).findBy('username', username);
+  dummyHash ??= bcrypt.hash('onestop-dummy-password', BCRYPT_COST);
+  const ok = await bcrypt.compare(password, user?.passwordHash ?? (await dummyHash));
+  return ok && user ? user : undefined;
+}

@@ -1,0 +1,48 @@
+// Rendering a console page: every page gets the layout, the navigation the user's role allows,
+// the signed-in user and the session's CSRF token for its forms.
+import type { Response } from 'express';
+import type { Renderer } from '../../http/render.js';
+import { ROLE_NAMES, type SessionUser } from '../users.js';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  active: boolean;
+}
+
+function navFor(user: SessionUser | undefined, active: string): NavItem[] {
+  if (!user) return [];
+  const items: Array<[string, string, boolean]> = [
+    ['/console/', '首页', true],
+    ['/console/departments', '部门文件', true],
+    ['/console/review', '审核与发布', user.role === 'platform'],
+    ['/console/preview', '合并预览', user.role === 'platform'],
+    ['/console/versions', '版本与回滚', user.role === 'platform'],
+    ['/console/audit', '审计日志', user.role === 'platform'],
+    ['/console/simulator', '公众号模拟器', true],
+  ];
+  return items.filter(([, , shown]) => shown).map(([href, label]) => ({ href, label, active: href === active }));
+}
+
+export type PageRenderer = (res: Response, name: string, title: string, data?: Record<string, unknown>, active?: string) => void;
+
+export function createPageRenderer(renderer: Renderer, localMode: boolean): PageRenderer {
+  return (res, name, title, data = {}, active = '') => {
+    const user = res.locals.user as SessionUser | undefined;
+    const html = renderer.page(
+      `console/${name}`,
+      {
+        title,
+        user,
+        roleName: user ? ROLE_NAMES[user.role] : '',
+        isPlatform: user?.role === 'platform',
+        csrfToken: res.locals.csrfToken,
+        nav: navFor(user, active),
+        localMode,
+        ...data,
+      },
+      'console/layout',
+    );
+    res.type('html').send(html);
+  };
+}

@@ -1,0 +1,57 @@
+// Everything the gateway looks up per message, derived once per account build (and again
+// after each hot swap) so the hot path is Map lookups only.
+import { normalizeKeyword } from '../builder/normalize.js';
+import type { AccountBuild, BuiltDepartment, BuiltService, BuiltTopic } from '../builder/types.js';
+import { createKeywordMatcher, type KeywordMatcher } from './keyword-matcher.js';
+
+export type NameTarget = { kind: 'topic'; topic: string } | { kind: 'service'; service: string };
+
+export interface BuildIndex {
+  build: AccountBuild;
+  matcher: KeywordMatcher;
+  services: Map<string, BuiltService>;
+  topics: Map<string, BuiltTopic>;
+  /** Topics in display order (order, then id). */
+  topicList: BuiltTopic[];
+  departments: Map<string, BuiltDepartment>;
+  /** Exact topic and service names a citizen may type when no keyword matched. */
+  names: Map<string, NameTarget>;
+}
+
+const cache = new WeakMap<AccountBuild, BuildIndex>();
+
+export function indexBuild(build: AccountBuild): BuildIndex {
+  const cached = cache.get(build);
+  if (cached) return cached;
+  const names = new Map<string, NameTarget>();
+  const addName = (name: string, target: NameTarget) => {
+    const key = normalizeKeyword(name);
+    if (key && !names.has(key)) names.set(key, target);
+  };
+  const topicList = [...build.topics].sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+  for (const t of topicList) {
+    addName(t.name, { kind: 'topic', topic: t.id });
+    addName(t.menuName, { kind: 'topic', topic: t.id });
+  }
+  for (const s of build.services) addName(s.name, { kind: 'service', service: s.ref });
+  const index: BuildIndex = {
+    build,
+    matcher: createKeywordMatcher(build.keywords),
+    services: new Map(build.services.map((s) => [s.ref, s])),
+    topics: new Map(build.topics.map((t) => [t.id, t])),
+    topicList,
+    departments: new Map(build.departments.map((d) => [d.id, d])),
+    names,
+  };
+  cache.set(build, index);
+  return index;
+}
+
+/** The service's H5 page: the builder's url, else the conventional /s/<dept>/<service>. */
+export function serviceUrl(index: BuildIndex, service: BuiltService): string {
+  return service.url || `${index.build.publicBaseUrl}/s/${service.department}/${service.id}`;
+}
+
+export function departmentName(index: BuildIndex, id: string | undefined): string | undefined {
+  return id === undefined ? undefined : (index.departments.get(id)?.name ?? id);
+}

@@ -1,0 +1,46 @@
+// WeChat retries a push up to three times within ~15 s when it gets no answer in 5 s.
+// Each push's work runs once: retries share the first attempt's promise (even while it is
+// still running), so they get the same reply and cause no second side effect.
+import type { WechatMessage } from '../wechat/xml.js';
+
+/** MsgId for messages; FromUserName+CreateTime+Event+EventKey for events (as WxJava does). */
+export function dedupKey(msg: WechatMessage): string {
+  if (msg.msgId) return `m:${msg.fromUser}:${msg.msgId}`;
+  return `e:${msg.fromUser}:${msg.createTime}:${msg.event ?? msg.msgType}:${msg.eventKey ?? ''}`;
+}
+
+export interface OnceEntry<T> {
+  promise: Promise<T>;
+  /** Set when the first attempt ran out of time and the answer goes out as a customer-service message. */
+  late: boolean;
+  settled?: { value: T };
+}
+
+export class OnceCache<T> {
+  private readonly entries = new Map<string, OnceEntry<T> & { expires: number }>();
+  constructor(private readonly ttlMs: number) {}
+
+  /** The entry for key, and whether this call created it (false for a retry). */
+  get(key: string, now: number, run: () => Promise<T>): { entry: OnceEntry<T>; first: boolean } {
+    const existing = this.entries.get(key);
+    if (existing && existing.expires > now) return { entry: existing, first: false };
+    this.sweep(now);
+    const entry: OnceEntry<T> & { expires: number } = { promise: run(), late: false, expires: now + this.ttlMs };
+    entry.promise.then((value) => (entry.settled = { value }), () => undefined);
+    this.entries.delete(key); // re-inserted at the end, keeping insertion order = expiry order
+    this.entries.set(key, entry);
+    return { entry, first: true };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  // Map iteration follows insertion order, which is expiry order: stop at the first live one.
+  private sweep(now: number) {
+    for (const [key, entry] of this.entries) {
+      if (entry.expires > now) break;
+      this.entries.delete(key);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// Unmatched messages go to the human desk: store a ticket once, and tell the citizen at once
+// when a person will answer (same working day, or the next opening of the desk).
+import { createHash } from 'node:crypto';
+import type { Account } from '../builder/types.js';
+import { cityDate, cityMinutes, nextOpening, weekdayOf } from '../calendar/working-days.js';
+import { ConflictError } from '../errors.js';
+import type { Doc, Store } from '../store/types.js';
+
+export interface DeskTicket extends Doc {
+  /** The citizen's openid: the desk answers with a customer-service message. */
+  openid: string;
+  /** What the citizen sent (voice: the recognised text; media: a short description). */
+  text: string;
+  msgType: string;
+  msgId?: string;
+  /** Guessed from keywords sharing words with the text, when any. */
+  topic?: string;
+  department?: string;
+  createdAt: string;
+  status: 'open';
+}
+
+export const DESK_TICKETS = 'deskTickets';
+
+/** Ticket ids derive from the push's dedup key, so a retry can never store a second ticket. */
+export function deskTicketId(dedupKey: string): string {
+  return `dt-${createHash('sha1').update(dedupKey).digest('hex').slice(0, 20)}`;
+}
+
+export async function storeDeskTicket(store: Store, ticket: DeskTicket): Promise<void> {
+  try {
+    await store.collection<DeskTicket>(DESK_TICKETS, { indexes: ['openid', 'status'] }).insert(ticket);
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err; // same push already stored: idempotent
+  }
+}
+
+const WEEKDAY_CN = { sun: '周日', mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六' } as const;
+const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const toMinutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+
+export interface DeskAnswerTime {
+  /** Open now: a person answers before this time today (HH:MM). */
+  openUntil?: string;
+  /** Not open now: the next opening, today or on a later date. */
+  today?: boolean;
+  date?: string;
+  time?: string;
+}
+
+/** When the desk will answer a message received at `now`. */
+export function deskAnswerTime(account: Pick<Account, 'desk' | 'calendar'>, now: Date): DeskAnswerTime {
+  const opening = nextOpening(account.desk.hours, now, { calendar: account.calendar });
+  if (!opening) return {};
+  const today = cityDate(now);
+  if (opening.getTime() === now.getTime()) {
+    const minutes = cityMinutes(now);
+    const range = (account.desk.hours[weekdayOf(today)] ?? []).find((r) => minutes >= toMinutes(r.open) && minutes < toMinutes(r.close));
+    return { openUntil: range?.close ?? '' };
+  }
+  const date = cityDate(opening);
+  const time = hhmm(cityMinutes(opening));
+  if (date === today) return { today: true, time };
+  const [, month, day] = date.split('-').map(Number);
+  return { date: `${month}月${day}日（${WEEKDAY_CN[weekdayOf(date)]}）`, time };
+}

@@ -1,0 +1,155 @@
+// The gateway: one entry point for every push of the city's account. Per push it reads the
+// live build once (a swap mid-request does not affect it), runs the decision once however
+// often WeChat retries, answers within the time budget or else says `success` and sends the
+// answer as a customer-service message, and appends one record to the message log.
+import { createHmac } from 'node:crypto';
+import { clearTimeout, setTimeout } from 'node:timers';
+import type { AccountBuild } from '../builder/types.js';
+import type { LiveBuild } from '../live-build.js';
+import type { Log, Store } from '../store/types.js';
+import type { WechatClient } from '../wechat/client-types.js';
+import type { WechatMessage } from '../wechat/xml.js';
+import { indexBuild, type BuildIndex } from './build-index.js';
+import { dedupKey, OnceCache } from './dedup.js';
+import { NO_REPLY, type Reply } from './replies.js';
+import { loadReplyTemplates, type ReplyTemplates } from './reply-templates.js';
+import { routeMessage, type AnsweredBy, type RouteResult } from './route-message.js';
+
+export const DEFAULT_BUDGET_MS = 4000;
+/** WeChat's three retries come within ~15 s; twice that is plenty. */
+export const DEDUP_TTL_MS = 30_000;
+export const MESSAGE_LOG = 'messages';
+
+export interface MessageLogRecord {
+  at: string;
+  type: string;
+  event?: string;
+  answeredBy: AnsweredBy;
+  department?: string;
+  /** Keyword text or menu key. */
+  rule?: string;
+  latencyMs: number;
+  /** HMAC of the openid: counts distinct citizens without keeping their ids in analytics. */
+  openid: string;
+}
+
+export interface GatewayAnswer extends RouteResult {
+  /** True when the passive answer is `success` and the reply follows as a customer-service message. */
+  deferred: boolean;
+}
+
+export interface GatewayDeps {
+  store: Store;
+  live: LiveBuild;
+  client?: WechatClient;
+  budgetMs?: number;
+  now?: () => Date;
+  templates?: ReplyTemplates;
+  /** Key for hashing openids in the message log (e.g. config.sessionSecret). */
+  openidKey?: string;
+  warn?: (line: string) => void;
+}
+
+export interface Gateway {
+  handle(msg: WechatMessage): Promise<GatewayAnswer>;
+  /** The console's simulator: the decision and its trace, with no side effects and no log. */
+  simulate(msg: WechatMessage, build?: AccountBuild): Promise<RouteResult>;
+}
+
+export function hashOpenid(openid: string, key: string): string {
+  return createHmac('sha256', key).update(openid).digest('hex').slice(0, 16);
+}
+
+/** hashOpenid with a bounded memo: the same citizens write again and again, and HMAC is not free. */
+function memoHashOpenid(key: string): (openid: string) => string {
+  const memo = new Map<string, string>();
+  return (openid) => {
+    let hash = memo.get(openid);
+    if (hash === undefined) {
+      if (memo.size >= 50_000) memo.clear();
+      memo.set(openid, (hash = hashOpenid(openid, key)));
+    }
+    return hash;
+  };
+}
+
+export function createGateway(deps: GatewayDeps): Gateway {
+  const { store, live, client } = deps;
+  const budgetMs = deps.budgetMs ?? DEFAULT_BUDGET_MS;
+  const now = deps.now ?? (() => new Date());
+  const templates = deps.templates ?? loadReplyTemplates();
+  const hashed = memoHashOpenid(deps.openidKey ?? 'onestop-message-log');
+  const warn = deps.warn ?? ((line: string) => console.warn(`[onestop:wechat] ${line}`));
+  const log: Log<MessageLogRecord> = store.log<MessageLogRecord>(MESSAGE_LOG);
+  const once = new OnceCache<RouteResult>(DEDUP_TTL_MS);
+  const recentNearby = new Map<string, { lat: number; lng: number; at: number }>();
+
+  let state: BuildIndex = indexBuild(live.current());
+  live.onSwap((next) => (state = indexBuild(next)));
+  const current = (): BuildIndex => {
+    const build = live.current();
+    if (state.build !== build) state = indexBuild(build);
+    return state;
+  };
+
+  async function decide(msg: WechatMessage, key: string, started: number): Promise<RouteResult> {
+    const at = now();
+    let result: RouteResult;
+    try {
+      result = await routeMessage(msg, { index: current(), store, templates, now: at, key, recentNearby });
+    } catch (err) {
+      warn(`处理消息失败（${msg.msgType}${msg.event ? `/${msg.event}` : ''}）：${(err as Error).message}`);
+      result = { reply: NO_REPLY, trace: { answeredBy: 'none', reason: '处理出错，已回复 success' } };
+    }
+    const { answeredBy, department, rule } = result.trace;
+    log.append({
+      at: at.toISOString(),
+      type: msg.msgType,
+      ...(msg.event ? { event: msg.event } : {}),
+      answeredBy,
+      ...(department ? { department } : {}),
+      ...(rule ? { rule } : {}),
+      latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      openid: hashed(msg.fromUser),
+    });
+    if (recentNearby.size > 10_000) recentNearby.clear(); // bounded memory; losing it only risks one repeat
+    return result;
+  }
+
+  async function sendLater(openid: string, reply: Reply) {
+    if (reply.kind === 'none') return;
+    if (!client) return warn('回复超时且未配置微信接口客户端，无法补发客服消息');
+    try {
+      if (reply.kind === 'text') await client.sendText(openid, reply.content);
+      else await client.sendNews(openid, reply.articles.map((a) => ({ title: a.title, description: a.description, url: a.url, ...(a.picUrl ? { picurl: a.picUrl } : {}) })));
+    } catch (err) {
+      warn(`补发客服消息失败：${(err as Error).message}`);
+    }
+  }
+
+  const deferred = (result: RouteResult): GatewayAnswer => ({ reply: NO_REPLY, trace: result.trace, deferred: true });
+
+  return {
+    async handle(msg) {
+      const started = performance.now();
+      const key = dedupKey(msg);
+      const { entry } = once.get(key, Date.now(), () => decide(msg, key, started));
+      if (entry.late) return deferred({ reply: NO_REPLY, trace: { answeredBy: 'none', reason: '重试：答复已改为客服消息发送' } });
+      if (entry.settled) return { ...entry.settled.value, deferred: false };
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, budgetMs - (performance.now() - started)))));
+      const result = await Promise.race([entry.promise, timeout]);
+      clearTimeout(timer);
+      if (result && !entry.late) return { ...result, deferred: false };
+      if (!entry.late) {
+        entry.late = true;
+        void entry.promise.then((r) => sendLater(msg.fromUser, r.reply));
+      }
+      return deferred(result ?? { reply: NO_REPLY, trace: { answeredBy: 'none', reason: `超过 ${budgetMs} 毫秒未得出答复，先回复 success，稍后以客服消息发送` } });
+    },
+    async simulate(msg, build) {
+      const index = build ? indexBuild(build) : current();
+      return routeMessage(msg, { index, store, templates, now: now(), key: dedupKey(msg), dryRun: true });
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// Location step from the chat: the nearest service halls of every department, nearest first.
+import type { BuiltHall } from '../builder/types.js';
+import { isOpenAt } from '../calendar/working-days.js';
+import type { Calendar } from '../model/generated.js';
+
+const EARTH_RADIUS_M = 6371008.8;
+const rad = (deg: number) => (deg * Math.PI) / 180;
+
+/** Great-circle distance in metres. GCJ-02 offsets cancel out at city scale. */
+export function haversineMeters(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+  const dLat = rad(b.lat - a.lat);
+  const dLng = rad(b.lng - a.lng);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+export interface NearbyHall {
+  hall: BuiltHall;
+  meters: number;
+  open: boolean;
+}
+
+export function nearestHalls(
+  halls: BuiltHall[],
+  from: { lat: number; lng: number },
+  at: Date,
+  calendar: Calendar,
+  limit = 3,
+): NearbyHall[] {
+  return halls
+    .map((hall) => ({ hall, meters: haversineMeters(from, hall) }))
+    .sort((a, b) => a.meters - b.meters || a.hall.ref.localeCompare(b.hall.ref))
+    .slice(0, limit)
+    .map((n) => ({ ...n, open: isOpenAt(n.hall.hours, at, { closedDates: n.hall.closedDates, calendar }) }));
+}
+
+export function formatDistance(meters: number): string {
+  if (meters < 1000) return `${Math.max(10, Math.round(meters / 10) * 10)} 米`;
+  return `${(meters / 1000).toFixed(meters < 10000 ? 1 : 0)} 公里`;
+}

@@ -1,0 +1,79 @@
+// The reply for each kind of answer. Text goes through the handlebars templates; news
+// articles are built directly (title, summary, link), capped per WeChat's article limits.
+import type { BuiltService } from '../builder/types.js';
+import type { ReplyArticle } from '../wechat/xml.js';
+import { departmentName, serviceUrl, type BuildIndex } from './build-index.js';
+import { formatDistance, type NearbyHall } from './nearest-halls.js';
+import type { ReplyTemplates } from './reply-templates.js';
+
+export type Reply = { kind: 'none' } | { kind: 'text'; content: string } | { kind: 'news'; articles: ReplyArticle[] };
+
+export const NO_REPLY: Reply = { kind: 'none' };
+
+/** To a user's message WeChat shows one article; to an event (menu click, follow) up to eight. */
+export const MAX_ARTICLES_TO_MESSAGE = 1;
+export const MAX_ARTICLES_TO_EVENT = 8;
+
+export function serviceArticle(index: BuildIndex, service: BuiltService): ReplyArticle {
+  const dept = departmentName(index, service.department);
+  return { title: service.name, description: dept ? `${service.summary}（${dept}）` : service.summary, url: serviceUrl(index, service) };
+}
+
+export function serviceReply(index: BuildIndex, service: BuiltService): Reply {
+  return { kind: 'news', articles: [serviceArticle(index, service)] };
+}
+
+function serviceLines(index: BuildIndex, refs: string[]) {
+  return refs
+    .map((ref) => index.services.get(ref))
+    .filter((s): s is BuiltService => s !== undefined)
+    .map((s, i) => ({ n: i + 1, name: s.name, url: serviceUrl(index, s), department: departmentName(index, s.department) ?? '' }));
+}
+
+/**
+ * A topic's services: news (one article each) for a menu click when they fit in eight,
+ * else a text list of links, which has no article limit.
+ */
+export function topicReply(index: BuildIndex, templates: ReplyTemplates, topicId: string, services: string[], toEvent: boolean, title?: string): Reply {
+  const topic = index.topics.get(topicId);
+  const found = services.map((ref) => index.services.get(ref)).filter((s): s is BuiltService => s !== undefined);
+  if (toEvent && found.length > 0 && found.length <= MAX_ARTICLES_TO_EVENT) {
+    return { kind: 'news', articles: found.map((s) => serviceArticle(index, s)) };
+  }
+  const lead = departmentName(index, topic?.lead);
+  const heading = title ?? `${topic?.name ?? topicId}${lead ? `（牵头部门：${lead}）` : ''}`;
+  return { kind: 'text', content: templates.render('topic', { title: heading, services: serviceLines(index, services) }) };
+}
+
+export function disambiguationReply(index: BuildIndex, templates: ReplyTemplates, keyword: string, services: string[]): Reply {
+  return { kind: 'text', content: templates.render('disambiguation', { keyword, services: serviceLines(index, services) }) };
+}
+
+function topicListContext(index: BuildIndex) {
+  return index.topicList.map((t, i) => ({ n: i + 1, name: t.name, description: t.description ?? '' }));
+}
+
+export function helpReply(index: BuildIndex, templates: ReplyTemplates): Reply {
+  return { kind: 'text', content: templates.render('help', { accountName: index.build.account.name, topics: topicListContext(index) }) };
+}
+
+export function welcomeReply(index: BuildIndex, templates: ReplyTemplates): Reply {
+  return { kind: 'text', content: templates.render('welcome', { welcome: index.build.account.welcome, topics: topicListContext(index) }) };
+}
+
+export function nearbyReply(index: BuildIndex, templates: ReplyTemplates, halls: NearbyHall[]): Reply {
+  const rows = halls.map((h, i) => ({
+    n: i + 1,
+    name: h.hall.name,
+    department: departmentName(index, h.hall.department) ?? '',
+    distance: formatDistance(h.meters),
+    open: h.open,
+    address: h.hall.address,
+    phone: h.hall.phone ?? '',
+  }));
+  return { kind: 'text', content: templates.render('nearby', { halls: rows }) };
+}
+
+export function textReply(content: string): Reply {
+  return { kind: 'text', content };
+}

@@ -1,0 +1,114 @@
+// Appointment step: slots, booking, the citizen's own appointments, and their H5 pages.
+import express, { type Request } from 'express';
+import { cityDate, addDays } from '../calendar/working-days.js';
+import { bookAppointment } from '../loop/appointment/book-appointment.js';
+import { formatDay } from '../loop/appointment/format-slot.js';
+import { cancelAppointment, listAppointments, rescheduleAppointment } from '../loop/appointment/manage-appointments.js';
+import type { AppointmentDeps } from '../loop/appointment/notify-appointment.js';
+import { appointmentStepOf, closedReason, daySlots, parseDate } from '../loop/appointment/slots.js';
+import { formatSlot } from '../loop/appointment/format-slot.js';
+import { nowOf } from '../loop/deps.js';
+import { hallOf, hallsOf, serviceOf } from '../loop/location/find-service.js';
+import { hoursToday } from '../loop/location/list-halls.js';
+import { optionalCitizen, requireCitizen } from './identity.js';
+
+const refOf = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
+
+export function createAppointmentRouter(deps: AppointmentDeps) {
+  const router = express.Router();
+  const citizen = requireCitizen(deps.config.sessionSecret);
+  const json = express.json({ limit: '64kb' });
+
+  router.get('/api/services/:dept/:service/slots', async (req, res) => {
+    const build = deps.live.current();
+    const service = serviceOf(build, refOf(req));
+    appointmentStepOf(service);
+    const hall = hallOf(build, service, req.query.hall);
+    const date = parseDate(req.query.date);
+    res.json({ service: service.ref, ...(await daySlots(deps.store, build, service, hall, date, nowOf(deps))) });
+  });
+
+  router.post('/api/services/:dept/:service/appointments', citizen, json, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const appointment = await bookAppointment(deps, res.locals.openid as string, refOf(req), body);
+    res.status(201).json({ appointment });
+  });
+
+  router.get('/api/appointments', citizen, async (_req, res) => {
+    res.json({ appointments: await listAppointments(deps, res.locals.openid as string) });
+  });
+
+  router.delete('/api/appointments/:id', citizen, async (req, res) => {
+    res.json({ appointment: await cancelAppointment(deps, res.locals.openid as string, String(req.params.id)) });
+  });
+
+  router.post('/api/appointments/:id/reschedule', citizen, json, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    res.json({ appointment: await rescheduleAppointment(deps, res.locals.openid as string, String(req.params.id), body) });
+  });
+
+  router.get('/s/:dept/:service/book', optionalCitizen(deps.config.sessionSecret), async (req, res) => {
+    const build = deps.live.current();
+    const service = serviceOf(build, refOf(req));
+    const step = appointmentStepOf(service);
+    const now = nowOf(deps);
+    const today = cityDate(now);
+    const halls = hallsOf(build, service).map((hall) => ({
+      ref: hall.ref,
+      name: hall.name,
+      address: hall.address,
+      hoursToday: hoursToday(hall, build, now),
+      // One entry per day in the booking window; closed days keep their reason for the picker.
+      days: Array.from({ length: step.horizonDays + 1 }, (_, i) => addDays(today, i)).map((date) => ({
+        date,
+        label: formatDay(date),
+        closed: closedReason(build, hall, step, date, now),
+      })),
+    }));
+    const rescheduleId = typeof req.query.reschedule === 'string' ? req.query.reschedule : undefined;
+    res.type('html').send(
+      deps.renderer.page('h5/appointment-book', {
+        title: `${rescheduleId ? '改约' : '预约'} · ${service.name}`,
+        backUrl: `/s/${service.ref}`,
+        localMode: deps.config.localMode,
+        accountName: build.account.name,
+        signedIn: !!res.locals.openid,
+        service,
+        step,
+        fields: (step.fields ?? []).map((f) => ({ ...f, isSelect: f.type === 'select', isFile: f.type === 'file', inputType: inputTypeOf(f.type) })),
+        documents: step.documents ?? [],
+        page: { service: service.ref, halls, rescheduleId },
+      }),
+    );
+  });
+
+  router.get('/me/appointments', optionalCitizen(deps.config.sessionSecret), async (_req, res) => {
+    const build = deps.live.current();
+    const openid = res.locals.openid as string | undefined;
+    const appointments = openid ? await listAppointments(deps, openid) : [];
+    res.type('html').send(
+      deps.renderer.page('h5/appointments', {
+        title: '我的预约',
+        localMode: deps.config.localMode,
+        accountName: build.account.name,
+        signedIn: !!openid,
+        appointments: appointments.map((a) => ({
+          ...a,
+          when: formatSlot(a.start, a.end),
+          cancelled: a.status === 'cancelled',
+          past: new Date(a.start).getTime() <= nowOf(deps).getTime(),
+          rescheduleUrl: `/s/${a.service}/book?reschedule=${encodeURIComponent(a.id)}`,
+        })),
+      }),
+    );
+  });
+
+  return router;
+}
+
+function inputTypeOf(type: string): string {
+  if (type === 'number') return 'number';
+  if (type === 'date') return 'date';
+  if (type === 'phone') return 'tel';
+  return 'text';
+}

@@ -1,0 +1,10 @@
+// What the application half of the loop needs from the composition root: the shared LoopDeps
+// plus the configured payment provider.
+import type { LoopDeps } from '../deps.js';
+import type { CreatedOrder, PaymentNotification, PaymentProvider } from '../payment/payment-provider.js';
+
+export type { CreatedOrder, LoopDeps, PaymentNotification, PaymentProvider };
+
+export type ApplicationDeps = LoopDeps & { pay: PaymentProvider };
+
+export { nowOf as clockOf } from '../deps.js';

@@ -1,0 +1,106 @@
+// The application (办件) record every step of the loop after submission reads and writes.
+// One document per application, keyed by its human-readable number, in the 'applications' collection.
+import type { Stage } from '../../model/generated.js';
+import type { Doc } from '../../store/types.js';
+
+export type { Stage };
+
+/** Who caused a change: the citizen (their openid), a staff token's label, or the system (payments). */
+export interface Actor {
+  kind: 'citizen' | 'staff' | 'system';
+  name: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  /** null for the submission itself. */
+  from: Stage | null;
+  to: Stage;
+  actor: Actor;
+  note?: string;
+}
+
+/** A stored upload. The file lives at <dataDir>/uploads/<id>; the original name is metadata only. */
+export interface StoredAttachment {
+  id: string;
+  /** The declared attachment (or file field) name. */
+  name: string;
+  label: string;
+  originalName: string;
+  /** Sniffed from the content, never taken from the client. */
+  ext: 'pdf' | 'jpg' | 'png';
+  mime: string;
+  size: number;
+}
+
+/**
+ * none: nothing to pay; offline: paid at the hall; awaiting-assessment: staff set the amount at
+ * acceptance; unpaid: an amount is due (when depends on timing); paid: credited once.
+ */
+export type PaymentState = 'none' | 'offline' | 'awaiting-assessment' | 'unpaid' | 'paid';
+
+export interface ApplicationPayment {
+  state: PaymentState;
+  timing: 'before-acceptance' | 'after-acceptance' | null;
+  amountFen: number | null;
+  item?: string;
+  orderNo?: string;
+  transactionId?: string;
+  paidAt?: string;
+}
+
+/**
+ * The promised time limit (承诺时限). The clock starts at acceptance (受理), as in practice: before
+ * that there is no due date. It stops during 补齐补正 and 挂起; paused working days extend it.
+ */
+export interface ApplicationClock {
+  timeLimitDays: number;
+  /** City date of the first acceptance; null until accepted. */
+  startDate: string | null;
+  pausedWorkingDays: number;
+  /** City date the clock stopped, while stopped. */
+  pausedSince: string | null;
+}
+
+export interface ApplicationRating {
+  level: RatingLevel;
+  comment?: string;
+  at: string;
+  caseId?: string;
+}
+
+export type RatingLevel = 'very-satisfied' | 'satisfied' | 'basically-satisfied' | 'dissatisfied' | 'very-dissatisfied';
+
+export interface Application extends Doc {
+  /** Same as id: e.g. JJ-20261122-0007. */
+  no: string;
+  /** <department>/<service id> */
+  service: string;
+  serviceName: string;
+  department: string;
+  openid: string;
+  stage: Stage;
+  data: Record<string, unknown>;
+  attachments: StoredAttachment[];
+  payment: ApplicationPayment;
+  clock: ApplicationClock;
+  submittedAt: string;
+  acceptedAt?: string;
+  updatedAt: string;
+  timeline: TimelineEntry[];
+  rating?: ApplicationRating;
+}
+
+export const APPLICATIONS = 'applications';
+export const APPLICATION_INDEXES = { indexes: ['openid', 'department'] };
+
+export const STAGE_LABELS: Record<Stage, string> = {
+  submitted: '已收件',
+  accepted: '已受理',
+  'not-accepted': '不予受理',
+  supplement: '补齐补正',
+  suspended: '挂起',
+  'in-progress': '办理中',
+  completed: '已办结',
+  denied: '不予许可',
+};

@@ -1,0 +1,83 @@
+// Crediting a payment notification. Providers retry, so the same notification may arrive many
+// times: the application is credited once, later copies are acknowledged and change nothing.
+// A forged notification never gets here (parseNotification throws); an amount that is not
+// exactly the order's is refused and logged, and the application stays unpaid.
+import { AppError, NotFoundError, UnauthorizedError } from '../../errors.js';
+import { clockOf, type ApplicationDeps, type PaymentNotification } from './application-deps.js';
+import { applicationsOf } from './application-access.js';
+import { ordersOf, paymentLog } from './payment-orders.js';
+
+export type CreditOutcome = 'credited' | 'replayed' | 'ignored';
+
+export class AmountMismatchError extends AppError {
+  override readonly code = 'AMOUNT_MISMATCH';
+  readonly status = 400;
+}
+
+export async function receiveNotification(
+  deps: ApplicationDeps,
+  provider: string,
+  headers: Record<string, string | string[] | undefined>,
+  rawBody: Buffer,
+): Promise<CreditOutcome> {
+  if (provider !== deps.pay.name) throw new NotFoundError(`支付渠道不存在：${provider}`);
+  let note: PaymentNotification;
+  try {
+    note = await deps.pay.parseNotification(headers, rawBody);
+  } catch (err) {
+    paymentLog(deps.store).append({ at: clockOf(deps).toISOString(), event: 'forged', provider, detail: (err as Error).message });
+    if (err instanceof AppError) throw err;
+    throw new UnauthorizedError('支付通知验签失败');
+  }
+  return creditPayment(deps, note);
+}
+
+/** The one crediting path (notifications and the local cashier's confirmation both end here). */
+export async function creditPayment(deps: ApplicationDeps, note: PaymentNotification): Promise<CreditOutcome> {
+  const provider = deps.pay.name;
+  const at = clockOf(deps).toISOString();
+  const log = paymentLog(deps.store);
+  const base = { at, provider, orderNo: note.orderNo, amountFen: note.amountFen, transactionId: note.transactionId };
+  if (note.tradeState !== 'SUCCESS') {
+    log.append({ ...base, event: 'not-success', detail: note.tradeState });
+    return 'ignored';
+  }
+  return deps.store.withLock(`payment-order:${note.orderNo}`, async () => {
+    const orders = ordersOf(deps.store);
+    const order = await orders.get(note.orderNo);
+    if (!order) {
+      log.append({ ...base, event: 'unknown-order' });
+      throw new NotFoundError(`支付订单不存在：${note.orderNo}`);
+    }
+    const logged = { ...base, applicationNo: order.applicationNo, expectedFen: order.amountFen };
+    if (order.state === 'paid') {
+      log.append({ ...logged, event: 'replayed' });
+      return 'replayed';
+    }
+    if (!Number.isInteger(note.amountFen) || note.amountFen !== order.amountFen) {
+      log.append({ ...logged, event: 'amount-mismatch' });
+      throw new AmountMismatchError(`支付金额不符：订单 ${order.amountFen} 分，通知 ${note.amountFen} 分`, { orderNo: note.orderNo });
+    }
+    const paidAt = note.successTime ?? at;
+    await orders.update(order.id, (o) => ({ ...o, state: 'paid', paidAt, transactionId: note.transactionId }));
+    let twice = false;
+    await applicationsOf(deps.store).update(order.applicationNo, (app) => {
+      // An older order paid after a newer one: money to refund, not a second credit.
+      if (app.payment.state === 'paid') {
+        twice = true;
+        return app;
+      }
+      return { ...app, updatedAt: at, payment: { ...app.payment, state: 'paid', orderNo: order.id, transactionId: note.transactionId, paidAt } };
+    });
+    log.append({ ...logged, event: twice ? 'paid-twice' : 'credited' });
+    return 'credited';
+  });
+}
+
+
+/** For the payment helper's notify and local-cashier routers (their `onPaid`). */
+export function paymentCreditor(deps: ApplicationDeps) {
+  return async (note: PaymentNotification): Promise<void> => {
+    await creditPayment(deps, note);
+  };
+}

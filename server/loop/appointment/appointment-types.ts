@@ -1,0 +1,45 @@
+// Appointments as stored. The booking policy (cancel notice) is copied in at booking time:
+// a later publish changing the rule does not change what the citizen was promised.
+import type { Store } from '../../store/types.js';
+
+export type AppointmentStatus = 'booked' | 'cancelled';
+
+export interface AppointmentEvent {
+  at: string;
+  action: 'booked' | 'rescheduled' | 'cancelled';
+  start?: string;
+  hall?: string;
+}
+
+export interface Appointment {
+  id: string;
+  /** 预约号 shown to the citizen and at the hall, e.g. YY-20250301-0007. */
+  number: string;
+  openid: string;
+  service: string;
+  serviceName: string;
+  department: string;
+  hall: string;
+  hallName: string;
+  hallAddress: string;
+  /** City date of the slot (YYYY-MM-DD); indexed for the reminder job. */
+  date: string;
+  start: string;
+  end: string;
+  /** service|hall|start: the seats of one slot are counted by this index. */
+  slotKey: string;
+  fields: Record<string, string | number>;
+  documents: string[];
+  cancelNoticeHours: number;
+  status: AppointmentStatus;
+  createdAt: string;
+  updatedAt: string;
+  remindedAt?: string;
+  history: AppointmentEvent[];
+}
+
+export const slotKeyOf = (service: string, hall: string, start: string) => `${service}|${hall}|${start}`;
+
+export function appointmentsOf(store: Store) {
+  return store.collection<Appointment>('appointments', { indexes: ['openid', 'slotKey', 'date'] });
+}

@@ -1,0 +1,96 @@
+// Booking a seat. The seat count and the insert happen under the slot's lock, so two citizens
+// can never both take the last seat; the citizen's own lock around it makes "one active
+// appointment per service" hold against double taps. Locks are always taken citizen -> slot.
+import { randomBytes } from 'node:crypto';
+import type { AccountBuild, BuiltHall, BuiltService } from '../../builder/types.js';
+import { cityDate } from '../../calendar/working-days.js';
+import { ConflictError, ValidationError } from '../../errors.js';
+import type { AppointmentStep } from '../../model/generated.js';
+import { nowOf } from '../deps.js';
+import { validateForm } from '../forms/validate-form.js';
+import { hallOf, serviceOf } from '../location/find-service.js';
+import { nextAppointmentNumber } from './appointment-number.js';
+import { type Appointment, appointmentsOf, slotKeyOf } from './appointment-types.js';
+import { formatSlot } from './format-slot.js';
+import { type AppointmentDeps, notifyAppointment } from './notify-appointment.js';
+import { appointmentStepOf, bookedCount, slotTimes } from './slots.js';
+
+export interface BookingRequest {
+  hall?: unknown;
+  start?: unknown;
+  fields?: unknown;
+}
+
+export const FULL_MESSAGE = '该时段已约满，请选择其他时段';
+
+export interface ChosenSlot {
+  service: BuiltService;
+  step: AppointmentStep;
+  hall: BuiltHall;
+  start: string;
+  end: string;
+}
+
+/** Resolves and checks the requested hall and start against the generated slots. */
+export function chooseSlot(build: AccountBuild, serviceRef: string, hallInput: unknown, startInput: unknown, now: Date): ChosenSlot {
+  const service = serviceOf(build, serviceRef);
+  const step = appointmentStepOf(service);
+  const hall = hallOf(build, service, hallInput);
+  const at = typeof startInput === 'string' ? new Date(startInput) : undefined;
+  if (!at || Number.isNaN(at.getTime())) throw new ValidationError('请选择预约时段', { field: 'start' });
+  const { times, reason } = slotTimes(build, hall, step, cityDate(at), now);
+  const slot = times.find((t) => t.start === at.toISOString());
+  if (!slot) throw new ValidationError(reason ?? '所选时段不可预约，请重新选择', { field: 'start' });
+  return { service, step, hall, start: slot.start, end: slot.end };
+}
+
+/** Active = booked and not yet started; past appointments never block a new booking. */
+export const isActive = (a: Appointment, now: Date) => a.status === 'booked' && new Date(a.start).getTime() > now.getTime();
+
+export async function bookAppointment(deps: AppointmentDeps, openid: string, serviceRef: string, req: BookingRequest): Promise<Appointment> {
+  const now = nowOf(deps);
+  const build = deps.live.current();
+  const { service, step, hall, start, end } = chooseSlot(build, serviceRef, req.hall, req.start, now);
+  const form = validateForm(step.fields ?? [], req.fields, service.ref);
+  // details is the field list, the same shape the application step answers with.
+  if (!form.ok) throw new ValidationError(form.errors.length === 1 ? form.errors[0]!.message : `有 ${form.errors.length} 处填写有误：${form.errors[0]!.message}`, form.errors);
+
+  const appointments = appointmentsOf(deps.store);
+  const slotKey = slotKeyOf(service.ref, hall.ref, start);
+  const appt = await deps.store.withLock(`citizen:${openid}:${service.ref}`, () =>
+    deps.store.withLock(`slot:${slotKey}`, async () => {
+      const mine = (await appointments.findBy('openid', openid)).filter((a) => a.service === service.ref && isActive(a, now));
+      if (mine.some((a) => a.slotKey === slotKey)) throw new ConflictError('您已预约了这个时段，无需重复预约', { appointment: mine[0]!.id });
+      const held = mine[0];
+      if (held) {
+        throw new ConflictError(`您已有该事项的预约（${formatSlot(held.start, held.end)}，预约号 ${held.number}），如需更换时间请改约`, { appointment: held.id });
+      }
+      if ((await bookedCount(deps.store, slotKey)) >= step.capacityPerSlot) throw new ConflictError(FULL_MESSAGE, { slot: start });
+      const at = now.toISOString();
+      return appointments.insert({
+        id: randomBytes(12).toString('hex'),
+        number: await nextAppointmentNumber(deps.store, now),
+        openid,
+        service: service.ref,
+        serviceName: service.name,
+        department: service.department,
+        hall: hall.ref,
+        hallName: hall.name,
+        hallAddress: hall.address,
+        date: cityDate(new Date(start)),
+        start,
+        end,
+        slotKey,
+        fields: form.value,
+        documents: step.documents ?? [],
+        cancelNoticeHours: step.cancelNoticeHours,
+        status: 'booked',
+        createdAt: at,
+        updatedAt: at,
+        history: [{ at, action: 'booked', start, hall: hall.ref }],
+      });
+    }),
+  );
+  await notifyAppointment(deps, appt, 'confirmation');
+  return appt;
+}

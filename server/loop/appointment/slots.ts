@@ -1,0 +1,89 @@
+// Slots of one hall on one day: the hall's weekly hours for that weekday cut into slotMinutes,
+// minus closed dates and city holidays. Make-up workdays (调休) follow the hall's hours for that
+// weekday, as isOpenAt does, so "open now" and the bookable slots never disagree; a hall closed
+// on Saturdays stays closed on a make-up Saturday.
+import type { AccountBuild, BuiltHall, BuiltService } from '../../builder/types.js';
+import { addDays, cityDate, cityInstant, weekdayOf } from '../../calendar/working-days.js';
+import { ConflictError, ValidationError } from '../../errors.js';
+import type { AppointmentStep } from '../../model/generated.js';
+import type { Store } from '../../store/types.js';
+import { appointmentsOf, slotKeyOf } from './appointment-types.js';
+
+export interface Slot {
+  start: string;
+  end: string;
+  capacity: number;
+  booked: number;
+  available: number;
+}
+
+export interface DaySlots {
+  date: string;
+  hall: string;
+  slots: Slot[];
+  /** Why there are no slots (closed, holiday, outside the booking window). */
+  reason?: string;
+}
+
+export function appointmentStepOf(service: BuiltService): AppointmentStep {
+  const step = service.steps.appointment;
+  if (!step?.online) throw new ConflictError(`“${service.name}”暂不支持网上预约，请直接到大厅办理`, { service: service.ref });
+  return step;
+}
+
+export function parseDate(date: unknown): string {
+  if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
+    throw new ValidationError('日期格式不正确，应为 YYYY-MM-DD，如 2025-03-01', { field: 'date', date });
+  }
+  return date;
+}
+
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+const hhmmOf = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+/** Why a date cannot be booked at all, or undefined when it can. */
+export function closedReason(build: AccountBuild, hall: BuiltHall, step: AppointmentStep, date: string, now: Date): string | undefined {
+  const today = cityDate(now);
+  if (date < today) return '该日期已过，请选择今天以后的日期';
+  if (date > addDays(today, step.horizonDays)) return `只能预约 ${step.horizonDays} 天内的时段`;
+  if (hall.closedDates?.includes(date)) return '该大厅当天不对外办公';
+  if (build.account.calendar.holidays.includes(date)) return '法定节假日，大厅不办公';
+  if (!(hall.hours[weekdayOf(date)] ?? []).length) return '该大厅当天不办公';
+  return undefined;
+}
+
+/** The slot times of a day, without seat counts; [] with a reason when none can be booked. */
+export function slotTimes(build: AccountBuild, hall: BuiltHall, step: AppointmentStep, date: string, now: Date) {
+  const reason = closedReason(build, hall, step, date, now);
+  if (reason) return { times: [], reason };
+  const earliest = now.getTime() + step.minNoticeHours * 3600_000;
+  const times: Array<{ start: string; end: string }> = [];
+  const ranges = [...(hall.hours[weekdayOf(date)] ?? [])].sort((a, b) => minutesOf(a.open) - minutesOf(b.open));
+  for (const range of ranges) {
+    const close = minutesOf(range.close);
+    for (let m = minutesOf(range.open); m + step.slotMinutes <= close; m += step.slotMinutes) {
+      const start = cityInstant(date, hhmmOf(m));
+      if (start.getTime() < earliest) continue;
+      times.push({ start: start.toISOString(), end: cityInstant(date, hhmmOf(m + step.slotMinutes)).toISOString() });
+    }
+  }
+  if (!times.length) return { times, reason: step.minNoticeHours > 0 ? `需至少提前 ${step.minNoticeHours} 小时预约，当天已无可约时段` : '当天已无可约时段' };
+  return { times, reason: undefined };
+}
+
+/** Booked seats of one slot (active appointments only). */
+export async function bookedCount(store: Store, slotKey: string, exceptId?: string): Promise<number> {
+  const found = await appointmentsOf(store).findBy('slotKey', slotKey);
+  return found.filter((a) => a.status === 'booked' && a.id !== exceptId).length;
+}
+
+export async function daySlots(store: Store, build: AccountBuild, service: BuiltService, hall: BuiltHall, date: string, now: Date): Promise<DaySlots> {
+  const step = appointmentStepOf(service);
+  const { times, reason } = slotTimes(build, hall, step, date, now);
+  const slots: Slot[] = [];
+  for (const t of times) {
+    const booked = await bookedCount(store, slotKeyOf(service.ref, hall.ref, t.start));
+    slots.push({ ...t, capacity: step.capacityPerSlot, booked, available: Math.max(0, step.capacityPerSlot - booked) });
+  }
+  return { date, hall: hall.ref, slots, ...(reason && { reason }) };
+}

@@ -1,0 +1,106 @@
+// Checks submitted form data against the declared fields and explains each problem in Chinese,
+// next to the field it concerns. Validators are compiled once per distinct field list.
+import { createHash } from 'node:crypto';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { compileFormSchema, type FormField } from './compile-form-schema.js';
+import { isValidIdCard } from './idcard.js';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule.default }).default;
+
+export interface FieldError {
+  field: string;
+  label: string;
+  message: string;
+}
+
+export interface FormResult {
+  ok: boolean;
+  errors: FieldError[];
+  /** The cleaned answers: trimmed, numbers parsed, empty and undeclared keys dropped. */
+  value: Record<string, string | number>;
+}
+
+/** Mobile 1[3-9]xxxxxxxxx, or a landline with area code (010-12345678, 0571 8888888, 02112345678). */
+const PHONE = /^(1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8})$/;
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+addFormats(ajv, ['date']);
+ajv.addFormat('idcard', { type: 'string', validate: isValidIdCard });
+ajv.addFormat('cn-phone', { type: 'string', validate: (s: string) => PHONE.test(s) });
+
+const cache = new Map<string, ValidateFunction>();
+const CACHE_LIMIT = 500; // distinct forms across publishes; cleared wholesale past this
+
+function validatorFor(fields: FormField[], cacheKey: string): ValidateFunction {
+  const key = `${cacheKey}#${createHash('sha1').update(JSON.stringify(fields)).digest('hex')}`;
+  let validate = cache.get(key);
+  if (!validate) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    validate = ajv.compile(compileFormSchema(fields));
+    cache.set(key, validate);
+  }
+  return validate;
+}
+
+function clean(fields: FormField[], data: unknown): Record<string, unknown> {
+  const input = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const field of fields) {
+    let v = Object.prototype.hasOwnProperty.call(input, field.name) ? input[field.name] : undefined;
+    if (typeof v === 'string') v = v.trim();
+    if (v === '' || v === null || v === undefined) continue;
+    if (field.type === 'number' && typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) v = Number(v);
+    if (field.type === 'idcard' && typeof v === 'string') v = v.toUpperCase();
+    out[field.name] = v;
+  }
+  return out;
+}
+
+function messageOf(field: FormField, error: ErrorObject): string {
+  const q = `“${field.label}”`;
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return field.type === 'file' ? `请上传${q}` : field.type === 'select' ? `请选择${q}` : `请填写${q}`;
+    case 'type':
+      return field.type === 'number' ? `${q}必须是数字` : `${q}格式不正确`;
+    case 'minLength':
+      return `${q}至少 ${String(p.limit)} 个字`;
+    case 'maxLength':
+      return `${q}最多 ${String(p.limit)} 个字`;
+    case 'minimum':
+      return `${q}不能小于 ${String(p.limit)}`;
+    case 'maximum':
+      return `${q}不能大于 ${String(p.limit)}`;
+    case 'enum':
+      return `请从给出的选项中选择${q}`;
+    case 'pattern':
+      if (field.type === 'file') return `${q}不是有效的上传文件，请重新上传`;
+      return field.patternMessage ?? `${q}格式不正确`;
+    case 'format':
+      if (field.type === 'date') return `${q}不是有效日期（格式：年-月-日，如 2025-03-01）`;
+      if (field.type === 'phone') return `${q}不是有效的手机号或固定电话（固话请带区号）`;
+      return `${q}格式不正确`;
+    default:
+      return `${q}填写有误`;
+  }
+}
+
+/** Validates data against fields; cacheKey (e.g. the service ref) only scopes the validator cache. */
+export function validateForm(fields: FormField[], data: unknown, cacheKey = ''): FormResult {
+  const value = clean(fields, data);
+  const validate = validatorFor(fields, cacheKey);
+  if (validate(value)) return { ok: true, errors: [], value: value as FormResult['value'] };
+  const errors: FieldError[] = [];
+  for (const e of validate.errors ?? []) {
+    const name = e.keyword === 'required' ? String((e.params as { missingProperty: string }).missingProperty) : e.instancePath.slice(1).split('/')[0]!;
+    const field = fields.find((f) => f.name === name);
+    if (!field || errors.some((x) => x.field === name)) continue; // one message per field is enough
+    errors.push({ field: name, label: field.label, message: messageOf(field, e) });
+  }
+  // Keep the form's order so messages read top to bottom like the page.
+  errors.sort((a, b) => fields.findIndex((f) => f.name === a.field) - fields.findIndex((f) => f.name === b.field));
+  return { ok: false, errors, value: value as FormResult['value'] };
+}

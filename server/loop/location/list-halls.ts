@@ -1,0 +1,86 @@
+// The location step: which halls serve a service, whether each is open now, and how far away.
+import type { AccountBuild, BuiltHall } from '../../builder/types.js';
+import { cityDate, isOpenAt, weekdayOf } from '../../calendar/working-days.js';
+import { ValidationError } from '../../errors.js';
+import { haversineMetres, type LatLng } from './haversine.js';
+import { hallsOf, serviceOf } from './find-service.js';
+
+export interface HallView {
+  ref: string;
+  id: string;
+  department: string;
+  departmentName: string;
+  name: string;
+  address: string;
+  district?: string;
+  phone?: string;
+  lat: number;
+  lng: number;
+  /** e.g. "09:00-12:00，13:30-17:00" or "今日休息". */
+  hoursToday: string;
+  openNow: boolean;
+  /** Metres from the citizen, when a position was given. */
+  distance?: number;
+  /** "850 米" / "3.2 公里". */
+  distanceText?: string;
+  /** Amap marker page: opens the map app or the web map, no script on our page. */
+  mapUrl: string;
+}
+
+/** Parses ?lat=&lng=; both absent means no position. Anything else malformed is a 400. */
+export function parsePosition(lat: unknown, lng: unknown): LatLng | undefined {
+  const blank = (v: unknown) => v === undefined || v === '';
+  if (blank(lat) && blank(lng)) return undefined;
+  const la = Number(lat);
+  const ln = Number(lng);
+  if (blank(lat) || blank(lng) || typeof lat !== 'string' || typeof lng !== 'string' || !Number.isFinite(la) || !Number.isFinite(ln)) {
+    throw new ValidationError('位置参数不正确：lat 和 lng 须同时提供且为数字', { lat, lng });
+  }
+  if (la < -90 || la > 90 || ln < -180 || ln > 180) {
+    throw new ValidationError('位置参数超出范围：纬度应在 -90 到 90 之间，经度应在 -180 到 180 之间', { lat, lng });
+  }
+  return { lat: la, lng: ln };
+}
+
+export function hoursToday(hall: BuiltHall, build: AccountBuild, at: Date): string {
+  const date = cityDate(at);
+  if (hall.closedDates?.includes(date)) return '今日休息';
+  if (build.account.calendar.holidays.includes(date)) return '今日休息（节假日）';
+  const ranges = hall.hours[weekdayOf(date)] ?? [];
+  return ranges.length ? ranges.map((r) => `${r.open}-${r.close}`).join('，') : '今日休息';
+}
+
+export function mapUrlOf(hall: BuiltHall): string {
+  const params = new URLSearchParams({ position: `${hall.lng},${hall.lat}`, name: hall.name, src: 'onestop', coordinate: 'gaode', callnative: '0' });
+  return `https://uri.amap.com/marker?${params.toString()}`;
+}
+
+const distanceText = (m: number) => (m < 1000 ? `${Math.round(m)} 米` : `${(m / 1000).toFixed(1)} 公里`);
+const zh = new Intl.Collator('zh-CN');
+
+/** Halls for the service: nearest first with a position, else by district then name. */
+export function listHalls(build: AccountBuild, serviceRef: string, at: Date, position?: LatLng): HallView[] {
+  const service = serviceOf(build, serviceRef);
+  const views = hallsOf(build, service).map((hall): HallView => {
+    const distance = position && haversineMetres(position, hall);
+    return {
+      ref: hall.ref,
+      id: hall.id,
+      department: hall.department,
+      departmentName: build.departments.find((d) => d.id === hall.department)?.name ?? hall.department,
+      name: hall.name,
+      address: hall.address,
+      district: hall.district,
+      phone: hall.phone,
+      lat: hall.lat,
+      lng: hall.lng,
+      hoursToday: hoursToday(hall, build, at),
+      openNow: isOpenAt(hall.hours, at, { closedDates: hall.closedDates, calendar: build.account.calendar }),
+      ...(distance !== undefined && { distance: Math.round(distance), distanceText: distanceText(distance) }),
+      mapUrl: mapUrlOf(hall),
+    };
+  });
+  if (position) return views.sort((a, b) => a.distance! - b.distance! || zh.compare(a.name, b.name));
+  // Halls without a district go last: "其他" is not a place a citizen looks for.
+  return views.sort((a, b) => (a.district === undefined ? 1 : 0) - (b.district === undefined ? 1 : 0) || zh.compare(a.district ?? '', b.district ?? '') || zh.compare(a.name, b.name));
+}

@@ -1,0 +1,60 @@
+// 补齐补正: the citizen answers a supplement request. The whole form is checked again; uploaded
+// files replace the ones of the same name, the others stay. The application returns to 收件.
+import { ConflictError } from '../../errors.js';
+import { clockOf, type LoopDeps } from '../applications/application-deps.js';
+import { applicationsOf, loadApplication } from '../applications/application-access.js';
+import type { Application } from '../applications/application-types.js';
+import { findService } from '../applications/find-service.js';
+import { applyMove } from '../progress/apply-move.js';
+import { serviceRules } from '../progress/move-application.js';
+import { notifyCitizen } from '../progress/notify-citizen.js';
+import { deleteAttachments, saveAttachments } from './attachment-files.js';
+import { attachmentSpecs } from './attachment-specs.js';
+import { checkAttachments, type UploadedFile } from './check-attachments.js';
+import { answerFields, checkAnswers, throwFieldErrors } from './validate-answers.js';
+
+export interface ResubmitInput {
+  no: string;
+  openid: string;
+  body: Record<string, unknown>;
+  files: UploadedFile[];
+}
+
+const NOT_IN_SUPPLEMENT = '办件当前不需要补正材料';
+
+export async function resubmitApplication(deps: LoopDeps, input: ResubmitInput): Promise<Application> {
+  const current = await loadApplication(deps.store, input.no, { kind: 'citizen', openid: input.openid });
+  if (current.stage !== 'supplement') throw new ConflictError(NOT_IN_SUPPLEMENT);
+  const service = findService(deps.live.current(), current.service);
+  const step = service.steps.processing ?? { online: true, timeLimitDays: current.clock.timeLimitDays };
+  const fields = answerFields(step.fields);
+  const { data, errors } = checkAnswers(fields, input.body);
+  throwFieldErrors(errors);
+  const files = await checkAttachments(attachmentSpecs(step), input.files, current.attachments.map((a) => a.name));
+
+  const rules = serviceRules(deps, current);
+  const now = clockOf(deps);
+  const replaced = new Set(files.map((f) => f.meta.name));
+  await saveAttachments(deps.config.dataDir, files);
+  let moved: Application;
+  try {
+    moved = await applicationsOf(deps.store).update(current.no, (app) => {
+      if (app.stage !== 'supplement') throw new ConflictError(NOT_IN_SUPPLEMENT);
+      const next = applyMove(app, {
+        to: 'submitted',
+        note: '申请人已补正材料',
+        actor: { kind: 'citizen', name: input.openid },
+        stages: rules.stages,
+        calendar: deps.live.current().account.calendar,
+        now,
+      });
+      return { ...next, data, attachments: [...app.attachments.filter((a) => !replaced.has(a.name)), ...files.map((f) => f.meta)] };
+    });
+  } catch (err) {
+    await deleteAttachments(deps.config.dataDir, files.map((f) => f.meta.id));
+    throw err;
+  }
+  await deleteAttachments(deps.config.dataDir, current.attachments.filter((a) => replaced.has(a.name)).map((a) => a.id));
+  await notifyCitizen(deps, moved, moved.timeline[moved.timeline.length - 1]!, rules.templateId);
+  return moved;
+}

@@ -1,0 +1,78 @@
+// 业务办理: a citizen's online application. Everything is checked before anything is written;
+// files are written before the record and removed again if the record cannot be stored.
+import type { ProcessingStep } from '../../model/generated.js';
+import { ValidationError } from '../../errors.js';
+import { clockOf, type LoopDeps } from '../applications/application-deps.js';
+import { applicationsOf } from '../applications/application-access.js';
+import { nextApplicationNumber } from '../applications/application-number.js';
+import type { Application, TimelineEntry } from '../applications/application-types.js';
+import { findOnlineService } from '../applications/find-service.js';
+import { newClock } from '../progress/clock.js';
+import { notifyCitizen } from '../progress/notify-citizen.js';
+import { deleteAttachments, saveAttachments } from './attachment-files.js';
+import { attachmentSpecs } from './attachment-specs.js';
+import { checkAttachments, type CheckedFile, type FieldError, type UploadedFile } from './check-attachments.js';
+import { initialPayment } from './compute-fee.js';
+import { answerFields, checkAnswers, throwFieldErrors } from './validate-answers.js';
+
+export interface SubmitInput {
+  serviceRef: string;
+  openid: string;
+  body: Record<string, unknown>;
+  files: UploadedFile[];
+}
+
+/** Answers and files checked together, so the citizen sees every problem at once. */
+async function checkSubmission(step: ProcessingStep, input: SubmitInput) {
+  const fields = answerFields(step.fields);
+  const specs = attachmentSpecs(step);
+  const { data, errors } = checkAnswers(fields, input.body);
+  let files: CheckedFile[] = [];
+  try {
+    files = await checkAttachments(specs, input.files);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    errors.push(...(err.details as FieldError[]));
+  }
+  throwFieldErrors(errors);
+  return { fields, data, files };
+}
+
+export async function submitApplication(deps: LoopDeps, input: SubmitInput): Promise<Application> {
+  const build = deps.live.current();
+  const service = findOnlineService(build, input.serviceRef);
+  const step = service.steps.processing!;
+  const { fields, data, files } = await checkSubmission(step, input);
+  const payment = initialPayment(service.steps.payment, data, fields);
+
+  const now = clockOf(deps);
+  await saveAttachments(deps.config.dataDir, files);
+  let app: Application;
+  let entry: TimelineEntry;
+  try {
+    const no = await nextApplicationNumber(deps.store, service.department, now);
+    const at = now.toISOString();
+    entry = { at, from: null, to: 'submitted', actor: { kind: 'citizen', name: input.openid }, note: '网上申请已提交' };
+    app = await applicationsOf(deps.store).insert({
+      id: no,
+      no,
+      service: service.ref,
+      serviceName: service.name,
+      department: service.department,
+      openid: input.openid,
+      stage: 'submitted',
+      data,
+      attachments: files.map((f) => f.meta),
+      payment,
+      clock: newClock(step.timeLimitDays),
+      submittedAt: at,
+      updatedAt: at,
+      timeline: [entry],
+    });
+  } catch (err) {
+    await deleteAttachments(deps.config.dataDir, files.map((f) => f.meta.id));
+    throw err;
+  }
+  await notifyCitizen(deps, app, entry, service.steps.progress?.notifyTemplateId);
+  return app;
+}

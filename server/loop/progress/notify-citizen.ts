@@ -1,0 +1,60 @@
+// Tells the citizen about each stage change with a WeChat template message linking to the
+// application page. Without a WeChat client or template id the notice is only recorded, and a
+// failed send never undoes the change it reports: every attempt lands in the 'notifications' log.
+import { cityDate, cityMinutes } from '../../calendar/working-days.js';
+import type { TemplateData } from '../../wechat/client-types.js';
+import type { LoopDeps } from '../applications/application-deps.js';
+import { STAGE_LABELS, type Application, type TimelineEntry } from '../applications/application-types.js';
+
+export interface NotificationRecord {
+  at: string;
+  openid: string;
+  applicationNo: string;
+  templateId: string | null;
+  url: string;
+  data: TemplateData;
+  status: 'sent' | 'failed' | 'recorded';
+  error?: string;
+}
+
+export const NOTIFICATIONS = 'notifications';
+
+export function cityTime(at: Date): string {
+  const m = cityMinutes(at);
+  return `${cityDate(at)} ${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+/**
+ * Template fields follow the common 办件进度 template: first, keyword1 申请编号, keyword2 事项名称,
+ * keyword3 当前状态, keyword4 时间, remark. Values are cut to WeChat's 20-character thing limit.
+ */
+export function progressTemplateData(app: Application, entry: TimelineEntry): TemplateData {
+  const cut = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
+  return {
+    first: { value: `您的“${cut(app.serviceName)}”办理进度有更新` },
+    keyword1: { value: app.no },
+    keyword2: { value: cut(app.serviceName) },
+    keyword3: { value: STAGE_LABELS[entry.to] },
+    keyword4: { value: cityTime(new Date(entry.at)) },
+    remark: { value: cut(entry.note || '点击查看办理详情') },
+  };
+}
+
+export async function notifyCitizen(deps: LoopDeps, app: Application, entry: TimelineEntry, templateId: string | undefined): Promise<NotificationRecord> {
+  const url = `${deps.config.publicBaseUrl}/me/applications/${encodeURIComponent(app.no)}`;
+  const data = progressTemplateData(app, entry);
+  const base = { at: entry.at, openid: app.openid, applicationNo: app.no, templateId: templateId ?? null, url, data };
+  let record: NotificationRecord;
+  if (!deps.wechat || !templateId) {
+    record = { ...base, status: 'recorded' };
+  } else {
+    try {
+      await deps.wechat.sendTemplate(app.openid, templateId, url, data);
+      record = { ...base, status: 'sent' };
+    } catch (err) {
+      record = { ...base, status: 'failed', error: (err as Error).message };
+    }
+  }
+  deps.store.log<NotificationRecord>(NOTIFICATIONS).append(record);
+  return record;
+}

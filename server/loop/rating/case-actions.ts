@@ -1,0 +1,81 @@
+// What happens to a rectification case: the owning department calls back (回访), fixes or explains
+// (整改/解释) and may appeal a mistaken or malicious review (申诉复核); the citizen rates the fix once.
+import { cityDate } from '../../calendar/working-days.js';
+import type { StaffIdentity } from '../../http/identity.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { clockOf, type LoopDeps } from '../applications/application-deps.js';
+import { casesOf, caseView, type CaseView, type RectificationCase } from './rectification-case.js';
+import { parseComment, parseLevel } from './rating-levels.js';
+
+const MAX_NOTE = 1000;
+
+function parseNote(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !value.trim()) throw new ValidationError(`请填写${what}`, { field: 'note' });
+  if (value.length > MAX_NOTE) throw new ValidationError(`${what}不能超过 ${MAX_NOTE} 字`, { field: 'note' });
+  return value.trim();
+}
+
+const today = (deps: LoopDeps) => cityDate(clockOf(deps));
+
+async function loadOwned(deps: LoopDeps, id: string, staff: StaffIdentity): Promise<RectificationCase> {
+  const c = await casesOf(deps.store).get(id);
+  if (!c || c.department !== staff.department) throw new NotFoundError(`整改件不存在：${id}`);
+  return c;
+}
+
+/** The department's cases, overdue ones first, then by deadline. */
+export async function listCases(deps: LoopDeps, staff: StaffIdentity): Promise<CaseView[]> {
+  const views = (await casesOf(deps.store).findBy('department', staff.department)).map((c) => caseView(c, today(deps)));
+  return views.sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.deadline.localeCompare(b.deadline) || a.id.localeCompare(b.id));
+}
+
+async function change(deps: LoopDeps, id: string, staff: StaffIdentity, fn: (c: RectificationCase, at: string) => RectificationCase): Promise<CaseView> {
+  await loadOwned(deps, id, staff);
+  const at = clockOf(deps).toISOString();
+  return caseView(await casesOf(deps.store).update(id, (c) => fn(c, at)), today(deps));
+}
+
+export function recordCallback(deps: LoopDeps, id: string, staff: StaffIdentity, note: unknown) {
+  const text = parseNote(note, '回访记录');
+  return change(deps, id, staff, (c, at) => ({ ...c, callbacks: [...c.callbacks, { at, actor: { kind: 'staff', name: staff.label }, note: text }] }));
+}
+
+export function recordResolution(deps: LoopDeps, id: string, staff: StaffIdentity, kind: unknown, note: unknown) {
+  if (kind !== 'fixed' && kind !== 'explained') throw new ValidationError('请选择处理方式：整改（fixed）或解释说明（explained）', { field: 'kind' });
+  const text = parseNote(note, kind === 'fixed' ? '整改情况' : '解释说明');
+  return change(deps, id, staff, (c, at) => {
+    if (c.resolution) throw new ConflictError('该整改件已办结，不能重复提交');
+    if (c.callbacks.length === 0) throw new ConflictError('请先回访申请人并记录回访情况，再提交整改结果');
+    return { ...c, resolution: { kind, note: text, at, actor: { kind: 'staff', name: staff.label } } };
+  });
+}
+
+export function appealCase(deps: LoopDeps, id: string, staff: StaffIdentity, reason: unknown) {
+  const text = parseNote(reason, '申诉理由');
+  return change(deps, id, staff, (c, at) => {
+    if (c.appeal) throw new ConflictError('该差评已提交申诉复核');
+    return { ...c, appeal: { at, actor: { kind: 'staff', name: staff.label }, note: text, status: 'pending' } };
+  });
+}
+
+/** The citizen's rating of the fix, once, after the department reported back. */
+export async function rateFix(deps: LoopDeps, id: string, openid: string, level: unknown, comment: unknown): Promise<CaseView> {
+  const parsed = parseLevel(level);
+  const text = parseComment(comment);
+  const c = await casesOf(deps.store).get(id);
+  if (!c || c.openid !== openid) throw new NotFoundError(`整改件不存在：${id}`);
+  const at = clockOf(deps).toISOString();
+  const updated = await casesOf(deps.store).update(id, (cur) => {
+    if (!cur.resolution) throw new ConflictError('部门尚未反馈整改结果，暂不能评价');
+    if (cur.citizenRating) throw new ConflictError('您已评价过整改结果');
+    return { ...cur, citizenRating: { level: parsed, ...(text ? { comment: text } : {}), at } };
+  });
+  return caseView(updated, today(deps));
+}
+
+/** The citizen's own case, for the application page. */
+export async function citizenCase(deps: LoopDeps, id: string | undefined, openid: string): Promise<CaseView | undefined> {
+  if (!id) return undefined;
+  const c = await casesOf(deps.store).get(id);
+  return c && c.openid === openid ? caseView(c, today(deps)) : undefined;
+}

@@ -1,0 +1,58 @@
+// 评价: the citizen rates a finished application once. Completed, denied and not accepted all
+// count as finished: a refusal is exactly when a citizen may want to complain. A bad review
+// (不满意 / 非常不满意) opens a rectification case at once.
+import { addWorkingDays, cityDate } from '../../calendar/working-days.js';
+import { ConflictError } from '../../errors.js';
+import { clockOf, type LoopDeps } from '../applications/application-deps.js';
+import { applicationsOf, loadApplication } from '../applications/application-access.js';
+import type { Application } from '../applications/application-types.js';
+import { findService } from '../applications/find-service.js';
+import { FINAL_STAGES } from '../progress/transitions.js';
+import { isBad, parseComment, parseLevel } from './rating-levels.js';
+import { casesOf, type RectificationCase } from './rectification-case.js';
+
+export interface RateInput {
+  no: string;
+  openid: string;
+  level: unknown;
+  comment?: unknown;
+}
+
+export async function rateApplication(deps: LoopDeps, input: RateInput): Promise<{ application: Application; case?: RectificationCase }> {
+  const level = parseLevel(input.level);
+  const comment = parseComment(input.comment);
+  const current = await loadApplication(deps.store, input.no, { kind: 'citizen', openid: input.openid });
+  const build = deps.live.current();
+  const service = findService(build, current.service);
+  if (!service.steps.rating?.online) throw new ConflictError(`“${service.name}”暂不支持在线评价`);
+  if (!FINAL_STAGES.includes(current.stage)) throw new ConflictError('办件办结后才能评价');
+
+  const now = clockOf(deps);
+  const at = now.toISOString();
+  const bad = isBad(level);
+  const caseId = `${current.no}-ZG`;
+  const application = await applicationsOf(deps.store).update(current.no, (app) => {
+    if (app.rating) throw new ConflictError('您已评价过该办件，每件只能评价一次');
+    return { ...app, updatedAt: at, rating: { level, ...(comment ? { comment } : {}), at, ...(bad ? { caseId } : {}) } };
+  });
+  if (!bad) return { application };
+
+  const fields = service.steps.processing?.fields ?? [];
+  const contact = fields.filter((f) => f.type === 'phone').map((f) => String(current.data[f.name] ?? '')).filter(Boolean);
+  const opened = await casesOf(deps.store).insert({
+    id: caseId,
+    applicationNo: current.no,
+    service: current.service,
+    serviceName: current.serviceName,
+    department: service.steps.rating.badReviewDepartment ?? current.department,
+    handlingDepartment: current.department,
+    openid: current.openid,
+    level,
+    ...(comment ? { comment } : {}),
+    contact,
+    openedAt: at,
+    deadline: addWorkingDays(cityDate(now), build.account.badReviewDeadlineDays, build.account.calendar),
+    callbacks: [],
+  });
+  return { application, case: opened };
+}

@@ -1,0 +1,83 @@
+// The file-backed Store on lowdb 7 (the project's only lowdb importer). Layout under dir:
+//   collections/<name>/_meta.json              { format, shards }
+//   collections/<name>/<000..0ff>.json         lowdb files, each the documents whose id hashes there
+//   collections/<name>/journal-<seq>.jsonl     commits not yet folded into the shard files
+//   logs/<name>.jsonl                          append-only JSON Lines
+// A commit appends one fsynced line to the journal, so its cost does not grow with the store;
+// a background checkpoint rewrites the changed shards (each ~1/256 of the collection) and drops
+// the journal. Opening reads 256 files per collection, not one per document. See
+// bench/loop.ts for the figures behind this choice.
+// Locks are in-process: one server process per data directory. Several processes or hosts
+// need the server database behind the same Store interface.
+import { mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { KeyedLock } from './keyed-lock.js';
+import { JsonlLog } from './jsonl-log.js';
+import { LowdbCollection } from './lowdb-collection.js';
+import type { Collection, CollectionOptions, Doc, Log, Store } from './types.js';
+
+export interface LowdbStoreOptions {
+  /** Shard files per new collection (existing collections keep theirs). Default 256. */
+  shards?: number;
+  /** fsync each commit (default true). Turn off only for throwaway data. */
+  fsync?: boolean;
+  /** How long appended log records may wait in memory. Default 50 ms. */
+  logFlushMs?: number;
+  /** Fold journals into shard files this long after a change (default 5 s)... */
+  checkpointMs?: number;
+  /** ...or once a collection's journal passes this size (default 8 MB). */
+  checkpointBytes?: number;
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+function checkName(kind: string, name: string) {
+  // Names become file names: refuse anything that could escape the data directory.
+  if (!NAME.test(name)) throw new Error(`${kind}名称不合法（只允许字母、数字、- 和 _）: ${name}`);
+}
+
+export async function createLowdbStore(dir: string, options: LowdbStoreOptions = {}): Promise<Store> {
+  const fsync = options.fsync ?? true;
+  const tuning = { shards: options.shards ?? 256, fsync, checkpointMs: options.checkpointMs ?? 5000, checkpointBytes: options.checkpointBytes ?? 8 << 20 };
+  const logFlushMs = options.logFlushMs ?? 50;
+  const collectionsDir = path.join(dir, 'collections');
+  const logsDir = path.join(dir, 'logs');
+  await mkdir(collectionsDir, { recursive: true });
+  await mkdir(logsDir, { recursive: true });
+
+  const lock = new KeyedLock();
+  const collections = new Map<string, LowdbCollection<Doc>>();
+  const logs = new Map<string, JsonlLog<unknown>>();
+  // Load every existing collection now so collection() can stay synchronous.
+  for (const entry of await readdir(collectionsDir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !NAME.test(entry.name)) continue;
+    collections.set(entry.name, await LowdbCollection.open(path.join(collectionsDir, entry.name), `c:${entry.name}`, lock, tuning));
+  }
+  let closed = false;
+
+  return {
+    collection<T extends Doc>(name: string, collectionOptions?: CollectionOptions) {
+      checkName('集合', name);
+      let c = collections.get(name);
+      if (!c) {
+        c = LowdbCollection.empty<Doc>(path.join(collectionsDir, name), `c:${name}`, lock, tuning);
+        collections.set(name, c);
+      }
+      if (collectionOptions?.indexes) c.addIndexes(collectionOptions.indexes);
+      return c as unknown as Collection<T>;
+    },
+    log<T>(name: string) {
+      checkName('日志', name);
+      let l = logs.get(name);
+      if (!l) logs.set(name, (l = new JsonlLog<unknown>(path.join(logsDir, `${name}.jsonl`), logFlushMs, fsync)));
+      return l as Log<T>;
+    },
+    withLock: (key, fn) => lock.run(`l:${key}`, fn),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...collections.values()].map((c) => c.close()));
+      await Promise.all([...logs.values()].map((l) => l.close()));
+    },
+  };
+}

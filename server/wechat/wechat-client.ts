@@ -1,0 +1,138 @@
+// The one module that imports wechat-api (callback-based, unmaintained since 2017). It turns each
+// call into a promise, shares the access_token through a TokenStore, and does what wechat-api
+// does not: on a token error it clears the stored token, fetches a fresh one and retries once.
+import { createRequire } from 'node:module';
+import { WechatApiError } from '../errors.js';
+import type { WechatMenu } from '../builder/types.js';
+import type { NewsArticle, TemplateData, WechatClient } from './client-types.js';
+import { TOKEN_ERROR_CODES, wechatErrorMessage } from './error-messages.js';
+import type { StoredToken, TokenStore } from './token-store.js';
+
+export const DEFAULT_WECHAT_API_BASE = 'https://api.weixin.qq.com';
+
+export interface WechatClientOptions {
+  appId: string;
+  secret: string;
+  /** Replaces https://api.weixin.qq.com, e.g. http://127.0.0.1:3000/_wechat or an egress proxy. */
+  apiBase?: string;
+  tokenStore: TokenStore;
+  timeoutMs?: number;
+}
+
+type Callback = (err: (Error & { code?: unknown }) | null, data?: unknown) => void;
+
+/** The slice of wechat-api we use. Underscored methods skip its preRequest (which never forces a refresh). */
+interface WechatApi {
+  endpoint: string;
+  mpPrefix: string;
+  fileServerPrefix: string;
+  token: StoredToken;
+  setOpts(opts: { timeout: number }): void;
+  getAccessToken(callback: (err: Error | null, token?: StoredToken) => void): void;
+  _createMenu(menu: WechatMenu, callback: Callback): void;
+  _getMenu(callback: Callback): void;
+  _sendText(openid: string, text: string, callback: Callback): void;
+  _sendNews(openid: string, articles: NewsArticle[], callback: Callback): void;
+  _sendTemplate(openid: string, templateId: string, url: string, data: TemplateData, callback: Callback): void;
+}
+type WechatApiConstructor = new (
+  appId: string,
+  secret: string,
+  getToken: (callback: (err: Error | null, token?: StoredToken | null) => void) => void,
+  saveToken: (token: StoredToken, callback: (err: Error | null) => void) => void,
+) => WechatApi;
+
+const require = createRequire(import.meta.url);
+const WechatApiClass = require('wechat-api') as WechatApiConstructor;
+
+const usable = (t: StoredToken | null, rejected?: string): t is StoredToken =>
+  !!t && !!t.accessToken && t.accessToken !== rejected && Date.now() < t.expireTime;
+
+function toWechatError(err: Error & { code?: unknown }, data: unknown, base: string): WechatApiError {
+  const reply = data as { errcode?: unknown; errmsg?: unknown } | undefined;
+  if (reply && typeof reply.errcode === 'number' && reply.errcode !== 0) {
+    const errmsg = typeof reply.errmsg === 'string' ? reply.errmsg : '';
+    return new WechatApiError(wechatErrorMessage(reply.errcode, errmsg), reply.errcode, errmsg);
+  }
+  // No errcode: the request itself failed (network, timeout, a proxy answering HTML).
+  return new WechatApiError(`无法访问微信接口 ${base}：${err.message}`, -1, err.message);
+}
+
+export function createWechatClient(opts: WechatClientOptions): WechatClient {
+  const base = (opts.apiBase ?? DEFAULT_WECHAT_API_BASE).replace(/\/+$/, '');
+  const { tokenStore } = opts;
+  // wechat-api's own hooks also go to the shared store, so nothing keeps a private token.
+  const api = new WechatApiClass(
+    opts.appId,
+    opts.secret,
+    (cb) => void tokenStore.get().then((t) => cb(null, t), (e: Error) => cb(e)),
+    (t, cb) =>
+      void tokenStore
+        .save({ accessToken: t.accessToken, expireTime: t.expireTime })
+        .then(() => cb(null), (e: Error) => cb(e)),
+  );
+  // wechat-api builds every URL from these fields; there is no PREFIX constant to patch.
+  api.endpoint = base;
+  api.mpPrefix = `${base}/cgi-bin/`;
+  api.fileServerPrefix = `${base}/cgi-bin/`;
+  api.setOpts({ timeout: opts.timeoutMs ?? 10_000 });
+
+  const fetchToken = () =>
+    new Promise<StoredToken>((resolve, reject) =>
+      api.getAccessToken((err, token) => {
+        if (err || !token) reject(toWechatError(err ?? new Error('No token'), errorReply(err), base));
+        else resolve({ accessToken: token.accessToken, expireTime: token.expireTime });
+      }),
+    );
+
+  /** A valid token; `rejected` is one WeChat just refused, which must not be reused. */
+  async function validToken(rejected?: string): Promise<StoredToken> {
+    const cached = await tokenStore.get();
+    if (usable(cached, rejected)) return cached;
+    return tokenStore.withLock(async () => {
+      // Another process may have refreshed while we waited for the lock: use its token.
+      const current = await tokenStore.get();
+      if (usable(current, rejected)) return current;
+      if (current) await tokenStore.save(null);
+      return fetchToken();
+    });
+  }
+
+  const once = <T>(token: StoredToken, invoke: (cb: Callback) => void) =>
+    new Promise<T>((resolve, reject) => {
+      // The underscored method reads api.token synchronously, so concurrent calls cannot mix tokens.
+      api.token = token;
+      invoke((err, data) => (err ? reject(toWechatError(err, data ?? errorReply(err), base)) : resolve(data as T)));
+    });
+
+  async function call<T>(invoke: (cb: Callback) => void): Promise<T> {
+    const token = await validToken();
+    try {
+      return await once<T>(token, invoke);
+    } catch (err) {
+      if (!(err instanceof WechatApiError) || !TOKEN_ERROR_CODES.has(err.errcode)) throw err;
+      return once<T>(await validToken(token.accessToken), invoke);
+    }
+  }
+
+  return {
+    async createMenu(menu) {
+      await call((cb) => api._createMenu(menu, cb));
+    },
+    getMenu: () => call((cb) => api._getMenu(cb)),
+    async sendText(openid, text) {
+      await call((cb) => api._sendText(openid, text, cb));
+    },
+    async sendNews(openid, articles) {
+      await call((cb) => api._sendNews(openid, articles, cb));
+    },
+    async sendTemplate(openid, templateId, url, data) {
+      await call((cb) => api._sendTemplate(openid, templateId, url, data, cb));
+    },
+  };
+}
+
+/** wechat-api's wrapper puts the errcode on err.code and the message in err.message. */
+function errorReply(err: (Error & { code?: unknown }) | null): unknown {
+  return err && typeof err.code === 'number' ? { errcode: err.code, errmsg: err.message } : undefined;
+}

@@ -1,0 +1,148 @@
+// Inbound message XML and passive reply XML (WECHAT-PROTOCOL.md §2).
+// Parsing is deliberately dumb: no DTDs, no entities, every value a string (a 64-bit MsgId
+// must survive exactly), so a hostile body can neither expand nor reach the file system.
+import { XMLParser } from 'fast-xml-parser';
+import { ValidationError } from '../errors.js';
+import type { EncryptedEnvelope } from './crypto.js';
+
+const parser = new XMLParser({
+  processEntities: false,
+  htmlEntities: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreAttributes: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  trimValues: true,
+  maxNestedTags: 8,
+  // No path-based callbacks: building path strings for every tag was a third of parse time.
+  jPath: false,
+});
+
+const DTD = /<!(DOCTYPE|ENTITY)/i;
+
+/** Thrown for bodies we refuse to parse (DTDs, entities, not a WeChat <xml> document). */
+export class UnsafeXmlError extends ValidationError {}
+
+export interface WechatLocation {
+  lat: number;
+  lng: number;
+  label?: string;
+  precision?: number;
+}
+
+/** One inbound push, field names close to WeChat's so logs and fixtures read alike. */
+export interface WechatMessage {
+  toUser: string;
+  fromUser: string;
+  /** Seconds, as sent (a string: never re-serialised through a float). */
+  createTime: string;
+  msgType: string;
+  msgId?: string;
+  event?: string;
+  eventKey?: string;
+  content?: string;
+  /** Speech recognition result on voice messages. */
+  recognition?: string;
+  location?: WechatLocation;
+  /** All top-level fields as strings or nested objects, for the trace and future use. */
+  raw: Record<string, unknown>;
+}
+
+/** Parses an <xml> document into a plain object of strings; throws UnsafeXmlError. */
+export function parseXmlObject(xml: string): Record<string, unknown> {
+  if (DTD.test(xml)) throw new UnsafeXmlError('消息体包含 DOCTYPE 或 ENTITY 声明，已拒绝');
+  let doc: unknown;
+  try {
+    doc = parser.parse(xml);
+  } catch (err) {
+    throw new UnsafeXmlError(`消息体不是有效的 XML：${(err as Error).message}`);
+  }
+  const root = (doc as { xml?: unknown } | undefined)?.xml;
+  if (!root || typeof root !== 'object') throw new UnsafeXmlError('消息体缺少 <xml> 根元素');
+  return root as Record<string, unknown>;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function num(v: unknown): number | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function locationOf(raw: Record<string, unknown>): WechatLocation | undefined {
+  const nested = raw.SendLocationInfo as Record<string, unknown> | undefined;
+  const src = nested && typeof nested === 'object' ? nested : raw;
+  const lat = num(src.Location_X) ?? num(raw.Latitude);
+  const lng = num(src.Location_Y) ?? num(raw.Longitude);
+  if (lat === undefined || lng === undefined || Math.abs(lat) > 90 || Math.abs(lng) > 180) return undefined;
+  return { lat, lng, label: str(src.Label) || str(src.Poiname) || undefined, precision: num(raw.Precision) };
+}
+
+/** Parses an inbound (already decrypted) message; throws UnsafeXmlError when it is not one. */
+export function parseMessage(xml: string): WechatMessage {
+  const raw = parseXmlObject(xml);
+  const toUser = str(raw.ToUserName);
+  const fromUser = str(raw.FromUserName);
+  const msgType = str(raw.MsgType);
+  if (!toUser || !fromUser || !msgType) throw new UnsafeXmlError('消息缺少 ToUserName、FromUserName 或 MsgType');
+  return {
+    toUser,
+    fromUser,
+    createTime: str(raw.CreateTime) ?? '',
+    msgType,
+    msgId: str(raw.MsgId) || undefined,
+    event: str(raw.Event) || undefined,
+    eventKey: str(raw.EventKey) || undefined,
+    content: str(raw.Content),
+    recognition: str(raw.Recognition) || undefined,
+    location: locationOf(raw),
+    raw,
+  };
+}
+
+// Characters XML 1.0 forbids even inside CDATA; one stray control character would make
+// WeChat show "该公众号暂时无法提供服务".
+const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+/** Wraps text in CDATA; "]]>" inside is split across two sections so it cannot close it. */
+export function cdata(text: string): string {
+  return `<![CDATA[${text.replace(INVALID_XML_CHARS, '').replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+}
+
+export interface ReplyHeader {
+  /** The citizen's openid (the request's FromUserName). */
+  toUser: string;
+  /** The account id (the request's ToUserName). */
+  fromUser: string;
+  /** Seconds. */
+  createTime: number;
+}
+
+function head(h: ReplyHeader, type: string): string {
+  return `<xml><ToUserName>${cdata(h.toUser)}</ToUserName><FromUserName>${cdata(h.fromUser)}</FromUserName><CreateTime>${Math.floor(h.createTime)}</CreateTime><MsgType>${cdata(type)}</MsgType>`;
+}
+
+export function textReplyXml(h: ReplyHeader, content: string): string {
+  return `${head(h, 'text')}<Content>${cdata(content)}</Content></xml>`;
+}
+
+export interface ReplyArticle {
+  title: string;
+  description: string;
+  url: string;
+  picUrl?: string;
+}
+
+export function newsReplyXml(h: ReplyHeader, articles: ReplyArticle[]): string {
+  const items = articles
+    .map((a) => `<item><Title>${cdata(a.title)}</Title><Description>${cdata(a.description)}</Description><PicUrl>${cdata(a.picUrl ?? '')}</PicUrl><Url>${cdata(a.url)}</Url></item>`)
+    .join('');
+  return `${head(h, 'news')}<ArticleCount>${articles.length}</ArticleCount><Articles>${items}</Articles></xml>`;
+}
+
+/** The safe-mode reply envelope of the official sample. */
+export function encryptedReplyXml(e: EncryptedEnvelope): string {
+  return `<xml>\n<Encrypt>${cdata(e.encrypt)}</Encrypt>\n<MsgSignature>${cdata(e.signature)}</MsgSignature>\n<TimeStamp>${e.timestamp}</TimeStamp>\n<Nonce>${cdata(e.nonce)}</Nonce>\n</xml>`;
+}

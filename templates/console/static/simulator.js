@@ -1,0 +1,147 @@
+// The WeChat simulator page: each action posts to /console/api/simulate and draws the reply as
+// chat bubbles (text, or news cards linking to the H5 pages) plus the routing trace.
+(function () {
+  var root = document.getElementById('simulator');
+  if (!root) return;
+  var csrf = root.getAttribute('data-csrf');
+  var draft = root.getAttribute('data-draft') || '';
+  var chat = document.getElementById('chat');
+  var traceList = document.getElementById('trace');
+  var ANSWERED = { keyword: '关键词', menu: '菜单', location: '位置', welcome: '关注欢迎语', help: '帮助', human: '转人工', none: '不回复' };
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function scroll() { chat.scrollTop = chat.scrollHeight; }
+
+  // Text replies may hold <a href="…">…</a> (WeChat renders them); everything else stays text.
+  function richText(container, content) {
+    var re = /<a href="(https?:\/\/[^"<>]+)">([^<]*)<\/a>/g;
+    var last = 0, m;
+    while ((m = re.exec(content))) {
+      container.appendChild(document.createTextNode(content.slice(last, m.index)));
+      var a = el('a', '', m[2]);
+      a.href = m[1].replace(/&amp;/g, '&');
+      a.target = '_blank';
+      a.rel = 'noopener';
+      container.appendChild(a);
+      last = re.lastIndex;
+    }
+    container.appendChild(document.createTextNode(content.slice(last)));
+  }
+
+  function userBubble(text) {
+    var row = el('div', 'row me');
+    row.appendChild(el('div', 'bubble', text));
+    chat.appendChild(row);
+    scroll();
+  }
+
+  function reply(r) {
+    var row = el('div', 'row them');
+    if (r.kind === 'text') {
+      var b = el('div', 'bubble');
+      richText(b, r.content);
+      row.appendChild(b);
+    } else if (r.kind === 'news') {
+      var box = el('div', 'news');
+      r.articles.forEach(function (a) {
+        var link = el('a', 'article');
+        link.href = a.url;
+        link.target = '_blank';
+        link.rel = 'noopener';
+        link.appendChild(el('strong', '', a.title));
+        link.appendChild(el('span', 'desc', a.description));
+        box.appendChild(link);
+      });
+      row.appendChild(box);
+    } else {
+      row.appendChild(el('div', 'bubble none', '（公众号没有回复）'));
+    }
+    chat.appendChild(row);
+    scroll();
+  }
+
+  function trace(label, result) {
+    var li = el('li');
+    li.appendChild(el('strong', '', label));
+    var t = result.trace;
+    if (t) {
+      li.appendChild(el('span', 'tag', ANSWERED[t.answeredBy] || t.answeredBy));
+      if (t.department) li.appendChild(el('span', 'tag dept', t.department));
+      if (t.rule) li.appendChild(el('code', '', t.rule));
+      li.appendChild(el('p', 'reason', t.reason));
+    } else {
+      li.appendChild(el('p', 'reason muted', '没有找到该消息的路由记录'));
+    }
+    li.appendChild(el('p', 'muted', result.mode === 'draft' ? '草稿预览（进程内路由）' : (result.encrypted ? '经 /wechat（安全模式加密）' : '经 /wechat（明文签名）')));
+    traceList.insertBefore(li, traceList.firstChild);
+  }
+
+  function send(payload, label) {
+    if (draft) payload.draft = draft;
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', '/console/api/simulate');
+    xhr.setRequestHeader('Content-Type', 'application/json');
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('X-CSRF-Token', csrf);
+    xhr.onload = function () {
+      var body;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = { message: '模拟失败' }; }
+      if (xhr.status === 200) { reply(body.reply); trace(label, body); }
+      else reply({ kind: 'text', content: '【模拟器】' + (body.message || ('请求失败 ' + xhr.status)) });
+    };
+    xhr.onerror = function () { reply({ kind: 'text', content: '【模拟器】网络错误' }); };
+    xhr.send(JSON.stringify(payload));
+  }
+
+  document.getElementById('send-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var input = document.getElementById('msg');
+    var text = input.value.trim();
+    if (!text) return;
+    userBubble(text);
+    input.value = '';
+    send({ action: 'text', text: text }, '文字：' + text);
+  });
+
+  document.getElementById('subscribe').addEventListener('click', function () {
+    chat.appendChild(el('p', 'muted center', '你关注了公众号'));
+    send({ action: 'subscribe' }, '关注');
+  });
+
+  function sendLocation() {
+    var preset = document.getElementById('preset').value;
+    var parts = preset ? preset.split(',') : [document.getElementById('lat').value, document.getElementById('lng').value];
+    userBubble('[位置] ' + parts[0] + ', ' + parts[1]);
+    send({ action: 'location', lat: parts[0], lng: parts[1], label: '模拟位置' }, '位置');
+  }
+  document.getElementById('send-location').addEventListener('click', sendLocation);
+
+  function tap(btn) {
+    var type = btn.getAttribute('data-type');
+    var target = btn.getAttribute('data-target');
+    var name = btn.getAttribute('data-name');
+    if (!type) return; // opens a sub-menu (phone.js)
+    var open = document.querySelector('#menubar .mb.open');
+    if (open) open.className = 'mb';
+    if (type === 'view') {
+      chat.appendChild(el('p', 'muted center', '点击菜单“' + name + '”打开网页'));
+      window.open(target, '_blank', 'noopener');
+      return;
+    }
+    if (type === 'location_select') { sendLocation(); return; }
+    chat.appendChild(el('p', 'muted center', '点击菜单“' + name + '”'));
+    send({ action: 'click', key: target }, '菜单：' + name + '（' + target + '）');
+  }
+
+  document.getElementById('menubar').addEventListener('click', function (e) {
+    var t = e.target;
+    while (t && t !== this && t.tagName !== 'BUTTON') t = t.parentNode;
+    if (t && t.tagName === 'BUTTON') tap(t);
+  });
+})();

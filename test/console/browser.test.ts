@@ -1,0 +1,104 @@
+// Headless Chromium against a real listening server: the editor's live diagnostics, the phone
+// preview and the simulator, as a person would use them. Writes docs/screenshots/*.png.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { projectRoot } from '../../server/config.js';
+import { addTestUsers, createHarness, PASSWORD, type Harness } from './harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(projectRoot, 'docs', 'screenshots');
+
+describe('console in a browser', function () {
+  this.timeout(90_000);
+  let h: Harness;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) to run the browser tests`);
+    h = await createHarness();
+    await addTestUsers(h.store);
+    server = h.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  async function loginAs(username: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/console/login`);
+    await page.fill('#username', username);
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForURL(`${base}/console/`), page.click('button[type=submit]')]);
+    return page;
+  }
+
+  it('shows a diagnostic with its code and Chinese message at the edited line', async () => {
+    const page = await loginAs('jj-admin');
+    await page.goto(`${base}/console/departments/jiaojing`);
+    const original = await page.inputValue('#text');
+    const lines = original.split('\n');
+    const index = lines.findIndex((l) => /"lat":/.test(l));
+    assert.ok(index >= 0, 'the file has a hall latitude');
+    lines[index] = lines[index]!.replace(/"lat":\s*[-\d.]+/, '"lat": 300');
+    await page.click('#text');
+    await page.fill('#text', lines.join('\n'));
+    const line = index + 1;
+    const item = page.locator(`#diagnostics li.diag.error[data-line="${line}"]`);
+    await item.first().waitFor({ timeout: 10_000 });
+    const text = await item.first().innerText();
+    assert.match(text, new RegExp(`第 ${line} 行`));
+    assert.match(text, /[A-Z][A-Z_]+/, 'shows the diagnostic code');
+    assert.match(text, /[\u4e00-\u9fff]{4}/, 'shows a Chinese message');
+    assert.equal(await page.locator(`#gutter .ln.error[data-line="${line}"]`).count(), 1, 'marks the line number');
+    await item.first().locator('button.jump').click();
+    const caret = await page.$eval('#text', (t) => (t as HTMLTextAreaElement).selectionStart);
+    assert.equal(caret, lines.slice(0, index).reduce((n, l) => n + l.length + 1, 0), 'jumps to the start of the line');
+    await page.close();
+  });
+
+  it('draws the phone preview with the three top-level buttons and a pop-up sub-menu', async () => {
+    const page = await loginAs('plat');
+    await page.goto(`${base}/console/preview`);
+    const buttons = await page.locator('#menubar .mb-btn').allInnerTexts();
+    assert.equal(buttons.length, 3);
+    assert.deepEqual(buttons.map((b) => b.replace('≡', '').trim()), ['出行', '社保就业', '办事指南']);
+    await page.locator('#menubar .mb-btn').first().click();
+    assert.ok(await page.locator('#menubar .mb.open .submenu').isVisible(), 'the sub-menu pops up');
+    await page.screenshot({ path: path.join(SHOTS, 'preview.png'), fullPage: false });
+    await page.close();
+  });
+
+  it('answers a keyword and a menu click in the simulator', async () => {
+    const page = await loginAs('plat');
+    await page.goto(`${base}/console/simulator`);
+    await page.fill('#msg', '违章');
+    await page.click('#send');
+    await page.locator('.chat .row.them').first().waitFor();
+    assert.match(await page.locator('.chat .row.them').first().innerText(), /交通违法查询/);
+    assert.match(await page.locator('#trace li').first().innerText(), /jiaojing/);
+    await page.locator('#menubar .mb-btn').first().click();
+    await page.locator('#menubar .mb.open .sub-btn', { hasText: '罚款缴纳' }).click();
+    await page.locator('.chat .row.them').nth(1).waitFor();
+    assert.match(await page.locator('#trace li').first().innerText(), /菜单：罚款缴纳/);
+    await page.fill('#msg', '社保卡丢了怎么办');
+    await page.click('#send');
+    await page.locator('.chat .row.them').nth(2).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'simulator.png'), fullPage: false });
+    await page.close();
+  });
+});

@@ -1,0 +1,103 @@
+// A console app over the test city (test/console/fixtures/city): memory store, real builder,
+// real /wechat router, and either a recording fake WechatClient or the real client (for nock).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import request from 'supertest';
+import type { WechatMenu } from '../../server/builder/types.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { createPublisher, type Publisher } from '../../server/console/publisher.js';
+import { addUser } from '../../server/console/users.js';
+import { createConsoleRouter } from '../../server/http/console-router.js';
+import { createRenderer } from '../../server/http/render.js';
+import { createWechatRouter } from '../../server/http/wechat-router.js';
+import { createLiveBuild, type LiveBuild } from '../../server/live-build.js';
+import { createMemoryStore } from '../../server/store/memory-store.js';
+import type { Store } from '../../server/store/types.js';
+import type { WechatClient } from '../../server/wechat/client-types.js';
+import { buildAccount } from '../../server/builder/build-account.js';
+import { loadCityFromDir } from '../../server/builder/load-city.js';
+
+export const cityDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/city');
+export const PASSWORD = 'correct-horse-battery';
+
+/** Records menus; fails the next createMenu when `refuse` is set. */
+export class FakeWechatClient implements WechatClient {
+  menus: WechatMenu[] = [];
+  refuse?: Error;
+  async createMenu(menu: WechatMenu) {
+    if (this.refuse) throw this.refuse;
+    this.menus.push(menu);
+  }
+  async getMenu() {
+    return { menu: this.menus.at(-1) };
+  }
+  async sendText() {}
+  async sendNews() {}
+  async sendTemplate() {}
+}
+
+export interface Harness {
+  app: express.Express;
+  store: Store;
+  live: LiveBuild;
+  publisher: Publisher;
+  config: Config;
+  client: WechatClient;
+}
+
+export async function createHarness(options: { client?: WechatClient; env?: NodeJS.ProcessEnv } = {}): Promise<Harness> {
+  const config = loadConfig({ PUBLIC_BASE_URL: 'http://localhost:3000', WECHAT_TOKEN: 'console-test-token', DATA_DIR: '/nonexistent', ...options.env });
+  const store = createMemoryStore();
+  const client = options.client ?? new FakeWechatClient();
+  // Start from the on-disk city, as main.ts does, then let bootstrap store version 1.
+  const live = createLiveBuild(buildAccount(await loadCityFromDir(cityDir), { publicBaseUrl: config.publicBaseUrl }));
+  const publisher = createPublisher({ store, live, client, publicBaseUrl: config.publicBaseUrl });
+  await publisher.bootstrap(cityDir);
+  const app = express();
+  app.set('trust proxy', false);
+  app.use('/wechat', createWechatRouter({ config, store, live, client }));
+  app.use('/console', createConsoleRouter({ config, store, live, client, renderer: createRenderer(), publisher }));
+  return { app, store, live, publisher, config, client };
+}
+
+export const USERS = {
+  platform: { username: 'plat', role: 'platform', departments: [] as string[] },
+  jjAdmin: { username: 'jj-admin', role: 'dept-admin', departments: ['jiaojing'] },
+  sbAdmin: { username: 'sb-admin', role: 'dept-admin', departments: ['shebao'] },
+  jjStaff: { username: 'jj-staff', role: 'staff', departments: ['jiaojing'] },
+} as const;
+export type Who = keyof typeof USERS;
+
+export async function addTestUsers(store: Store): Promise<void> {
+  for (const u of Object.values(USERS)) await addUser(store, { ...u, departments: [...u.departments], password: PASSWORD });
+}
+
+export function csrfFrom(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html) ?? /data-csrf="([^"]+)"/.exec(html);
+  if (!m?.[1]) throw new Error('no CSRF token in page');
+  return m[1];
+}
+
+export interface Session {
+  agent: ReturnType<typeof request.agent>;
+  csrf: string;
+}
+
+export async function login(app: express.Express, username: string, password = PASSWORD): Promise<Session> {
+  const agent = request.agent(app);
+  const form = await agent.get('/console/login').expect(200);
+  const res = await agent.post('/console/login').type('form').send({ username, password, _csrf: csrfFrom(form.text), next: '/console/' });
+  if (res.status !== 303) throw new Error(`login of ${username} failed: ${res.status}`);
+  const home = await agent.get('/console/').expect(200);
+  return { agent, csrf: csrfFrom(home.text) };
+}
+
+/** The department file with one JSON edit applied, pretty-printed (so lines are predictable). */
+export function editedDepartment(harnessFiles: { path: string; text: string }[], department: string, edit: (json: any) => void): string {
+  const file = harnessFiles.find((f) => f.path === `departments/${department}.json`);
+  if (!file) throw new Error(`no ${department}`);
+  const json = JSON.parse(file.text);
+  edit(json);
+  return `${JSON.stringify(json, null, 2)}\n`;
+}

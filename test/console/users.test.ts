@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import bcrypt from 'bcryptjs';
+import { addUser, usersOf, verifyLogin } from '../../server/console/users.js';
+import { createMemoryStore } from '../../server/store/memory-store.js';
+
+describe('addUser', () => {
+  it('stores a bcrypt hash of cost 10 or more, never the password', async () => {
+    const store = createMemoryStore();
+    const user = await addUser(store, { username: 'jj-admin', password: 'a-long-password', role: 'dept-admin', departments: ['jiaojing'] });
+    assert.equal('passwordHash' in user, false);
+    const [stored] = await usersOf(store).list();
+    assert.ok(bcrypt.getRounds(stored!.passwordHash) >= 10);
+    assert.ok(!JSON.stringify(stored).includes('a-long-password'));
+    assert.ok(await verifyLogin(store, 'jj-admin', 'a-long-password'));
+    assert.equal(await verifyLogin(store, 'jj-admin', 'wrong-password'), undefined);
+    assert.equal(await verifyLogin(store, 'nobody', 'a-long-password'), undefined);
+  });
+
+  const invalid: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['a short username', { username: 'ab' }, /用户名须为 3~32 位/],
+    ['a short password', { password: 'short' }, /密码至少 10 个字符/],
+    ['an unknown role', { role: 'admin' }, /角色无效：admin/],
+    ['a dept-admin without department', { departments: [] }, /必须至少指定一个部门/],
+    ['a malformed department id', { departments: ['Jiao Jing'] }, /部门编号无效：Jiao Jing/],
+  ];
+  for (const [what, change, message] of invalid) {
+    it(`refuses ${what} in Chinese`, async () => {
+      const input = { username: 'jj-admin', password: 'a-long-password', role: 'dept-admin', departments: ['jiaojing'], ...change };
+      await assert.rejects(addUser(createMemoryStore(), input as never), message);
+    });
+  }
+
+  it('refuses a username that is taken', async () => {
+    const store = createMemoryStore();
+    await addUser(store, { username: 'plat', password: 'a-long-password', role: 'platform' });
+    await assert.rejects(addUser(store, { username: 'plat', password: 'another-password', role: 'platform' }), /用户名已存在：plat/);
+  });
+});

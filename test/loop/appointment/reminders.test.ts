@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import request from 'supertest';
+import type { NotificationRecord } from '../../../server/loop/appointment/notify-appointment.js';
+import { runReminders, startReminderTimer } from '../../../server/loop/reminders/run-reminders.js';
+import { createWechatClient } from '../../../server/wechat/wechat-client.js';
+import { createMemoryTokenStore } from '../../../server/wechat/token-store.js';
+import { FakeWechat, makeContext, SERVICE, type TestContext, VALID_FIELDS } from './fixture-build.js';
+
+const SLOT = '2026-03-06T01:00:00.000Z'; // Friday 09:00
+const book = (ctx: TestContext, openid: string, start = SLOT) =>
+  request(ctx.app).post(`/api/services/${SERVICE}/appointments`).set('Cookie', ctx.cookie(openid)).send({ hall: 'tianhe', start, fields: VALID_FIELDS }).expect(201);
+const notifications = (ctx: TestContext) => ctx.deps.store.log<NotificationRecord>('notifications').read();
+
+describe('appointment notices', () => {
+  it('sends a confirmation template message with service, time and hall', async () => {
+    const wechat = new FakeWechat();
+    const ctx = makeContext({ wechat, templateId: 'TPL_APPT' });
+    const { body } = await book(ctx, 'alice');
+    assert.equal(wechat.templates.length, 1);
+    const sent = wechat.templates[0]!;
+    assert.deepEqual([sent.openid, sent.templateId, sent.url], ['alice', 'TPL_APPT', 'https://gov.example.cn/me/appointments']);
+    assert.deepEqual(sent.data, {
+      first: { value: '您已预约成功，请按时到大厅办理。' },
+      keyword1: { value: '社保卡补办' },
+      keyword2: { value: '3月6日（周五）09:00-09:30' },
+      keyword3: { value: '天河社保服务厅（天河社保服务厅地址）' },
+      remark: { value: `预约号 ${body.appointment.number}。请携带：身份证原件、一寸白底照片。如需取消或改约，请在 3月5日 09:00 前操作。` },
+    });
+    assert.deepEqual((await notifications(ctx)).map((n) => [n.channel, n.status]), [['template', 'sent']]);
+  });
+
+  it('records the notice in the notifications log in local mode', async () => {
+    const ctx = makeContext();
+    await book(ctx, 'alice');
+    const [n] = await notifications(ctx);
+    assert.deepEqual([n!.channel, n!.status, n!.kind, n!.openid], ['local', 'recorded', 'appointment-confirmation', 'alice']);
+  });
+
+  it('keeps the booking when WeChat refuses the notice, and records the failure', async () => {
+    const wechat = new FakeWechat();
+    wechat.failNext = true;
+    const ctx = makeContext({ wechat, templateId: 'TPL_APPT' });
+    await book(ctx, 'alice');
+    const [n] = await notifications(ctx);
+    assert.deepEqual([n!.status, n!.error], ['failed', '模拟的微信错误']);
+  });
+});
+
+describe('runReminders', () => {
+  it('reminds each appointment once, on the day before', async () => {
+    const wechat = new FakeWechat();
+    const ctx = makeContext({ wechat, templateId: 'TPL_APPT' });
+    await book(ctx, 'alice');
+    await book(ctx, 'bob', '2026-03-09T01:00:00.000Z'); // next Monday: not due yet
+    wechat.templates.length = 0;
+
+    assert.equal(await runReminders(ctx.deps, new Date('2026-03-04T12:00:00Z')), 0, 'two days before');
+    assert.equal(await runReminders(ctx.deps, new Date('2026-03-05T01:00:00Z')), 1, 'the day before');
+    assert.equal(await runReminders(ctx.deps, new Date('2026-03-05T09:00:00Z')), 0, 'already reminded');
+    assert.deepEqual(wechat.templates.map((t) => [t.openid, t.data.first!.value]), [['alice', '温馨提醒：您明天有一个办事预约。']]);
+  });
+
+  it('skips cancelled appointments', async () => {
+    const ctx = makeContext();
+    const { body } = await book(ctx, 'alice');
+    await request(ctx.app).delete(`/api/appointments/${body.appointment.id}`).set('Cookie', ctx.cookie('alice')).expect(200);
+    assert.equal(await runReminders(ctx.deps, new Date('2026-03-05T01:00:00Z')), 0);
+  });
+
+  it('sends only one reminder when two runs overlap', async () => {
+    const ctx = makeContext();
+    await book(ctx, 'alice');
+    const at = new Date('2026-03-05T01:00:00Z');
+    const counts = await Promise.all([runReminders(ctx.deps, at), runReminders(ctx.deps, at)]);
+    assert.equal(counts[0]! + counts[1]!, 1);
+    assert.equal((await notifications(ctx)).filter((n) => n.kind === 'appointment-reminder').length, 1);
+  });
+
+  it('reminds again after a reschedule to a later day', async () => {
+    const ctx = makeContext();
+    const { body } = await book(ctx, 'alice');
+    await runReminders(ctx.deps, new Date('2026-03-03T01:00:00Z'));
+    assert.equal(await runReminders(ctx.deps, new Date('2026-03-05T01:00:00Z')), 1);
+    ctx.clock.now = new Date('2026-03-05T00:30:00Z');
+    await request(ctx.app).post(`/api/appointments/${body.appointment.id}/reschedule`).set('Cookie', ctx.cookie('alice')).send({ start: '2026-03-09T01:00:00.000Z' }).expect(200);
+    assert.equal(await runReminders(ctx.deps, new Date('2026-03-08T01:00:00Z')), 1);
+  });
+
+  it('runs on an unref’d timer until stopped', async () => {
+    const ctx = makeContext();
+    await book(ctx, 'alice');
+    ctx.clock.now = new Date('2026-03-05T01:00:00Z');
+    const stop = startReminderTimer(ctx.deps, 5);
+    await new Promise((r) => setTimeout(r, 60));
+    stop();
+    assert.equal((await notifications(ctx)).filter((n) => n.kind === 'appointment-reminder').length, 1);
+  });
+});
+
+describe('appointment notice through the real WeChat client', () => {
+  before(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  });
+  afterEach(() => nock.cleanAll());
+  after(() => nock.enableNetConnect());
+
+  it('posts WeChat’s template/send body', async () => {
+    const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/wechat/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+    let sentBody: Record<string, unknown> | undefined;
+    const scope = nock('https://api.weixin.qq.com')
+      .get('/cgi-bin/token')
+      .query(true)
+      .reply(200, fixture('token'))
+      .post('/cgi-bin/message/template/send', (b: Record<string, unknown>) => ((sentBody = b), true))
+      .query({ access_token: 'ACCESS_TOKEN_1' })
+      .reply(200, fixture('template-send-ok'));
+    const wechat = createWechatClient({ appId: 'wx1234567890abcdef', secret: 'SECRET', tokenStore: createMemoryTokenStore() });
+    const ctx = makeContext({ wechat, templateId: 'TPL_APPT' });
+    await book(ctx, 'oALICE');
+    assert.ok(scope.isDone());
+    assert.equal(sentBody!.touser, 'oALICE');
+    assert.equal(sentBody!.template_id, 'TPL_APPT');
+    assert.equal(sentBody!.url, 'https://gov.example.cn/me/appointments');
+    assert.deepEqual(Object.keys(sentBody!.data as object), ['first', 'keyword1', 'keyword2', 'keyword3', 'remark']);
+    assert.deepEqual((sentBody!.data as Record<string, unknown>).keyword1, { value: '社保卡补办' });
+    assert.deepEqual((await notifications(ctx)).map((n) => n.status), ['sent']);
+  });
+});

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import express from 'express';
+import request from 'supertest';
+import { errorHandler } from '../../../server/http/error-handler.js';
+import { createLocalCashierRouter } from '../../../server/loop/payment/local-cashier-router.js';
+import { createLocalPaymentProvider, type LocalPaymentProvider } from '../../../server/loop/payment/local-payment-provider.js';
+import type { PaymentNotification } from '../../../server/loop/payment/payment-provider.js';
+import { createPaymentNotifyRouter } from '../../../server/loop/payment/payment-notify-router.js';
+import { createMemoryStore } from '../../../server/store/memory-store.js';
+import { createWechatPayProvider } from '../../../server/loop/payment/wechatpay-provider.js';
+import { API_V3_KEY, APP_ID, MCH_ID, encryptResource, notificationBody, platformHeaders, rsaKeys, transaction } from './wechatpay-fakes.js';
+
+const order = { orderNo: 'SQ20250303000002', description: '违章罚款 <b>粤A12345</b>', amountFen: 1250, openid: 'oCitizen' };
+
+describe('payment routers', () => {
+  let provider: LocalPaymentProvider;
+  let paid: PaymentNotification[];
+  let app: express.Express;
+
+  beforeEach(async () => {
+    provider = createLocalPaymentProvider({ publicBaseUrl: 'http://localhost:3000', secret: 's', store: createMemoryStore() });
+    await provider.createOrder(order);
+    paid = [];
+    const onPaid = async (n: PaymentNotification) => void paid.push(n);
+    app = express();
+    app.use((req, res, next) => {
+      // Stands in for optionalCitizen: the test picks the session's openid per request.
+      res.locals.openid = req.get('x-test-openid');
+      next();
+    });
+    app.use(createPaymentNotifyRouter({ provider, onPaid, log: () => {} }));
+    app.use(createLocalCashierRouter({ provider, onPaid, returnUrl: (no) => `/h5/applications/${no}` }));
+    app.use(errorHandler());
+  });
+
+  describe('createLocalCashierRouter', () => {
+    it('shows a page marked 模拟支付 with the amount, escaped description and a 确认支付 button', async () => {
+      const res = await request(app).get('/pay/local/SQ20250303000002').expect(200);
+      assert.match(res.text, /模拟支付/);
+      assert.match(res.text, /¥12\.50/);
+      assert.match(res.text, /确认支付/);
+      assert.match(res.text, /违章罚款 &lt;b&gt;粤A12345&lt;\/b&gt;/);
+      assert.doesNotMatch(res.text, /<b>粤A12345/);
+    });
+
+    it('confirms the payment through the verified notification path', async () => {
+      const res = await request(app).post('/pay/local/SQ20250303000002').expect(200);
+      assert.match(res.text, /支付成功/);
+      assert.match(res.text, /href="\/h5\/applications\/SQ20250303000002"/);
+      assert.equal(paid.length, 1);
+      assert.equal(paid[0]?.orderNo, 'SQ20250303000002');
+      assert.equal(paid[0]?.amountFen, 1250);
+      assert.equal(paid[0]?.tradeState, 'SUCCESS');
+      const page = await request(app).get('/pay/local/SQ20250303000002').expect(200);
+      assert.match(page.text, /已支付/);
+    });
+
+    it('answers 404 for an unknown order', async () => {
+      const res = await request(app).get('/pay/local/NOPE000001').expect(404);
+      assert.match(res.body.message, /NOPE000001/);
+    });
+
+    it('lets only the payer pay when a citizen session is present', async () => {
+      await request(app).post('/pay/local/SQ20250303000002').set('x-test-openid', 'oSomeoneElse').expect(403);
+      assert.deepEqual(paid, []);
+      await request(app).post('/pay/local/SQ20250303000002').set('x-test-openid', 'oCitizen').expect(200);
+      assert.equal(paid.length, 1);
+    });
+  });
+
+  describe('createPaymentNotifyRouter', () => {
+    it('verifies the raw body, credits and answers 204', async () => {
+      const { headers, rawBody } = await provider.pay(order.orderNo);
+      await request(app).post('/pay/notify').set(headers).send(rawBody.toString('utf8')).expect(204);
+      assert.equal(paid[0]?.orderNo, order.orderNo);
+    });
+
+    it('answers 401 FAIL and credits nothing for a forged notification', async () => {
+      const { headers, rawBody } = await provider.pay(order.orderNo);
+      const forged = Buffer.from(rawBody.toString().replace('1250', '1'));
+      const res = await request(app).post('/pay/notify').set(headers).send(forged.toString('utf8')).expect(401);
+      assert.equal(res.body.code, 'FAIL');
+      assert.deepEqual(paid, []);
+    });
+
+    it('answers 500 so WeChat Pay retries when crediting fails', async () => {
+      const failing = express().use(
+        createPaymentNotifyRouter({ provider, onPaid: async () => { throw new Error('disk full'); }, log: () => {} }),
+      );
+      const { headers, rawBody } = await provider.pay(order.orderNo);
+      const res = await request(failing).post('/pay/notify').set(headers).send(rawBody.toString('utf8')).expect(500);
+      assert.equal(res.body.code, 'FAIL');
+    });
+  
+    it('accepts a WeChat Pay notification exactly as sent', async () => {
+      const merchant = rsaKeys();
+      const platform = rsaKeys();
+      const wechatpay = createWechatPayProvider({
+        mchId: MCH_ID,
+        appId: APP_ID,
+        apiV3Key: API_V3_KEY,
+        serialNo: 'SERIAL',
+        privateKeyPem: merchant.privatePem,
+        platformPublicKeyPem: platform.publicPem,
+        notifyUrl: 'https://city.example/pay/notify',
+      });
+      const credited: PaymentNotification[] = [];
+      const wxApp = express().use(createPaymentNotifyRouter({ provider: wechatpay, onPaid: async (n) => void credited.push(n), log: () => {} }));
+      const body = notificationBody(encryptResource(JSON.stringify(transaction())));
+      const headers = platformHeaders(platform.privateKey, body, Math.floor(Date.now() / 1000));
+      await request(wxApp).post('/pay/notify').set({ ...headers, 'Content-Type': 'application/json' }).send(body).expect(204);
+      assert.equal(credited[0]?.transactionId, '4200000000202503030000000001');
+    });
+  });
+});

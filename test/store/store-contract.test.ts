@@ -1,0 +1,167 @@
+// One contract, run against every Store implementation: the memory store used by tests must
+// behave exactly like the lowdb store used in production.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConflictError, NotFoundError } from '../../server/errors.js';
+import { createLowdbStore } from '../../server/store/lowdb-store.js';
+import { createMemoryStore } from '../../server/store/memory-store.js';
+import type { Store } from '../../server/store/types.js';
+
+interface Item {
+  id: string;
+  owner: string;
+  n: number;
+  tags?: string[];
+}
+
+interface Subject {
+  name: string;
+  open(): Promise<{ store: Store; cleanup(): Promise<void> }>;
+}
+
+const subjects: Subject[] = [
+  { name: 'memory store', open: async () => ({ store: createMemoryStore(), cleanup: async () => {} }) },
+  {
+    name: 'lowdb store',
+    open: async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'onestop-store-'));
+      const store = await createLowdbStore(dir, { shards: 8 });
+      return { store, cleanup: async () => (await store.close(), rm(dir, { recursive: true, force: true })) };
+    },
+  },
+];
+
+for (const subject of subjects) {
+  describe(`Store contract: ${subject.name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    const items = () => store.collection<Item>('items', { indexes: ['owner'] });
+
+    beforeEach(async () => ({ store, cleanup } = await subject.open()));
+    afterEach(async () => cleanup());
+
+    it('returns an inserted document by id', async () => {
+      await items().insert({ id: 'a', owner: 'x', n: 1 });
+      assert.deepEqual(await items().get('a'), { id: 'a', owner: 'x', n: 1 });
+      assert.equal(await items().get('missing'), undefined);
+    });
+
+    it('hands out copies so callers cannot change stored documents', async () => {
+      const doc = { id: 'a', owner: 'x', n: 1, tags: ['t'] };
+      const returned = await items().insert(doc);
+      doc.tags.push('changed-input');
+      returned.tags!.push('changed-output');
+      (await items().get('a'))!.tags!.push('changed-read');
+      assert.deepEqual((await items().get('a'))!.tags, ['t']);
+    });
+
+    it('refuses a second insert with the same id', async () => {
+      await items().insert({ id: 'a', owner: 'x', n: 1 });
+      await assert.rejects(items().insert({ id: 'a', owner: 'y', n: 2 }), ConflictError);
+      assert.equal((await items().get('a'))!.owner, 'x');
+    });
+
+    it('replaces a document with put and creates it when absent', async () => {
+      await items().put({ id: 'a', owner: 'x', n: 1 });
+      await items().put({ id: 'a', owner: 'y', n: 2 });
+      assert.deepEqual(await items().get('a'), { id: 'a', owner: 'y', n: 2 });
+      assert.equal(await items().count(), 1);
+    });
+
+    it('updates through a function and returns the new document', async () => {
+      await items().insert({ id: 'a', owner: 'x', n: 1 });
+      const next = await items().update('a', (d) => ({ ...d, n: d.n + 41 }));
+      assert.equal(next.n, 42);
+      assert.equal((await items().get('a'))!.n, 42);
+    });
+
+    it('throws NotFoundError when updating a missing document', async () => {
+      await assert.rejects(items().update('nope', (d) => d), NotFoundError);
+    });
+
+    it('keeps the document unchanged when the update function throws', async () => {
+      await items().insert({ id: 'a', owner: 'x', n: 1 });
+      await assert.rejects(
+        items().update('a', (d) => {
+          d.n = 99;
+          throw new ConflictError('中止');
+        }),
+        ConflictError,
+      );
+      assert.equal((await items().get('a'))!.n, 1);
+    });
+
+    it('serialises concurrent updates of one document', async () => {
+      await items().insert({ id: 'a', owner: 'x', n: 0 });
+      await Promise.all(Array.from({ length: 50 }, () => items().update('a', (d) => ({ ...d, n: d.n + 1 }))));
+      assert.equal((await items().get('a'))!.n, 50);
+    });
+
+    it('deletes and reports whether something was deleted', async () => {
+      await items().insert({ id: 'a', owner: 'x', n: 1 });
+      assert.equal(await items().delete('a'), true);
+      assert.equal(await items().delete('a'), false);
+      assert.equal(await items().get('a'), undefined);
+    });
+
+    it('finds documents by an indexed field and follows updates and deletes', async () => {
+      await items().insert({ id: 'a', owner: 'x', n: 1 });
+      await items().insert({ id: 'b', owner: 'x', n: 2 });
+      await items().insert({ id: 'c', owner: 'y', n: 3 });
+      assert.deepEqual((await items().findBy('owner', 'x')).map((d) => d.id).sort(), ['a', 'b']);
+      await items().update('b', (d) => ({ ...d, owner: 'y' }));
+      await items().delete('c');
+      assert.deepEqual((await items().findBy('owner', 'x')).map((d) => d.id), ['a']);
+      assert.deepEqual((await items().findBy('owner', 'y')).map((d) => d.id), ['b']);
+      assert.deepEqual(await items().findBy('owner', 'nobody'), []);
+    });
+
+    it('lists with an optional filter and counts', async () => {
+      for (let i = 0; i < 20; i++) await items().insert({ id: `i${i}`, owner: i % 2 ? 'odd' : 'even', n: i });
+      assert.equal((await items().list()).length, 20);
+      assert.deepEqual((await items().list((d) => d.n >= 18)).map((d) => d.n).sort(), [18, 19]);
+      assert.equal(await items().count(), 20);
+    });
+
+    it('keeps collections apart', async () => {
+      await store.collection<Item>('one').insert({ id: 'a', owner: 'x', n: 1 });
+      assert.equal(await store.collection<Item>('two').get('a'), undefined);
+    });
+
+    it('reads log records back in append order, with a filter', async () => {
+      const log = store.log<{ seq: number }>('events');
+      for (let seq = 0; seq < 10; seq++) log.append({ seq });
+      await log.flush();
+      assert.deepEqual((await log.read()).map((r) => r.seq), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.deepEqual((await log.read((r) => r.seq > 7)).map((r) => r.seq), [8, 9]);
+    });
+
+    it('reads records appended but not yet flushed', async () => {
+      const log = store.log<{ seq: number }>('events');
+      log.append({ seq: 1 });
+      assert.deepEqual(await log.read(), [{ seq: 1 }]);
+    });
+
+    it('runs withLock holders of one key one at a time and other keys in parallel', async () => {
+      const trace: string[] = [];
+      const hold = (key: string, tag: string, ms: number) =>
+        store.withLock(key, async () => {
+          trace.push(`${tag}+`);
+          await new Promise((r) => setTimeout(r, ms));
+          trace.push(`${tag}-`);
+          return tag;
+        });
+      const results = await Promise.all([hold('k', 'a', 20), hold('k', 'b', 1), hold('other', 'c', 1)]);
+      assert.deepEqual(results, ['a', 'b', 'c']);
+      assert.ok(trace.indexOf('a-') < trace.indexOf('b+'), `same key overlapped: ${trace.join(' ')}`);
+      assert.ok(trace.indexOf('c-') < trace.indexOf('a-'), `other key waited: ${trace.join(' ')}`);
+    });
+
+    it('releases the lock when the holder throws', async () => {
+      await assert.rejects(store.withLock('k', async () => Promise.reject(new Error('boom'))), /boom/);
+      assert.equal(await store.withLock('k', async () => 'next'), 'next');
+    });
+  });
+}

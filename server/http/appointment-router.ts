@@ -1,12 +1,11 @@
 // Appointment step: slots, booking, the citizen's own appointments, and their H5 pages.
-import express, { type Request } from 'express';
-import { cityDate, addDays } from '../calendar/working-days.js';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { addDays, cityDate } from '../calendar/working-days.js';
 import { bookAppointment } from '../loop/appointment/book-appointment.js';
-import { formatDay } from '../loop/appointment/format-slot.js';
 import { cancelAppointment, listAppointments, rescheduleAppointment } from '../loop/appointment/manage-appointments.js';
 import type { AppointmentDeps } from '../loop/appointment/notify-appointment.js';
 import { appointmentStepOf, closedReason, daySlots, parseDate } from '../loop/appointment/slots.js';
-import { formatSlot } from '../loop/appointment/format-slot.js';
+import { formatDay, formatSlot } from '../loop/appointment/format-slot.js';
 import { nowOf } from '../loop/deps.js';
 import { hallOf, hallsOf, serviceOf } from '../loop/location/find-service.js';
 import { hoursToday } from '../loop/location/list-halls.js';
@@ -18,6 +17,9 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
   const router = express.Router();
   const citizen = requireCitizen(deps.config.sessionSecret);
   const json = express.json({ limit: '64kb' });
+  const signInUrl = (next: string) => `${deps.config.localMode ? '/auth/local' : '/auth/wechat'}?next=${encodeURIComponent(next)}`;
+  // Pages that act for the citizen send them to sign in and back, like the application pages.
+  const signedIn = (req: Request, res: Response, next: NextFunction) => (res.locals.openid ? next() : res.redirect(302, signInUrl(req.originalUrl)));
 
   router.get('/api/services/:dept/:service/slots', async (req, res) => {
     const build = deps.live.current();
@@ -47,7 +49,7 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
     res.json({ appointment: await rescheduleAppointment(deps, res.locals.openid as string, String(req.params.id), body) });
   });
 
-  router.get('/s/:dept/:service/book', optionalCitizen(deps.config.sessionSecret), async (req, res) => {
+  router.get('/s/:dept/:service/book', optionalCitizen(deps.config.sessionSecret), signedIn, async (req, res) => {
     const build = deps.live.current();
     const service = serviceOf(build, refOf(req));
     const step = appointmentStepOf(service);
@@ -72,7 +74,6 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
         backUrl: `/s/${service.ref}`,
         localMode: deps.config.localMode,
         accountName: build.account.name,
-        signedIn: !!res.locals.openid,
         service,
         step,
         fields: (step.fields ?? []).map((f) => ({ ...f, isSelect: f.type === 'select', isFile: f.type === 'file', inputType: inputTypeOf(f.type) })),
@@ -82,7 +83,7 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
     );
   });
 
-  router.get('/me/appointments', optionalCitizen(deps.config.sessionSecret), async (_req, res) => {
+  router.get('/me/appointments', optionalCitizen(deps.config.sessionSecret), signedIn, async (_req, res) => {
     const build = deps.live.current();
     const openid = res.locals.openid as string | undefined;
     const appointments = openid ? await listAppointments(deps, openid) : [];
@@ -91,7 +92,6 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
         title: '我的预约',
         localMode: deps.config.localMode,
         accountName: build.account.name,
-        signedIn: !!openid,
         appointments: appointments.map((a) => ({
           ...a,
           when: formatSlot(a.start, a.end),

@@ -14,6 +14,7 @@ import { verifyPlainSignature } from '../wechat/signature.js';
 import { encryptedReplyXml, newsReplyXml, parseMessage, parseXmlObject, textReplyXml, UnsafeXmlError, type WechatMessage } from '../wechat/xml.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+const ENCRYPT_FIELD = /^\s*<xml>\s*<ToUserName><!\[CDATA\[[\w-]*\]\]><\/ToUserName>\s*<Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]><\/Encrypt>\s*<\/xml>\s*$/;
 
 export interface WechatRouterDeps {
   config: Config;
@@ -102,7 +103,9 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
       throw new HttpError(400, '未配置消息加解密密钥');
     }
     // Compat mode sends plain fields beside <Encrypt>: only the decrypted copy is trusted.
-    const encrypt = parseXmlObject(body).Encrypt;
+    // The usual envelope is matched directly (Base64 only, so nothing else can hide in it);
+    // anything else goes through the full, DTD-refusing parser.
+    const encrypt = ENCRYPT_FIELD.exec(body)?.[1] ?? parseXmlObject(body).Encrypt;
     if (typeof encrypt !== 'string' || !encrypt) throw new HttpError(400, '安全模式消息缺少 Encrypt');
     return { msg: parseMessage(crypt.verifyAndDecrypt(q.msg_signature, q.timestamp, q.nonce, encrypt)), encrypted: true };
   }

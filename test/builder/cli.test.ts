@@ -96,7 +96,7 @@ describe('onestop CLI', () => {
     assert.equal(JSON.parse(io.lines.out.join('\n')).formatVersion, 1);
   });
 
-  it('registers validate and build on the program', () => {
-    assert.deepEqual(createProgram().commands.map((c) => c.name()), ['validate', 'build']);
+  it('registers every command on the program', () => {
+    assert.deepEqual(createProgram().commands.map((c) => c.name()), ['validate', 'build', 'publish', 'serve', 'user', 'staff-token']);
   });
 });

@@ -183,6 +183,12 @@ describe('the citizen’s appointments', () => {
 });
 
 describe('appointment pages', () => {
+  it('sends a visitor without a session to sign in and back', async () => {
+    const ctx = makeContext();
+    const res = await request(ctx.app).get(`/s/${SERVICE}/book`).expect(302);
+    assert.equal(res.headers.location, `/auth/local?next=${encodeURIComponent(`/s/${SERVICE}/book`)}`);
+  });
+
   it('renders the booking page with the declared pre-check fields and documents', async () => {
     const ctx = makeContext();
     const res = await request(ctx.app).get(`/s/${SERVICE}/book`).set('Cookie', ctx.cookie('alice')).expect(200);

@@ -1,0 +1,105 @@
+// The one composition root: loadConfig -> openStore -> build -> createApp -> listen -> publish.
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { createApp } from './app.js';
+import { buildAccount } from './builder/build-account.js';
+import { formatDiagnostic, hasErrors } from './builder/diagnostics.js';
+import { loadCityFromDir } from './builder/load-city.js';
+import { loadConfig, type Config } from './config.js';
+import { createPublisher } from './console/publisher.js';
+import { createLiveBuild } from './live-build.js';
+import { startReminderTimer } from './loop/reminders/run-reminders.js';
+import { createPaymentProvider } from './loop/payment/create-payment-provider.js';
+import { createRenderer } from './http/render.js';
+import { createLowdbStore } from './store/lowdb-store.js';
+import type { Store } from './store/types.js';
+import type { WechatClient } from './wechat/client-types.js';
+import { LOCAL_STANDIN_CREDENTIALS } from './wechat/standin/standin-state.js';
+import { createStoreTokenStore } from './wechat/token-store.js';
+import { createWechatClient } from './wechat/wechat-client.js';
+
+export function openStore(config: Readonly<Config>): Promise<Store> {
+  return createLowdbStore(path.join(config.dataDir, 'store'));
+}
+
+/**
+ * The WeChat API client. In local mode it is the real wrapper pointed at this server's own
+ * stand-in (/_wechat), whose port is known only once the server listens.
+ */
+export function wechatClientFor(config: Readonly<Config>, store: Store, localBase: () => string): WechatClient {
+  if (!config.localMode) {
+    return createWechatClient({
+      appId: config.wechat.appId!,
+      secret: config.wechat.secret!,
+      apiBase: config.wechat.apiBase,
+      tokenStore: createStoreTokenStore(store, config.wechat.appId!),
+    });
+  }
+  let client: WechatClient | undefined;
+  const get = () =>
+    (client ??= createWechatClient({
+      ...LOCAL_STANDIN_CREDENTIALS,
+      apiBase: config.wechat.apiBase ?? localBase(),
+      tokenStore: createStoreTokenStore(store, LOCAL_STANDIN_CREDENTIALS.appId),
+    }));
+  return {
+    createMenu: (menu) => get().createMenu(menu),
+    getMenu: () => get().getMenu(),
+    sendText: (openid, text) => get().sendText(openid, text),
+    sendNews: (openid, articles) => get().sendNews(openid, articles),
+    sendTemplate: (openid, templateId, url, data) => get().sendTemplate(openid, templateId, url, data),
+  };
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Readonly<Config> = loadConfig(), log: (line: string) => void = console.log): Promise<RunningServer> {
+  const store = await openStore(config);
+  // The build served until the publisher has restored the latest published version.
+  const initial = buildAccount(await loadCityFromDir(config.topicsDir), { publicBaseUrl: config.publicBaseUrl });
+  const published = await store.collection('versions').count();
+  if (hasErrors(initial) && published === 0) {
+    for (const d of initial.diagnostics) log(formatDiagnostic(d));
+    await store.close();
+    throw new Error(`主题目录 ${config.topicsDir} 有错误，无法启动；请先运行 onestop validate 修正`);
+  }
+  const live = createLiveBuild(initial);
+  let port = config.port;
+  const wechat = wechatClientFor(config, store, () => `http://127.0.0.1:${port}/_wechat`);
+  const publisher = createPublisher({ store, live, client: wechat, publicBaseUrl: config.publicBaseUrl });
+  const pay = createPaymentProvider(config, store);
+  const renderer = createRenderer();
+  const app = createApp({ config, store, live, wechat, pay, publisher, renderer });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, () => resolve(s));
+    s.on('error', reject);
+  });
+  const address = server.address();
+  port = typeof address === 'object' && address ? address.port : config.port;
+
+  const boot = await publisher.bootstrap(config.topicsDir);
+  if (boot.version) log(`已发布版本 #${boot.version.number}（${boot.version.hash.slice(0, 12)}）`);
+  if (boot.menuError) log(`微信拒绝了菜单：${boot.menuError}`);
+  const stopReminders = startReminderTimer({ config, store, live, wechat, renderer });
+
+  log(`onestop 已启动：${config.publicBaseUrl}（端口 ${port}）`);
+  log(config.localMode ? '本地模式：未设置 WECHAT_APPID / WECHAT_SECRET，微信接口由本地替身 /_wechat 提供' : `已连接微信公众号 ${config.wechat.appId}`);
+  log(`  H5 首页        ${config.publicBaseUrl}/`);
+  log(`  管理后台       ${config.publicBaseUrl}/console/`);
+  log(`  微信回调地址   ${config.publicBaseUrl}/wechat`);
+
+  return {
+    server,
+    port,
+    async close() {
+      stopReminders();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

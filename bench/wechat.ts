@@ -52,7 +52,7 @@ async function serve(variant: Variant) {
   } else {
     const { createLowdbStore } = await import('../server/store/lowdb-store.js');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'onestop-bench-'));
-    const store = process.env.XMEM ? (await import('../server/store/memory-store.js')).createMemoryStore() : await createLowdbStore(dir);
+    const store = await createLowdbStore(dir);
     const small = await cityBuild();
     const live = createLiveBuild(variant === 'large' ? enlarge(small, LARGE_KEYWORDS) : small);
     app.use('/wechat', createWechatRouter({ config: testConfig(), store, live }));

@@ -56,7 +56,7 @@ async function serve(variant: Variant) {
     const small = await cityBuild();
     const live = createLiveBuild(variant === 'large' ? enlarge(small, LARGE_KEYWORDS) : small);
     app.use('/wechat', createWechatRouter({ config: testConfig(), store, live }));
-    process.on('SIGTERM', () => void rm(dir, { recursive: true, force: true }).finally(() => process.exit(0)));
+    process.on('SIGTERM', () => void store.close().then(() => rm(dir, { recursive: true, force: true })).finally(() => process.exit(0)));
   }
   const server = app.listen(0, '127.0.0.1', () => {
     const address = server.address();

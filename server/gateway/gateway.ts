@@ -3,7 +3,7 @@
 // often WeChat retries, answers within the time budget or else says `success` and sends the
 // answer as a customer-service message, and appends one record to the message log.
 import { createHmac } from 'node:crypto';
-import { clearTimeout, setTimeout } from 'node:timers';
+import { DeadlineTimer } from './deadline-timer.js';
 import type { AccountBuild } from '../builder/types.js';
 import type { LiveBuild } from '../live-build.js';
 import type { Log, Store } from '../store/types.js';
@@ -82,6 +82,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const warn = deps.warn ?? ((line: string) => console.warn(`[onestop:wechat] ${line}`));
   const log: Log<MessageLogRecord> = store.log<MessageLogRecord>(MESSAGE_LOG);
   const once = new OnceCache<RouteResult>(DEDUP_TTL_MS);
+  const budget = new DeadlineTimer(Math.max(2, Math.min(50, Math.floor(budgetMs / 4))));
   const recentNearby = new Map<string, { lat: number; lng: number; at: number }>();
 
   let state: BuildIndex = indexBuild(live.current());
@@ -136,10 +137,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const { entry } = once.get(key, Date.now(), () => decide(msg, key, started));
       if (entry.late) return deferred({ reply: NO_REPLY, trace: { answeredBy: 'none', reason: '重试：答复已改为客服消息发送' } });
       if (entry.settled) return { ...entry.settled.value, deferred: false };
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, budgetMs - (performance.now() - started)))));
-      const result = await Promise.race([entry.promise, timeout]);
-      clearTimeout(timer);
+      const deadline = budget.after(Math.max(0, budgetMs - (performance.now() - started)));
+      const result = await Promise.race([entry.promise, deadline.promise]);
+      deadline.cancel();
       if (result && !entry.late) return { ...result, deferred: false };
       if (!entry.late) {
         entry.late = true;

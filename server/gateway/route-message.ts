@@ -96,7 +96,21 @@ async function routeText(msg: WechatMessage, text: string, ctx: RouteContext): P
   return handOff(msg, text, ctx, '没有关键词或名称匹配');
 }
 
-function answerKeyword({ rule, match }: KeywordMatch, ctx: RouteContext): RouteResult {
+// A keyword's answer depends only on the rule, how it matched, the build and the templates,
+// never on the citizen, so it is rendered once per build (rules are the build's own objects).
+const keywordAnswers = new WeakMap<ReplyTemplates, WeakMap<KeywordMatch['rule'], Map<string, RouteResult>>>();
+
+function answerKeyword(hit: KeywordMatch, ctx: RouteContext): RouteResult {
+  let byRule = keywordAnswers.get(ctx.templates);
+  if (!byRule) keywordAnswers.set(ctx.templates, (byRule = new WeakMap()));
+  let byMatch = byRule.get(hit.rule);
+  if (!byMatch) byRule.set(hit.rule, (byMatch = new Map()));
+  let answer = byMatch.get(hit.match);
+  if (!answer) byMatch.set(hit.match, (answer = renderKeywordAnswer(hit, ctx)));
+  return answer;
+}
+
+function renderKeywordAnswer({ rule, match }: KeywordMatch, ctx: RouteContext): RouteResult {
   const { index, templates } = ctx;
   const owner = departmentName(index, rule.owner) ?? rule.owner;
   const how = `${match === 'exact' ? '完全匹配' : '包含匹配'}，优先级 ${rule.priority}`;

@@ -2,7 +2,7 @@
 // before anything is read or stored; plain, compat and safe (AES) modes share one path:
 // unwrap -> gateway.handle -> wrap. Bad input gets 400/401/413, never a crash.
 import type { IncomingMessage } from 'node:http';
-import { Router, type Request, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config.js';
 import { createGateway, type Gateway } from '../gateway/gateway.js';
 import { MAX_ARTICLES_TO_EVENT, MAX_ARTICLES_TO_MESSAGE } from '../gateway/replies.js';
@@ -65,7 +65,7 @@ function answer(res: Response, status: number, type: 'text/plain' | 'application
   res.end(body);
 }
 
-export function createWechatRouter(deps: WechatRouterDeps): Router {
+export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
   const { config } = deps;
   const token = config.wechat.token;
   const warn = deps.warn ?? ((line: string) => console.warn(`[onestop:wechat] ${line}`));
@@ -76,9 +76,7 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
   if (encodingAesKey && appId) crypt = createMsgCrypt({ token, encodingAesKey, appId });
   else if (encodingAesKey) warn('已设置 WECHAT_ENCODING_AES_KEY 但缺少 WECHAT_APPID：安全模式消息将被拒绝');
 
-  const router = Router();
-
-  router.get('/', (req: Request, res: Response) => {
+  function verifyUrl(req: Request, res: Response) {
     const q = req.query as Record<string, unknown>;
     const echostr = q.echostr;
     if (typeof echostr !== 'string') return answer(res, 400, 'text/plain', '缺少 echostr');
@@ -92,7 +90,7 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
     }
     if (!verifyPlainSignature(token, q)) return answer(res, 401, 'text/plain', 'Invalid signature');
     answer(res, 200, 'text/plain', echostr);
-  });
+  }
 
   function unwrap(body: string, q: Record<string, unknown>): { msg: WechatMessage; encrypted: boolean } {
     const mode = q.encrypt_type;
@@ -110,7 +108,7 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
     return { msg: parseMessage(crypt.verifyAndDecrypt(q.msg_signature, q.timestamp, q.nonce, encrypt)), encrypted: true };
   }
 
-  router.post('/', async (req: Request, res: Response) => {
+  async function receive(req: Request, res: Response) {
     const q = req.query as Record<string, unknown>;
     if (!verifyPlainSignature(token, q)) return answer(res, 401, 'text/plain', 'Invalid signature');
     try {
@@ -131,7 +129,15 @@ export function createWechatRouter(deps: WechatRouterDeps): Router {
       warn(`处理微信推送时出错：${(err as Error).message}`);
       if (!res.headersSent) answer(res, 200, 'text/plain', 'success');
     }
-  });
+  }
 
-  return router;
+  // One plain handler rather than a Router: this is the hot path, and a nested router's
+  // matching showed up in its profile. Only the mount path itself answers.
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.path !== '/') return next();
+    if (req.method === 'POST') return void receive(req, res);
+    if (req.method === 'GET') return verifyUrl(req, res);
+    res.setHeader('Allow', 'GET, POST');
+    answer(res, 405, 'text/plain', '只接受 GET 和 POST');
+  };
 }

@@ -49,8 +49,59 @@ export interface WechatMessage {
   raw: Record<string, unknown>;
 }
 
+const TAG_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const CDATA_OPEN = '<![CDATA[';
+
+/**
+ * The fast path for the shape WeChat actually sends: <xml> holding flat elements, each either
+ * one CDATA section or plain text without markup. A linear indexOf scan, no backtracking.
+ * Returns undefined for anything else (nesting, attributes, entities, comments, repeated
+ * names...), which then goes to fast-xml-parser; for the flat shape both give the same object
+ * (text trimmed, CDATA verbatim), which test/wechat/xml.test.ts checks field by field.
+ */
+export function parseFlat(xml: string): Record<string, string> | undefined {
+  const start = xml.indexOf('<xml>');
+  const end = xml.lastIndexOf('</xml>');
+  if (start < 0 || end < start || xml.slice(0, start).trim() !== '' || xml.slice(end + 6).trim() !== '') return undefined;
+  const out: Record<string, string> = {};
+  let i = start + 5;
+  while (true) {
+    while (i < end && /\s/.test(xml[i]!)) i++;
+    if (i === end) return out;
+    if (xml[i] !== '<') return undefined;
+    const close = xml.indexOf('>', i);
+    if (close < 0 || close > end) return undefined;
+    const name = xml.slice(i + 1, close);
+    if (!TAG_NAME.test(name) || Object.hasOwn(out, name)) return undefined;
+    const endTag = `</${name}>`;
+    let value: string;
+    let j = close + 1;
+    if (xml.startsWith(CDATA_OPEN, j)) {
+      const cdataEnd = xml.indexOf(']]>', j + CDATA_OPEN.length);
+      if (cdataEnd < 0 || !xml.startsWith(endTag, cdataEnd + 3)) return undefined;
+      value = xml.slice(j + CDATA_OPEN.length, cdataEnd);
+      j = cdataEnd + 3;
+    } else {
+      const next = xml.indexOf('<', j);
+      if (next < 0 || !xml.startsWith(endTag, next)) return undefined;
+      value = xml.slice(j, next);
+      if (value.includes('&')) return undefined;
+      value = value.trim();
+      j = next;
+    }
+    out[name] = value;
+    i = j + endTag.length;
+  }
+}
+
 /** Parses an <xml> document into a plain object of strings; throws UnsafeXmlError. */
 export function parseXmlObject(xml: string): Record<string, unknown> {
+  if (DTD.test(xml)) throw new UnsafeXmlError('消息体包含 DOCTYPE 或 ENTITY 声明，已拒绝');
+  return parseFlat(xml) ?? parseWithLibrary(xml);
+}
+
+/** The general path: fast-xml-parser with entities, DTDs and attributes off. */
+export function parseWithLibrary(xml: string): Record<string, unknown> {
   if (DTD.test(xml)) throw new UnsafeXmlError('消息体包含 DOCTYPE 或 ENTITY 声明，已拒绝');
   let doc: unknown;
   try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { cdata, encryptedReplyXml, newsReplyXml, parseMessage, parseXmlObject, textReplyXml, UnsafeXmlError } from '../../server/wechat/xml.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cdata, encryptedReplyXml, newsReplyXml, parseMessage, parseFlat, parseWithLibrary, parseXmlObject, textReplyXml, UnsafeXmlError } from '../../server/wechat/xml.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/messages/${name}.xml`, import.meta.url), 'utf8');
 
@@ -92,5 +92,44 @@ describe('reply XML', () => {
       encryptedReplyXml({ encrypt: 'E', signature: 'S', timestamp: '1409304348', nonce: 'N' }),
       '<xml>\n<Encrypt><![CDATA[E]]></Encrypt>\n<MsgSignature><![CDATA[S]]></MsgSignature>\n<TimeStamp>1409304348</TimeStamp>\n<Nonce><![CDATA[N]]></Nonce>\n</xml>',
     );
+  });
+});
+
+describe('parseFlat (the fast path for flat WeChat XML)', () => {
+  const dir = new URL('../fixtures/messages/', import.meta.url);
+  const fixtures = readdirSync(dir).filter((f) => f.endsWith('.xml'));
+
+  it('gives exactly what fast-xml-parser gives for every flat public sample', () => {
+    let flatCount = 0;
+    for (const name of fixtures) {
+      const xml = readFileSync(new URL(name, dir), 'utf8');
+      const flat = parseFlat(xml);
+      if (!flat) continue;
+      flatCount++;
+      assert.deepEqual(flat, parseWithLibrary(xml), name);
+    }
+    assert.ok(flatCount >= 10, `expected most samples to be flat, got ${flatCount}`);
+  });
+
+  it('leaves nested, attributed, entity-bearing and repeated-tag documents to the library', () => {
+    for (const xml of [
+      '<xml><ScanCodeInfo><ScanType>qrcode</ScanType></ScanCodeInfo></xml>',
+      '<xml><A b="1">x</A></xml>',
+      '<xml><A>a&amp;b</A></xml>',
+      '<xml><A>1</A><A>2</A></xml>',
+      '<xml><A><![CDATA[x]]><![CDATA[y]]></A></xml>',
+      '<xml><!-- c --><A>1</A></xml>',
+      '<?xml version="1.0"?><xml><A>1</A></xml>',
+      '<xml><A>1</B></xml>',
+      '<xml><A><![CDATA[never closed</A></xml>',
+    ]) {
+      assert.equal(parseFlat(xml), undefined, xml);
+    }
+  });
+
+  it('keeps CDATA verbatim and trims plain text, like the library', () => {
+    const xml = '<xml>\n<A><![CDATA[  x ]]></A>\n<B>  12 </B><C></C></xml>';
+    assert.deepEqual(parseFlat(xml), { A: '  x ', B: '12', C: '' });
+    assert.deepEqual(parseWithLibrary(xml), parseFlat(xml));
   });
 });

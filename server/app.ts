@@ -37,8 +37,6 @@ export interface AppDeps {
   renderer?: Renderer;
   gateway?: Gateway;
   now?: () => Date;
-  /** Origins allowed to call /api from a browser (department systems); none by default. */
-  corsOrigins?: string[];
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -68,7 +66,7 @@ export function createApp(deps: AppDeps): Express {
   // Local mode: a stand-in for api.weixin.qq.com, so the real client runs over real HTTP.
   if (config.localMode) app.use('/_wechat', createWechatStandin(store));
 
-  app.use('/api', cors({ origin: deps.corsOrigins ?? false }));
+  app.use('/api', cors({ origin: config.corsOrigins.length ? config.corsOrigins : false }));
   // Before any JSON parser: payment notifications are verified over the raw bytes.
   app.use(createApplicationRouter({ ...loop, pay }));
   app.use(createServicesRouter(loop));

@@ -25,6 +25,8 @@ export interface Config {
   localMode: boolean;
   /** Secret for signing session cookies and CSRF tokens. */
   sessionSecret: string;
+  /** Browser origins allowed to call /api (department systems); none by default. */
+  corsOrigins: string[];
   pay: {
     provider: 'local' | 'wechatpay';
     mchId?: string;
@@ -52,6 +54,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const secret = env.WECHAT_SECRET || undefined;
   const publicBaseUrl = (env.PUBLIC_BASE_URL || 'http://localhost:3000').replace(/\/+$/, '');
   const provider = env.PAY_PROVIDER === 'wechatpay' ? 'wechatpay' : 'local';
+  const localMode = !(appId && secret);
+  // Sessions and CSRF tokens are signed with this; a published default would let anyone forge them.
+  if (!localMode && (env.SESSION_SECRET ?? '').length < 32) {
+    throw new ConfigError('连接真实微信时必须设置 SESSION_SECRET（至少 32 个字符的随机字符串）');
+  }
   return Object.freeze({
     port,
     topicsDir: path.resolve(env.TOPICS_DIR || path.join(projectRoot, 'topics')),
@@ -64,8 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       encodingAesKey: aesKey,
       apiBase,
     }),
-    localMode: !(appId && secret),
+    localMode,
     sessionSecret: env.SESSION_SECRET || 'onestop-local-session-secret-change-me',
+    corsOrigins: Object.freeze((env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) as string[],
     pay: Object.freeze({
       provider,
       mchId: env.WECHATPAY_MCHID || undefined,

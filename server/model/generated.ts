@@ -49,6 +49,7 @@ export interface Account {
    * Explicit decisions for keywords several departments want.
    */
   keywordResolutions?: KeywordResolution[];
+  notifications?: Notifications;
 }
 /**
  * The human desk that answers unmatched messages.
@@ -150,6 +151,16 @@ export interface KeywordResolution {
    * Why the platform team decided so.
    */
   note?: string;
+}
+/**
+ * Template messages (模板消息) the account sends. Template ids come from the WeChat admin panel (公众平台 > 广告与服务 > 模板消息); without one, notices are only recorded in the server's notifications log.
+ */
+
+export interface Notifications {
+  /**
+   * Template for appointment confirmations, changes and reminders. Its fields: first (opening line), keyword1 (事项), keyword2 (时间), keyword3 (地点), remark (预约号, what to bring, change deadline).
+   */
+  appointmentTemplateId?: string;
 }
 
 export type Id1 = string;

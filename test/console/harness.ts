@@ -47,7 +47,7 @@ export interface Harness {
 }
 
 export async function createHarness(options: { client?: WechatClient; env?: NodeJS.ProcessEnv } = {}): Promise<Harness> {
-  const config = loadConfig({ PUBLIC_BASE_URL: 'http://localhost:3000', WECHAT_TOKEN: 'console-test-token', DATA_DIR: '/nonexistent', ...options.env });
+  const config = loadConfig({ PUBLIC_BASE_URL: 'http://localhost:3000', WECHAT_TOKEN: 'console-test-token', DATA_DIR: '/nonexistent', SESSION_SECRET: 'console-test-session-secret-32-chars', ...options.env });
   const store = createMemoryStore();
   const client = options.client ?? new FakeWechatClient();
   // Start from the on-disk city, as main.ts does, then let bootstrap store version 1.

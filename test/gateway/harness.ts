@@ -28,6 +28,7 @@ export function testConfig(overrides: Partial<Config['wechat']> = {}): Config {
     wechat: { token: TOKEN, appId: APP_ID, secret: 'secret', encodingAesKey: AES_KEY, ...overrides },
     localMode: false,
     sessionSecret: 'test-session-secret',
+    corsOrigins: [],
     pay: { provider: 'local' },
   };
 }

@@ -12,7 +12,7 @@ import { createMemoryStore } from '../../server/store/memory-store.js';
 import { buildFixture } from '../loop/applications/build-fixture.js';
 
 function appWith(env: Record<string, string>) {
-  const config = loadConfig({ SESSION_SECRET: 'secret', DATA_DIR: '/tmp/onestop-auth-test', ...env });
+  const config = loadConfig({ SESSION_SECRET: 'a-test-session-secret-of-32-chars!', DATA_DIR: '/tmp/onestop-auth-test', ...env });
   const deps = { config, store: createMemoryStore(), live: createLiveBuild(buildFixture()), renderer: createRenderer() };
   const app = express();
   app.use(createCitizenAuthRouter(deps));

@@ -14,6 +14,8 @@ import { verifyPlainSignature } from '../wechat/signature.js';
 import { encryptedReplyXml, newsReplyXml, parseMessage, parseXmlObject, textReplyXml, UnsafeXmlError, type WechatMessage } from '../wechat/xml.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** How far a push's timestamp may be from our clock (WeChat Pay uses the same 5 minutes). */
+export const MAX_CLOCK_SKEW_S = 300;
 const ENCRYPT_FIELD = /^\s*<xml>\s*<ToUserName><!\[CDATA\[[\w-]*\]\]><\/ToUserName>\s*<Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]><\/Encrypt>\s*<\/xml>\s*$/;
 
 export interface WechatRouterDeps {
@@ -111,6 +113,13 @@ export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
   async function receive(req: Request, res: Response) {
     const q = req.query as Record<string, unknown>;
     if (!verifyPlainSignature(token, q)) return answer(res, 401, 'text/plain', 'Invalid signature');
+    // The plain signature covers only token, timestamp and nonce, not the body: a captured URL
+    // must not stay usable. WeChat signs each push with its current time (wall clock, not the
+    // injectable business clock).
+    if (Math.abs(Date.now() / 1000 - Number(q.timestamp)) > MAX_CLOCK_SKEW_S) {
+      warn(`拒绝时间戳过旧或过新的推送（timestamp=${String(q.timestamp).slice(0, 20)}）`);
+      return answer(res, 401, 'text/plain', 'Stale timestamp');
+    }
     try {
       const { msg, encrypted } = unwrap(await readBody(req, MAX_BODY_BYTES), q);
       const { reply } = await gateway.handle(msg);

@@ -7,10 +7,11 @@
 // a background checkpoint rewrites the changed shards (each ~1/256 of the collection) and drops
 // the journal. Opening reads 256 files per collection, not one per document. See
 // bench/loop.ts for the figures behind this choice.
-// Locks are in-process: one server process per data directory. Several processes or hosts
-// need the server database behind the same Store interface.
+// Locks are in-process: one process per data directory, enforced by a LOCK file (dir-lock.ts).
+// Several processes or hosts need the server database behind the same Store interface.
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { lockDataDir } from './dir-lock.js';
 import { KeyedLock } from './keyed-lock.js';
 import { JsonlLog } from './jsonl-log.js';
 import { LowdbCollection } from './lowdb-collection.js';
@@ -48,14 +49,20 @@ export async function createLowdbStore(dir: string, options: LowdbStoreOptions =
   const logsDir = path.join(dir, 'logs');
   await mkdir(collectionsDir, { recursive: true });
   await mkdir(logsDir, { recursive: true });
+  const dirLock = await lockDataDir(dir);
 
   const lock = new KeyedLock();
   const collections = new Map<string, LowdbCollection<Doc>>();
   const logs = new Map<string, JsonlLog<unknown>>();
   // Load every existing collection now so collection() can stay synchronous.
-  for (const entry of await readdir(collectionsDir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || !NAME.test(entry.name)) continue;
-    collections.set(entry.name, await LowdbCollection.open(path.join(collectionsDir, entry.name), `c:${entry.name}`, lock, tuning));
+  try {
+    for (const entry of await readdir(collectionsDir, { withFileTypes: true })) {
+      if (!entry.isDirectory() || !NAME.test(entry.name)) continue;
+      collections.set(entry.name, await LowdbCollection.open(path.join(collectionsDir, entry.name), `c:${entry.name}`, lock, tuning));
+    }
+  } catch (err) {
+    await dirLock.release();
+    throw err;
   }
   let closed = false;
 
@@ -82,6 +89,7 @@ export async function createLowdbStore(dir: string, options: LowdbStoreOptions =
       closed = true;
       await Promise.all([...collections.values()].map((c) => c.close()));
       await Promise.all([...logs.values()].map((l) => l.close()));
+      await dirLock.release();
     },
   };
 }

@@ -132,3 +132,22 @@ describe('createWechatRouter', () => {
     });
   });
 });
+
+describe('createWechatRouter replay window', () => {
+  it('refuses a correctly signed push whose timestamp is more than 5 minutes old, storing nothing', async () => {
+    const h = createHarness();
+    const old = String(Math.floor(Date.now() / 1000) - 301);
+    const { query, body } = signedRequest(textXml('我要投诉'), 'plain', old);
+    const res = await request(h.app).post('/wechat').query(query).type('text/xml').send(body).expect(401);
+    assert.equal(res.text, 'Stale timestamp');
+    assert.equal((await h.store.collection('deskTickets').list()).length, 0);
+    assert.equal((await h.store.log('messages').read()).length, 0);
+  });
+
+  it('accepts a push signed within the window', async () => {
+    const h = createHarness();
+    const recent = String(Math.floor(Date.now() / 1000) - 200);
+    const { query, body } = signedRequest(textXml('帮助'), 'plain', recent);
+    await request(h.app).post('/wechat').query(query).type('text/xml').send(body).expect(200);
+  });
+});

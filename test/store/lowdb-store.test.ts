@@ -1,9 +1,10 @@
 // lowdb-only behaviour: what survives a restart, a crash mid-write and a torn log line.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ConflictError } from '../../server/errors.js';
 import { createLowdbStore } from '../../server/store/lowdb-store.js';
 import { seedCollection } from '../../server/store/seed-collection.js';
 import { shardFileName, shardOf } from '../../server/store/shard-of.js';
@@ -77,6 +78,8 @@ describe('createLowdbStore', () => {
     const crashed = `${dir}-crashed`;
     await cp(dir, crashed, { recursive: true });
     await live.close();
+    // The copy's LOCK names this (live) process; after a real crash it names a dead one.
+    await writeFile(path.join(crashed, 'LOCK'), String(spawnSync('true').pid));
     const collectionDir = path.join(crashed, 'collections', 'items');
     const journal = (await readdir(collectionDir)).find((f) => f.startsWith('journal-'))!;
     assert.ok(!(await readdir(collectionDir)).some((f) => /^\d+\.json$/.test(f)), 'no shard file before the first checkpoint');
@@ -141,6 +144,17 @@ describe('createLowdbStore', () => {
       assert.ok(acked.length > 0, `round ${round}: the writer acknowledged nothing before the kill`);
       await store.close();
     }
+  });
+
+  it('lets one process at a time open a data directory and takes over a dead owner\'s lock', async () => {
+    const first = await createLowdbStore(dir, { shards: 4 });
+    await assert.rejects(createLowdbStore(dir, { shards: 4 }), (e) => e instanceof ConflictError && /正被进程 \d+ 使用/.test(e.message));
+    await first.close();
+    const second = await createLowdbStore(dir, { shards: 4 });
+    await second.close();
+    await writeFile(path.join(dir, 'LOCK'), String(spawnSync('true').pid));
+    const third = await createLowdbStore(dir, { shards: 4 });
+    await third.close();
   });
 });
 

@@ -23,6 +23,7 @@ import { createDepartmentRoutes, createUploadRoute } from '../console/web/depart
 import { createPageRenderer, type PageRenderer } from '../console/web/page.js';
 import { createPlatformRoutes } from '../console/web/platform-routes.js';
 import { createSimulatorRoutes } from '../console/web/simulator-routes.js';
+import { createWorkRoutes } from '../console/web/work-routes.js';
 import { statusOf } from './error-handler.js';
 import type { Renderer } from './render.js';
 
@@ -35,6 +36,17 @@ export interface ConsoleDeps {
   publisher: Publisher;
   now?: () => Date;
 }
+
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 export const LOGIN_LIMIT = { windowMs: 15 * 60_000, limit: 10 };
 
@@ -119,7 +131,9 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
 
   router.use((_req, res, next) => {
     // Console pages hold publish buttons: never framed (clickjacking), never cached.
-    res.set({ 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'", 'Cache-Control': 'no-store' });
+    // The whole policy, not just frame-ancestors: setting the header replaces helmet's. Console
+    // pages load only their own static scripts.
+    res.set({ 'X-Frame-Options': 'DENY', 'Content-Security-Policy': CONSOLE_CSP, 'Cache-Control': 'no-store' });
     next();
   });
   router.use('/static', express.static(path.join(projectRoot, 'templates', 'console', 'static'), { index: false, fallthrough: false }));
@@ -151,6 +165,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use(createDepartmentRoutes(routeDeps));
   router.use(createPlatformRoutes(routeDeps));
   router.use(createSimulatorRoutes(routeDeps));
+  router.use('/work', createWorkRoutes({ ...routeDeps, client: deps.client, renderer: deps.renderer }));
   router.use((_req, _res, next) => next(new NotFoundError('页面或接口不存在')));
   router.use(consoleErrorHandler(page));
   return router;

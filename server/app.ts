@@ -10,11 +10,11 @@ import { createAppointmentRouter } from './http/appointment-router.js';
 import { createCitizenAuthRouter } from './http/citizen-auth-router.js';
 import { createConsoleRouter } from './http/console-router.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
-import { optionalCitizen } from './http/identity.js';
 import { createLocationRouter } from './http/location-router.js';
 import { createRenderer, type Renderer } from './http/render.js';
 import { createServicePagesRouter } from './http/service-pages-router.js';
 import { createServicesRouter } from './http/services-router.js';
+import { createUploadRouter } from './http/upload-router.js';
 import { createWechatRouter } from './http/wechat-router.js';
 import type { LiveBuild } from './live-build.js';
 import { paymentCreditor } from './loop/applications/credit-payment.js';
@@ -49,8 +49,12 @@ export function createApp(deps: AppDeps): Express {
     helmet({
       contentSecurityPolicy: {
         directives: {
-          // Pages are server-rendered with small inline scripts; no third-party origin is allowed.
-          'script-src': ["'self'", "'unsafe-inline'"],
+          // Page scripts are files served by the app (templates/h5/assets, console/static); page
+          // data travels in <script type="application/json"> blocks, which are never executed.
+          // No inline script and no third-party origin. Styles keep helmet's default, which
+          // allows inline <style> and style="" (the layouts use them).
+          'script-src': ["'self'"],
+          'script-src-attr': ["'none'"],
           'img-src': ["'self'", 'data:'],
           'form-action': ["'self'"],
           'upgrade-insecure-requests': config.publicBaseUrl.startsWith('https:') ? [] : null,
@@ -69,17 +73,19 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', cors({ origin: config.corsOrigins.length ? config.corsOrigins : false }));
   // Before any JSON parser: payment notifications are verified over the raw bytes.
   app.use(createApplicationRouter({ ...loop, pay }));
+  app.use(createUploadRouter(loop));
   app.use(createServicesRouter(loop));
   app.use(createAppointmentRouter(loop));
   app.use(createLocationRouter(loop));
   app.use(createCitizenAuthRouter(loop));
   if (pay.name === 'local') {
     app.use(
-      optionalCitizen(config.sessionSecret),
       createLocalCashierRouter({
         provider: pay as LocalPaymentProvider,
         onPaid: paymentCreditor({ ...loop, pay }),
         renderer,
+        sessionSecret: config.sessionSecret,
+        allowedOrigins: [config.publicBaseUrl],
         returnUrl: (orderNo) => {
           const no = applicationNoFromOrderNo(orderNo);
           return no ? `/me/applications/${encodeURIComponent(no)}` : undefined;

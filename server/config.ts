@@ -53,8 +53,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const appId = env.WECHAT_APPID || undefined;
   const secret = env.WECHAT_SECRET || undefined;
   const publicBaseUrl = (env.PUBLIC_BASE_URL || 'http://localhost:3000').replace(/\/+$/, '');
-  const provider = env.PAY_PROVIDER === 'wechatpay' ? 'wechatpay' : 'local';
   const localMode = !(appId && secret);
+  if (env.PAY_PROVIDER && env.PAY_PROVIDER !== 'wechatpay' && env.PAY_PROVIDER !== 'local') {
+    throw new ConfigError(`PAY_PROVIDER 只能是 wechatpay 或 local：${env.PAY_PROVIDER}`);
+  }
+  // With a real account the simulated cashier must be asked for by name, never fallen into.
+  const provider = (env.PAY_PROVIDER as 'wechatpay' | 'local' | undefined) ?? (localMode ? 'local' : 'wechatpay');
+  if (!localMode && !env.WECHAT_TOKEN) {
+    throw new ConfigError('连接真实微信时必须设置 WECHAT_TOKEN（与公众号后台“服务器配置”中的 Token 一致）');
+  }
   // Sessions and CSRF tokens are signed with this; a published default would let anyone forge them.
   if (!localMode && (env.SESSION_SECRET ?? '').length < 32) {
     throw new ConfigError('连接真实微信时必须设置 SESSION_SECRET（至少 32 个字符的随机字符串）');

@@ -13,9 +13,21 @@ describe('loadConfig', () => {
   });
 
   it('requires a long SESSION_SECRET once real WeChat credentials are set', () => {
-    assert.throws(() => loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's' }), (e) => e instanceof ConfigError && /SESSION_SECRET/.test(e.message));
-    const config = loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', SESSION_SECRET: 'z'.repeat(32) });
+    assert.throws(() => loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't' }), (e) => e instanceof ConfigError && /SESSION_SECRET/.test(e.message));
+    const config = loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32) });
     assert.equal(config.localMode, false);
+  });
+
+  it('requires WECHAT_TOKEN with a real account instead of the public local default', () => {
+    assert.throws(() => loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', SESSION_SECRET: 'z'.repeat(32) }), (e) => e instanceof ConfigError && /WECHAT_TOKEN/.test(e.message));
+  });
+
+  it('defaults to WeChat Pay with a real account and to the simulated cashier only in local mode', () => {
+    const real = { WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32) };
+    assert.equal(loadConfig(real).pay.provider, 'wechatpay');
+    assert.equal(loadConfig({ ...real, PAY_PROVIDER: 'local' }).pay.provider, 'local');
+    assert.equal(loadConfig({}).pay.provider, 'local');
+    assert.throws(() => loadConfig({ PAY_PROVIDER: 'alipay' }), /PAY_PROVIDER 只能是 wechatpay 或 local/);
   });
 
   it('rejects a malformed EncodingAESKey, API base and port in Chinese', () => {

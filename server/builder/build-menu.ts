@@ -8,6 +8,8 @@ import type { MenuButton, MenuKeyTarget, WechatMenu } from './types.js';
 /** WeChat shows at most 5 sub-buttons; a longer topic shows 4 and a 更多 button listing the rest. */
 export const MAX_SUB_BUTTONS = 5;
 export const MORE_BUTTON_NAME = '更多';
+export const NEARBY_BUTTON_NAME = '附近大厅';
+export const NEARBY_KEY = 'loc:nearby';
 
 export interface MenuInput {
   accountFile: string;
@@ -56,12 +58,19 @@ export function buildMenu(input: MenuInput): MenuAssembly {
     return [entry.service.menuName ?? entry.service.name, { file: entry.department.file, pointer: `${entry.pointer}/${field}` }];
   };
 
-  const topicButton = ({ file, topic }: TopicEntry): PlacedButton | undefined => {
+  const nearbyButton = (slotSource: SourceRef): PlacedButton => {
+    menuKeys[NEARBY_KEY] = { kind: 'location' };
+    const source = { ...slotSource, pointer: `${slotSource.pointer}/nearby` };
+    return { button: { type: 'location_select', name: NEARBY_BUTTON_NAME, key: NEARBY_KEY }, nameSource: source, valueSource: source, children: [] };
+  };
+
+  const topicButton = ({ file, topic }: TopicEntry, reserved: number): PlacedButton | undefined => {
     const services = topic.services.flatMap((ref) => input.services.get(ref) ?? []);
     const nameSource = { file, pointer: '/menuName' };
     if (services.length === 0) return undefined;
-    if (services.length === 1) return serviceButton(services[0]!, topic.menuName, nameSource);
-    const shown = services.length > MAX_SUB_BUTTONS ? services.slice(0, MAX_SUB_BUTTONS - 1) : services;
+    if (services.length === 1 && reserved === 0) return serviceButton(services[0]!, topic.menuName, nameSource);
+    const room = MAX_SUB_BUTTONS - reserved;
+    const shown = services.length > room ? services.slice(0, room - 1) : services;
     const children = shown.map((s) => serviceButton(s, ...ownName(s)));
     if (shown.length < services.length) {
       const key = `more:${topic.id}`;
@@ -77,9 +86,13 @@ export function buildMenu(input: MenuInput): MenuAssembly {
     let top: PlacedButton | undefined;
     if (slot.topic !== undefined) {
       const topic = input.topics.get(slot.topic);
-      top = topic && topicButton(topic);
+      top = topic && topicButton(topic, slot.nearby ? 1 : 0);
+      if (top && slot.nearby) {
+        top.children.push(nearbyButton(slotSource));
+        top = parent(topic!.topic.menuName, top.nameSource, top.valueSource, top.children);
+      }
     } else {
-      const children = (slot.topics ?? []).flatMap((id) => {
+      const children: PlacedButton[] = (slot.topics ?? []).flatMap((id) => {
         const entry = input.topics.get(id);
         if (!entry) return [];
         const key = `topic:${id}`;
@@ -87,6 +100,7 @@ export function buildMenu(input: MenuInput): MenuAssembly {
         const button = { type: 'click' as const, name: entry.topic.menuName, key };
         return [{ button, nameSource: { file: entry.file, pointer: '/menuName' }, valueSource: { file: entry.file, pointer: '/id' }, children: [] }];
       });
+      if (children.length > 0 && slot.nearby) children.push(nearbyButton(slotSource));
       const nameSource = { ...slotSource, pointer: `${slotSource.pointer}/name` };
       if (children.length > 0) top = parent(slot.name ?? '', nameSource, { ...slotSource, pointer: `${slotSource.pointer}/topics` }, children);
     }

@@ -1,5 +1,6 @@
 // Appointment step: slots, booking, the citizen's own appointments, and their H5 pages.
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { AccountBuild } from '../builder/types.js';
 import { addDays, cityDate } from '../calendar/working-days.js';
 import { bookAppointment } from '../loop/appointment/book-appointment.js';
 import { cancelAppointment, listAppointments, rescheduleAppointment } from '../loop/appointment/manage-appointments.js';
@@ -9,6 +10,8 @@ import { formatDay, formatSlot } from '../loop/appointment/format-slot.js';
 import { nowOf } from '../loop/deps.js';
 import { hallOf, hallsOf, serviceOf } from '../loop/location/find-service.js';
 import { hoursToday } from '../loop/location/list-halls.js';
+import { describeTypes, formatSize } from '../loop/processing/check-attachments.js';
+import { acceptAttribute, uploadTarget } from '../loop/uploads/upload-spec.js';
 import { optionalCitizen, requireCitizen } from './identity.js';
 
 const refOf = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
@@ -76,7 +79,7 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
         accountName: build.account.name,
         service,
         step,
-        fields: (step.fields ?? []).map((f) => ({ ...f, isSelect: f.type === 'select', isFile: f.type === 'file', inputType: inputTypeOf(f.type) })),
+        fields: (step.fields ?? []).map((f) => ({ ...f, isSelect: f.type === 'select', inputType: inputTypeOf(f.type), ...(f.type === 'file' && fileInput(build, service.ref, f.name)) })),
         documents: step.documents ?? [],
         page: { service: service.ref, halls, rescheduleId },
       }),
@@ -104,6 +107,12 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
   });
 
   return router;
+}
+
+/** A file field uploads through POST /api/uploads; the input shows what that will accept. */
+function fileInput(build: AccountBuild, service: string, field: string) {
+  const { spec } = uploadTarget(build, service, field);
+  return { isFile: true, accept: acceptAttribute(spec.types), maxSizeKb: spec.maxSizeKb, hint: `${describeTypes(spec.types)}，不超过 ${formatSize(spec.maxSizeKb)}` };
 }
 
 function inputTypeOf(type: string): string {

@@ -5,9 +5,12 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { NotFoundError, UnauthorizedError, ValidationError, WechatApiError } from '../errors.js';
 import type { LoopDeps } from '../loop/deps.js';
-import { CITIZEN_COOKIE, readCitizenSession, signCitizenSession } from './identity.js';
+import { redactSecrets } from '../wechat/wechat-client.js';
+import { CITIZEN_COOKIE, readCookie, readSignedValue, signCitizenSession, signValue } from './identity.js';
 
 const OAUTH_COOKIE = 'os_oauth';
+/** Signing purpose of the state cookie: never accepted where a citizen session is expected. */
+const OAUTH_PURPOSE = 'oauth-state';
 const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
@@ -46,7 +49,7 @@ export function createCitizenAuthRouter(deps: LoopDeps) {
   router.get('/auth/wechat', wechatOnly, (req, res) => {
     const state = randomBytes(12).toString('hex');
     // The state and where to go afterwards travel in a signed short-lived cookie, not in a server session.
-    res.cookie(OAUTH_COOKIE, signCitizenSession(`${state}|${safeNext(req.query.next)}`, config.sessionSecret), { ...cookieOptions, maxAge: 10 * 60 * 1000 });
+    res.cookie(OAUTH_COOKIE, signValue(OAUTH_PURPOSE, `${state}|${safeNext(req.query.next)}`, config.sessionSecret), { ...cookieOptions, maxAge: 10 * 60 * 1000 });
     const redirectUri = `${config.publicBaseUrl}/auth/wechat/callback`;
     res.redirect(
       302,
@@ -57,7 +60,7 @@ export function createCitizenAuthRouter(deps: LoopDeps) {
 
   router.get('/auth/wechat/callback', wechatOnly, async (req, res, next) => {
     try {
-      const saved = readCitizenSession(req.cookies?.[OAUTH_COOKIE] ?? cookieOf(req, OAUTH_COOKIE), config.sessionSecret);
+      const saved = readSignedValue(OAUTH_PURPOSE, readCookie(req, OAUTH_COOKIE), config.sessionSecret);
       const [state, target] = (saved ?? '').split('|');
       if (!state || req.query.state !== state) throw new UnauthorizedError('登录已过期或来源无效，请重新打开页面');
       const code = typeof req.query.code === 'string' ? req.query.code : '';
@@ -73,14 +76,6 @@ export function createCitizenAuthRouter(deps: LoopDeps) {
   return router;
 }
 
-function cookieOf(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
-}
-
 /** GET /sns/oauth2/access_token: the code is single-use and valid for 5 minutes. */
 async function exchangeCode(apiBase: string, appId: string, secret: string, code: string): Promise<string> {
   const url = new URL('/sns/oauth2/access_token', apiBase.replace(/\/+$/, '') + '/');
@@ -90,10 +85,12 @@ async function exchangeCode(apiBase: string, appId: string, secret: string, code
     const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
     reply = (await response.json()) as typeof reply;
   } catch (err) {
-    throw new WechatApiError(`无法访问微信登录接口：${(err as Error).message}`, -1, (err as Error).message);
+    const detail = redactSecrets((err as Error).message);
+    throw new WechatApiError(`无法访问微信登录接口：${detail}`, -1, detail);
   }
   if (reply.errcode || typeof reply.openid !== 'string' || !OPENID.test(reply.openid)) {
-    throw new WechatApiError(`微信登录失败（${reply.errcode ?? '无 openid'}）：${reply.errmsg ?? ''}`, reply.errcode ?? -1, reply.errmsg ?? '');
+    const errmsg = redactSecrets(reply.errmsg ?? '');
+    throw new WechatApiError(`微信登录失败（${reply.errcode ?? '无 openid'}）：${errmsg}`, reply.errcode ?? -1, errmsg);
   }
   return reply.openid;
 }

@@ -1,7 +1,7 @@
 // The citizen's H5 pages for the application half of the loop: the topic list, a service's six
 // steps, the application form, and "我的办件" with timeline, payment and rating. Data comes from
 // the same services as the JSON API; the page script (templates/h5/assets/loop.js) calls the API.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { projectRoot } from '../config.js';
@@ -20,7 +20,9 @@ import { optionalCitizen } from './identity.js';
 
 const INPUT_TYPES: Record<string, string> = { number: 'number', date: 'date', phone: 'tel', idcard: 'text', text: 'text' };
 const ACCEPT: Record<string, string> = { pdf: '.pdf,application/pdf', jpg: '.jpg,.jpeg,image/jpeg', png: '.png,image/png' };
-const ASSET = readFileSync(path.join(projectRoot, 'templates/h5/assets/loop.js'), 'utf8');
+// Page scripts, read once: pages carry no inline script (the CSP allows only 'self' scripts).
+const ASSETS_DIR = path.join(projectRoot, 'templates/h5/assets');
+const ASSETS = new Map(readdirSync(ASSETS_DIR).filter((f) => f.endsWith('.js')).map((f) => [f, readFileSync(path.join(ASSETS_DIR, f), 'utf8')]));
 
 export function createServicePagesRouter(deps: LoopDeps) {
   const router = express.Router();
@@ -37,8 +39,10 @@ export function createServicePagesRouter(deps: LoopDeps) {
   };
   const ref = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
 
-  router.get('/assets/h5/loop.js', (_req, res) => {
-    res.type('application/javascript').set('Cache-Control', 'public, max-age=300').send(ASSET);
+  router.get('/assets/h5/:file', (req, res, next) => {
+    const asset = ASSETS.get(String(req.params.file));
+    if (asset === undefined) return next();
+    res.type('application/javascript').set('Cache-Control', 'public, max-age=300').send(asset);
   });
 
   router.get('/', (_req, res) => {

@@ -117,7 +117,7 @@ export interface AccountMenu {
   buttons: MenuSlot[];
 }
 /**
- * Either one topic (its services become the sub-menu) or a named group of topics (each topic a sub-button).
+ * Either one topic (its services become the sub-menu) or a named group of topics (each topic a sub-button); either may end with a 附近大厅 button.
  */
 
 export interface MenuSlot {
@@ -130,6 +130,10 @@ export interface MenuSlot {
    * @minItems 1
    */
   topics?: Id[];
+  /**
+   * Add a 附近大厅 button (WeChat location_select: the citizen shares a location and gets the nearest halls) at the end of this slot's sub-menu. It counts toward WeChat's 5 sub-buttons.
+   */
+  nearby?: boolean;
 }
 /**
  * Working-day calendar: Monday-Friday are working days except holidays; workdays are make-up working days on weekends.

@@ -48,14 +48,24 @@ const WechatApiClass = require('wechat-api') as WechatApiConstructor;
 const usable = (t: StoredToken | null, rejected?: string): t is StoredToken =>
   !!t && !!t.accessToken && t.accessToken !== rejected && Date.now() < t.expireTime;
 
+/**
+ * urllib puts the full request URL in its error messages, query string included: the AppSecret
+ * (token fetch) and the access_token (every other call). Messages reach the audit log and the
+ * console, so every text this client produces goes through here.
+ */
+export function redactSecrets(text: string): string {
+  return text.replace(/(secret|access_token)=[^&\s]+/gi, '$1=***');
+}
+
 function toWechatError(err: Error & { code?: unknown }, data: unknown, base: string): WechatApiError {
   const reply = data as { errcode?: unknown; errmsg?: unknown } | undefined;
   if (reply && typeof reply.errcode === 'number' && reply.errcode !== 0) {
-    const errmsg = typeof reply.errmsg === 'string' ? reply.errmsg : '';
-    return new WechatApiError(wechatErrorMessage(reply.errcode, errmsg), reply.errcode, errmsg);
+    const errmsg = redactSecrets(typeof reply.errmsg === 'string' ? reply.errmsg : '');
+    return new WechatApiError(redactSecrets(wechatErrorMessage(reply.errcode, errmsg)), reply.errcode, errmsg);
   }
   // No errcode: the request itself failed (network, timeout, a proxy answering HTML).
-  return new WechatApiError(`无法访问微信接口 ${base}：${err.message}`, -1, err.message);
+  const detail = redactSecrets(err.message);
+  return new WechatApiError(`无法访问微信接口 ${redactSecrets(base)}：${detail}`, -1, detail);
 }
 
 export function createWechatClient(opts: WechatClientOptions): WechatClient {

@@ -73,6 +73,34 @@ describe('buildMenu', () => {
     assert.equal(top.sub_button.some((b) => b.name === '更多'), false);
   });
 
+  it('ends a group slot with a 附近大厅 location_select button when nearby is set', () => {
+    city.account.menu.buttons[2].nearby = true;
+    const build = city.build();
+    const top = build.menu.button[2] as { sub_button: Json[] };
+    assert.deepEqual(top.sub_button.at(-1), { type: 'location_select', name: '附近大厅', key: 'loc:nearby' });
+    assert.deepEqual(build.menuKeys['loc:nearby'], { kind: 'location' });
+  });
+
+  it('keeps room for 附近大厅 in a long topic slot: three services, 更多, then 附近大厅', () => {
+    for (const id of ['a1', 'a2', 'a3']) {
+      city.department('jiaojing').services.push(extraService(id));
+      city.topic('chuxing').services.push(`jiaojing/${id}`);
+    }
+    city.account.menu.buttons[0].nearby = true;
+    const build = city.build();
+    const top = build.menu.button[0] as { sub_button: Json[] };
+    assert.deepEqual(top.sub_button.map((b) => b.name), ['违章查询', '罚款缴纳', '驾驶证换证', '更多', '附近大厅']);
+    assert.deepEqual(build.menuKeys['more:chuxing'], { kind: 'more', topic: 'chuxing', services: ['jiaojing/a1', 'jiaojing/a2', 'jiaojing/a3'] });
+    assert.equal(withCode(build, 'MENU_TOO_MANY_SUB_BUTTONS').length, 0);
+  });
+
+  it('counts 附近大厅 toward a group\'s five sub-buttons', () => {
+    city.account.menu.buttons[2].topics = ['chuxing', 'shebao-jiuye', 'chuxing', 'shebao-jiuye', 'chuxing'];
+    city.account.menu.buttons[2].nearby = true;
+    const [d] = withCode(city.build(), 'MENU_TOO_MANY_SUB_BUTTONS');
+    assert.match(d!.message, /有 6 个/);
+  });
+
   it('rejects a fourth top-level button', () => {
     city.account.menu.buttons.push({ name: '第四个', topics: ['chuxing'] });
     const [d] = withCode(city.build(), 'MENU_TOO_MANY_BUTTONS');

@@ -1,6 +1,7 @@
-// One service through all six steps in real headless Chromium, clicking through the H5 pages.
-// server/app.ts (createApp) does not exist yet, so the app is assembled here from the routers the
-// way app.ts is expected to mount them; swap in createApp once it lands.
+// One service through all six steps in real headless Chromium, clicking through the H5 pages of
+// the app as main.ts composes it: createApp with the local payment provider, the publisher, and the
+// real WeChat client talking over HTTP to the app's own stand-in (/_wechat). Only the city is a
+// fixture (a fixed clock and one service declaring all six steps); the CSP is the production one.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,31 +9,26 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import express from 'express';
 import { type Browser, chromium } from 'playwright-core';
+import { createApp } from '../../server/app.js';
 import type { BuiltService } from '../../server/builder/types.js';
 import { loadConfig } from '../../server/config.js';
-import { createAppointmentRouter } from '../../server/http/appointment-router.js';
-import { createApplicationRouter } from '../../server/http/application-router.js';
-import { createCitizenAuthRouter } from '../../server/http/citizen-auth-router.js';
-import { errorHandler } from '../../server/http/error-handler.js';
-import { createStaffToken, optionalCitizen } from '../../server/http/identity.js';
-import { createLocationRouter } from '../../server/http/location-router.js';
+import { createPublisher } from '../../server/console/publisher.js';
+import { createStaffToken } from '../../server/http/identity.js';
 import { createRenderer } from '../../server/http/render.js';
-import { createServicePagesRouter } from '../../server/http/service-pages-router.js';
 import { createLiveBuild } from '../../server/live-build.js';
-import type { ApplicationDeps } from '../../server/loop/applications/application-deps.js';
-import { paymentCreditor } from '../../server/loop/applications/credit-payment.js';
-import { createLocalCashierRouter } from '../../server/loop/payment/local-cashier-router.js';
 import { createPaymentProvider } from '../../server/loop/payment/create-payment-provider.js';
-import type { LocalPaymentProvider } from '../../server/loop/payment/local-payment-provider.js';
+import { wechatClientFor } from '../../server/main.js';
 import { createLowdbStore } from '../../server/store/lowdb-store.js';
 import type { Store } from '../../server/store/types.js';
+import { readStandinOutbox } from '../../server/wechat/standin/standin-state.js';
 import { APPOINTMENT_SERVICE, makeBuild, NOW, VALID_FIELDS } from '../loop/appointment/fixture-build.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const REF = APPOINTMENT_SERVICE.ref;
+const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
+const TEMPLATE_ID = 'TM_APPOINTMENT_0001';
 
 /** The sample service with all six steps declared. */
 const SIX_STEPS: BuiltService = {
@@ -40,6 +36,10 @@ const SIX_STEPS: BuiltService = {
   online: { location: true, appointment: true, processing: true, payment: true, progress: true, rating: true },
   steps: {
     ...APPOINTMENT_SERVICE.steps,
+    appointment: {
+      ...APPOINTMENT_SERVICE.steps.appointment!,
+      fields: [...(APPOINTMENT_SERVICE.steps.appointment!.fields ?? []), { name: 'proof', label: '遗失证明', type: 'file', required: true, accept: ['png', 'jpg'], maxSizeKb: 512 }],
+    },
     processing: {
       online: true,
       timeLimitDays: 5,
@@ -71,20 +71,17 @@ describe('the six-step loop in headless Chromium', function () {
     server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // No WeChat credentials: local mode, so the stand-in is mounted and the real client uses it.
     const config = loadConfig({ PUBLIC_BASE_URL: base, DATA_DIR: dir, SESSION_SECRET: 'e2e-secret', PAY_PROVIDER: 'local' });
+    assert.equal(config.localMode, true);
     const build = makeBuild();
     build.services = [SIX_STEPS, ...build.services.slice(1)];
+    build.account.notifications = { appointmentTemplateId: TEMPLATE_ID };
+    const live = createLiveBuild(build);
+    const wechat = wechatClientFor(config, store, () => `${base}/_wechat`);
+    const publisher = createPublisher({ store, live, client: wechat, publicBaseUrl: config.publicBaseUrl });
     const pay = createPaymentProvider(config, store);
-    const deps: ApplicationDeps = { config, store, live: createLiveBuild(build), renderer: createRenderer(), now: () => NOW, pay: pay as unknown as ApplicationDeps['pay'] };
-    const app = express();
-    app.use(createApplicationRouter(deps)); // before any body parser: payment notifications are raw
-    app.use(createCitizenAuthRouter(deps));
-    app.use(createServicePagesRouter(deps));
-    app.use(createLocationRouter(deps));
-    app.use(createAppointmentRouter(deps));
-    app.use(optionalCitizen(config.sessionSecret), createLocalCashierRouter({ provider: pay as LocalPaymentProvider, onPaid: paymentCreditor(deps), returnUrl: () => undefined }));
-    app.use(errorHandler());
-    server.on('request', app);
+    server.on('request', createApp({ config, store, live, wechat, pay, publisher, renderer: createRenderer(), now: () => NOW }));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -101,6 +98,10 @@ describe('the six-step loop in headless Chromium', function () {
   it('takes a citizen from finding a hall to rating the completed service', async () => {
     const context = await browser.newContext({ locale: 'zh-CN', geolocation: { latitude: 23.08, longitude: 113.32 }, permissions: ['geolocation'] });
     const page = await context.newPage();
+    // The pages must work under the production CSP (script-src 'self'): any blocked script fails.
+    const blocked: string[] = [];
+    page.on('console', (m) => void (/Content Security Policy/i.test(m.text()) && blocked.push(m.text())));
+    page.on('pageerror', (e) => void blocked.push(e.message));
 
     // ① 位置服务: the service page links to its halls; the location button re-sorts by distance.
     await page.goto(`${base}/s/${REF}`);
@@ -124,12 +125,22 @@ describe('the six-step loop in headless Chromium', function () {
     await page.fill('#f-idcard', '110105194912310021');
     await page.fill('#f-phone', VALID_FIELDS.phone);
     await page.selectOption('#f-reason', 'lost');
+    // The pre-check upload is checked by its bytes: a PDF renamed .png is refused next to the field.
+    await page.setInputFiles('#f-proof', { name: 'proof.png', mimeType: 'image/png', buffer: PDF });
+    await page.waitForSelector('[data-error-for="proof"]:has-text("文件类型不符")');
+    await page.setInputFiles('#f-proof', { name: 'proof.png', mimeType: 'image/png', buffer: PNG });
+    await page.waitForSelector('[data-upload-status="proof"]:has-text("已上传：proof.png")');
     await page.click('#submit');
     await page.waitForSelector('[data-error-for="idcard"]:has-text("格式不正确")');
     await page.fill('#f-idcard', VALID_FIELDS.idcard);
     await page.click('#submit');
     await page.waitForSelector('#done:not([hidden])');
-    assert.match(await page.locator('#done-number').innerText(), /^YY-\d{8}-\d{4}$/);
+    const number = await page.locator('#done-number').innerText();
+    assert.match(number, /^YY-\d{8}-\d{4}$/);
+    // The confirmation went through the real WeChat client to the stand-in, with the account's template.
+    const [notice] = (await readStandinOutbox(store, 'e2e-citizen')).filter((m) => m.kind === 'template');
+    assert.equal(notice?.templateId, TEMPLATE_ID);
+    assert.match(JSON.stringify(notice?.body), new RegExp(number));
     await page.click('text=查看我的预约');
     await page.waitForSelector('.appointment');
 
@@ -169,6 +180,7 @@ describe('the six-step loop in headless Chromium', function () {
     await page.locator('form.rating-form input[name=level]').first().check();
     await page.click('form.rating-form button[type=submit]');
     await page.waitForSelector('text=我的评价');
+    assert.deepEqual(blocked, []);
     await context.close();
   });
 });

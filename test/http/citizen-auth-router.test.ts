@@ -12,7 +12,7 @@ import { createMemoryStore } from '../../server/store/memory-store.js';
 import { buildFixture } from '../loop/applications/build-fixture.js';
 
 function appWith(env: Record<string, string>) {
-  const config = loadConfig({ SESSION_SECRET: 'a-test-session-secret-of-32-chars!', DATA_DIR: '/tmp/onestop-auth-test', ...env });
+  const config = loadConfig({ SESSION_SECRET: 'a-test-session-secret-of-32-chars!', WECHAT_TOKEN: 'auth-test-token', DATA_DIR: '/tmp/onestop-auth-test', ...env });
   const deps = { config, store: createMemoryStore(), live: createLiveBuild(buildFixture()), renderer: createRenderer() };
   const app = express();
   app.use(createCitizenAuthRouter(deps));
@@ -107,6 +107,18 @@ describe('citizen sign-in', () => {
       await request(app).get('/auth/wechat/callback?code=C&state=forged').set('Cookie', oauthCookie(start)).expect(401);
       const state = new URL(start.headers.location!).searchParams.get('state')!;
       await request(app).get(`/auth/wechat/callback?code=C&state=${state}`).expect(401, /登录已过期/);
+    });
+
+    it('does not let the state cookie be replayed as a citizen session', async () => {
+      const start = await request(app).get('/auth/wechat?next=/').expect(302);
+      const value = decodeURIComponent(oauthCookie(start).slice('os_oauth='.length));
+      await request(app).get('/whoami').set('Cookie', `${CITIZEN_COOKIE}=${value}`).expect(401);
+      assert.equal(readCitizenSession(value, config.sessionSecret), undefined);
+    });
+
+    it('answers 401, not 500, to a callback with a malformed state cookie', async () => {
+      const res = await request(app).get('/auth/wechat/callback?code=C&state=x').set('Cookie', 'os_oauth=%E0%A4%A').expect(401);
+      assert.match(res.body.message, /登录已过期/);
     });
 
     it('surfaces a WeChat error reply as 502 without signing in', async () => {

@@ -9,6 +9,7 @@ import type { AppointmentStep } from '../../model/generated.js';
 import { nowOf } from '../deps.js';
 import { validateForm } from '../forms/validate-form.js';
 import { hallOf, serviceOf } from '../location/find-service.js';
+import { checkUploadFields } from '../uploads/upload-access.js';
 import { nextAppointmentNumber } from './appointment-number.js';
 import { type Appointment, appointmentsOf, slotKeyOf } from './appointment-types.js';
 import { formatSlot } from './format-slot.js';
@@ -52,8 +53,10 @@ export async function bookAppointment(deps: AppointmentDeps, openid: string, ser
   const build = deps.live.current();
   const { service, step, hall, start, end } = chooseSlot(build, serviceRef, req.hall, req.start, now);
   const form = validateForm(step.fields ?? [], req.fields, service.ref);
+  // File fields hold upload ids: each must be this citizen's upload for this service and field.
+  const errors = form.ok ? await checkUploadFields(deps.store, step.fields ?? [], form.value, openid, service.ref) : form.errors;
   // details is the field list, the same shape the application step answers with.
-  if (!form.ok) throw new ValidationError(form.errors.length === 1 ? form.errors[0]!.message : `有 ${form.errors.length} 处填写有误：${form.errors[0]!.message}`, form.errors);
+  if (errors.length) throw new ValidationError(errors.length === 1 ? errors[0]!.message : `有 ${errors.length} 处填写有误：${errors[0]!.message}`, errors);
 
   const appointments = appointmentsOf(deps.store);
   const slotKey = slotKeyOf(service.ref, hall.ref, start);

@@ -1,16 +1,17 @@
 // Confirmation and reminder template messages. A notice never fails a booking: without a
-// WeChat client (local mode) or a template id it is recorded in the 'notifications' log, and a
-// WeChat error is recorded there too.
+// WeChat client or a template id it is recorded in the 'notifications' log, and a WeChat error
+// is recorded there too. The template id is the live account's (account.json
+// notifications.appointmentTemplateId), read at send time so a publish changes it.
 import type { TemplateData } from '../../wechat/client-types.js';
 import type { LoopDeps } from '../deps.js';
 import { nowOf } from '../deps.js';
 import type { Appointment } from './appointment-types.js';
 import { formatInstant, formatSlot } from './format-slot.js';
 
-export interface AppointmentDeps extends LoopDeps {
-  /** The account's template id for appointment notices (keyword1 事项, keyword2 时间, keyword3 地点). */
-  appointmentTemplateId?: string;
-}
+export type AppointmentDeps = LoopDeps;
+
+/** The template for appointment notices (keyword1 事项, keyword2 时间, keyword3 地点), if the account declares one. */
+export const appointmentTemplateIdOf = (deps: AppointmentDeps): string | undefined => deps.live.current().account.notifications?.appointmentTemplateId;
 
 export type NoticeKind = 'confirmation' | 'rescheduled' | 'reminder';
 
@@ -50,13 +51,14 @@ export async function notifyAppointment(deps: AppointmentDeps, appt: Appointment
   const url = `${deps.config.publicBaseUrl}/me/appointments`;
   const data = appointmentNoticeData(appt, kind);
   const base = { at: nowOf(deps).toISOString(), kind: `appointment-${kind}`, openid: appt.openid, ref: appt.id, url, data };
+  const templateId = appointmentTemplateIdOf(deps);
   let record: NotificationRecord;
-  if (deps.wechat && deps.appointmentTemplateId) {
+  if (deps.wechat && templateId) {
     try {
-      await deps.wechat.sendTemplate(appt.openid, deps.appointmentTemplateId, url, data);
-      record = { ...base, channel: 'template', status: 'sent', templateId: deps.appointmentTemplateId };
+      await deps.wechat.sendTemplate(appt.openid, templateId, url, data);
+      record = { ...base, channel: 'template', status: 'sent', templateId };
     } catch (e) {
-      record = { ...base, channel: 'template', status: 'failed', templateId: deps.appointmentTemplateId, error: (e as Error).message };
+      record = { ...base, channel: 'template', status: 'failed', templateId, error: (e as Error).message };
     }
   } else {
     record = { ...base, channel: 'local', status: 'recorded' };

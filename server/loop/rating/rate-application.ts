@@ -18,6 +18,8 @@ export interface RateInput {
   comment?: unknown;
 }
 
+const ALREADY_RATED = '您已评价过该办件，每件只能评价一次';
+
 export async function rateApplication(deps: LoopDeps, input: RateInput): Promise<{ application: Application; case?: RectificationCase }> {
   const level = parseLevel(input.level);
   const comment = parseComment(input.comment);
@@ -31,15 +33,16 @@ export async function rateApplication(deps: LoopDeps, input: RateInput): Promise
   const at = now.toISOString();
   const bad = isBad(level);
   const caseId = `${current.no}-ZG`;
-  const application = await applicationsOf(deps.store).update(current.no, (app) => {
-    if (app.rating) throw new ConflictError('您已评价过该办件，每件只能评价一次');
-    return { ...app, updatedAt: at, rating: { level, ...(comment ? { comment } : {}), at, ...(bad ? { caseId } : {}) } };
-  });
-  if (!bad) return { application };
+  const rate = () =>
+    applicationsOf(deps.store).update(current.no, (app) => {
+      if (app.rating) throw new ConflictError(ALREADY_RATED);
+      return { ...app, updatedAt: at, rating: { level, ...(comment ? { comment } : {}), at, ...(bad ? { caseId } : {}) } };
+    });
+  if (!bad) return { application: await rate() };
 
   const fields = service.steps.processing?.fields ?? [];
   const contact = fields.filter((f) => f.type === 'phone').map((f) => String(current.data[f.name] ?? '')).filter(Boolean);
-  const opened = await casesOf(deps.store).insert({
+  const draft: RectificationCase = {
     id: caseId,
     applicationNo: current.no,
     service: current.service,
@@ -53,6 +56,20 @@ export async function rateApplication(deps: LoopDeps, input: RateInput): Promise
     openedAt: at,
     deadline: addWorkingDays(cityDate(now), build.account.badReviewDeadlineDays, build.account.calendar),
     callbacks: [],
+  };
+  // The case is written before the application is marked rated: a rating pointing at a missing
+  // case would be a bad review no one follows up, and the citizen could not rate again. Under the
+  // lock, an unrated application has no genuine case, so put replaces one left by a failed attempt.
+  return deps.store.withLock(`rating:${current.no}`, async () => {
+    const latest = await loadApplication(deps.store, current.no, { kind: 'citizen', openid: input.openid });
+    if (latest.rating) throw new ConflictError(ALREADY_RATED);
+    const cases = casesOf(deps.store);
+    const opened = await cases.put(draft);
+    try {
+      return { application: await rate(), case: opened };
+    } catch (err) {
+      await cases.delete(caseId).catch(() => false);
+      throw err;
+    }
   });
-  return { application, case: opened };
 }

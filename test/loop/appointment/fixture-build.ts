@@ -133,14 +133,16 @@ export interface TestContext {
 export function makeContext(options: { store?: Store; wechat?: WechatClient; templateId?: string } = {}): TestContext {
   const config = loadConfig({ PUBLIC_BASE_URL: 'https://gov.example.cn', SESSION_SECRET: 'test-secret' });
   const clock = { now: NOW };
+  const build = makeBuild();
+  // The template id comes from account.json (notifications.appointmentTemplateId), as in production.
+  if (options.templateId) build.account.notifications = { appointmentTemplateId: options.templateId };
   const deps: AppointmentDeps = {
     config,
     store: options.store ?? createMemoryStore(),
-    live: createLiveBuild(makeBuild()),
+    live: createLiveBuild(build),
     renderer: createRenderer(),
     now: () => clock.now,
     wechat: options.wechat,
-    appointmentTemplateId: options.templateId,
   };
   const app = express();
   app.use(createLocationRouter(deps));

@@ -31,6 +31,20 @@ describe('appointment notices', () => {
     assert.deepEqual((await notifications(ctx)).map((n) => [n.channel, n.status]), [['template', 'sent']]);
   });
 
+  it('uses the template id of the build live when the notice is sent', async () => {
+    const wechat = new FakeWechat();
+    const ctx = makeContext({ wechat, templateId: 'TPL_OLD' });
+    const republished = ctx.deps.live.current();
+    ctx.deps.live.swap({ ...republished, account: { ...republished.account, notifications: { appointmentTemplateId: 'TPL_NEW' } } });
+    await book(ctx, 'alice');
+    assert.deepEqual(wechat.templates.map((t) => t.templateId), ['TPL_NEW']);
+    const { account } = ctx.deps.live.current();
+    ctx.deps.live.swap({ ...ctx.deps.live.current(), account: { ...account, notifications: {} } });
+    await book(ctx, 'bob');
+    assert.equal(wechat.templates.length, 1, 'without a template id nothing goes to WeChat');
+    assert.deepEqual((await notifications(ctx)).map((n) => [n.openid, n.channel, n.templateId]), [['alice', 'template', 'TPL_NEW'], ['bob', 'local', undefined]]);
+  });
+
   it('records the notice in the notifications log in local mode', async () => {
     const ctx = makeContext();
     await book(ctx, 'alice');

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { haversineMetres } from '../../../server/loop/location/haversine.js';
 import { listHalls, parsePosition } from '../../../server/loop/location/list-halls.js';
+import { projectRoot } from '../../../server/config.js';
 import { ValidationError } from '../../../server/errors.js';
 import { HALLS, makeBuild, makeContext, NOW, SERVICE } from '../appointment/fixture-build.js';
 
@@ -94,7 +97,10 @@ describe('location router', () => {
     const res = await request(app).get(`/s/${SERVICE}/halls`).expect(200);
     assert.match(res.text, /&lt;script&gt;alert\(1\)&lt;\/script&gt;厅/);
     assert.doesNotMatch(res.text, /<script>alert/);
-    assert.match(res.text, /navigator\.geolocation/);
+    // The button's script is a static file (CSP: no inline scripts); it asks for the position.
+    assert.match(res.text, /id="locate"/);
+    assert.match(res.text, /<script src="\/assets\/h5\/halls\.js"><\/script>/);
+    assert.match(readFileSync(path.join(projectRoot, 'templates/h5/assets/halls.js'), 'utf8'), /navigator\.geolocation\.getCurrentPosition/);
     assert.match(res.text, /href="\/s\/shebao\/shebaoka-buban\/book"/);
   });
 });

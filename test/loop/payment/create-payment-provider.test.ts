@@ -10,6 +10,7 @@ const wechatpayEnv = {
   PAY_PROVIDER: 'wechatpay',
   WECHAT_APPID: 'wxd678efh567hg6787',
   WECHAT_SECRET: 'secret',
+  WECHAT_TOKEN: 'pay-test-token',
   SESSION_SECRET: 'a-test-session-secret-of-32-chars!',
   WECHATPAY_MCHID: '1900009191',
   WECHATPAY_APIV3_KEY: 'abcdefghijABCDEFGHIJ0123456789xy',

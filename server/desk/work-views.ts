@@ -1,0 +1,103 @@
+// What the workbench pages show: records turned into labelled, city-time rows. No HTML here;
+// the templates escape every value.
+import type { AccountBuild } from '../builder/types.js';
+import { applicationView } from '../loop/applications/application-view.js';
+import { STAGE_LABELS, type Application, type Stage } from '../loop/applications/application-types.js';
+import { departmentName } from '../loop/applications/find-service.js';
+import { cityTime } from '../loop/progress/notify-citizen.js';
+import { NOTE_REQUIRED } from '../loop/progress/transitions.js';
+import { levelLabel } from '../loop/rating/rating-levels.js';
+import type { CaseStatus, CaseView } from '../loop/rating/rectification-case.js';
+import { TICKET_STATUS_NAMES, type WorkTicket } from './desk-tickets.js';
+import { applicationAnswers } from './department-applications.js';
+import { ticketTiming } from './ticket-timing.js';
+
+export const at = (iso: string | undefined) => (iso ? cityTime(new Date(iso)) : '');
+
+/** Enough to tell two citizens apart in a list; the full openid is nobody's business on screen. */
+export const maskOpenid = (openid: string) => (openid.length > 6 ? `…${openid.slice(-6)}` : openid);
+
+export function ticketRow(ticket: WorkTicket, build: AccountBuild, now: Date) {
+  return {
+    id: ticket.id,
+    text: ticket.text,
+    msgType: ticket.msgType,
+    status: ticket.status,
+    statusName: TICKET_STATUS_NAMES[ticket.status],
+    department: ticket.department,
+    departmentName: ticket.department ? departmentName(build, ticket.department) : '未分派（平台分派）',
+    topicName: ticket.topic ? build.topics.find((t) => t.id === ticket.topic)?.name : undefined,
+    citizen: maskOpenid(ticket.openid),
+    createdAt: at(ticket.createdAt),
+    answeredAt: at(ticket.answeredAt),
+    answeredBy: ticket.answeredBy,
+    timing: ticketTiming(build.account, ticket, now),
+  };
+}
+
+export function ticketHistory(ticket: WorkTicket, build: AccountBuild) {
+  const name = (d?: string) => (d ? departmentName(build, d) : '未分派');
+  const replies = (ticket.replies ?? []).map((r) => ({ at: r.at, when: at(r.at), by: r.by, what: r.sent ? '回复市民' : '回复未送达', text: r.text, error: r.error, failed: !r.sent }));
+  const events = (ticket.events ?? []).map((e) => ({
+    at: e.at,
+    when: at(e.at),
+    by: e.by,
+    what: e.kind === 'assigned' ? `转派：${name(e.from)} → ${name(e.to)}` : '关闭（未回复）',
+    text: e.reason,
+    error: undefined,
+    failed: false,
+  }));
+  return [...replies, ...events].sort((a, b) => a.at.localeCompare(b.at));
+}
+
+export interface StageCount {
+  stage: Stage;
+  label: string;
+  count: number;
+  active: boolean;
+}
+
+export function stageCounts(apps: Application[], active: string): StageCount[] {
+  return (Object.keys(STAGE_LABELS) as Stage[]).map((stage) => ({ stage, label: STAGE_LABELS[stage], count: apps.filter((a) => a.stage === stage).length, active: stage === active }));
+}
+
+export function applicationRow(app: Application, build: AccountBuild, now: Date) {
+  const view = applicationView(app, build, now, true);
+  return { ...view, departmentName: departmentName(build, app.department), submitted: at(app.submittedAt) };
+}
+
+/** The detail page: the loop's staff view with console download links and the move choices. */
+export function applicationDetail(app: Application, build: AccountBuild, now: Date, maxFen: number | undefined) {
+  const view = applicationView(app, build, now, true);
+  const service = build.services.find((s) => s.ref === app.service);
+  const next = (view.nextStages ?? []) as Stage[];
+  return {
+    ...view,
+    departmentName: departmentName(build, app.department),
+    submitted: at(app.submittedAt),
+    answers: applicationAnswers(app, service),
+    attachments: view.attachments.map((a) => ({ ...a, url: `/console/work/applications/${encodeURIComponent(app.no)}/files/${a.id}`, kb: Math.max(1, Math.round(a.size / 1024)) })),
+    timeline: view.timeline.map((t) => ({ ...t, when: at(t.at) })),
+    moves: next.map((s) => ({ stage: s, label: STAGE_LABELS[s], noteRequired: NOTE_REQUIRED.includes(s) })),
+    assess: app.payment.state === 'awaiting-assessment' && next.includes('accepted'),
+    maxYuan: maxFen === undefined ? undefined : (maxFen / 100).toFixed(2),
+  };
+}
+
+export const CASE_STATUS_NAMES: Readonly<Record<CaseStatus, string>> = { open: '待整改', resolved: '已反馈，待市民评价', closed: '市民已评价' };
+
+export function caseRow(c: CaseView, build: AccountBuild) {
+  const note = (n: { at: string; actor: { name: string }; note: string }) => ({ when: at(n.at), by: n.actor.name, note: n.note });
+  return {
+    ...c,
+    levelName: levelLabel(c.level),
+    statusName: CASE_STATUS_NAMES[c.status],
+    departmentName: departmentName(build, c.department),
+    handlingName: departmentName(build, c.handlingDepartment),
+    opened: at(c.openedAt),
+    callbackNotes: c.callbacks.map(note),
+    resolutionNote: c.resolution && { ...note(c.resolution), kindName: c.resolution.kind === 'fixed' ? '整改' : '解释说明' },
+    appealNote: c.appeal && note(c.appeal),
+    citizenLevel: c.citizenRating && levelLabel(c.citizenRating.level),
+  };
+}

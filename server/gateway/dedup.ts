@@ -21,12 +21,19 @@ export class OnceCache<T> {
   constructor(private readonly ttlMs: number) {}
 
   /** The entry for key, and whether this call created it (false for a retry). */
-  get(key: string, now: number, run: () => Promise<T>): { entry: OnceEntry<T>; first: boolean } {
+  get(key: string, now: number, run: () => T | Promise<T>): { entry: OnceEntry<T>; first: boolean } {
     const existing = this.entries.get(key);
     if (existing && existing.expires > now) return { entry: existing, first: false };
     this.sweep(now);
-    const entry: OnceEntry<T> & { expires: number } = { promise: run(), late: false, expires: now + this.ttlMs };
-    entry.promise.then((value) => (entry.settled = { value }), () => undefined);
+    const result = run();
+    let entry: OnceEntry<T> & { expires: number };
+    if (result instanceof Promise) {
+      entry = { promise: result, late: false, expires: now + this.ttlMs };
+      result.then((value) => (entry.settled = { value }), () => undefined);
+    } else {
+      // Decided synchronously: settled at once, so the caller needs no timer or race.
+      entry = { promise: Promise.resolve(result), late: false, expires: now + this.ttlMs, settled: { value: result } };
+    }
     this.entries.delete(key); // re-inserted at the end, keeping insertion order = expiry order
     this.entries.set(key, entry);
     return { entry, first: true };

@@ -93,28 +93,34 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return state;
   };
 
-  async function decide(msg: WechatMessage, key: string, started: number): Promise<RouteResult> {
+  function decide(msg: WechatMessage, key: string, started: number): RouteResult | Promise<RouteResult> {
     const at = now();
-    let result: RouteResult;
-    try {
-      result = await routeMessage(msg, { index: current(), store, templates, now: at, key, recentNearby });
-    } catch (err) {
+    const failed = (err: unknown): RouteResult => {
       warn(`处理消息失败（${msg.msgType}${msg.event ? `/${msg.event}` : ''}）：${(err as Error).message}`);
-      result = { reply: NO_REPLY, trace: { answeredBy: 'none', reason: '处理出错，已回复 success' } };
+      return { reply: NO_REPLY, trace: { answeredBy: 'none', reason: '处理出错，已回复 success' } };
+    };
+    const finish = (result: RouteResult): RouteResult => {
+      const { answeredBy, department, rule } = result.trace;
+      log.append({
+        at: at.toISOString(),
+        type: msg.msgType,
+        ...(msg.event ? { event: msg.event } : {}),
+        answeredBy,
+        ...(department ? { department } : {}),
+        ...(rule ? { rule } : {}),
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+        openid: hashed(msg.fromUser),
+      });
+      if (recentNearby.size > 10_000) recentNearby.clear(); // bounded memory; losing it only risks one repeat
+      return result;
+    };
+    let routed: RouteResult | Promise<RouteResult>;
+    try {
+      routed = routeMessage(msg, { index: current(), store, templates, now: at, key, recentNearby });
+    } catch (err) {
+      return finish(failed(err));
     }
-    const { answeredBy, department, rule } = result.trace;
-    log.append({
-      at: at.toISOString(),
-      type: msg.msgType,
-      ...(msg.event ? { event: msg.event } : {}),
-      answeredBy,
-      ...(department ? { department } : {}),
-      ...(rule ? { rule } : {}),
-      latencyMs: Math.round((performance.now() - started) * 10) / 10,
-      openid: hashed(msg.fromUser),
-    });
-    if (recentNearby.size > 10_000) recentNearby.clear(); // bounded memory; losing it only risks one repeat
-    return result;
+    return routed instanceof Promise ? routed.then(finish, (err: unknown) => finish(failed(err))) : finish(routed);
   }
 
   async function sendLater(openid: string, reply: Reply) {

@@ -46,7 +46,13 @@ const HELP_WORDS = new Set(['帮助', '菜单', '?', 'help', '主题', '服务']
 const NEARBY_REPEAT_MS = 30_000;
 const HALLS_LISTED = 3;
 
-export async function routeMessage(msg: WechatMessage, ctx: RouteContext): Promise<RouteResult> {
+/**
+ * A result, or a promise of one when the decision needs the store (desk tickets, locations).
+ * Keyword answers, the hot path, come back synchronously so the gateway can skip its budget timer.
+ */
+export type MaybePromise<T> = T | Promise<T>;
+
+export function routeMessage(msg: WechatMessage, ctx: RouteContext): MaybePromise<RouteResult> {
   switch (msg.msgType) {
     case 'event':
       return routeEvent(msg, ctx);
@@ -75,7 +81,7 @@ export function none(reason: string, rule?: string): RouteResult {
   return { reply: R.NO_REPLY, trace: { answeredBy: 'none', reason, ...(rule ? { rule } : {}) } };
 }
 
-async function routeText(msg: WechatMessage, text: string, ctx: RouteContext): Promise<RouteResult> {
+function routeText(msg: WechatMessage, text: string, ctx: RouteContext): MaybePromise<RouteResult> {
   const { index, templates } = ctx;
   const normalized = normalizeKeyword(text);
   if (HELP_WORDS.has(normalized)) {

@@ -1,6 +1,6 @@
 // Headless Chromium against a real listening server: the editor's live diagnostics, the phone
-// preview and the simulator, as a person would use them. Screenshots go to a temp folder, or to
-// docs/screenshots/ with `npm run screenshots` (so a plain test run leaves the tree clean).
+// preview and the simulator, as a person would use them. Its screenshots go to a temp folder (the
+// README's come from `npm run screenshots`), so a test run leaves the tree clean.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,11 +8,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { projectRoot } from '../../server/config.js';
 import { addTestUsers, createHarness, PASSWORD, type Harness } from './harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = process.env.ONESTOP_SCREENSHOTS ? path.join(projectRoot, 'docs', 'screenshots') : path.join(tmpdir(), 'onestop-screenshots');
+const SHOTS = path.join(tmpdir(), 'onestop-screenshots');
 
 describe('console in a browser', function () {
   this.timeout(90_000);

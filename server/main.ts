@@ -10,7 +10,7 @@ import { createPublisher } from './console/publisher.js';
 import { createLiveBuild } from './live-build.js';
 import { startReminderTimer } from './loop/reminders/run-reminders.js';
 import { createPaymentProvider } from './loop/payment/create-payment-provider.js';
-import { createRenderer } from './http/render.js';
+import { createRenderer } from './render.js';
 import { createLowdbStore } from './store/lowdb-store.js';
 import type { Store } from './store/types.js';
 import type { WechatClient } from './wechat/client-types.js';

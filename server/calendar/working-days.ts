@@ -1,6 +1,7 @@
 // Working-day arithmetic on the city calendar (Asia/Shanghai dates): Monday-Friday are working
 // days unless listed as holidays; weekend dates listed as workdays are make-up working days.
 import type { Calendar, WeeklyHours } from '../model/generated.js';
+import { minutesOfDay } from './minutes-of-day.js';
 
 const CITY_OFFSET_MS = 8 * 3600 * 1000; // China Standard Time, no DST
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -61,18 +62,13 @@ export function workingDaysBetween(from: string, to: string, calendar: Calendar)
   return count;
 }
 
-function toMinutes(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-}
-
 /** Whether weekly hours (plus closed dates and, optionally, the city calendar) are open at an instant. */
 export function isOpenAt(hours: WeeklyHours, at: Date, options: { closedDates?: string[]; calendar?: Calendar } = {}): boolean {
   const date = cityDate(at);
   if (options.closedDates?.includes(date)) return false;
   if (options.calendar?.holidays.includes(date)) return false;
   const minutes = cityMinutes(at);
-  return (hours[weekdayOf(date)] ?? []).some((r) => minutes >= toMinutes(r.open) && minutes < toMinutes(r.close));
+  return (hours[weekdayOf(date)] ?? []).some((r) => minutes >= minutesOfDay(r.open) && minutes < minutesOfDay(r.close));
 }
 
 /**
@@ -85,7 +81,7 @@ export function nextOpening(hours: WeeklyHours, at: Date, options: { closedDates
   for (let i = 0; i < 30; i++) {
     const date = addDays(today, i);
     if (options.closedDates?.includes(date) || options.calendar?.holidays.includes(date)) continue;
-    const ranges = [...(hours[weekdayOf(date)] ?? [])].sort((a, b) => toMinutes(a.open) - toMinutes(b.open));
+    const ranges = [...(hours[weekdayOf(date)] ?? [])].sort((a, b) => minutesOfDay(a.open) - minutesOfDay(b.open));
     for (const r of ranges) {
       const start = cityInstant(date, r.open);
       if (start.getTime() >= at.getTime()) return start;

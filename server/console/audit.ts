@@ -12,13 +12,21 @@ export type AuditAction =
   | 'publish'
   | 'publish-refused'
   | 'rollback'
-  | 'bootstrap';
+  | 'bootstrap'
+  // The staff workbench (/console/work): what was done to a citizen's ticket, application or case.
+  | 'desk.reply'
+  | 'desk.assign'
+  | 'desk.close'
+  | 'application.move'
+  | 'case.callback'
+  | 'case.resolution'
+  | 'case.appeal';
 
 export interface AuditRecord {
   at: string;
   actor: string;
   action: AuditAction;
-  /** What was acted on, e.g. "departments/jiaojing.json 草稿 #3" or "版本 #4". */
+  /** What was acted on, e.g. "departments/jiaojing.json 草稿 #3", "版本 #4" or "办件 JJ-20261102-0101". */
   target: string;
   detail?: string;
 }
@@ -35,6 +43,13 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
   'publish-refused': '发布被拒绝',
   rollback: '回滚',
   bootstrap: '初始化版本',
+  'desk.reply': '回复工单',
+  'desk.assign': '转派工单',
+  'desk.close': '关闭工单',
+  'application.move': '变更办件状态',
+  'case.callback': '整改回访',
+  'case.resolution': '提交整改结果',
+  'case.appeal': '申诉复核',
 };
 
 export function audit(store: Store, now: Date, record: Omit<AuditRecord, 'at'>): void {

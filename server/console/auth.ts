@@ -5,6 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import { readCookie } from '../http/identity.js';
 import type { Doc, Store } from '../store/types.js';
 import { publicUser, usersOf, type Role, type SessionUser } from './users.js';
 
@@ -41,20 +42,6 @@ export function cookieOptions(publicBaseUrl: string, maxAgeMs?: number) {
     path: '/console',
     ...(maxAgeMs === undefined ? {} : { maxAge: maxAgeMs }),
   };
-}
-
-export function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) {
-      try {
-        return decodeURIComponent(v.join('='));
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
 }
 
 export function tokensEqual(expected: string, given: unknown): boolean {

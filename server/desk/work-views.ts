@@ -3,7 +3,7 @@
 import type { AccountBuild } from '../builder/types.js';
 import { applicationView } from '../loop/applications/application-view.js';
 import { STAGE_LABELS, type Application, type Stage } from '../loop/applications/application-types.js';
-import { departmentName } from '../loop/applications/find-service.js';
+import { departmentName } from '../loop/catalog.js';
 import { cityTime } from '../loop/progress/notify-citizen.js';
 import { NOTE_REQUIRED } from '../loop/progress/transitions.js';
 import { levelLabel } from '../loop/rating/rating-levels.js';

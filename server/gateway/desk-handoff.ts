@@ -2,6 +2,7 @@
 // when a person will answer (same working day, or the next opening of the desk).
 import { createHash } from 'node:crypto';
 import type { Account } from '../builder/types.js';
+import { hhmm, minutesOfDay } from '../calendar/minutes-of-day.js';
 import { cityDate, cityMinutes, nextOpening, weekdayOf } from '../calendar/working-days.js';
 import { ConflictError } from '../errors.js';
 import type { Doc, Store } from '../store/types.js';
@@ -36,8 +37,6 @@ export async function storeDeskTicket(store: Store, ticket: DeskTicket): Promise
 }
 
 const WEEKDAY_CN = { sun: '周日', mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六' } as const;
-const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-const toMinutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 
 export interface DeskAnswerTime {
   /** Open now: a person answers before this time today (HH:MM). */
@@ -55,7 +54,7 @@ export function deskAnswerTime(account: Pick<Account, 'desk' | 'calendar'>, now:
   const today = cityDate(now);
   if (opening.getTime() === now.getTime()) {
     const minutes = cityMinutes(now);
-    const range = (account.desk.hours[weekdayOf(today)] ?? []).find((r) => minutes >= toMinutes(r.open) && minutes < toMinutes(r.close));
+    const range = (account.desk.hours[weekdayOf(today)] ?? []).find((r) => minutes >= minutesOfDay(r.open) && minutes < minutesOfDay(r.close));
     return { openUntil: range?.close ?? '' };
   }
   const date = cityDate(opening);

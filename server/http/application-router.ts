@@ -2,23 +2,22 @@
 // attachments), payment, progress (staff moves) and rating (好差评 and rectification cases).
 // Mount BEFORE any app-wide body parser: payment notifications are verified over the raw bytes.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { NotFoundError } from '../errors.js';
 import { clockOf, type ApplicationDeps } from '../loop/applications/application-deps.js';
 import { applicationsOf, loadApplication, type Viewer } from '../loop/applications/application-access.js';
 import { applicationView } from '../loop/applications/application-view.js';
 import { receiveNotification } from '../loop/applications/credit-payment.js';
-import { findOnlineService } from '../loop/applications/find-service.js';
 import { inStaffQueue } from '../loop/applications/payment-rules.js';
 import { startPayment } from '../loop/applications/start-payment.js';
-import { readAttachment } from '../loop/processing/attachment-files.js';
+import { findOnlineService } from '../loop/catalog.js';
 import { attachmentSpecs } from '../loop/processing/attachment-specs.js';
-import { formBody, multipartUpload, uploadedFiles } from '../loop/processing/multipart-upload.js';
 import { resubmitApplication } from '../loop/processing/resubmit-application.js';
 import { submitApplication } from '../loop/processing/submit-application.js';
 import { moveApplication, parseStage } from '../loop/progress/move-application.js';
 import { appealCase, citizenCase, listCases, rateFix, recordCallback, recordResolution } from '../loop/rating/case-actions.js';
 import { rateApplication } from '../loop/rating/rate-application.js';
 import { requireCitizen, requireStaff, type StaffIdentity } from './identity.js';
+import { formBody, multipartUpload, uploadedFiles } from './multipart-upload.js';
+import { sendAttachment } from './send-attachment.js';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 const run = (h: Handler) => (req: Request, res: Response, next: NextFunction) => void h(req, res).catch(next);
@@ -69,16 +68,7 @@ export function createApplicationRouter(deps: ApplicationDeps) {
 
   router.get('/api/applications/:no/files/:fileId', anyone, run(async (req, res) => {
     const app = await loadApplication(deps.store, param(req, 'no'), viewerOf(res));
-    const file = app.attachments.find((a) => a.id === param(req, 'fileId'));
-    if (!file) throw new NotFoundError('附件不存在');
-    const bytes = await readAttachment(deps.config.dataDir, file.id);
-    res.set({
-      'Content-Type': file.mime,
-      'Content-Disposition': `attachment; filename="${file.id}.${file.ext}"; filename*=UTF-8''${encodeURIComponent(file.originalName)}`,
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, no-store',
-    });
-    res.send(bytes);
+    await sendAttachment(res, deps.config.dataDir, app, param(req, 'fileId'));
   }));
 
   router.post('/api/applications/:no/resubmit', citizen, run(async (req, res) => {

@@ -1,5 +1,5 @@
 // Appointment step: slots, booking, the citizen's own appointments, and their H5 pages.
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request } from 'express';
 import type { AccountBuild } from '../builder/types.js';
 import { addDays, cityDate } from '../calendar/working-days.js';
 import { bookAppointment } from '../loop/appointment/book-appointment.js';
@@ -8,11 +8,12 @@ import type { AppointmentDeps } from '../loop/appointment/notify-appointment.js'
 import { appointmentStepOf, closedReason, daySlots, parseDate } from '../loop/appointment/slots.js';
 import { formatDay, formatSlot } from '../loop/appointment/format-slot.js';
 import { nowOf } from '../loop/deps.js';
-import { hallOf, hallsOf, serviceOf } from '../loop/location/find-service.js';
+import { hallOf, hallsOf, serviceOf } from '../loop/catalog.js';
 import { hoursToday } from '../loop/location/list-halls.js';
 import { describeTypes, formatSize } from '../loop/processing/check-attachments.js';
 import { acceptAttribute, uploadTarget } from '../loop/uploads/upload-spec.js';
 import { optionalCitizen, requireCitizen } from './identity.js';
+import { signInRedirect } from './sign-in-redirect.js';
 
 const refOf = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
 
@@ -20,9 +21,7 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
   const router = express.Router();
   const citizen = requireCitizen(deps.config.sessionSecret);
   const json = express.json({ limit: '64kb' });
-  const signInUrl = (next: string) => `${deps.config.localMode ? '/auth/local' : '/auth/wechat'}?next=${encodeURIComponent(next)}`;
-  // Pages that act for the citizen send them to sign in and back, like the application pages.
-  const signedIn = (req: Request, res: Response, next: NextFunction) => (res.locals.openid ? next() : res.redirect(302, signInUrl(req.originalUrl)));
+  const signedIn = signInRedirect(deps.config.localMode);
 
   router.get('/api/services/:dept/:service/slots', async (req, res) => {
     const build = deps.live.current();

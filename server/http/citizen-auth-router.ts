@@ -7,18 +7,13 @@ import { NotFoundError, UnauthorizedError, ValidationError, WechatApiError } fro
 import type { LoopDeps } from '../loop/deps.js';
 import { redactSecrets } from '../wechat/wechat-client.js';
 import { CITIZEN_COOKIE, readCookie, readSignedValue, signCitizenSession, signValue } from './identity.js';
+import { safeNext } from './safe-next.js';
 
 const OAUTH_COOKIE = 'os_oauth';
 /** Signing purpose of the state cookie: never accepted where a citizen session is expected. */
 const OAUTH_PURPOSE = 'oauth-state';
 const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
 const WEEK_MS = 7 * 24 * 3600 * 1000;
-
-/** Only a path on this site: "/x" but not "//evil.com", "/\evil.com" or "https://…". */
-export function safeNext(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  return /[\u0000-\u001f\\]/.test(next) ? '/' : next;
-}
 
 export function createCitizenAuthRouter(deps: LoopDeps) {
   const { config } = deps;

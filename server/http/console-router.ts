@@ -9,12 +9,13 @@ import type { Config } from '../config.js';
 import { projectRoot } from '../config.js';
 import { AppError, NotFoundError } from '../errors.js';
 import type { LiveBuild } from '../live-build.js';
+import type { Renderer } from '../render.js';
 import type { Store } from '../store/types.js';
 import type { WechatClient } from '../wechat/client-types.js';
 import { audit } from '../console/audit.js';
 import {
   LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookieOptions, endSession, loadSession, randomToken,
-  readCookie, requireCsrf, requireLogin, startSession, tokensEqual, CSRF_MESSAGE,
+  requireCsrf, requireLogin, startSession, tokensEqual, CSRF_MESSAGE,
 } from '../console/auth.js';
 import { createDraftService, DRAFT_STATUS_NAMES } from '../console/drafts.js';
 import type { Publisher } from '../console/publisher.js';
@@ -25,7 +26,8 @@ import { createPlatformRoutes } from '../console/web/platform-routes.js';
 import { createSimulatorRoutes } from '../console/web/simulator-routes.js';
 import { createWorkRoutes } from '../console/web/work-routes.js';
 import { statusOf } from './error-handler.js';
-import type { Renderer } from './render.js';
+import { readCookie } from './identity.js';
+import { safeNext } from './safe-next.js';
 
 export interface ConsoleDeps {
   config: Config;
@@ -50,10 +52,8 @@ export const CONSOLE_CSP = [
 
 export const LOGIN_LIMIT = { windowMs: 15 * 60_000, limit: 10 };
 
-/** Only console-internal redirects after login; "//evil" and absolute URLs fall back to home. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/console\/[^/\\]?/.test(next) && !next.startsWith('//') && !next.includes('\\') ? next : '/console/';
-}
+/** Only console-internal redirects after login; anything else falls back to the console home. */
+const consoleNext = (next: unknown) => safeNext(next, '/console/');
 
 function createLoginRoutes(deps: ConsoleDeps & { page: PageRenderer; now: () => Date }): Router {
   const { store, config, page, now } = deps;
@@ -73,17 +73,17 @@ function createLoginRoutes(deps: ConsoleDeps & { page: PageRenderer; now: () => 
     legacyHeaders: false,
     skipSuccessfulRequests: true,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { username?: unknown })?.username ?? '').toLowerCase()}`,
-    handler: (req, res) => showLogin(res, 429, '登录尝试过于频繁，请 15 分钟后再试', safeNext(req.body?.next)),
+    handler: (req, res) => showLogin(res, 429, '登录尝试过于频繁，请 15 分钟后再试', consoleNext(req.body?.next)),
   });
 
   router.get('/login', (req, res) => {
-    if (res.locals.user) return res.redirect(303, safeNext(req.query.next));
-    showLogin(res, 200, undefined, safeNext(req.query.next));
+    if (res.locals.user) return res.redirect(303, consoleNext(req.query.next));
+    showLogin(res, 200, undefined, consoleNext(req.query.next));
   });
 
   router.post('/login', limiter, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const next = safeNext(body.next);
+    const next = consoleNext(body.next);
     const username = typeof body.username === 'string' ? body.username.trim() : '';
     if (!tokensEqual(readCookie(req, LOGIN_CSRF_COOKIE) ?? '', body._csrf)) return showLogin(res, 403, CSRF_MESSAGE, next, username);
     const password = typeof body.password === 'string' ? body.password : '';
@@ -102,6 +102,23 @@ function createLoginRoutes(deps: ConsoleDeps & { page: PageRenderer; now: () => 
   return router;
 }
 
+/**
+ * Where 返回 on the error page leads: the console page the user came from, when the Referer is
+ * a console page of this very site (same host); a link from elsewhere must not become our link.
+ */
+export function backLink(req: Request): string {
+  const referer = req.get('referer');
+  if (!referer) return '/console/';
+  let url: URL;
+  try {
+    url = new URL(referer);
+  } catch {
+    return '/console/';
+  }
+  const sameSite = (url.protocol === 'http:' || url.protocol === 'https:') && url.host === (req.get('host') ?? '').toLowerCase();
+  return sameSite && url.pathname.startsWith('/console/') ? `${url.pathname}${url.search}` : '/console/';
+}
+
 function consoleErrorHandler(page: PageRenderer) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
@@ -118,7 +135,7 @@ function consoleErrorHandler(page: PageRenderer) {
       return;
     }
     res.status(status);
-    page(res, 'error', '出错了', { message, status, back: req.get('referer')?.includes('/console/') ? req.get('referer') : '/console/' });
+    page(res, 'error', '出错了', { message, status, back: backLink(req) });
   };
 }
 

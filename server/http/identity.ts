@@ -3,6 +3,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.js';
+import type { StaffActor } from '../loop/actor.js';
 import type { Store } from '../store/types.js';
 
 export const CITIZEN_COOKIE = 'os_citizen';
@@ -18,12 +19,18 @@ export interface StaffToken {
   department: string;
   label: string;
   createdAt: string;
+  /** Set by `onestop staff-token --revoke`; the token is then refused. Kept, not deleted, for the record. */
+  revokedAt?: string;
 }
 
-export interface StaffIdentity {
-  department: string;
-  label: string;
-}
+export const staffTokensOf = (store: Store) => store.collection<StaffToken>('staffTokens', { indexes: ['department'] });
+
+/** How a token is named in the CLI (--list, --revoke): the first 8 hex digits of its hash. */
+export const staffTokenShortId = (token: Pick<StaffToken, 'id'>) => token.id.slice(0, 8);
+
+/** What requireStaff puts in res.locals.staff: the loop's StaffActor. */
+export type StaffIdentity = StaffActor;
+export type { StaffActor };
 
 // The purpose is part of the MAC, so a value signed for one use (the OAuth state cookie) can never
 // be presented as another (a citizen session). Purposes have no ':' so the prefix is unambiguous.
@@ -163,7 +170,7 @@ export function hashToken(token: string): string {
 /** Creates a staff token for a department; returns the plain token (shown once) and stores its hash. */
 export async function createStaffToken(store: Store, department: string, label: string, now = new Date()): Promise<string> {
   const token = `ost_${randomBytes(24).toString('base64url')}`;
-  await store.collection<StaffToken>('staffTokens', { indexes: ['department'] }).insert({
+  await staffTokensOf(store).insert({
     id: hashToken(token),
     department,
     label,
@@ -172,13 +179,14 @@ export async function createStaffToken(store: Store, department: string, label: 
   return token;
 }
 
-/** Sets res.locals.staff from `Authorization: Bearer <token>`; 401 otherwise. */
+/** Sets res.locals.staff from `Authorization: Bearer <token>`; 401 otherwise, and for a revoked token. */
 export function requireStaff(store: Store) {
-  const tokens = store.collection<StaffToken>('staffTokens', { indexes: ['department'] });
+  const tokens = staffTokensOf(store);
   return async (req: Request, res: Response, next: NextFunction) => {
     const m = /^Bearer\s+(\S+)$/.exec(req.headers.authorization ?? '');
     const found = m?.[1] ? await tokens.get(hashToken(m[1])) : undefined;
     if (!found) return next(new UnauthorizedError('缺少或无效的部门访问令牌'));
+    if (found.revokedAt) return next(new UnauthorizedError('该部门访问令牌已被吊销，请向管理员申请新令牌'));
     res.locals.staff = { department: found.department, label: found.label } satisfies StaffIdentity;
     next();
   };

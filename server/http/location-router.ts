@@ -1,7 +1,7 @@
 // Location step: the halls serving a service, as JSON and as an H5 page.
 import express, { type Request } from 'express';
 import { nowOf, type LoopDeps } from '../loop/deps.js';
-import { serviceOf } from '../loop/location/find-service.js';
+import { serviceOf } from '../loop/catalog.js';
 import { listHalls, parsePosition } from '../loop/location/list-halls.js';
 import { optionalCitizen } from './identity.js';
 

@@ -3,20 +3,21 @@
 // the same services as the JSON API; the page script (templates/h5/assets/loop.js) calls the API.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import { projectRoot } from '../config.js';
 import { NotFoundError } from '../errors.js';
 import { clockOf, type LoopDeps } from '../loop/applications/application-deps.js';
 import { applicationsOf, loadApplication } from '../loop/applications/application-access.js';
 import { applicationView } from '../loop/applications/application-view.js';
 import { describeSteps } from '../loop/applications/describe-steps.js';
-import { departmentName, findOnlineService, findService } from '../loop/applications/find-service.js';
+import { departmentName, findOnlineService, serviceOf } from '../loop/catalog.js';
 import { attachmentSpecs } from '../loop/processing/attachment-specs.js';
 import { describeTypes, formatSize } from '../loop/processing/check-attachments.js';
 import { citizenCase } from '../loop/rating/case-actions.js';
 import { cityTime } from '../loop/progress/notify-citizen.js';
 import { RATING_LEVELS } from '../loop/rating/rating-levels.js';
 import { optionalCitizen } from './identity.js';
+import { signInRedirect } from './sign-in-redirect.js';
 
 const INPUT_TYPES: Record<string, string> = { number: 'number', date: 'date', phone: 'tel', idcard: 'text', text: 'text' };
 const ACCEPT: Record<string, string> = { pdf: '.pdf,application/pdf', jpg: '.jpg,.jpeg,image/jpeg', png: '.png,image/png' };
@@ -29,9 +30,7 @@ export function createServicePagesRouter(deps: LoopDeps) {
   const citizen = optionalCitizen(deps.config.sessionSecret);
   const build = () => deps.live.current();
   const common = (title: string, backUrl?: string) => ({ title, backUrl, localMode: deps.config.localMode, accountName: build().account.name });
-  const signInUrl = (next: string) => `${deps.config.localMode ? '/auth/local' : '/auth/wechat'}?next=${encodeURIComponent(next)}`;
-  /** Pages that need the citizen send them to sign in and back. */
-  const signedIn = (req: Request, res: Response, next: NextFunction) => (res.locals.openid ? next() : res.redirect(302, signInUrl(req.originalUrl)));
+  const signedIn = signInRedirect(deps.config.localMode);
   const page = (res: Response, name: string, data: Record<string, unknown>, status = 200) => res.status(status).type('html').send(deps.renderer.page(name, data));
   const notFound = (res: Response, err: unknown) => {
     if (!(err instanceof NotFoundError)) throw err;
@@ -56,7 +55,7 @@ export function createServicePagesRouter(deps: LoopDeps) {
 
   router.get('/s/:dept/:service', (req, res) => {
     try {
-      const service = findService(build(), ref(req));
+      const service = serviceOf(build(), ref(req));
       page(res, 'h5/service', { ...common(service.name, '/'), service, department: departmentName(build(), service.department), steps: describeSteps(service) });
     } catch (err) {
       notFound(res, err);

@@ -3,7 +3,7 @@
 import express from 'express';
 import type { AccountBuild, BuiltService } from '../builder/types.js';
 import type { LiveBuild } from '../live-build.js';
-import { hallsOf, serviceOf } from '../loop/location/find-service.js';
+import { hallsOf, serviceOf } from '../loop/catalog.js';
 
 function summaryOf(build: AccountBuild, s: BuiltService) {
   const department = build.departments.find((d) => d.id === s.department);

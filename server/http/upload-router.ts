@@ -5,11 +5,12 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { LoopDeps } from '../loop/deps.js';
 import { readAttachment } from '../loop/processing/attachment-files.js';
-import { formBody, multipartUpload, uploadedFiles } from '../loop/processing/multipart-upload.js';
 import { saveUpload } from '../loop/uploads/save-upload.js';
 import { FILE_PART, largestUploadKb, uploadTarget } from '../loop/uploads/upload-spec.js';
 import { loadUpload, type UploadViewer } from '../loop/uploads/upload-access.js';
 import { requireCitizen, requireStaff, type StaffIdentity } from './identity.js';
+import { formBody, multipartUpload, uploadedFiles } from './multipart-upload.js';
+import { sendDownload } from './send-attachment.js';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 const run = (h: Handler) => (req: Request, res: Response, next: NextFunction) => void h(req, res).catch(next);
@@ -57,13 +58,7 @@ export function createUploadRouter(deps: LoopDeps) {
       if (err.code === 'ENOENT') throw new NotFoundError('文件不存在', { id: upload.id });
       throw err;
     });
-    res.set({
-      'Content-Type': upload.mime,
-      'Content-Disposition': `attachment; filename="${upload.id}.${upload.type}"; filename*=UTF-8''${encodeURIComponent(upload.name)}`,
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, no-store',
-    });
-    res.send(bytes);
+    sendDownload(res, { id: upload.id, mime: upload.mime, ext: upload.type, originalName: upload.name }, bytes);
   }));
 
   return router;

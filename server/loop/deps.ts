@@ -1,6 +1,6 @@
 // What every step of the six-step loop receives from the composition root (server/app.ts).
 import type { Config } from '../config.js';
-import type { Renderer } from '../http/render.js';
+import type { Renderer } from '../render.js';
 import type { LiveBuild } from '../live-build.js';
 import type { Store } from '../store/types.js';
 import type { WechatClient } from '../wechat/client-types.js';

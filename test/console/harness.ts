@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../server/config.js';
 import { createPublisher, type Publisher } from '../../server/console/publisher.js';
 import { addUser } from '../../server/console/users.js';
 import { createConsoleRouter } from '../../server/http/console-router.js';
-import { createRenderer } from '../../server/http/render.js';
+import { createRenderer } from '../../server/render.js';
 import { createWechatRouter } from '../../server/http/wechat-router.js';
 import { createLiveBuild, type LiveBuild } from '../../server/live-build.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { ticketsOf } from '../../server/desk/desk-tickets.js';
+import { readAudit } from '../../server/console/audit.js';
 import { addUser } from '../../server/console/users.js';
 import { applicationsOf } from '../../server/loop/applications/application-access.js';
 import { NOTIFICATIONS, type NotificationRecord } from '../../server/loop/progress/notify-citizen.js';
@@ -143,6 +144,7 @@ describe('console workbench', () => {
       const file = await jj.agent.get(`/console/work/applications/JJ-20261102-0101/files/${ATTACHMENT_ID}`).buffer(true).expect(200);
       assert.equal(file.headers['content-type'], 'image/png');
       assert.equal(file.headers['x-content-type-options'], 'nosniff');
+      assert.equal(file.headers['cache-control'], 'private, no-store');
       assert.match(String(file.headers['content-disposition']), /^attachment;/);
       assert.deepEqual(Buffer.from(file.body), PNG);
       await jj.agent.get('/console/work/applications/JJ-20261102-0101/files/' + 'b'.repeat(32)).expect(404);
@@ -236,6 +238,47 @@ describe('console workbench', () => {
       const csrfPage = await plat.agent.get('/console/work/cases/JJ-20261102-0203-ZG').expect(200);
       assert.ok(csrfFrom(csrfPage.text));
       assert.match(unescape(csrfPage.text), /已申诉：申请人误评/);
+    });
+  });
+
+  describe('审计日志', () => {
+    const audited = async (target: string) => (await readAudit(h.store)).filter((r) => r.target === target).map((r) => [r.actor, r.action, r.detail]);
+
+    it('records each workbench action under the console user, and no refused one', async () => {
+      await seedTicket(h.store, { id: 'dt-audit-1', department: 'jiaojing' });
+      await seedTicket(h.store, { id: 'dt-audit-2', department: 'jiaojing' });
+      await seedTicket(h.store, { id: 'dt-audit-3' });
+      await post(jj, '/console/work/desk/dt-audit-1/reply', { text: '您好，已处理。' }).expect(303);
+      await post(jj, '/console/work/desk/dt-audit-2/close', { reason: '' }).expect(400);
+      await post(jj, '/console/work/desk/dt-audit-2/close', { reason: '重复留言' }).expect(303);
+      await post(plat, '/console/work/desk/dt-audit-3/assign', { department: 'shebao' }).expect(303);
+      assert.deepEqual(await audited('工单 dt-audit-1'), [['jj-staff', 'desk.reply', undefined]]);
+      assert.deepEqual(await audited('工单 dt-audit-2'), [['jj-staff', 'desk.close', '重复留言']]);
+      assert.deepEqual(await audited('工单 dt-audit-3'), [['plat', 'desk.assign', '转派至市社会保险事业管理中心']]);
+
+      await seedApplication(h.store, licenceApplication('JJ-20261102-0301'));
+      await post(jj, '/console/work/applications/JJ-20261102-0301/move', { to: 'completed' }).expect(409);
+      await post(jj, '/console/work/applications/JJ-20261102-0301/move', { to: 'accepted', note: '已受理' }).expect(303);
+      assert.deepEqual(await audited('办件 JJ-20261102-0301'), [['jj-staff', 'application.move', '变更为“已受理”']]);
+
+      await seedApplication(h.store, licenceApplication('JJ-20261102-0302'));
+      await seedCase(h.store, 'JJ-20261102-0302');
+      await post(jj, '/console/work/cases/JJ-20261102-0302-ZG/callback', { note: '已回访' }).expect(303);
+      await post(jj, '/console/work/cases/JJ-20261102-0302-ZG/resolution', { kind: 'explained', note: '已解释' }).expect(303);
+      await seedCase(h.store, 'JJ-20261102-0303');
+      await post(plat, '/console/work/cases/JJ-20261102-0303-ZG/appeal', { reason: '误评' }).expect(303);
+      assert.deepEqual((await audited('整改件 JJ-20261102-0302-ZG')).reverse(), [
+        ['jj-staff', 'case.callback', undefined],
+        ['jj-staff', 'case.resolution', undefined],
+      ]);
+      assert.deepEqual(await audited('整改件 JJ-20261102-0303-ZG'), [['plat', 'case.appeal', undefined]]);
+    });
+
+    it('shows workbench actions on the audit page with their Chinese names', async () => {
+      await seedTicket(h.store, { id: 'dt-audit-page', department: 'jiaojing' });
+      await post(jj, '/console/work/desk/dt-audit-page/close', { reason: '已电话答复' }).expect(303);
+      const page = await plat.agent.get('/console/audit').expect(200);
+      assert.match(page.text, /<td>jj-staff<\/td><td>关闭工单<\/td><td>工单 dt-audit-page<\/td><td>已电话答复<\/td>/);
     });
   });
 });

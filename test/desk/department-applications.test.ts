@@ -10,7 +10,7 @@ import { cityDir } from '../console/harness.js';
 import { cardApplication, licenceApplication, seedApplication, seedCase } from './work-fixtures.js';
 import { loadConfig } from '../../server/config.js';
 import { createLiveBuild } from '../../server/live-build.js';
-import { createRenderer } from '../../server/http/render.js';
+import { createRenderer } from '../../server/render.js';
 
 describe('parseYuan', () => {
   const OK: Array<[unknown, number | undefined]> = [['', undefined], [undefined, undefined], ['0', 0], ['12', 1200], ['12.5', 1250], ['12.05', 1205], [' 3.10 ', 310]];

@@ -15,7 +15,7 @@ import type { BuiltService } from '../../server/builder/types.js';
 import { loadConfig } from '../../server/config.js';
 import { createPublisher } from '../../server/console/publisher.js';
 import { createStaffToken } from '../../server/http/identity.js';
-import { createRenderer } from '../../server/http/render.js';
+import { createRenderer } from '../../server/render.js';
 import { createLiveBuild } from '../../server/live-build.js';
 import { createPaymentProvider } from '../../server/loop/payment/create-payment-provider.js';
 import { wechatClientFor } from '../../server/main.js';

@@ -11,7 +11,7 @@ import { loadConfig } from '../../server/config.js';
 import { createAppointmentRouter } from '../../server/http/appointment-router.js';
 import { errorHandler } from '../../server/http/error-handler.js';
 import { CITIZEN_COOKIE, createStaffToken, signCitizenSession } from '../../server/http/identity.js';
-import { createRenderer } from '../../server/http/render.js';
+import { createRenderer } from '../../server/render.js';
 import { createUploadRouter } from '../../server/http/upload-router.js';
 import { createLiveBuild } from '../../server/live-build.js';
 import type { LoopDeps } from '../../server/loop/deps.js';

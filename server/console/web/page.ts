@@ -1,7 +1,7 @@
 // Rendering a console page: every page gets the layout, the navigation the user's role allows,
 // the signed-in user and the session's CSRF token for its forms.
 import type { Response } from 'express';
-import type { Renderer } from '../../http/render.js';
+import type { Renderer } from '../../render.js';
 import { ROLE_NAMES, type SessionUser } from '../users.js';
 
 export interface NavItem {

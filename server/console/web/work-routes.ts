@@ -6,11 +6,12 @@ import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config.js';
 import { AppError, NotFoundError, WechatApiError } from '../../errors.js';
 import { statusOf } from '../../http/error-handler.js';
-import type { Renderer } from '../../http/render.js';
+import { sendAttachment } from '../../http/send-attachment.js';
+import type { Renderer } from '../../render.js';
 import type { LiveBuild } from '../../live-build.js';
 import { STAGE_LABELS } from '../../loop/applications/application-types.js';
+import { departmentName } from '../../loop/catalog.js';
 import type { LoopDeps } from '../../loop/deps.js';
-import { readAttachment } from '../../loop/processing/attachment-files.js';
 import { serviceRules } from '../../loop/progress/move-application.js';
 import type { Store } from '../../store/types.js';
 import type { WechatClient } from '../../wechat/client-types.js';
@@ -22,6 +23,7 @@ import {
 import { replyToTicket } from '../../desk/reply-to-ticket.js';
 import { applicationDetail, applicationRow, caseRow, stageCounts, ticketHistory, ticketRow } from '../../desk/work-views.js';
 import { workScope, type WorkScope } from '../../desk/work-scope.js';
+import { audit, type AuditRecord } from '../audit.js';
 import { requireRole } from '../auth.js';
 import type { SessionUser } from '../users.js';
 import type { PageRenderer } from './page.js';
@@ -69,15 +71,26 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
   const router = Router();
   router.use(requireRole('platform', 'dept-admin', 'staff'));
 
-  /** Runs a form action; a refusal re-renders the page with the message, success redirects. */
-  async function act(res: Response, action: () => Promise<unknown>, done: string, again: (error: string, status: number) => Promise<void>) {
+  /**
+   * Runs a form action; a refusal re-renders the page with the message, success is written to the
+   * audit log (who did what to which ticket, application or case) and redirects.
+   */
+  async function act<T>(
+    res: Response,
+    action: () => Promise<T>,
+    done: string,
+    again: (error: string, status: number) => Promise<void>,
+    logged: (result: T) => Omit<AuditRecord, 'at' | 'actor'>,
+  ) {
+    let result: T;
     try {
-      await action();
+      result = await action();
     } catch (err) {
       const status = shownOnPage(err);
       if (status === undefined) throw err;
       return again((err as Error).message, status);
     }
+    audit(store, now(), { actor: user(res).username, ...logged(result) });
     res.redirect(303, done);
   }
 
@@ -133,13 +146,15 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
     const id = param(req, 'id');
     await act(res, () => replyToTicket({ store, client: deps.client, now }, id, scopeOf(res), user(res).username, field(req, 'text')),
       `/console/work/desk/${encodeURIComponent(id)}?msg=replied`,
-      (error, status) => (res.status(status), renderTicket(req, res, { error, draft: field(req, 'text') })));
+      (error, status) => (res.status(status), renderTicket(req, res, { error, draft: field(req, 'text') })),
+      () => ({ action: 'desk.reply', target: `工单 ${id}` }));
   });
 
   router.post('/desk/:id/close', async (req, res) => {
     const id = param(req, 'id');
     await act(res, () => closeTicket(store, id, scopeOf(res), field(req, 'reason'), { actor: user(res).username, now: now() }),
-      `/console/work/desk/${encodeURIComponent(id)}?msg=closed`, (error, status) => (res.status(status), renderTicket(req, res, { error })));
+      `/console/work/desk/${encodeURIComponent(id)}?msg=closed`, (error, status) => (res.status(status), renderTicket(req, res, { error })),
+      (ticket) => ({ action: 'desk.close', target: `工单 ${id}`, detail: ticket.events?.at(-1)?.reason }));
   });
 
   router.post('/desk/:id/assign', async (req, res) => {
@@ -147,7 +162,8 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
     const known = live.current().departments.map((d) => d.id);
     // After passing a ticket on, the sender may no longer see it: back to the queue.
     await act(res, () => assignTicket(store, id, scopeOf(res), field(req, 'department'), known, { actor: user(res).username, now: now() }),
-      '/console/work/desk?msg=assigned', (error, status) => (res.status(status), renderTicket(req, res, { error })));
+      '/console/work/desk?msg=assigned', (error, status) => (res.status(status), renderTicket(req, res, { error })),
+      (ticket) => ({ action: 'desk.assign', target: `工单 ${id}`, detail: `转派至${departmentName(live.current(), ticket.department ?? '')}` }));
   });
 
   // 办件
@@ -172,22 +188,15 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
 
   router.get('/applications/:no/files/:fileId', async (req, res) => {
     const app = await loadScopedApplication(store, param(req, 'no'), scopeOf(res));
-    const file = app.attachments.find((a) => a.id === param(req, 'fileId'));
-    if (!file) throw new NotFoundError('附件不存在');
-    const bytes = await readAttachment(deps.config.dataDir, file.id);
-    res.set({
-      'Content-Type': file.mime,
-      'Content-Disposition': `attachment; filename="${file.id}.${file.ext}"; filename*=UTF-8''${encodeURIComponent(file.originalName)}`,
-      'X-Content-Type-Options': 'nosniff',
-    });
-    res.send(bytes);
+    await sendAttachment(res, deps.config.dataDir, app, param(req, 'fileId'));
   });
 
   router.post('/applications/:no/move', async (req, res) => {
     const no = param(req, 'no');
     await act(res, () => moveFromWorkbench(loop, no, scopeOf(res), user(res).username, { to: field(req, 'to'), note: field(req, 'note'), amount: field(req, 'amount') }),
       `/console/work/applications/${encodeURIComponent(no)}?msg=moved`,
-      (error, status) => (res.status(status), renderApplication(req, res, { error, note: field(req, 'note'), amount: field(req, 'amount') })));
+      (error, status) => (res.status(status), renderApplication(req, res, { error, note: field(req, 'note'), amount: field(req, 'amount') })),
+      (app) => ({ action: 'application.move', target: `办件 ${no}`, detail: `变更为“${STAGE_LABELS[app.stage]}”` }));
   });
 
   // 差评整改
@@ -204,11 +213,12 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
 
   router.get('/cases/:id', (req, res) => renderCase(req, res));
 
-  const caseAction = (name: string, run: (req: Request, res: Response, id: string) => Promise<unknown>) =>
+  const caseAction = (name: 'callback' | 'resolution' | 'appeal', run: (req: Request, res: Response, id: string) => Promise<unknown>) =>
     router.post(`/cases/:id/${name}`, async (req, res) => {
       const id = param(req, 'id');
       await act(res, () => run(req, res, id), `/console/work/cases/${encodeURIComponent(id)}?msg=${name}`,
-        (error, status) => (res.status(status), renderCase(req, res, { error })));
+        (error, status) => (res.status(status), renderCase(req, res, { error })),
+        () => ({ action: `case.${name}`, target: `整改件 ${id}` }));
     });
   caseAction('callback', (req, res, id) => caseCallback(loop, id, scopeOf(res), user(res).username, field(req, 'note')));
   caseAction('resolution', (req, res, id) => caseResolution(loop, id, scopeOf(res), user(res).username, field(req, 'kind'), field(req, 'note')));

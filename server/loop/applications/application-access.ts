@@ -2,9 +2,10 @@
 // Anything else answers exactly like a missing number, so numbers cannot be probed.
 import { NotFoundError } from '../../errors.js';
 import type { Collection, Store } from '../../store/types.js';
+import type { StaffActor } from '../actor.js';
 import { APPLICATION_INDEXES, APPLICATIONS, type Application } from './application-types.js';
 
-export type Viewer = { kind: 'citizen'; openid: string } | { kind: 'staff'; department: string; label: string };
+export type Viewer = { kind: 'citizen'; openid: string } | ({ kind: 'staff' } & StaffActor);
 
 export const applicationsOf = (store: Store): Collection<Application> =>
   store.collection<Application>(APPLICATIONS, APPLICATION_INDEXES);

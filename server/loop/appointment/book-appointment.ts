@@ -8,7 +8,7 @@ import { ConflictError, ValidationError } from '../../errors.js';
 import type { AppointmentStep } from '../../model/generated.js';
 import { nowOf } from '../deps.js';
 import { validateForm } from '../forms/validate-form.js';
-import { hallOf, serviceOf } from '../location/find-service.js';
+import { hallOf, serviceOf } from '../catalog.js';
 import { checkUploadFields } from '../uploads/upload-access.js';
 import { nextAppointmentNumber } from './appointment-number.js';
 import { type Appointment, appointmentsOf, slotKeyOf } from './appointment-types.js';

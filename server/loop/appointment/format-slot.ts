@@ -1,10 +1,12 @@
 // How a slot reads in Chinese: "3月1日（周六）09:00-09:30".
-import { cityDate, weekdayOf } from '../../calendar/working-days.js';
+import { hhmm } from '../../calendar/minutes-of-day.js';
+import { cityDate, cityMinutes, weekdayOf } from '../../calendar/working-days.js';
 
 const WEEKDAY_ZH = { mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六', sun: '周日' } as const;
 
+/** "09:00": the city's clock time of an instant. */
 export function cityTime(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
+  return hhmm(cityMinutes(at));
 }
 
 export function formatDay(date: string): string {

@@ -54,7 +54,7 @@ export async function cancelAppointment(deps: AppointmentDeps, openid: string, i
       return { ...a, status: 'cancelled', updatedAt: at, history: [...a.history, { at, action: 'cancelled' }] };
     }),
   );
-  await notifyAppointment(deps, updated, 'rescheduled');
+  await notifyAppointment(deps, updated, 'cancelled');
   return viewOf(updated, now);
 }
 

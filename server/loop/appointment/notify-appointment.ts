@@ -2,6 +2,7 @@
 // WeChat client or a template id it is recorded in the 'notifications' log, and a WeChat error
 // is recorded there too. The template id is the live account's (account.json
 // notifications.appointmentTemplateId), read at send time so a publish changes it.
+import { cityDate } from '../../calendar/working-days.js';
 import type { TemplateData } from '../../wechat/client-types.js';
 import type { LoopDeps } from '../deps.js';
 import { nowOf } from '../deps.js';
@@ -13,13 +14,27 @@ export type AppointmentDeps = LoopDeps;
 /** The template for appointment notices (keyword1 事项, keyword2 时间, keyword3 地点), if the account declares one. */
 export const appointmentTemplateIdOf = (deps: AppointmentDeps): string | undefined => deps.live.current().account.notifications?.appointmentTemplateId;
 
-export type NoticeKind = 'confirmation' | 'rescheduled' | 'reminder';
+export type NoticeKind = 'confirmation' | 'rescheduled' | 'cancelled' | 'reminder';
 
-const FIRST: Record<NoticeKind, string> = {
+const FIRST: Record<Exclude<NoticeKind, 'reminder'>, string> = {
   confirmation: '您已预约成功，请按时到大厅办理。',
   rescheduled: '您的预约时间已变更，请按新的时间到大厅办理。',
-  reminder: '温馨提醒：您明天有一个办事预约。',
+  cancelled: '您的预约已取消。',
 };
+
+// The reminder normally goes out the day before; when the server was down then, the catch-up
+// sends it on the slot's own day, and "明天" would then send the citizen a day late.
+function firstLine(appt: Appointment, kind: NoticeKind, now: Date): string {
+  if (kind !== 'reminder') return FIRST[kind];
+  return `温馨提醒：您${appt.date === cityDate(now) ? '今天' : '明天'}有一个办事预约。`;
+}
+
+function remark(appt: Appointment, kind: NoticeKind): string {
+  if (kind === 'cancelled') return `预约号 ${appt.number}。如仍需办理，请重新预约。`;
+  const deadline = new Date(new Date(appt.start).getTime() - appt.cancelNoticeHours * 3600_000);
+  const bring = appt.documents.length ? `请携带：${appt.documents.join('、')}。` : '';
+  return `预约号 ${appt.number}。${bring}如需取消或改约，请在 ${formatInstant(deadline)} 前操作。`;
+}
 
 export interface NotificationRecord {
   at: string;
@@ -34,23 +49,22 @@ export interface NotificationRecord {
   error?: string;
 }
 
-export function appointmentNoticeData(appt: Appointment, kind: NoticeKind): TemplateData {
-  const deadline = new Date(new Date(appt.start).getTime() - appt.cancelNoticeHours * 3600_000);
-  const bring = appt.documents.length ? `请携带：${appt.documents.join('、')}。` : '';
+/** The template fields of a notice sent at `now`. */
+export function appointmentNoticeData(appt: Appointment, kind: NoticeKind, now: Date): TemplateData {
   return {
-    first: { value: FIRST[kind] },
+    first: { value: firstLine(appt, kind, now) },
     keyword1: { value: appt.serviceName },
     keyword2: { value: formatSlot(appt.start, appt.end) },
     keyword3: { value: `${appt.hallName}（${appt.hallAddress}）` },
-    remark: { value: `预约号 ${appt.number}。${bring}如需取消或改约，请在 ${formatInstant(deadline)} 前操作。` },
+    remark: { value: remark(appt, kind) },
   };
 }
 
-/** Sends (or records) one notice; resolves whatever happens. */
-export async function notifyAppointment(deps: AppointmentDeps, appt: Appointment, kind: NoticeKind): Promise<NotificationRecord> {
+/** Sends (or records) one notice at `now` (the reminder job's own clock); resolves whatever happens. */
+export async function notifyAppointment(deps: AppointmentDeps, appt: Appointment, kind: NoticeKind, now: Date = nowOf(deps)): Promise<NotificationRecord> {
   const url = `${deps.config.publicBaseUrl}/me/appointments`;
-  const data = appointmentNoticeData(appt, kind);
-  const base = { at: nowOf(deps).toISOString(), kind: `appointment-${kind}`, openid: appt.openid, ref: appt.id, url, data };
+  const data = appointmentNoticeData(appt, kind, now);
+  const base = { at: now.toISOString(), kind: `appointment-${kind}`, openid: appt.openid, ref: appt.id, url, data };
   const templateId = appointmentTemplateIdOf(deps);
   let record: NotificationRecord;
   if (deps.wechat && templateId) {

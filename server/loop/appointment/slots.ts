@@ -3,6 +3,7 @@
 // weekday, as isOpenAt does, so "open now" and the bookable slots never disagree; a hall closed
 // on Saturdays stays closed on a make-up Saturday.
 import type { AccountBuild, BuiltHall, BuiltService } from '../../builder/types.js';
+import { hhmm, minutesOfDay } from '../../calendar/minutes-of-day.js';
 import { addDays, cityDate, cityInstant, weekdayOf } from '../../calendar/working-days.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { AppointmentStep } from '../../model/generated.js';
@@ -38,9 +39,6 @@ export function parseDate(date: unknown): string {
   return date;
 }
 
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-const hhmmOf = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-
 /** Why a date cannot be booked at all, or undefined when it can. */
 export function closedReason(build: AccountBuild, hall: BuiltHall, step: AppointmentStep, date: string, now: Date): string | undefined {
   const today = cityDate(now);
@@ -58,13 +56,13 @@ export function slotTimes(build: AccountBuild, hall: BuiltHall, step: Appointmen
   if (reason) return { times: [], reason };
   const earliest = now.getTime() + step.minNoticeHours * 3600_000;
   const times: Array<{ start: string; end: string }> = [];
-  const ranges = [...(hall.hours[weekdayOf(date)] ?? [])].sort((a, b) => minutesOf(a.open) - minutesOf(b.open));
+  const ranges = [...(hall.hours[weekdayOf(date)] ?? [])].sort((a, b) => minutesOfDay(a.open) - minutesOfDay(b.open));
   for (const range of ranges) {
-    const close = minutesOf(range.close);
-    for (let m = minutesOf(range.open); m + step.slotMinutes <= close; m += step.slotMinutes) {
-      const start = cityInstant(date, hhmmOf(m));
+    const close = minutesOfDay(range.close);
+    for (let m = minutesOfDay(range.open); m + step.slotMinutes <= close; m += step.slotMinutes) {
+      const start = cityInstant(date, hhmm(m));
       if (start.getTime() < earliest) continue;
-      times.push({ start: start.toISOString(), end: cityInstant(date, hhmmOf(m + step.slotMinutes)).toISOString() });
+      times.push({ start: start.toISOString(), end: cityInstant(date, hhmm(m + step.slotMinutes)).toISOString() });
     }
   }
   if (!times.length) return { times, reason: step.minNoticeHours > 0 ? `需至少提前 ${step.minNoticeHours} 小时预约，当天已无可约时段` : '当天已无可约时段' };

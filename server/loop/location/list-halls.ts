@@ -3,7 +3,7 @@ import type { AccountBuild, BuiltHall } from '../../builder/types.js';
 import { cityDate, isOpenAt, weekdayOf } from '../../calendar/working-days.js';
 import { ValidationError } from '../../errors.js';
 import { haversineMetres, type LatLng } from './haversine.js';
-import { hallsOf, serviceOf } from './find-service.js';
+import { hallsOf, serviceOf } from '../catalog.js';
 
 export interface HallView {
   ref: string;

@@ -8,7 +8,7 @@ import { ConflictError } from '../../errors.js';
 import { clockOf, type LoopDeps } from '../applications/application-deps.js';
 import { applicationsOf, loadApplication } from '../applications/application-access.js';
 import type { Application, ApplicationPayment } from '../applications/application-types.js';
-import { findService } from '../applications/find-service.js';
+import { serviceOf } from '../catalog.js';
 import { applyMove } from '../progress/apply-move.js';
 import { serviceRules } from '../progress/move-application.js';
 import { notifyCitizen } from '../progress/notify-citizen.js';
@@ -52,7 +52,7 @@ export function repricePayment(app: Application, step: PaymentStep | undefined, 
 export async function resubmitApplication(deps: LoopDeps, input: ResubmitInput): Promise<Application> {
   const current = await loadApplication(deps.store, input.no, { kind: 'citizen', openid: input.openid });
   if (current.stage !== 'supplement') throw new ConflictError(NOT_IN_SUPPLEMENT);
-  const service = findService(deps.live.current(), current.service);
+  const service = serviceOf(deps.live.current(), current.service);
   const step = service.steps.processing ?? { online: true, timeLimitDays: current.clock.timeLimitDays };
   const fields = answerFields(step.fields);
   const { data, errors } = checkAnswers(fields, input.body);

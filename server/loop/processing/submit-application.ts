@@ -6,7 +6,7 @@ import { clockOf, type LoopDeps } from '../applications/application-deps.js';
 import { applicationsOf } from '../applications/application-access.js';
 import { nextApplicationNumber } from '../applications/application-number.js';
 import type { Application, TimelineEntry } from '../applications/application-types.js';
-import { findOnlineService } from '../applications/find-service.js';
+import { findOnlineService } from '../catalog.js';
 import { newClock } from '../progress/clock.js';
 import { notifyCitizen } from '../progress/notify-citizen.js';
 import { deleteAttachments, saveAttachments } from './attachment-files.js';

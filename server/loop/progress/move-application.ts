@@ -1,5 +1,5 @@
 // 进度: staff move their department's applications through the stages; the citizen hears of it.
-import type { StaffIdentity } from '../../http/identity.js';
+import type { StaffActor } from '../actor.js';
 import type { Stage } from '../../model/generated.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import { clockOf, type LoopDeps } from '../applications/application-deps.js';
@@ -13,7 +13,7 @@ export interface StaffMove {
   to: unknown;
   note?: unknown;
   amountFen?: unknown;
-  staff: StaffIdentity;
+  staff: StaffActor;
 }
 
 export function parseStage(value: unknown): Stage {

@@ -1,6 +1,7 @@
 // Tells the citizen about each stage change with a WeChat template message linking to the
 // application page. Without a WeChat client or template id the notice is only recorded, and a
 // failed send never undoes the change it reports: every attempt lands in the 'notifications' log.
+import { hhmm } from '../../calendar/minutes-of-day.js';
 import { cityDate, cityMinutes } from '../../calendar/working-days.js';
 import type { TemplateData } from '../../wechat/client-types.js';
 import type { LoopDeps } from '../applications/application-deps.js';
@@ -19,9 +20,9 @@ export interface NotificationRecord {
 
 export const NOTIFICATIONS = 'notifications';
 
+/** "2025-03-03 09:00": the city's date and clock time of an instant. */
 export function cityTime(at: Date): string {
-  const m = cityMinutes(at);
-  return `${cityDate(at)} ${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return `${cityDate(at)} ${hhmm(cityMinutes(at))}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 // What happens to a rectification case: the owning department calls back (回访), fixes or explains
 // (整改/解释) and may appeal a mistaken or malicious review (申诉复核); the citizen rates the fix once.
 import { cityDate } from '../../calendar/working-days.js';
-import type { StaffIdentity } from '../../http/identity.js';
+import type { StaffActor } from '../actor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { clockOf, type LoopDeps } from '../applications/application-deps.js';
 import { casesOf, caseView, type CaseView, type RectificationCase } from './rectification-case.js';
@@ -17,30 +17,30 @@ function parseNote(value: unknown, what: string): string {
 
 const today = (deps: LoopDeps) => cityDate(clockOf(deps));
 
-async function loadOwned(deps: LoopDeps, id: string, staff: StaffIdentity): Promise<RectificationCase> {
+async function loadOwned(deps: LoopDeps, id: string, staff: StaffActor): Promise<RectificationCase> {
   const c = await casesOf(deps.store).get(id);
   if (!c || c.department !== staff.department) throw new NotFoundError(`整改件不存在：${id}`);
   return c;
 }
 
 /** The department's cases, overdue ones first, then by deadline. */
-export async function listCases(deps: LoopDeps, staff: StaffIdentity): Promise<CaseView[]> {
+export async function listCases(deps: LoopDeps, staff: StaffActor): Promise<CaseView[]> {
   const views = (await casesOf(deps.store).findBy('department', staff.department)).map((c) => caseView(c, today(deps)));
   return views.sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.deadline.localeCompare(b.deadline) || a.id.localeCompare(b.id));
 }
 
-async function change(deps: LoopDeps, id: string, staff: StaffIdentity, fn: (c: RectificationCase, at: string) => RectificationCase): Promise<CaseView> {
+async function change(deps: LoopDeps, id: string, staff: StaffActor, fn: (c: RectificationCase, at: string) => RectificationCase): Promise<CaseView> {
   await loadOwned(deps, id, staff);
   const at = clockOf(deps).toISOString();
   return caseView(await casesOf(deps.store).update(id, (c) => fn(c, at)), today(deps));
 }
 
-export function recordCallback(deps: LoopDeps, id: string, staff: StaffIdentity, note: unknown) {
+export function recordCallback(deps: LoopDeps, id: string, staff: StaffActor, note: unknown) {
   const text = parseNote(note, '回访记录');
   return change(deps, id, staff, (c, at) => ({ ...c, callbacks: [...c.callbacks, { at, actor: { kind: 'staff', name: staff.label }, note: text }] }));
 }
 
-export function recordResolution(deps: LoopDeps, id: string, staff: StaffIdentity, kind: unknown, note: unknown) {
+export function recordResolution(deps: LoopDeps, id: string, staff: StaffActor, kind: unknown, note: unknown) {
   if (kind !== 'fixed' && kind !== 'explained') throw new ValidationError('请选择处理方式：整改（fixed）或解释说明（explained）', { field: 'kind' });
   const text = parseNote(note, kind === 'fixed' ? '整改情况' : '解释说明');
   return change(deps, id, staff, (c, at) => {
@@ -50,7 +50,7 @@ export function recordResolution(deps: LoopDeps, id: string, staff: StaffIdentit
   });
 }
 
-export function appealCase(deps: LoopDeps, id: string, staff: StaffIdentity, reason: unknown) {
+export function appealCase(deps: LoopDeps, id: string, staff: StaffActor, reason: unknown) {
   const text = parseNote(reason, '申诉理由');
   return change(deps, id, staff, (c, at) => {
     if (c.appeal) throw new ConflictError('该差评已提交申诉复核');

@@ -6,7 +6,7 @@ import { ConflictError } from '../../errors.js';
 import { clockOf, type LoopDeps } from '../applications/application-deps.js';
 import { applicationsOf, loadApplication } from '../applications/application-access.js';
 import type { Application } from '../applications/application-types.js';
-import { findService } from '../applications/find-service.js';
+import { serviceOf } from '../catalog.js';
 import { FINAL_STAGES } from '../progress/transitions.js';
 import { isBad, parseComment, parseLevel } from './rating-levels.js';
 import { casesOf, type RectificationCase } from './rectification-case.js';
@@ -25,7 +25,7 @@ export async function rateApplication(deps: LoopDeps, input: RateInput): Promise
   const comment = parseComment(input.comment);
   const current = await loadApplication(deps.store, input.no, { kind: 'citizen', openid: input.openid });
   const build = deps.live.current();
-  const service = findService(build, current.service);
+  const service = serviceOf(build, current.service);
   if (!service.steps.rating?.online) throw new ConflictError(`“${service.name}”暂不支持在线评价`);
   if (!FINAL_STAGES.includes(current.stage)) throw new ConflictError('办件办结后才能评价');
 

@@ -23,7 +23,7 @@ export async function runReminders(deps: AppointmentDeps, now: Date = nowOf(deps
       return { ...a, remindedAt: now.toISOString() };
     });
     if (!claimed) continue;
-    await notifyAppointment(deps, appt, 'reminder');
+    await notifyAppointment(deps, appt, 'reminder', now);
     sent++;
   }
   return sent;

@@ -5,7 +5,7 @@ import type { AccountBuild, BuiltService } from '../../builder/types.js';
 import { ValidationError } from '../../errors.js';
 import type { Attachment, FileType } from '../../model/generated.js';
 import { appointmentStepOf } from '../appointment/slots.js';
-import { serviceOf } from '../location/find-service.js';
+import { serviceOf } from '../catalog.js';
 import { attachmentSpecs } from '../processing/attachment-specs.js';
 
 export interface UploadTarget {

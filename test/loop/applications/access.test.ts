@@ -33,6 +33,7 @@ describe('who may read an application and its files', () => {
     assert.match(res.headers['content-disposition']!, /^attachment; /);
     assert.match(res.headers['content-disposition']!, /filename\*=UTF-8''%E4%BD%93%E6%A3%80%E8%AF%81%E6%98%8E\.pdf/);
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.equal(res.headers['cache-control'], 'private, no-store');
     assert.deepEqual(Buffer.from(res.body), FILES.pdf);
   });
 

@@ -12,7 +12,7 @@ import { createApplicationRouter } from '../../../server/http/application-router
 import { createServicePagesRouter } from '../../../server/http/service-pages-router.js';
 import { errorHandler } from '../../../server/http/error-handler.js';
 import { CITIZEN_COOKIE, createStaffToken, signCitizenSession } from '../../../server/http/identity.js';
-import { createRenderer } from '../../../server/http/render.js';
+import { createRenderer } from '../../../server/render.js';
 import { createLiveBuild } from '../../../server/live-build.js';
 import type { ApplicationDeps } from '../../../server/loop/applications/application-deps.js';
 import { createLocalPaymentProvider, LOCAL_PAY_HEADERS, type LocalPaymentProvider } from '../../../server/loop/payment/local-payment-provider.js';

@@ -5,7 +5,7 @@ import type { AccountBuild, BuiltHall, BuiltService } from '../../../server/buil
 import { loadConfig } from '../../../server/config.js';
 import { errorHandler } from '../../../server/http/error-handler.js';
 import { CITIZEN_COOKIE, signCitizenSession } from '../../../server/http/identity.js';
-import { createRenderer } from '../../../server/http/render.js';
+import { createRenderer } from '../../../server/render.js';
 import { createAppointmentRouter } from '../../../server/http/appointment-router.js';
 import { createLocationRouter } from '../../../server/http/location-router.js';
 import { createLiveBuild } from '../../../server/live-build.js';

@@ -52,6 +52,18 @@ describe('appointment notices', () => {
     assert.deepEqual([n!.channel, n!.status, n!.kind, n!.openid], ['local', 'recorded', 'appointment-confirmation', 'alice']);
   });
 
+  it('tells the citizen a cancelled appointment is cancelled, not moved', async () => {
+    const wechat = new FakeWechat();
+    const ctx = makeContext({ wechat, templateId: 'TPL_APPT' });
+    const { body } = await book(ctx, 'alice');
+    await request(ctx.app).delete(`/api/appointments/${body.appointment.id}`).set('Cookie', ctx.cookie('alice')).expect(200);
+    const sent = wechat.templates[1]!;
+    assert.equal(sent.data.first!.value, '您的预约已取消。');
+    assert.equal(sent.data.keyword2!.value, '3月6日（周五）09:00-09:30');
+    assert.equal(sent.data.remark!.value, `预约号 ${body.appointment.number}。如仍需办理，请重新预约。`);
+    assert.deepEqual((await notifications(ctx)).map((n) => n.kind), ['appointment-confirmation', 'appointment-cancelled']);
+  });
+
   it('keeps the booking when WeChat refuses the notice, and records the failure', async () => {
     const wechat = new FakeWechat();
     wechat.failNext = true;
@@ -74,6 +86,16 @@ describe('runReminders', () => {
     assert.equal(await runReminders(ctx.deps, new Date('2026-03-05T01:00:00Z')), 1, 'the day before');
     assert.equal(await runReminders(ctx.deps, new Date('2026-03-05T09:00:00Z')), 0, 'already reminded');
     assert.deepEqual(wechat.templates.map((t) => [t.openid, t.data.first!.value]), [['alice', '温馨提醒：您明天有一个办事预约。']]);
+  });
+
+  it('says 今天 when the catch-up reminds on the slot’s own day', async () => {
+    const wechat = new FakeWechat();
+    const ctx = makeContext({ wechat, templateId: 'TPL_APPT' });
+    await book(ctx, 'alice');
+    wechat.templates.length = 0;
+    // The server was down all of Thursday; Friday 08:00 in the city, an hour before the slot.
+    assert.equal(await runReminders(ctx.deps, new Date('2026-03-06T00:00:00Z')), 1);
+    assert.deepEqual(wechat.templates.map((t) => t.data.first!.value), ['温馨提醒：您今天有一个办事预约。']);
   });
 
   it('skips cancelled appointments', async () => {

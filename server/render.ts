@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { projectRoot } from '../config.js';
+import { projectRoot } from './config.js';
 
 export interface Renderer {
   /** Renders templates/<name>.hbs inside templates/<layout>.hbs (body in {{{body}}}). */

@@ -1,11 +1,11 @@
 // The simulated cashier page (模拟支付) for PAY_PROVIDER=local. Confirming runs the notification
 // through provider.parseNotification before onPaid, the same verification a real one gets.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { NotFoundError, UnauthorizedError } from '../../errors.js';
-import { requireCitizen, sameOriginOnly } from '../../http/identity.js';
-import { createRenderer, type Renderer } from '../../http/render.js';
-import type { LocalPaymentProvider } from './local-payment-provider.js';
-import type { PaymentNotification } from './payment-provider.js';
+import { NotFoundError, UnauthorizedError } from '../errors.js';
+import { requireCitizen, sameOriginOnly } from './identity.js';
+import { createRenderer, type Renderer } from '../render.js';
+import type { LocalPaymentProvider } from '../loop/payment/local-payment-provider.js';
+import type { PaymentNotification } from '../loop/payment/payment-provider.js';
 
 export interface LocalCashierOptions {
   provider: LocalPaymentProvider;

@@ -1,10 +1,21 @@
-// Service and hall lookups in the live build shared by the location and appointment steps.
-import type { AccountBuild, BuiltHall, BuiltService } from '../../builder/types.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+// Service and hall lookups in the live build, shared by every step of the loop. Unknown services
+// and halls are 404; a service whose processing step is not online is a conflict: the citizen
+// must go to a hall for it.
+import type { AccountBuild, BuiltHall, BuiltService } from '../builder/types.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 
 export function serviceOf(build: AccountBuild, ref: string): BuiltService {
   const service = build.services.find((s) => s.ref === ref);
   if (!service) throw new NotFoundError(`办事事项不存在：${ref}`, { service: ref });
+  return service;
+}
+
+/** A service citizens may apply for online (its processing step is declared online). */
+export function findOnlineService(build: AccountBuild, ref: string): BuiltService {
+  const service = serviceOf(build, ref);
+  if (!service.steps.processing?.online) {
+    throw new ConflictError(`“${service.name}”暂不支持在线申请，请到办事大厅办理`, { service: ref });
+  }
   return service;
 }
 
@@ -20,4 +31,8 @@ export function hallOf(build: AccountBuild, service: BuiltService, hall: unknown
   const found = hallsOf(build, service).find((h) => h.ref === ref);
   if (!found) throw new NotFoundError(`“${service.name}”不在该大厅办理：${hall}`, { field: 'hall', hall });
   return found;
+}
+
+export function departmentName(build: AccountBuild, id: string): string {
+  return build.departments.find((d) => d.id === id)?.name ?? id;
 }

@@ -1,13 +1,13 @@
 // Multipart parsing for one service's form, bounded by what the service declares: the body as a
 // whole (Content-Length, before reading), the number of files and fields, and each file's size.
-// Files stay in memory until every check passed (see attachment-files.ts), so a rejected request
-// never leaves anything on disk. Express-facing, but kept beside the rules it enforces.
+// Files stay in memory until every check passed (see loop/processing/attachment-files.ts), so a rejected request
+// never leaves anything on disk. The limits themselves come from the loop (attachment-specs.ts).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import type { Attachment } from '../../model/generated.js';
-import { ValidationError } from '../../errors.js';
-import { uploadLimits } from './attachment-specs.js';
-import { formatSize, PayloadTooLargeError, type UploadedFile } from './check-attachments.js';
+import type { Attachment } from '../model/generated.js';
+import { ValidationError } from '../errors.js';
+import { uploadLimits } from '../loop/processing/attachment-specs.js';
+import { formatSize, PayloadTooLargeError, type UploadedFile } from '../loop/processing/check-attachments.js';
 
 function translate(err: unknown, specs: Attachment[]): unknown {
   if (!(err instanceof multer.MulterError)) return err;

@@ -77,13 +77,7 @@ export async function bookAppointment(deps: AppointmentDeps, openid: string, ser
         service: service.ref,
         serviceName: service.name,
         department: service.department,
-        hall: hall.ref,
-        hallName: hall.name,
-        hallAddress: hall.address,
-        date: cityDate(new Date(start)),
-        start,
-        end,
-        slotKey,
+        ...slotPlacement(hall, start, end, slotKey),
         fields: form.value,
         documents: step.documents ?? [],
         cancelNoticeHours: step.cancelNoticeHours,
@@ -96,4 +90,9 @@ export async function bookAppointment(deps: AppointmentDeps, openid: string, ser
   );
   await notifyAppointment(deps, appt, 'confirmation');
   return appt;
+}
+
+/** Where and when an appointment sits: the fields booking and rescheduling both set. */
+export function slotPlacement(hall: BuiltHall, start: string, end: string, slotKey: string) {
+  return { hall: hall.ref, hallName: hall.name, hallAddress: hall.address, date: cityDate(new Date(start)), start, end, slotKey };
 }

@@ -1,10 +1,9 @@
 // The citizen's own appointments: list, cancel, reschedule. Someone else's appointment is
 // "not found", never "forbidden", so ids cannot be probed.
-import { cityDate } from '../../calendar/working-days.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { nowOf } from '../deps.js';
 import { type Appointment, appointmentsOf, slotKeyOf } from './appointment-types.js';
-import { chooseSlot, FULL_MESSAGE } from './book-appointment.js';
+import { chooseSlot, FULL_MESSAGE, slotPlacement } from './book-appointment.js';
 import { formatInstant } from './format-slot.js';
 import { type AppointmentDeps, notifyAppointment } from './notify-appointment.js';
 import { bookedCount } from './slots.js';
@@ -79,13 +78,7 @@ export async function rescheduleAppointment(deps: AppointmentDeps, openid: strin
         const { remindedAt: _reminded, ...rest } = a;
         return {
           ...rest,
-          hall: hall.ref,
-          hallName: hall.name,
-          hallAddress: hall.address,
-          date: cityDate(new Date(start)),
-          start,
-          end,
-          slotKey,
+          ...slotPlacement(hall, start, end, slotKey),
           updatedAt: at,
           history: [...a.history, { at, action: 'rescheduled', start, hall: hall.ref }],
         };

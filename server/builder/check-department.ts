@@ -1,5 +1,5 @@
 // Rules inside one department file that JSON Schema cannot express: hall hours, hall references,
-// form field names, fees bound to form fields, progress stages.
+// form field names and conditions, fees bound to form fields, progress stages.
 import type { CityModel, DepartmentEntry, ServiceEntry } from './city-model.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import type { FormField, WeeklyHours } from '../model/generated.js';
@@ -49,6 +49,7 @@ function checkService(model: CityModel, entry: DepartmentEntry, s: ServiceEntry,
         sink.error('FIELD_OPTIONS_MISSING', { file, pointer: `${stepPointer}/${name}/fields/${i}` }, `下拉选择字段“${field.name}”缺少 options`);
       }
     }
+    checkFieldConditions(fields ?? [], file, `${stepPointer}/${name}/fields`, sink);
   }
   checkFee(s, file, sink);
   const stages = steps.progress?.stages;
@@ -73,6 +74,40 @@ function checkFieldNames(fields: FormField[], attachments: { name: string }[], f
     if (earlier) {
       sink.error('DUPLICATE_FIELD_NAME', { file, pointer: item.pointer }, `表单中字段名“${item.name}”重复`, { file, pointer: earlier });
     } else seen.set(item.name, item.pointer);
+  }
+}
+
+/**
+ * requiredWhen names another field of the same form; for a select the values must be its options,
+ * or the condition could never hold. Uploads are not answers the condition can compare.
+ */
+function checkFieldConditions(fields: FormField[], file: string, pointer: string, sink: DiagnosticSink): void {
+  for (const [i, field] of fields.entries()) {
+    const when = field.requiredWhen;
+    if (!when) continue;
+    const at = `${pointer}/${i}/requiredWhen`;
+    const otherIndex = fields.findIndex((f) => f.name === when.field);
+    const other = fields[otherIndex];
+    if (!other || other === field) {
+      const why = other ? '不能以字段自身为条件' : '本表单中没有这个字段';
+      sink.error('FIELD_CONDITION_UNKNOWN', { file, pointer: `${at}/field` }, `字段“${field.name}”的必填条件引用了“${when.field}”，${why}`);
+      continue;
+    }
+    const related = { file, pointer: `${pointer}/${otherIndex}` };
+    if (other.type === 'file') {
+      const message = `字段“${field.name}”的必填条件不能引用上传字段“${other.name}”，请改用下拉选择等填写字段`;
+      sink.error('FIELD_CONDITION_UNKNOWN', { file, pointer: `${at}/field` }, message, related);
+      continue;
+    }
+    if (other.type !== 'select' || !other.options) continue;
+    const options = new Set(other.options.map((o) => o.value));
+    const values = typeof when.equals === 'string' ? [{ value: when.equals, pointer: `${at}/equals` }] : when.equals.map((value, j) => ({ value, pointer: `${at}/equals/${j}` }));
+    for (const v of values) {
+      if (options.has(v.value)) continue;
+      const known = other.options.map((o) => o.value).join('、');
+      const message = `字段“${field.name}”的必填条件值“${v.value}”不是字段“${other.name}”的选项（可选：${known}）`;
+      sink.error('FIELD_CONDITION_UNKNOWN', { file, pointer: v.pointer }, message, related);
+    }
   }
 }
 

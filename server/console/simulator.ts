@@ -10,6 +10,7 @@ import { ValidationError } from '../errors.js';
 import { indexBuild } from '../gateway/build-index.js';
 import { dedupKey } from '../gateway/dedup.js';
 import { hashOpenid, MESSAGE_LOG, type MessageLogRecord } from '../gateway/gateway.js';
+import { distanceText } from '../gateway/replies.js';
 import { loadReplyTemplates, type ReplyTemplates } from '../gateway/reply-templates.js';
 import { routeMessage, type RouteTrace } from '../gateway/route-message.js';
 import type { Store } from '../store/types.js';
@@ -175,10 +176,27 @@ export async function simulateLive(sim: LiveSimulation): Promise<SimulateResult>
   const logged = await loggedDecision(sim.store, hashOpenid(openid, config.sessionSecret), msg.msgType, since);
   templates ??= loadReplyTemplates();
   const explained = await routeMessage(msg, { index: indexBuild(sim.build), store: sim.store, templates, now: sim.now, key: dedupKey(msg), dryRun: true });
+  const reply = parseReplyXml(replyXml);
+  // The dry run does not see the gateway's recent-location memory, so it would describe a hall
+  // list the gateway in fact suppressed as a repeat; the logged "none" and the empty reply tell.
+  const suppressed = explained.trace.answeredBy === 'location' && (logged ? logged.answeredBy === 'none' : reply.kind === 'none');
+  const reason = suppressed ? repeatedLocationReason(input) : readableReason(explained.trace.reason);
   const trace: RouteTrace = logged
-    ? { answeredBy: logged.answeredBy, ...(logged.department ? { department: logged.department } : {}), ...(logged.rule ? { rule: logged.rule } : {}), reason: explained.trace.reason }
-    : { ...explained.trace, reason: `${explained.trace.reason}（消息日志中未找到对应记录）` };
-  return { mode: 'live', encrypted: Boolean(crypt), requestXml: xml, reply: parseReplyXml(replyXml), trace };
+    ? { answeredBy: logged.answeredBy, ...(logged.department ? { department: logged.department } : {}), ...(logged.rule ? { rule: logged.rule } : {}), reason }
+    : { ...explained.trace, reason: `${reason}（消息日志中未找到对应记录）` };
+  return { mode: 'live', encrypted: Boolean(crypt), requestXml: xml, reply, trace };
+}
+
+function repeatedLocationReason(input: SimulateInput): string {
+  const at = input.lat !== undefined && input.lng !== undefined ? `（${input.lat.toFixed(5)}, ${input.lng.toFixed(5)}）` : '';
+  return `同一位置${at}刚刚已回复过附近的办事大厅，本次作为重复消息被抑制，未回复`;
+}
+
+/** The gateway's reason in the console's words: the platform's own rules by name, long distances in 公里. */
+export function readableReason(reason: string): string {
+  return reason
+    .replace(/命中@account的规则/g, '命中平台裁决（account.json 关键词裁决）的规则')
+    .replace(/约 (\d+) 米/g, (_, meters: string) => `约 ${distanceText(Number(meters))}`);
 }
 
 let templates: ReplyTemplates | undefined;
@@ -189,7 +207,9 @@ export async function simulateDraft(store: Store, build: AccountBuild, openid: s
   const createTime = Math.floor(now.getTime() / 1000);
   const xml = inboundXml(input, openid, createTime, `${createTime}${randomInt(100000, 999999)}`);
   const msg = parseMessage(xml);
-  const { reply, trace } = await routeMessage(msg, { index: indexBuild(build), store, templates, now, key: dedupKey(msg), dryRun: true });
+  const routed = await routeMessage(msg, { index: indexBuild(build), store, templates, now, key: dedupKey(msg), dryRun: true });
+  const { reply } = routed;
+  const trace = { ...routed.trace, reason: readableReason(routed.trace.reason) };
   const simReply: SimReply =
     reply.kind === 'news'
       ? { kind: 'news', articles: reply.articles.map((a) => ({ title: a.title, description: a.description, url: a.url, picUrl: a.picUrl ?? '' })) }

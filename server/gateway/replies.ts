@@ -61,12 +61,17 @@ export function welcomeReply(index: BuildIndex, templates: ReplyTemplates): Repl
   return { kind: 'text', content: templates.render('welcome', { welcome: index.build.account.welcome, topics: topicListContext(index) }) };
 }
 
+/** Under a kilometre in metres, else kilometres with one decimal (12.3 公里), for replies and traces alike. */
+export function distanceText(meters: number): string {
+  return meters < 1000 ? formatDistance(meters) : `${(meters / 1000).toFixed(1)} 公里`;
+}
+
 export function nearbyReply(index: BuildIndex, templates: ReplyTemplates, halls: NearbyHall[]): Reply {
   const rows = halls.map((h, i) => ({
     n: i + 1,
     name: h.hall.name,
     department: departmentName(index, h.hall.department) ?? '',
-    distance: formatDistance(h.meters),
+    distance: distanceText(h.meters),
     open: h.open,
     address: h.hall.address,
     phone: h.hall.phone ?? '',

@@ -64,6 +64,8 @@ export function loadReplyTemplates(dir = path.join(projectRoot, 'templates', 'we
   const cached = loaded.get(dir);
   if (cached) return cached;
   const hb = Handlebars.create();
+  // Lets desk-ack skip the hotline line when the city's own wording already names the number.
+  hb.registerHelper('includes', (text: unknown, part: unknown) => typeof text === 'string' && typeof part === 'string' && part !== '' && text.includes(part));
   const read = (name: string) => readFileSync(path.join(dir, `${name}.hbs`), 'utf8');
   for (const p of PARTIALS) hb.registerPartial(p, read(p));
   const compiled = new Map(NAMES.map((n) => [n, hb.compile(read(n), { noEscape: true, strict: false })]));

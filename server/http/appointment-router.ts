@@ -2,6 +2,7 @@
 import express, { type Request } from 'express';
 import type { AccountBuild } from '../builder/types.js';
 import { addDays, cityDate } from '../calendar/working-days.js';
+import { appointmentsOf } from '../loop/appointment/appointment-types.js';
 import { bookAppointment } from '../loop/appointment/book-appointment.js';
 import { cancelAppointment, listAppointments, rescheduleAppointment } from '../loop/appointment/manage-appointments.js';
 import type { AppointmentDeps } from '../loop/appointment/notify-appointment.js';
@@ -70,6 +71,7 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
       })),
     }));
     const rescheduleId = typeof req.query.reschedule === 'string' ? req.query.reschedule : undefined;
+    const current = rescheduleId ? await currentAppointment(deps, res.locals.openid as string | undefined, rescheduleId) : undefined;
     res.type('html').send(
       deps.renderer.page('h5/appointment-book', {
         title: `${rescheduleId ? '改约' : '预约'} · ${service.name}`,
@@ -80,7 +82,8 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
         step,
         fields: (step.fields ?? []).map((f) => ({ ...f, isSelect: f.type === 'select', inputType: inputTypeOf(f.type), ...(f.type === 'file' && fileInput(build, service.ref, f.name)) })),
         documents: step.documents ?? [],
-        page: { service: service.ref, halls, rescheduleId },
+        current: current && { hallName: current.hallName, when: formatSlot(current.start, current.end) },
+        page: { service: service.ref, halls, rescheduleId, current: current && { hall: current.hall, date: current.date, start: current.start } },
       }),
     );
   });
@@ -106,6 +109,13 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
   });
 
   return router;
+}
+
+/** The appointment being rescheduled, so the pickers start from it; someone else's id shows nothing. */
+async function currentAppointment(deps: AppointmentDeps, openid: string | undefined, id: string) {
+  if (!openid) return undefined;
+  const appt = await appointmentsOf(deps.store).get(id);
+  return appt && appt.openid === openid ? appt : undefined;
 }
 
 /** A file field uploads through POST /api/uploads; the input shows what that will accept. */

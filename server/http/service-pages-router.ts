@@ -102,6 +102,7 @@ export function createServicePagesRouter(deps: LoopDeps) {
       page(res, 'h5/application', {
         ...common(`办件 ${app.no}`, '/me/applications'),
         app: view,
+        submitted: submittedNotice(req.query.submitted, view),
         supplement: app.stage === 'supplement',
         resubmitUrl: `/s/${app.service}/apply?resubmit=${encodeURIComponent(app.no)}`,
         levels: RATING_LEVELS,
@@ -116,4 +117,13 @@ export function createServicePagesRouter(deps: LoopDeps) {
   });
 
   return router;
+}
+
+/** The notice a citizen sees right after applying (?submitted=1) or re-submitting (?submitted=resubmit). */
+function submittedNotice(flag: unknown, view: ReturnType<typeof applicationView>) {
+  if (flag !== '1' && flag !== 'resubmit') return undefined;
+  const title = flag === 'resubmit' ? '补正材料已提交' : '申请已提交';
+  if (view.payable) return { title, next: '下一步：请在下方完成缴费，缴费后部门开始受理。' };
+  if (view.payment.state === 'awaiting-assessment') return { title, next: '下一步：请等待工作人员受理并核定费用，核定后即可在线缴费。' };
+  return { title, next: '下一步：请等待工作人员受理，受理结果会在本页“办理进度”中更新。' };
 }

@@ -382,6 +382,21 @@ export interface FormField {
   accept?: FileType[];
   maxSizeKb?: number;
   help?: string;
+  requiredWhen?: RequiredWhen;
+}
+/**
+ * Required when another field's answer equals one of these values (e.g. 邮寄地址 when 领证方式 is post).
+ */
+
+export interface RequiredWhen {
+  /**
+   * Name of another field in the same form.
+   */
+  field: string;
+  /**
+   * The answer, or any of the answers, that make this field required.
+   */
+  equals: string | string[];
 }
 
 export interface ProcessingStep {

@@ -35,9 +35,13 @@ describe('department drafts', () => {
     assert.ok(check.body.diagnostics.some((d: { editorLine: number; message: string }) => d.editorLine >= 3 && /[\u4e00-\u9fff]/.test(d.message)));
     await jj.agent.post('/console/departments/jiaojing/drafts').type('form').send({ _csrf: jj.csrf, text: '{"id": "jiaojing"}' }).expect(303);
     const [draft] = await h.store.collection<Draft>('drafts').list();
-    const res = await jj.agent.post(`/console/drafts/${draft!.id}/submit`).type('form').send({ _csrf: jj.csrf });
-    assert.equal(res.status, 400);
-    assert.match(res.text, /还有 \d+ 个错误，请修正后再提交审核/);
+    const editor = await jj.agent.get(`/console/departments/jiaojing?draft=${draft!.id}`).expect(200);
+    assert.match(editor.text, /<button type="submit" id="submit-draft" disabled>提交审核<\/button>\s*<span id="submit-hint" class="muted">请先修正 \d+ 个错误<\/span>/);
+    const res = await jj.agent.post(`/console/drafts/${draft!.id}/submit`).type('form').send({ _csrf: jj.csrf }).expect(303);
+    assert.equal(res.headers.location, `/console/departments/jiaojing?draft=${draft!.id}&msg=refused`);
+    const back = await jj.agent.get(res.headers.location!).expect(200);
+    assert.match(back.text, /<p class="flash error" role="alert">草稿 #1 还有 \d+ 个错误，请修正并保存后再提交审核。<\/p>/);
+    assert.match(back.text, /id="editor"/);
     assert.equal((await h.store.collection<Draft>('drafts').get(draft!.id))!.status, 'draft');
   });
 

@@ -3,6 +3,7 @@ import nock from 'nock';
 import type { Draft } from '../../server/console/drafts.js';
 import type { CityVersion } from '../../server/console/publisher.js';
 import type { AuditRecord } from '../../server/console/audit.js';
+import { cityTime } from '../../server/console/web/page.js';
 import { createStoreTokenStore } from '../../server/wechat/token-store.js';
 import { createWechatClient } from '../../server/wechat/wechat-client.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
@@ -83,6 +84,12 @@ describe('console publish flow against WeChat (nock)', () => {
     );
     const page = await plat.agent.get('/console/audit').expect(200);
     assert.match(page.text, /回滚/);
+    // Times as the city reads them (Asia/Shanghai), never the stored UTC ISO string.
+    const signIn = audit.find((a) => a.action === 'login')!;
+    assert.ok(page.text.includes(`<td>${cityTime(signIn.at)}</td>`));
+    const versionsPage = await plat.agent.get('/console/versions').expect(200);
+    assert.ok(versionsPage.text.includes(`<td>${cityTime(after[0]!.publishedAt)}</td>`));
+    for (const text of [page.text, versionsPage.text]) assert.doesNotMatch(text, /\d{4}-\d\d-\d\dT\d\d:\d\d/);
   });
 
   it('keeps the old version live when WeChat refuses the menu in the middle of a publish', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Draft } from '../../server/console/drafts.js';
+import { readableReason } from '../../server/console/simulator.js';
 import { addTestUsers, createHarness, editedDepartment, login, type Harness } from './harness.js';
 
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
@@ -53,6 +54,26 @@ describe('console simulator', () => {
       const s = await login(h.app, 'plat');
       const res = await s.agent.post('/console/api/simulate').set('X-CSRF-Token', s.csrf).send({ action: 'location', lat: 200, lng: 1 }).expect(400);
       assert.match(res.body.message, /位置无效/);
+    });
+
+    it('explains a repeated location as suppressed and gives distances over a kilometre in 公里', async () => {
+      const s = await login(h.app, 'plat');
+      const send = () => s.agent.post('/console/api/simulate').set('X-CSRF-Token', s.csrf).send({ action: 'location', lat: 30.25, lng: 120.25 }).expect(200);
+      const first = await send();
+      assert.equal(first.body.reply.kind, 'text');
+      assert.match(first.body.trace.reason, /列出最近的 \d 个办事大厅，最近的是.+（约 \d+\.\d 公里，/);
+      assert.match(first.body.reply.content, /距离约 \d+\.\d 公里/);
+      const again = await send();
+      assert.equal(again.body.reply.kind, 'none');
+      assert.doesNotMatch(again.body.trace.reason, /列出最近/);
+      assert.match(again.body.trace.reason, /同一位置（30\.25000, 120\.25000）刚刚已回复过附近的办事大厅，本次作为重复消息被抑制，未回复/);
+    });
+
+    it('names the platform’s own keyword rules as 平台裁决 in the trace', () => {
+      const reason = '关键词“违章”（完全匹配，优先级 100）命中@account的规则（account.json /keywords/0），回复各部门服务供选择';
+      assert.equal(readableReason(reason), '关键词“违章”（完全匹配，优先级 100）命中平台裁决（account.json 关键词裁决）的规则（account.json /keywords/0），回复各部门服务供选择');
+      assert.equal(readableReason('最近的是甲（约 350 米，正在办公）'), '最近的是甲（约 350 米，正在办公）');
+      assert.equal(readableReason('最近的是甲（约 12345 米，正在办公）'), '最近的是甲（约 12.3 公里，正在办公）');
     });
 
     it('routes a draft in-process (草稿预览) so its new keyword answers before publishing', async () => {

@@ -134,11 +134,11 @@ describe('gateway', () => {
       const { gateway, live } = gatewayFor(makeBuild(), { store });
       const pending = gateway.handle(parseMessage(textXml('养老金怎么领', 'o-4')));
       const next = makeBuild({ hash: 'test-build-3' });
-      next.account = { ...next.account, defaultReply: '新版本的默认回复' };
+      next.account = { ...next.account, desk: { ...next.account.desk, hotline: '99999' } };
       live.swap(next);
       const answer = await pending;
       assert.equal(answer.reply.kind, 'text');
-      assert.match(answer.reply.kind === 'text' ? answer.reply.content : '', /^您的留言已收到。/);
+      assert.match(answer.reply.kind === 'text' ? answer.reply.content : '', /请拨打 12345。$/);
     });
   });
 

@@ -62,7 +62,8 @@ describe('gateway routing', () => {
     it('answers a disambiguation keyword with each department’s service', async () => {
       const r = await reply(h, textXml('补办'));
       const content = String(r?.Content);
-      assert.match(content, /“补办”涉及多个部门的服务/);
+      assert.match(content, /“补办”涉及多个部门的服务，请点击要办理的事项：\n· <a href="https:/);
+      assert.doesNotMatch(content, /请选择|^\d\. /m); // no numbered choices: a reply of "1" is not handled
       assert.match(content, /社保卡补办<\/a>（市人社局）/);
       assert.match(content, /驾驶证换证<\/a>（市公安局交警支队）/);
     });
@@ -161,7 +162,7 @@ describe('gateway routing', () => {
   describe('human desk hand-off', () => {
     it('stores an open ticket with the guessed department and says when a person answers today', async () => {
       const r = await reply(h, textXml('我的驾照扣分了怎么处理', 'o-citizen-9'));
-      assert.match(String(r?.Content), /^您的留言已收到。\n已转人工客服，工作人员将于今天 12:00 前回复您。\n如有急事，请拨打 12345。$/);
+      assert.match(String(r?.Content), /^已转人工客服，工作人员将于今天 12:00 前回复您。\n如有急事，请拨打 12345。$/);
       const tickets = await h.store.collection<DeskTicket>('deskTickets').list();
       assert.equal(tickets.length, 1);
       assert.deepEqual(

@@ -17,6 +17,13 @@ const FLASH: Record<string, string> = {
   submitted: '草稿已提交审核，请等待平台管理员处理。',
 };
 
+/** Why submitting this draft was refused, from its state now (the redirect carries no text). */
+function refusalMessage(draft: Draft, errors: number): string {
+  if (draft.status !== 'draft') return `草稿 #${draft.number} 当前状态为“${DRAFT_STATUS_NAMES[draft.status]}”，不能提交审核。`;
+  if (errors > 0) return `草稿 #${draft.number} 还有 ${errors} 个错误，请修正并保存后再提交审核。`;
+  return `草稿 #${draft.number} 未能提交审核，请重试。`;
+}
+
 const OPEN: Draft['status'][] = ['draft', 'submitted', 'approved', 'rejected'];
 
 function skeleton(department: string): string {
@@ -81,6 +88,7 @@ export function createDepartmentRoutes(deps: DepartmentRouteDeps): Router {
     const published = await drafts.publishedText(id);
     const text = current?.text ?? published ?? skeleton(id);
     const check = await drafts.check(user(res), id, text);
+    const refused = req.query.msg === 'refused' && current ? refusalMessage(current, check.summary.errors) : undefined;
     page(res, 'editor', `编辑 ${departmentPath(id)}`, {
       department: id,
       path: departmentPath(id),
@@ -92,6 +100,7 @@ export function createDepartmentRoutes(deps: DepartmentRouteDeps): Router {
       canEdit: canEditDepartment(user(res), id),
       isPublishedText: !current,
       flash: FLASH[String(req.query.msg ?? '')],
+      flashError: refused,
     }, '/console/departments');
   });
 
@@ -105,7 +114,17 @@ export function createDepartmentRoutes(deps: DepartmentRouteDeps): Router {
   });
 
   router.post('/drafts/:id/submit', async (req, res) => {
-    const draft = await drafts.submit(user(res), param(req, 'id'));
+    let draft: Draft;
+    try {
+      draft = await drafts.submit(user(res), param(req, 'id'));
+    } catch (err) {
+      // A refused submission (errors left, status changed) goes back to the editor, which
+      // explains why next to the file, instead of a bare error page.
+      if (!(err instanceof ValidationError)) throw err;
+      const refused = await drafts.get(user(res), param(req, 'id'));
+      res.redirect(303, `/console/departments/${refused.department}?draft=${refused.id}&msg=refused`);
+      return;
+    }
     res.redirect(303, `/console/departments/${draft.department}?draft=${draft.id}&msg=submitted`);
   });
 

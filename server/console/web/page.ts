@@ -1,6 +1,8 @@
 // Rendering a console page: every page gets the layout, the navigation the user's role allows,
 // the signed-in user and the session's CSRF token for its forms.
 import type { Response } from 'express';
+import { cityDate, cityMinutes } from '../../calendar/working-days.js';
+import { hhmm } from '../../calendar/minutes-of-day.js';
 import type { Renderer } from '../../render.js';
 import { ROLE_NAMES, type SessionUser } from '../users.js';
 
@@ -24,6 +26,17 @@ function navFor(user: SessionUser | undefined, active: string): NavItem[] {
   return items.filter(([, , shown]) => shown).map(([href, label]) => ({ href, label, active: href === active }));
 }
 
+/**
+ * A stored UTC instant (ISO string) as the city reads it: "2026-11-22 11:47", Asia/Shanghai.
+ * Text that is not a date is shown as it is, so a bad record still displays.
+ */
+export function cityTime(value: unknown): string {
+  if (typeof value !== 'string' && !(value instanceof Date)) return '';
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) return String(value);
+  return `${cityDate(at)} ${hhmm(cityMinutes(at))}`;
+}
+
 export type PageRenderer = (res: Response, name: string, title: string, data?: Record<string, unknown>, active?: string) => void;
 
 export function createPageRenderer(renderer: Renderer, localMode: boolean): PageRenderer {
@@ -39,6 +52,9 @@ export function createPageRenderer(renderer: Renderer, localMode: boolean): Page
         csrfToken: res.locals.csrfToken,
         nav: navFor(user, active),
         localMode,
+        // Called as {{@root.cityTime x}}: the shared renderer's helpers are not console-specific,
+        // and a function on the root context works as a helper from inside {{#each}} too.
+        cityTime,
         ...data,
       },
       'console/layout',

@@ -4,7 +4,7 @@ import { cityDate } from '../../calendar/working-days.js';
 import type { AccountBuild } from '../../builder/types.js';
 import { clockView, type ClockView } from '../progress/clock.js';
 import { FINAL_STAGES, nextStages } from '../progress/transitions.js';
-import { STAGE_LABELS, type Application } from './application-types.js';
+import { STAGE_LABELS, type Actor, type Application } from './application-types.js';
 import { paymentBlocker } from './payment-rules.js';
 
 export interface ApplicationView extends Omit<Application, 'id' | 'openid' | 'clock' | 'attachments'> {
@@ -19,9 +19,20 @@ export interface ApplicationView extends Omit<Application, 'id' | 'openid' | 'cl
   nextStages?: string[];
 }
 
+/**
+ * The citizen's own id is not the staff's business ("申请人" says enough), and console usernames
+ * are not the citizen's: to them the department acted. Staff still see which colleague did it.
+ */
+function actorView(actor: Actor, departmentName: string, forStaff: boolean): Actor {
+  if (actor.kind === 'citizen') return { kind: 'citizen', name: '申请人' };
+  if (actor.kind === 'staff' && !forStaff) return { kind: 'staff', name: departmentName };
+  return actor;
+}
+
 export function applicationView(app: Application, build: AccountBuild, now: Date, forStaff = false): ApplicationView {
   const { id: _id, openid: _openid, clock, attachments, timeline, ...rest } = app;
   const service = build.services.find((s) => s.ref === app.service);
+  const departmentName = build.departments.find((d) => d.id === app.department)?.name ?? app.department;
   const blocker = paymentBlocker(app);
   const base = `/api/applications/${encodeURIComponent(app.no)}/files/`;
   return {
@@ -31,8 +42,7 @@ export function applicationView(app: Application, build: AccountBuild, now: Date
     attachments: attachments.map((a) => ({ ...a, url: base + a.id })),
     timeline: timeline.map((t) => ({
       ...t,
-      // The citizen's own id is not the staff's business; "申请人" says enough.
-      actor: t.actor.kind === 'citizen' ? { kind: 'citizen', name: '申请人' } : t.actor,
+      actor: actorView(t.actor, departmentName, forStaff),
       toLabel: STAGE_LABELS[t.to],
       fromLabel: t.from ? STAGE_LABELS[t.from] : null,
     })),

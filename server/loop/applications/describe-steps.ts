@@ -3,7 +3,7 @@
 import type { BuiltService } from '../../builder/types.js';
 import type { Fee, FormField, PaymentStep } from '../../model/generated.js';
 import { describeTypes, formatSize } from '../processing/check-attachments.js';
-import { STAGE_LABELS } from './application-types.js';
+import { type Stage, STAGE_LABELS } from './application-types.js';
 
 export interface StepCard {
   key: string;
@@ -37,6 +37,21 @@ function paymentLines(p: PaymentStep, fields: FormField[]): string[] {
   return [describeFee(p.fee, fields), timing, ...(p.item ? [`收费项目：${p.item}`] : [])];
 }
 
+// The path an application normally takes; the other stages are detours shown separately.
+const NORMAL_PATH: Stage[] = ['submitted', 'accepted', 'in-progress', 'completed'];
+const DETOURS: Stage[] = ['not-accepted', 'supplement', 'denied'];
+
+function progressLines(stages: Stage[]): string[] {
+  const path = NORMAL_PATH.filter((x) => stages.includes(x));
+  const detours = DETOURS.filter((x) => stages.includes(x));
+  const paused = stages.includes('supplement') || stages.includes('suspended');
+  return [
+    ...(path.length ? [`办理环节：${path.map((x) => STAGE_LABELS[x]).join(' → ')}`] : []),
+    ...(detours.length ? [`也可能：${detours.map((x) => STAGE_LABELS[x]).join('、')}`] : []),
+    ...(paused ? ['补齐补正、挂起期间不计入承诺时限'] : []),
+  ];
+}
+
 export function describeSteps(service: BuiltService): StepCard[] {
   const s = service.steps;
   const base = `/s/${service.ref}`;
@@ -58,7 +73,7 @@ export function describeSteps(service: BuiltService): StepCard[] {
       s.processing?.online ? [{ label: '在线申请', url: `${base}/apply` }] : []),
     card('payment', '④ 线上支付', s.payment, !!s.payment?.online, s.payment ? paymentLines(s.payment, s.processing?.fields ?? []) : [], []),
     card('progress', '⑤ 进度查询', s.progress, !!s.progress?.online,
-      s.progress ? [`办理环节：${s.progress.stages.map((x) => STAGE_LABELS[x]).join(' → ')}`, '补齐补正、挂起期间不计入承诺时限'] : [],
+      s.progress ? progressLines(s.progress.stages) : [],
       s.progress?.online ? [{ label: '我的办件', url: '/me/applications' }] : []),
     card('rating', '⑥ 评价投诉', s.rating, !!s.rating?.online, s.rating ? ['办结后可“好差评”，差评有专人回访整改'] : [], []),
   ];

@@ -88,6 +88,16 @@ function messageOf(field: FormField, error: ErrorObject): string {
   }
 }
 
+/** 「“领证方式”选择“邮政速递”时，“邮寄地址”为必填项」: names the answer that made the field required. */
+function conditionalMessage(field: FormField, fields: FormField[], value: Record<string, unknown>): string {
+  const other = fields.find((f) => f.name === field.requiredWhen?.field);
+  if (!other) return `请填写“${field.label}”`;
+  const answer = String(value[other.name]);
+  const option = other.options?.find((o) => o.value === answer);
+  const when = other.type === 'select' ? `“${other.label}”选择“${option?.label ?? answer}”时` : `“${other.label}”为“${answer}”时`;
+  return `${when}，“${field.label}”为必填项`;
+}
+
 /** Validates data against fields; cacheKey (e.g. the service ref) only scopes the validator cache. */
 export function validateForm(fields: FormField[], data: unknown, cacheKey = ''): FormResult {
   const value = clean(fields, data);
@@ -98,7 +108,8 @@ export function validateForm(fields: FormField[], data: unknown, cacheKey = ''):
     const name = e.keyword === 'required' ? String((e.params as { missingProperty: string }).missingProperty) : e.instancePath.slice(1).split('/')[0]!;
     const field = fields.find((f) => f.name === name);
     if (!field || errors.some((x) => x.field === name)) continue; // one message per field is enough
-    errors.push({ field: name, label: field.label, message: messageOf(field, e) });
+    const conditional = e.keyword === 'required' && e.schemaPath.includes('/then/');
+    errors.push({ field: name, label: field.label, message: conditional ? conditionalMessage(field, fields, value) : messageOf(field, e) });
   }
   // Keep the form's order so messages read top to bottom like the page.
   errors.sort((a, b) => fields.findIndex((f) => f.name === a.field) - fields.findIndex((f) => f.name === b.field));

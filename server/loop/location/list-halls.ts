@@ -1,6 +1,8 @@
 // The location step: which halls serve a service, whether each is open now, and how far away.
 import type { AccountBuild, BuiltHall } from '../../builder/types.js';
-import { cityDate, isOpenAt, weekdayOf } from '../../calendar/working-days.js';
+import { minutesOfDay } from '../../calendar/minutes-of-day.js';
+import { addDays, cityDate, cityMinutes, isOpenAt, nextOpening, weekdayOf } from '../../calendar/working-days.js';
+import { cityTime } from '../appointment/format-slot.js';
 import { ValidationError } from '../../errors.js';
 import { haversineMetres, type LatLng } from './haversine.js';
 import { hallsOf, serviceOf } from '../catalog.js';
@@ -19,6 +21,10 @@ export interface HallView {
   /** e.g. "09:00-12:00，13:30-17:00" or "今日休息". */
   hoursToday: string;
   openNow: boolean;
+  /** 办公中 / 未到办公时间 / 午间休息 / 已下班 / 今日休息. */
+  status: HallStatus;
+  /** "周一 09:00" / "今天 13:30"; only when not open now. */
+  nextOpeningText?: string;
   /** Metres from the citizen, when a position was given. */
   distance?: number;
   /** "850 米" / "3.2 公里". */
@@ -50,6 +56,36 @@ export function hoursToday(hall: BuiltHall, build: AccountBuild, at: Date): stri
   return ranges.length ? ranges.map((r) => `${r.open}-${r.close}`).join('，') : '今日休息';
 }
 
+export type HallStatus = '办公中' | '未到办公时间' | '午间休息' | '已下班' | '今日休息';
+
+/** Why a hall is (not) open right now: a closed day must not read as "already off work". */
+export function hallStatus(hall: BuiltHall, build: AccountBuild, at: Date): HallStatus {
+  const options = { closedDates: hall.closedDates, calendar: build.account.calendar };
+  if (isOpenAt(hall.hours, at, options)) return '办公中';
+  const date = cityDate(at);
+  const ranges = hall.hours[weekdayOf(date)] ?? [];
+  if (!ranges.length || hall.closedDates?.includes(date) || build.account.calendar.holidays.includes(date)) return '今日休息';
+  const now = cityMinutes(at);
+  const opens = ranges.map((r) => minutesOfDay(r.open));
+  if (opens.every((m) => m > now)) return '未到办公时间';
+  return opens.some((m) => m > now) ? '午间休息' : '已下班';
+}
+
+const WEEKDAY_ZH = { mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六', sun: '周日' } as const;
+
+/** "今天 13:30" / "明天 09:00" / "周一 09:00" within a week, else "3月9日 09:00". */
+export function nextOpeningText(hall: BuiltHall, build: AccountBuild, at: Date): string | undefined {
+  const next = nextOpening(hall.hours, at, { closedDates: hall.closedDates, calendar: build.account.calendar });
+  if (!next) return undefined;
+  const today = cityDate(at);
+  const date = cityDate(next);
+  if (date === today) return `今天 ${cityTime(next)}`;
+  if (date === addDays(today, 1)) return `明天 ${cityTime(next)}`;
+  if (date < addDays(today, 7)) return `${WEEKDAY_ZH[weekdayOf(date)]} ${cityTime(next)}`;
+  const [, m, d] = date.split('-');
+  return `${Number(m)}月${Number(d)}日 ${cityTime(next)}`;
+}
+
 export function mapUrlOf(hall: BuiltHall): string {
   const params = new URLSearchParams({ position: `${hall.lng},${hall.lat}`, name: hall.name, src: 'onestop', coordinate: 'gaode', callnative: '0' });
   return `https://uri.amap.com/marker?${params.toString()}`;
@@ -63,6 +99,8 @@ export function listHalls(build: AccountBuild, serviceRef: string, at: Date, pos
   const service = serviceOf(build, serviceRef);
   const views = hallsOf(build, service).map((hall): HallView => {
     const distance = position && haversineMetres(position, hall);
+    const status = hallStatus(hall, build, at);
+    const next = status === '办公中' ? undefined : nextOpeningText(hall, build, at);
     return {
       ref: hall.ref,
       id: hall.id,
@@ -76,6 +114,8 @@ export function listHalls(build: AccountBuild, serviceRef: string, at: Date, pos
       lng: hall.lng,
       hoursToday: hoursToday(hall, build, at),
       openNow: isOpenAt(hall.hours, at, { closedDates: hall.closedDates, calendar: build.account.calendar }),
+      status,
+      ...(next && { nextOpeningText: next }),
       ...(distance !== undefined && { distance: Math.round(distance), distanceText: distanceText(distance) }),
       mapUrl: mapUrlOf(hall),
     };

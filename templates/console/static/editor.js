@@ -10,6 +10,9 @@
   var state = document.getElementById('check-state');
   var department = root.getAttribute('data-department');
   var csrf = root.getAttribute('data-csrf');
+  var submitButton = document.getElementById('submit-draft');
+  var submitHint = document.getElementById('submit-hint');
+  var savedText = text.value;
   var marks = {};
   var timer = null;
   var seq = 0;
@@ -58,6 +61,15 @@
     list.innerHTML = html;
     summary.textContent = result.summary.errors + ' 个错误，' + result.summary.warnings + ' 个警告' + (result.otherErrors ? '；其他文件另有 ' + result.otherErrors + ' 个错误' : '');
     drawGutter();
+    updateSubmit(result.summary.errors);
+  }
+
+  // Submitting sends the saved draft: it is refused with errors, and edits not yet saved are not in it.
+  function updateSubmit(errors) {
+    if (!submitButton) return;
+    var why = errors > 0 ? '请先修正 ' + errors + ' 个错误' : (text.value !== savedText ? '有未保存的修改，请先保存草稿' : '');
+    submitButton.disabled = why !== '';
+    submitHint.textContent = why;
   }
 
   function check() {

@@ -72,7 +72,7 @@
     var t = result.trace;
     if (t) {
       li.appendChild(el('span', 'tag', ANSWERED[t.answeredBy] || t.answeredBy));
-      if (t.department) li.appendChild(el('span', 'tag dept', t.department));
+      if (t.department) li.appendChild(el('span', 'tag dept', t.department === '@account' ? '平台裁决' : t.department));
       if (t.rule) li.appendChild(el('code', '', t.rule));
       li.appendChild(el('p', 'reason', t.reason));
     } else {

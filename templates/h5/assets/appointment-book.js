@@ -27,6 +27,9 @@
     o.textContent = h.name;
     hallSel.appendChild(o);
   });
+  // Rescheduling starts from the appointment's own hall and date, not the first of each list.
+  var current = data.current || null;
+  data.halls.forEach(function (h, i) { if (current && h.ref === current.hall) hallSel.value = String(i); });
   function hall() { return data.halls[Number(hallSel.value)]; }
   function fillDates() {
     var h = hall();
@@ -41,7 +44,8 @@
       if (!d.closed && first === null) first = d.date;
       dateSel.appendChild(o);
     });
-    if (first) dateSel.value = first;
+    var keep = current && h.ref === current.hall && h.days.some(function (d) { return d.date === current.date && !d.closed; });
+    if (keep) dateSel.value = current.date; else if (first) dateSel.value = first;
     loadSlots();
   }
   function loadSlots() {
@@ -55,17 +59,22 @@
       body.slots.forEach(function (s) {
         var b = document.createElement('button');
         b.type = 'button';
-        b.className = 'slot secondary';
+        b.className = 'slot';
         b.dataset.start = s.start;
         b.disabled = s.available <= 0;
         var t = new Date(s.start), e = new Date(s.end);
         function hm(d) { return new Date(d.getTime() + 8 * 3600000).toISOString().slice(11, 16); }
-        b.textContent = hm(t) + '-' + hm(e) + (s.available > 0 ? '（余 ' + s.available + '）' : '（已约满）');
+        b.dataset.label = hm(t) + '-' + hm(e);
+        b.appendChild(document.createTextNode(b.dataset.label));
+        var isCurrent = current && current.start === s.start && current.hall === hall().ref;
+        if (isCurrent) b.className += ' current';
+        b.appendChild(text(document.createElement('small'), isCurrent ? '当前预约' : s.available > 0 ? '余 ' + s.available : '已约满'));
+        b.setAttribute('aria-checked', 'false');
         b.addEventListener('click', function () {
-          slotsBox.querySelectorAll('button').forEach(function (x) { x.style.outline = ''; x.setAttribute('aria-checked', 'false'); });
-          b.style.outline = '2px solid #07c160';
+          slotsBox.querySelectorAll('button').forEach(function (x) { x.setAttribute('aria-checked', 'false'); });
           b.setAttribute('aria-checked', 'true');
           chosen = s.start;
+          showError('start', '');
         });
         b.setAttribute('role', 'radio');
         slotsBox.appendChild(b);
@@ -145,7 +154,7 @@
         document.getElementById('done').hidden = false;
         text(document.getElementById('done-title'), data.rescheduleId ? '改约成功' : '预约成功');
         text(document.getElementById('done-number'), a.number);
-        text(document.getElementById('done-when'), '时间：' + dateSel.options[dateSel.selectedIndex].textContent.split(' · ')[0] + ' ' + slotsBox.querySelector('[aria-checked="true"]').textContent.split('（')[0]);
+        text(document.getElementById('done-when'), '时间：' + dateSel.options[dateSel.selectedIndex].textContent.split(' · ')[0] + ' ' + slotsBox.querySelector('[aria-checked="true"]').dataset.label);
         text(document.getElementById('done-hall'), '地点：' + a.hallName + '（' + a.hallAddress + '）');
       })
       .catch(function () { button.disabled = false; showError('', '网络异常，请稍后再试'); });

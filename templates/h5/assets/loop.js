@@ -65,7 +65,9 @@
       button.disabled = true;
       button.textContent = '正在提交…';
       post(apply.getAttribute('data-action'), data).then(function (app) {
-        location.href = '/me/applications/' + encodeURIComponent(app.no);
+        // The application page shows a "submitted" notice with the next step.
+        var resubmitted = /\/resubmit$/.test(apply.getAttribute('data-action'));
+        location.href = '/me/applications/' + encodeURIComponent(app.no) + '?submitted=' + (resubmitted ? 'resubmit' : '1');
       }, function (err) {
         showErrors(apply, err);
         button.disabled = false;

@@ -17,7 +17,7 @@ export function service(ref: string, name: string, steps: Steps): BuiltService {
     topics: ['chuxing'],
     steps,
     halls: [],
-    online: { location: false, appointment: false, processing: !!steps.processing?.online, payment: !!steps.payment?.online, progress: true, rating: !!steps.rating?.online },
+    online: { location: false, appointment: false, processing: !!steps.processing?.online, payment: !!steps.payment?.online, progress: !!steps.progress?.online, rating: !!steps.rating?.online },
   };
 }
 

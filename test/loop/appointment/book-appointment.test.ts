@@ -198,6 +198,19 @@ describe('appointment pages', () => {
     assert.deepEqual(data.halls[0].days.find((d: { date: string }) => d.date === '2026-03-04').closed, '法定节假日，大厅不办公');
   });
 
+  it('opens a reschedule on the appointment’s own hall and date and says what it is', async () => {
+    const ctx = makeContext();
+    const a = (await book(ctx, 'alice', booking(SLOT, 'haizhu')).expect(201)).body.appointment as { id: string };
+    const res = await request(ctx.app).get(`/s/${SERVICE}/book?reschedule=${a.id}`).set('Cookie', ctx.cookie('alice')).expect(200);
+    assert.match(res.text, /当前预约：海珠社保服务厅 3月6日（周五）09:00-09:30/);
+    const data = JSON.parse(/<script type="application\/json" id="page-data">([^<]*)<\/script>/.exec(res.text)![1]!);
+    assert.deepEqual([data.rescheduleId, data.current], [a.id, { hall: 'shebao/haizhu', date: '2026-03-06', start: SLOT }]);
+    assert.ok(data.halls.some((h: { ref: string }) => h.ref === data.current.hall));
+    // Someone else's id shows no current appointment.
+    const other = await request(ctx.app).get(`/s/${SERVICE}/book?reschedule=${a.id}`).set('Cookie', ctx.cookie('mallory')).expect(200);
+    assert.doesNotMatch(other.text, /当前预约/);
+  });
+
   it('lists the citizen’s appointments with escaped text', async () => {
     const ctx = makeContext();
     await book(ctx, 'alice', booking()).expect(201);

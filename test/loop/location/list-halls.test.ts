@@ -52,6 +52,27 @@ describe('listHalls', () => {
     assert.ok(listHalls(makeBuild(), SERVICE, holiday).every((h) => !h.openNow && h.hoursToday === '今日休息（节假日）'));
   });
 
+  it('tells a closed day from before hours, lunch and after hours, with the next opening', () => {
+    const at = (iso: string) => listHalls(makeBuild(), SERVICE, new Date(iso)).map((h) => [h.id, h.status, h.nextOpeningText ?? '']);
+    // 2026-03-02 is a Monday; the city is UTC+8.
+    assert.deepEqual(at('2026-03-02T00:00:00Z'), [['baiyun', '未到办公时间', '今天 08:30'], ['haizhu', '未到办公时间', '今天 09:00'], ['tianhe', '未到办公时间', '今天 09:00']]);
+    assert.deepEqual(at('2026-03-02T04:30:00Z'), [['baiyun', '办公中', ''], ['haizhu', '已下班', '明天 09:00'], ['tianhe', '午间休息', '今天 13:30']]);
+    assert.deepEqual(at('2026-03-02T10:00:00Z'), [['baiyun', '已下班', '明天 08:30'], ['haizhu', '已下班', '明天 09:00'], ['tianhe', '已下班', '明天 09:00']]);
+    // Saturday: only 海珠 works; the others open again on Monday.
+    assert.deepEqual(at('2026-03-07T02:00:00Z'), [['baiyun', '今日休息', '周一 08:30'], ['haizhu', '办公中', ''], ['tianhe', '今日休息', '周一 09:00']]);
+    // Holiday on Wednesday; 天河 is also closed on Thursday.
+    assert.deepEqual(at('2026-03-04T02:00:00Z'), [['baiyun', '今日休息', '明天 08:30'], ['haizhu', '今日休息', '明天 09:00'], ['tianhe', '今日休息', '周五 09:00']]);
+  });
+
+  it('shows the status and the next opening on the halls page', async () => {
+    const { app, clock } = makeContext();
+    clock.now = new Date('2026-03-07T02:00:00Z');
+    const res = await request(app).get(`/s/${SERVICE}/halls`).expect(200);
+    assert.match(res.text, /今日休息<\/span>/);
+    assert.match(res.text, /下次办公：周一 09:00/);
+    assert.doesNotMatch(res.text, /已下班/);
+  });
+
   it('links each hall to an Amap marker with lng,lat', () => {
     const url = new URL(listHalls(makeBuild(), SERVICE, NOW).find((h) => h.id === 'tianhe')!.mapUrl);
     assert.equal(url.origin + url.pathname, 'https://uri.amap.com/marker');

@@ -102,4 +102,26 @@ describe('console in a browser', function () {
     await page.screenshot({ path: path.join(SHOTS, 'simulator.png'), fullPage: false });
     await page.close();
   });
+  it('asks before a city-wide action and submits only when the person agrees', async () => {
+    const page = await loginAs('plat');
+    await page.goto(`${base}/console/versions`);
+    // A form like the publish and rollback forms, pointing at a harmless page.
+    await page.evaluate(() => {
+      const form = document.createElement('form');
+      form.method = 'get';
+      form.action = '/console/audit';
+      form.dataset.confirm = '确定发布？';
+      form.innerHTML = '<button id="go" type="submit">发布</button>';
+      document.body.append(form);
+    });
+    const messages: string[] = [];
+    page.once('dialog', (d) => void (messages.push(d.message()), d.dismiss()));
+    await page.click('#go');
+    await page.waitForTimeout(300);
+    assert.equal(new URL(page.url()).pathname, '/console/versions', 'declining keeps the page');
+    page.once('dialog', (d) => void (messages.push(d.message()), d.accept()));
+    await Promise.all([page.waitForURL(`${base}/console/audit?`), page.click('#go')]);
+    assert.deepEqual(messages, ['确定发布？', '确定发布？']);
+    await page.close();
+  });
 });

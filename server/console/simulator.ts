@@ -3,6 +3,7 @@
 // server's own /wechat, so the whole path (signature check, decryption, routing, reply XML) runs.
 // The trace comes from the gateway's message log entry for this push, explained by routing the
 // same push dry-run. A draft, which is not live, is routed in-process (dryRun) with its build.
+// Pushes outside a reply (staff replies, template notices) are read back from the stand-in's outbox.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AccountBuild } from '../builder/types.js';
 import type { Config } from '../config.js';
@@ -16,6 +17,7 @@ import { routeMessage, type RouteTrace } from '../gateway/route-message.js';
 import type { Store } from '../store/types.js';
 import { createMsgCrypt } from '../wechat/crypto.js';
 import { plainSignature } from '../wechat/signature.js';
+import { readStandinOutbox, type StandinOutboxRecord } from '../wechat/standin/standin-state.js';
 import { cdata, parseMessage, parseXmlObject } from '../wechat/xml.js';
 
 export type SimulateAction = 'text' | 'subscribe' | 'click' | 'location';
@@ -215,4 +217,53 @@ export async function simulateDraft(store: Store, build: AccountBuild, openid: s
       ? { kind: 'news', articles: reply.articles.map((a) => ({ title: a.title, description: a.description, url: a.url, picUrl: a.picUrl ?? '' })) }
       : reply;
   return { mode: 'draft', encrypted: false, requestXml: xml, reply: simReply, trace };
+}
+
+/** A message the account pushed to the simulated citizen outside a passive reply. */
+export interface SimPushed {
+  at: string;
+  kind: 'custom' | 'template';
+  /** What the chat shows: a custom text/news message, or a template drawn as text lines. */
+  reply: SimReply;
+  /** Template messages link to a page (the card's 详情). */
+  url?: string;
+}
+
+/** At most this many pushes per poll; a burst beyond it shows on the next poll. */
+const OUTBOX_BATCH = 50;
+
+/** Parses the poll's ?since=; absent means from the beginning. */
+export function parseSince(raw: unknown): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const at = typeof raw === 'string' ? new Date(raw) : undefined;
+  if (!at || Number.isNaN(at.getTime())) throw new ValidationError('参数 since 不是有效的时间（应为 ISO 8601 格式）');
+  return at.toISOString();
+}
+
+/**
+ * Customer-service and template messages the WeChat stand-in accepted for this simulated openid
+ * after `since`, oldest first. Staff replies and notices to sim- users land only there.
+ */
+export async function simulatorOutbox(store: Store, openid: string, since?: string): Promise<SimPushed[]> {
+  const records = (await readStandinOutbox(store, openid)).filter((r) => since === undefined || r.at > since);
+  return records.slice(0, OUTBOX_BATCH).map(pushedOf);
+}
+
+function pushedOf(r: StandinOutboxRecord): SimPushed {
+  const body = r.body;
+  if (r.kind === 'template') {
+    const data = (body.data ?? {}) as Record<string, { value?: unknown } | undefined>;
+    const lines = Object.entries(data).map(([key, v]) => `${key}：${s(v?.value)}`);
+    const url = s(body.url);
+    return { at: r.at, kind: 'template', reply: { kind: 'text', content: lines.join('\n') }, ...(url ? { url } : {}) };
+  }
+  if (r.msgtype === 'text') return { at: r.at, kind: 'custom', reply: { kind: 'text', content: s((body.text as Record<string, unknown> | undefined)?.content) } };
+  if (r.msgtype === 'news') {
+    const articles = asArray((body.news as Record<string, unknown> | undefined)?.articles).map((i) => {
+      const a = i as Record<string, unknown>;
+      return { title: s(a.title), description: s(a.description), url: s(a.url), picUrl: s(a.picurl) };
+    });
+    return { at: r.at, kind: 'custom', reply: { kind: 'news', articles } };
+  }
+  return { at: r.at, kind: 'custom', reply: { kind: 'text', content: `（收到 ${r.msgtype} 类型的客服消息，模拟器暂不显示）` } };
 }

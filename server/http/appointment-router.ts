@@ -3,7 +3,7 @@ import express, { type Request } from 'express';
 import type { AccountBuild } from '../builder/types.js';
 import { addDays, cityDate } from '../calendar/working-days.js';
 import { appointmentsOf } from '../loop/appointment/appointment-types.js';
-import { bookAppointment } from '../loop/appointment/book-appointment.js';
+import { bookAppointment, isActive } from '../loop/appointment/book-appointment.js';
 import { cancelAppointment, listAppointments, rescheduleAppointment } from '../loop/appointment/manage-appointments.js';
 import type { AppointmentDeps } from '../loop/appointment/notify-appointment.js';
 import { appointmentStepOf, closedReason, daySlots, parseDate } from '../loop/appointment/slots.js';
@@ -71,7 +71,10 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
       })),
     }));
     const rescheduleId = typeof req.query.reschedule === 'string' ? req.query.reschedule : undefined;
-    const current = rescheduleId ? await currentAppointment(deps, res.locals.openid as string | undefined, rescheduleId) : undefined;
+    const openid = res.locals.openid as string | undefined;
+    const current = rescheduleId ? await currentAppointment(deps, openid, rescheduleId) : undefined;
+    // Say up front what booking would refuse with 409, rather than after the whole form is filled.
+    const held = rescheduleId ? undefined : await heldAppointment(deps, openid, service.ref, now);
     res.type('html').send(
       deps.renderer.page('h5/appointment-book', {
         title: `${rescheduleId ? '改约' : '预约'} · ${service.name}`,
@@ -83,6 +86,12 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
         fields: (step.fields ?? []).map((f) => ({ ...f, isSelect: f.type === 'select', inputType: inputTypeOf(f.type), ...(f.type === 'file' && fileInput(build, service.ref, f.name)) })),
         documents: step.documents ?? [],
         current: current && { hallName: current.hallName, when: formatSlot(current.start, current.end) },
+        held: held && {
+          number: held.number,
+          hallName: held.hallName,
+          when: formatSlot(held.start, held.end),
+          rescheduleUrl: `/s/${service.ref}/book?reschedule=${encodeURIComponent(held.id)}`,
+        },
         page: { service: service.ref, halls, rescheduleId, current: current && { hall: current.hall, date: current.date, start: current.start } },
       }),
     );
@@ -116,6 +125,12 @@ async function currentAppointment(deps: AppointmentDeps, openid: string | undefi
   if (!openid) return undefined;
   const appt = await appointmentsOf(deps.store).get(id);
   return appt && appt.openid === openid ? appt : undefined;
+}
+
+/** The citizen's active appointment for this service, which blocks booking another one. */
+async function heldAppointment(deps: AppointmentDeps, openid: string | undefined, service: string, now: Date) {
+  if (!openid) return undefined;
+  return (await appointmentsOf(deps.store).findBy('openid', openid)).find((a) => a.service === service && isActive(a, now));
 }
 
 /** A file field uploads through POST /api/uploads; the input shows what that will accept. */

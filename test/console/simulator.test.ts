@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import request from 'supertest';
 import type { Draft } from '../../server/console/drafts.js';
 import { readableReason } from '../../server/console/simulator.js';
+import { createWechatClient } from '../../server/wechat/wechat-client.js';
+import { createMemoryTokenStore } from '../../server/wechat/token-store.js';
+import { createWechatStandin } from '../../server/wechat/standin/wechat-standin.js';
+import { LOCAL_STANDIN_CREDENTIALS } from '../../server/wechat/standin/standin-state.js';
 import { addTestUsers, createHarness, editedDepartment, login, type Harness } from './harness.js';
 
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
@@ -89,6 +97,61 @@ describe('console simulator', () => {
       assert.equal(preview.body.trace.department, 'jiaojing');
       const page = await s.agent.get(`/console/simulator?draft=${draft!.id}`).expect(200);
       assert.match(page.text, /草稿预览/);
+    });
+  });
+
+  describe('pushed messages (GET /console/api/simulate/outbox)', () => {
+    let h: Harness;
+    let standin: Server;
+    let client: ReturnType<typeof createWechatClient>;
+    before(async () => {
+      h = await createHarness();
+      await addTestUsers(h.store);
+      // The stand-in on its own port over the harness store, reached by the real client over HTTP.
+      const app = express();
+      app.use('/_wechat', createWechatStandin(h.store));
+      standin = await new Promise<Server>((resolve) => {
+        const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      const { port } = standin.address() as AddressInfo;
+      client = createWechatClient({ ...LOCAL_STANDIN_CREDENTIALS, apiBase: `http://127.0.0.1:${port}/_wechat`, tokenStore: createMemoryTokenStore() });
+    });
+    after(() => new Promise<void>((resolve) => standin.close(() => resolve())));
+
+    it('returns the customer-service and template messages sent to the user’s own sim openid, and no one else’s', async () => {
+      const s = await login(h.app, 'jj-staff');
+      const opened = await s.agent.get('/console/simulator').expect(200);
+      const since = /data-since="([^"]+)"/.exec(opened.text)?.[1];
+      assert.ok(since, 'the page says where the poll starts');
+      await client.sendText('sim-jj-staff', '您好，您的问题已转交交警支队处理');
+      await client.sendText('sim-plat', '这是给平台管理员模拟用户的消息');
+      await client.sendTemplate('sim-jj-staff', 'tpl-progress', 'http://localhost:3000/me/applications', { first: { value: '您的办件已受理' }, remark: { value: '请留意后续通知' } });
+
+      const mine = await s.agent.get(`/console/api/simulate/outbox?since=${encodeURIComponent(since!)}`).expect(200);
+      assert.deepEqual(
+        mine.body.messages.map((m: { kind: string; reply: unknown; url?: string }) => [m.kind, m.reply, m.url]),
+        [
+          ['custom', { kind: 'text', content: '您好，您的问题已转交交警支队处理' }, undefined],
+          ['template', { kind: 'text', content: 'first：您的办件已受理\nremark：请留意后续通知' }, 'http://localhost:3000/me/applications'],
+        ],
+      );
+      assert.doesNotMatch(JSON.stringify(mine.body), /平台管理员/);
+      // The next poll from the returned cursor has nothing new.
+      const again = await s.agent.get(`/console/api/simulate/outbox?since=${encodeURIComponent(mine.body.since)}`).expect(200);
+      assert.deepEqual(again.body.messages, []);
+
+      const plat = await login(h.app, 'plat');
+      const theirs = await plat.agent.get('/console/api/simulate/outbox').expect(200);
+      assert.deepEqual(theirs.body.messages.map((m: { reply: { content: string } }) => m.reply.content), ['这是给平台管理员模拟用户的消息']);
+    });
+
+    it('refuses a bad since with a Chinese message and needs a console login', async () => {
+      const s = await login(h.app, 'jj-staff');
+      const bad = await s.agent.get('/console/api/simulate/outbox?since=yesterday').expect(400);
+      assert.match(bad.body.message, /since 不是有效的时间/);
+      const anonymous = await request(h.app).get('/console/api/simulate/outbox');
+      assert.ok([401, 302, 303].includes(anonymous.status), `got ${anonymous.status}`);
+      assert.equal(anonymous.body.messages, undefined);
     });
   });
 });

@@ -7,7 +7,7 @@ import type { Store } from '../../store/types.js';
 import { DRAFT_STATUS_NAMES, departmentPath, type DraftService } from '../drafts.js';
 import { phonePreview } from '../phone-preview.js';
 import type { Publisher } from '../publisher.js';
-import { parseSimulateInput, simulateDraft, simulateLive } from '../simulator.js';
+import { parseSimulateInput, parseSince, simulateDraft, simulateLive, simulatorOutbox } from '../simulator.js';
 import type { SessionUser } from '../users.js';
 import type { PageRenderer } from './page.js';
 
@@ -48,6 +48,9 @@ export function createSimulatorRoutes(deps: SimulatorRouteDeps): Router {
       draftId: draft?.id,
       draftLabel: draft && `${departmentPath(draft.department)} 草稿 #${draft.number}（${DRAFT_STATUS_NAMES[draft.status]}）`,
       encrypted: Boolean(deps.config.wechat.encodingAesKey),
+      // The outbox poll starts here: only pushes after the page opened join the chat. Wall clock,
+      // not deps.now(): the stand-in stamps its outbox with the wall clock.
+      since: new Date().toISOString(),
     }, '/console/simulator');
   });
 
@@ -61,6 +64,13 @@ export function createSimulatorRoutes(deps: SimulatorRouteDeps): Router {
       return res.json(await simulateDraft(deps.store, build, openid, input, deps.now()));
     }
     res.json(await simulateLive({ config: deps.config, store: deps.store, build: deps.live.current(), baseUrl: selfBaseUrl(req), openid, input, now: deps.now() }));
+  });
+
+  // Only this console user's own simulated citizen: another user's sim- openid is never readable.
+  router.get('/api/simulate/outbox', async (req, res) => {
+    const since = parseSince(req.query.since);
+    const messages = await simulatorOutbox(deps.store, simulatedOpenid(user(res)), since);
+    res.json({ messages, since: messages.at(-1)?.at ?? since ?? null });
   });
 
   return router;

@@ -1,5 +1,7 @@
 // The WeChat simulator page: each action posts to /console/api/simulate and draws the reply as
-// chat bubbles (text, or news cards linking to the H5 pages) plus the routing trace.
+// chat bubbles (text, or news cards linking to the H5 pages) plus the routing trace. While the
+// page is open it also polls /console/api/simulate/outbox for what the account pushed to this
+// simulated citizen later (staff replies, template notices) and adds those as marked bubbles.
 (function () {
   var root = document.getElementById('simulator');
   if (!root) return;
@@ -41,14 +43,23 @@
     scroll();
   }
 
-  function reply(r) {
+  // label marks a pushed message (客服消息 / 模板消息); url is a template message's 详情 link.
+  function reply(r, label, url) {
     var row = el('div', 'row them');
+    var box = row;
+    if (label || url) {
+      box = el('div');
+      box.style.maxWidth = '75%';
+      row.appendChild(box);
+      if (label) box.appendChild(el('small', 'muted', label));
+    }
     if (r.kind === 'text') {
       var b = el('div', 'bubble');
+      if (box !== row) b.style.maxWidth = '100%';
       richText(b, r.content);
-      row.appendChild(b);
+      box.appendChild(b);
     } else if (r.kind === 'news') {
-      var box = el('div', 'news');
+      var news = el('div', 'news');
       r.articles.forEach(function (a) {
         var link = el('a', 'article');
         link.href = a.url;
@@ -56,11 +67,19 @@
         link.rel = 'noopener';
         link.appendChild(el('strong', '', a.title));
         link.appendChild(el('span', 'desc', a.description));
-        box.appendChild(link);
+        news.appendChild(link);
       });
-      row.appendChild(box);
+      if (box !== row) news.style.width = '100%';
+      box.appendChild(news);
     } else {
-      row.appendChild(el('div', 'bubble none', '（公众号没有回复）'));
+      box.appendChild(el('div', 'bubble none', '（公众号没有回复）'));
+    }
+    if (url && /^https?:\/\//.test(url)) {
+      var more = el('a', '', '详情');
+      more.href = url;
+      more.target = '_blank';
+      more.rel = 'noopener';
+      box.appendChild(el('div')).appendChild(more);
     }
     chat.appendChild(row);
     scroll();
@@ -138,6 +157,29 @@
     chat.appendChild(el('p', 'muted center', '点击菜单“' + name + '”'));
     send({ action: 'click', key: target }, '菜单：' + name + '（' + target + '）');
   }
+
+  var PUSHED = { custom: '客服消息', template: '模板消息' };
+  var since = root.getAttribute('data-since') || '';
+  var polling = false;
+
+  function poll() {
+    if (polling || document.hidden) return;
+    polling = true;
+    var xhr = new XMLHttpRequest();
+    xhr.open('GET', '/console/api/simulate/outbox?since=' + encodeURIComponent(since));
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.onload = function () {
+      polling = false;
+      if (xhr.status !== 200) return;
+      var body;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { return; }
+      (body.messages || []).forEach(function (m) { reply(m.reply, PUSHED[m.kind] || m.kind, m.url); });
+      if (body.since) since = body.since;
+    };
+    xhr.onerror = function () { polling = false; };
+    xhr.send();
+  }
+  setInterval(poll, 4000);
 
   document.getElementById('menubar').addEventListener('click', function (e) {
     var t = e.target;

@@ -211,6 +211,26 @@ describe('appointment pages', () => {
     assert.doesNotMatch(other.text, /当前预约/);
   });
 
+  it('says on load that the citizen already holds an appointment, with a link to change it, to its owner only', async () => {
+    const ctx = makeContext();
+    const a = (await book(ctx, 'alice', booking()).expect(201)).body.appointment as { id: string };
+    const res = await request(ctx.app).get(`/s/${SERVICE}/book`).set('Cookie', ctx.cookie('alice')).expect(200);
+    assert.match(res.text, /您已有该事项的预约（3月6日（周五）09:00-09:30，天河社保服务厅，预约号 YY-20260302-0001）/);
+    // Handlebars escapes "=" in attributes as &#x3D;, which the browser reads back as "=".
+    const href = /<a class="btn" href="([^"]*)">改约<\/a>/.exec(res.text)?.[1]?.replaceAll('&#x3D;', '=');
+    assert.equal(href, `/s/${SERVICE}/book?reschedule=${a.id}`);
+    assert.ok(res.text.includes('href="/me/appointments">查看我的预约</a>'));
+    // Another citizen, and the reschedule page itself, show no such notice.
+    const other = await request(ctx.app).get(`/s/${SERVICE}/book`).set('Cookie', ctx.cookie('mallory')).expect(200);
+    assert.doesNotMatch(other.text, /您已有该事项的预约|>改约</);
+    const rescheduling = await request(ctx.app).get(`/s/${SERVICE}/book?reschedule=${a.id}`).set('Cookie', ctx.cookie('alice')).expect(200);
+    assert.doesNotMatch(rescheduling.text, /您已有该事项的预约/);
+    // Once cancelled it no longer blocks, so the notice goes.
+    await request(ctx.app).delete(`/api/appointments/${a.id}`).set('Cookie', ctx.cookie('alice')).expect(200);
+    const after = await request(ctx.app).get(`/s/${SERVICE}/book`).set('Cookie', ctx.cookie('alice')).expect(200);
+    assert.doesNotMatch(after.text, /您已有该事项的预约/);
+  });
+
   it('lists the citizen’s appointments with escaped text', async () => {
     const ctx = makeContext();
     await book(ctx, 'alice', booking()).expect(201);

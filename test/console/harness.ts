@@ -4,7 +4,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import request from 'supertest';
-import type { WechatMenu } from '../../server/builder/types.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { createPublisher, type Publisher } from '../../server/console/publisher.js';
 import { addUser } from '../../server/console/users.js';
@@ -22,20 +21,9 @@ export const cityDir = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 export const PASSWORD = 'correct-horse-battery';
 
 /** Records menus; fails the next createMenu when `refuse` is set. */
-export class FakeWechatClient implements WechatClient {
-  menus: WechatMenu[] = [];
-  refuse?: Error;
-  async createMenu(menu: WechatMenu) {
-    if (this.refuse) throw this.refuse;
-    this.menus.push(menu);
-  }
-  async getMenu() {
-    return { menu: this.menus.at(-1) };
-  }
-  async sendText() {}
-  async sendNews() {}
-  async sendTemplate() {}
-}
+import { FakeWechatClient } from '../fakes/fake-wechat-client.js';
+
+export { FakeWechatClient };
 
 export interface Harness {
   app: express.Express;

@@ -10,27 +10,10 @@ import type { Application } from '../../server/loop/applications/application-typ
 import { newClock } from '../../server/loop/progress/clock.js';
 import { casesOf, type RectificationCase } from '../../server/loop/rating/rectification-case.js';
 import type { Store } from '../../server/store/types.js';
-import type { TemplateData, WechatClient } from '../../server/wechat/client-types.js';
+import type { WechatClient } from '../../server/wechat/client-types.js';
 import { wechatErrorMessage } from '../../server/wechat/error-messages.js';
 
-/** Records customer-service texts and template messages; refuses texts while `refuseText` is set. */
-export class RecordingWechatClient implements WechatClient {
-  texts: Array<{ openid: string; text: string }> = [];
-  templates: Array<{ openid: string; templateId: string; url: string; data: TemplateData }> = [];
-  refuseText?: Error;
-  async createMenu() {}
-  async getMenu() {
-    return {};
-  }
-  async sendNews() {}
-  async sendText(openid: string, text: string) {
-    if (this.refuseText) throw this.refuseText;
-    this.texts.push({ openid, text });
-  }
-  async sendTemplate(openid: string, templateId: string, url: string, data: TemplateData) {
-    this.templates.push({ openid, templateId, url, data });
-  }
-}
+export { FakeWechatClient as RecordingWechatClient } from '../fakes/fake-wechat-client.js';
 
 /** What the real client throws when the citizen's 48-hour window has passed. */
 export const outOfWindow = () => new WechatApiError(wechatErrorMessage(45015, 'response out of time limit or subscription is canceled'), 45015, 'response out of time limit or subscription is canceled');

@@ -33,21 +33,9 @@ export function testConfig(overrides: Partial<Config['wechat']> = {}): Config {
   };
 }
 
-/** Sent records of a fake customer-service client. */
-export class FakeWechatClient implements WechatClient {
-  readonly sent: Array<{ openid: string; kind: 'text' | 'news'; payload: unknown }> = [];
-  async createMenu() {}
-  async getMenu() {
-    return {};
-  }
-  async sendText(openid: string, text: string) {
-    this.sent.push({ openid, kind: 'text', payload: text });
-  }
-  async sendNews(openid: string, articles: unknown) {
-    this.sent.push({ openid, kind: 'news', payload: articles });
-  }
-  async sendTemplate() {}
-}
+import { FakeWechatClient } from '../fakes/fake-wechat-client.js';
+
+export { FakeWechatClient };
 
 export interface Harness {
   app: express.Express;

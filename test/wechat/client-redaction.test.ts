@@ -4,21 +4,13 @@ import { WechatApiError } from '../../server/errors.js';
 import type { WechatMenu } from '../../server/builder/types.js';
 import { createWechatClient, redactSecrets } from '../../server/wechat/wechat-client.js';
 import { createMemoryTokenStore } from '../../server/wechat/token-store.js';
+import { rejection } from './wechat-assertions.js';
 
 const WX = 'https://api.weixin.qq.com';
 const SECRET = 'topsecret0123456789abcdef';
 const TOKEN = 'ACCESS_TOKEN_SHOULD_NOT_LEAK';
 const menu: WechatMenu = { button: [{ type: 'click', name: '办事', key: 'K1' }] } as WechatMenu;
 
-async function rejection(p: Promise<unknown>): Promise<WechatApiError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof WechatApiError, `expected WechatApiError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
 
 /** Everything about the error that may be logged or shown: message, errmsg, details, JSON. */
 const exposed = (err: WechatApiError) => [err.message, err.errmsg, JSON.stringify(err.details), JSON.stringify(err), String(err)].join('\n');

@@ -6,6 +6,7 @@ import { createMemoryStore } from '../../server/store/memory-store.js';
 import { createWechatClient } from '../../server/wechat/wechat-client.js';
 import { createMemoryTokenStore, createStoreTokenStore } from '../../server/wechat/token-store.js';
 import type { WechatMenu } from '../../server/builder/types.js';
+import { rejection } from './wechat-assertions.js';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../fixtures/wechat/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -14,15 +15,6 @@ const creds = { appId: 'wx1234567890abcdef', secret: 'SECRET' };
 const tokenQuery = { grant_type: 'client_credential', appid: creds.appId, secret: creds.secret };
 const menu = fixture('menu') as unknown as WechatMenu;
 
-async function rejection(p: Promise<unknown>): Promise<WechatApiError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof WechatApiError, `expected WechatApiError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('createWechatClient', () => {
   before(() => {

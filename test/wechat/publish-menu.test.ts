@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import type { AccountBuild, Diagnostic, WechatMenu } from '../../server/builder/types.js';
 import { BuildFailedError } from '../../server/errors.js';
-import type { WechatClient } from '../../server/wechat/client-types.js';
 import { publishMenu } from '../../server/wechat/publish-menu.js';
+import { FakeWechatClient } from '../fakes/fake-wechat-client.js';
 
-class FakeWechatClient implements WechatClient {
-  readonly menus: WechatMenu[] = [];
-  async createMenu(menu: WechatMenu) {
-    this.menus.push(menu);
-  }
-  async getMenu() {
-    return { menu: this.menus.at(-1) };
-  }
-  async sendText() {}
-  async sendNews() {}
-  async sendTemplate() {}
-}
 
 const menu: WechatMenu = { button: [{ type: 'click', name: '出行', key: 'topic:chuxing' }] };
 const diagnostic = (severity: Diagnostic['severity']): Diagnostic => ({

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import request from 'supertest';
-import { WechatApiError } from '../../server/errors.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
 import type { Store } from '../../server/store/types.js';
 import type { MenuButton, WechatMenu } from '../../server/builder/types.js';
@@ -16,6 +15,7 @@ import {
   readStandinMenu,
   readStandinOutbox,
 } from '../../server/wechat/standin/standin-state.js';
+import { rejection } from './wechat-assertions.js';
 
 const click = (name: string, key = `k:${name}`): MenuButton => ({ type: 'click', name, key });
 const menu: WechatMenu = {
@@ -26,15 +26,6 @@ const menu: WechatMenu = {
   ],
 };
 
-async function rejection(p: Promise<unknown>): Promise<WechatApiError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof WechatApiError, `expected WechatApiError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('createWechatStandin', () => {
   let store: Store;

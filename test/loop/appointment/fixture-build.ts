@@ -105,23 +105,7 @@ export function makeBuild(): AccountBuild {
 
 export const VALID_FIELDS = { name: '张三', idcard: '11010519491231002X', phone: '13800138000', reason: 'lost' };
 
-export class FakeWechat implements WechatClient {
-  readonly templates: Array<{ openid: string; templateId: string; url: string; data: Record<string, { value: string }> }> = [];
-  failNext = false;
-  async createMenu() {}
-  async getMenu() {
-    return {};
-  }
-  async sendText() {}
-  async sendNews() {}
-  async sendTemplate(openid: string, templateId: string, url: string, data: Record<string, { value: string }>) {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('模拟的微信错误');
-    }
-    this.templates.push({ openid, templateId, url, data });
-  }
-}
+export { FakeWechatClient as FakeWechat } from '../../fakes/fake-wechat-client.js';
 
 export interface TestContext {
   deps: AppointmentDeps;

@@ -10,7 +10,6 @@ import type { Application } from '../../server/loop/applications/application-typ
 import { newClock } from '../../server/loop/progress/clock.js';
 import { casesOf, type RectificationCase } from '../../server/loop/rating/rectification-case.js';
 import type { Store } from '../../server/store/types.js';
-import type { WechatClient } from '../../server/wechat/client-types.js';
 import { wechatErrorMessage } from '../../server/wechat/error-messages.js';
 
 export { FakeWechatClient as RecordingWechatClient } from '../fakes/fake-wechat-client.js';

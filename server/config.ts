@@ -13,6 +13,8 @@ export interface Config {
   dataDir: string;
   /** Where the H5 pages live; menu view buttons and article links use it. */
   publicBaseUrl: string;
+  /** True when PUBLIC_BASE_URL was not set (local mode): the base URL is http://localhost:<port>. */
+  publicBaseUrlFollowsPort: boolean;
   wechat: {
     token: string;
     appId?: string;
@@ -52,8 +54,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const appId = env.WECHAT_APPID || undefined;
   const secret = env.WECHAT_SECRET || undefined;
-  const publicBaseUrl = (env.PUBLIC_BASE_URL || 'http://localhost:3000').replace(/\/+$/, '');
   const localMode = !(appId && secret);
+  const publicBaseUrlFollowsPort = !env.PUBLIC_BASE_URL;
+  const publicBaseUrl = (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, '');
   if (env.PAY_PROVIDER && env.PAY_PROVIDER !== 'wechatpay' && env.PAY_PROVIDER !== 'local') {
     throw new ConfigError(`PAY_PROVIDER 只能是 wechatpay 或 local：${env.PAY_PROVIDER}`);
   }
@@ -66,11 +69,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!localMode && (env.SESSION_SECRET ?? '').length < 32) {
     throw new ConfigError('连接真实微信时必须设置 SESSION_SECRET（至少 32 个字符的随机字符串）');
   }
+  // Citizens open these links on their phones, so a real account cannot guess its own address.
+  if (!localMode && !env.PUBLIC_BASE_URL) {
+    throw new ConfigError('连接真实微信时必须设置 PUBLIC_BASE_URL（H5 页面的公网 https 地址）');
+  }
   return Object.freeze({
     port,
     topicsDir: path.resolve(env.TOPICS_DIR || path.join(projectRoot, 'topics')),
     dataDir: path.resolve(env.DATA_DIR || path.join(projectRoot, 'data')),
     publicBaseUrl,
+    publicBaseUrlFollowsPort,
     wechat: Object.freeze({
       token: env.WECHAT_TOKEN || 'onestop-local-token',
       appId,
@@ -92,4 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       apiBase: env.WECHATPAY_API_BASE || undefined,
     }),
   });
+}
+
+/** The config once the server listens: a defaulted base URL follows the port actually bound (PORT=0). */
+export function withListeningPort(config: Readonly<Config>, port: number): Readonly<Config> {
+  if (!config.publicBaseUrlFollowsPort || config.port === port) return config;
+  return Object.freeze({ ...config, port, publicBaseUrl: `http://localhost:${port}` });
 }

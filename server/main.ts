@@ -1,11 +1,11 @@
 // The one composition root: loadConfig -> openStore -> build -> createApp -> listen -> publish.
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.js';
 import { buildAccount } from './builder/build-account.js';
 import { formatDiagnostic, hasErrors } from './builder/diagnostics.js';
 import { loadCityFromDir } from './builder/load-city.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, withListeningPort, type Config } from './config.js';
 import { createPublisher } from './console/publisher.js';
 import { createLiveBuild } from './live-build.js';
 import { startReminderTimer } from './loop/reminders/run-reminders.js';
@@ -57,30 +57,39 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Readonly<Config> = loadConfig(), log: (line: string) => void = console.log): Promise<RunningServer> {
-  const store = await openStore(config);
+export async function startServer(requested: Readonly<Config> = loadConfig(), log: (line: string) => void = console.log): Promise<RunningServer> {
+  const store = await openStore(requested);
+  // Listen first so a defaulted base URL (local mode) names the port actually bound, e.g. PORT=0;
+  // requests before the app is ready get 503.
+  let handler: RequestListener | undefined;
+  const server = createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(requested.port, () => resolve());
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : requested.port;
+  const config = withListeningPort(requested, port);
   // The build served until the publisher has restored the latest published version.
   const initial = buildAccount(await loadCityFromDir(config.topicsDir), { publicBaseUrl: config.publicBaseUrl });
   const published = await store.collection('versions').count();
   if (hasErrors(initial) && published === 0) {
     for (const d of initial.diagnostics) log(formatDiagnostic(d));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
     await store.close();
     throw new Error(`主题目录 ${config.topicsDir} 有错误，无法启动；请先运行 onestop validate 修正`);
   }
   const live = createLiveBuild(initial);
-  let port = config.port;
   const wechat = wechatClientFor(config, store, () => `http://127.0.0.1:${port}/_wechat`);
   const publisher = createPublisher({ store, live, client: wechat, publicBaseUrl: config.publicBaseUrl });
   const pay = createPaymentProvider(config, store);
   const renderer = createRenderer();
-  const app = createApp({ config, store, live, wechat, pay, publisher, renderer });
-
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, () => resolve(s));
-    s.on('error', reject);
-  });
-  const address = server.address();
-  port = typeof address === 'object' && address ? address.port : config.port;
+  handler = createApp({ config, store, live, wechat, pay, publisher, renderer });
 
   const boot = await publisher.bootstrap(config.topicsDir);
   if (boot.version) log(`已发布版本 #${boot.version.number}（${boot.version.hash.slice(0, 12)}）`);

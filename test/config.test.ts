@@ -14,7 +14,7 @@ describe('loadConfig', () => {
 
   it('requires a long SESSION_SECRET once real WeChat credentials are set', () => {
     assert.throws(() => loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't' }), (e) => e instanceof ConfigError && /SESSION_SECRET/.test(e.message));
-    const config = loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32) });
+    const config = loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32), PUBLIC_BASE_URL: 'https://gov.example.cn' });
     assert.equal(config.localMode, false);
   });
 
@@ -23,7 +23,7 @@ describe('loadConfig', () => {
   });
 
   it('defaults to WeChat Pay with a real account and to the simulated cashier only in local mode', () => {
-    const real = { WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32) };
+    const real = { WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32), PUBLIC_BASE_URL: 'https://gov.example.cn' };
     assert.equal(loadConfig(real).pay.provider, 'wechatpay');
     assert.equal(loadConfig({ ...real, PAY_PROVIDER: 'local' }).pay.provider, 'local');
     assert.equal(loadConfig({}).pay.provider, 'local');
@@ -40,5 +40,16 @@ describe('loadConfig', () => {
     const config = loadConfig({ CORS_ORIGINS: 'https://a.example.cn, https://b.example.cn', PUBLIC_BASE_URL: 'https://gov.example.cn/' });
     assert.deepEqual(config.corsOrigins, ['https://a.example.cn', 'https://b.example.cn']);
     assert.equal(config.publicBaseUrl, 'https://gov.example.cn');
+  });
+
+  it('lets the default base URL follow PORT in local mode', () => {
+    const config = loadConfig({ PORT: '3917' });
+    assert.equal(config.publicBaseUrl, 'http://localhost:3917');
+    assert.equal(loadConfig({ PORT: '3917', PUBLIC_BASE_URL: 'https://gov.example.cn' }).publicBaseUrl, 'https://gov.example.cn');
+  });
+
+  it('requires PUBLIC_BASE_URL with a real account', () => {
+    const real = { WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32) };
+    assert.throws(() => loadConfig(real), (e) => e instanceof ConfigError && /PUBLIC_BASE_URL/.test(e.message));
   });
 });

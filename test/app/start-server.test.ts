@@ -5,7 +5,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../server/config.js';
+import { createPaymentProvider } from '../../server/loop/payment/create-payment-provider.js';
+import { createMemoryStore } from '../../server/store/memory-store.js';
 import { startServer, type RunningServer } from '../../server/main.js';
 
 const TOKEN = 'app-test-token';
@@ -80,5 +84,73 @@ describe('startServer with the sample city', () => {
     assert.match(xml, /城管|违章停车/);
     const bad = await fetch(`${base}/wechat?signature=bad&timestamp=1&nonce=2`, { method: 'POST', body: textMessage('违章', '7002') });
     assert.equal(bad.status, 401);
+  });
+});
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+describe('startServer on PORT without PUBLIC_BASE_URL (local mode)', () => {
+  let dataDir: string;
+  let running: RunningServer;
+  let port: number;
+  const lines: string[] = [];
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'onestop-port-'));
+    port = await freePort();
+    running = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: String(port), WECHAT_TOKEN: TOKEN }), (l) => void lines.push(l));
+  });
+  after(async () => {
+    await running?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('announces the address on the port it listens on', () => {
+    assert.ok(lines.some((l) => l.includes(`http://localhost:${port}（端口 ${port}）`)), lines.join('\n'));
+    assert.ok(!lines.some((l) => l.includes('localhost:3000')), lines.join('\n'));
+  });
+
+  it('points the published menu view buttons at that port', async () => {
+    const base = `http://127.0.0.1:${port}`;
+    const token = (await (await fetch(`${base}/_wechat/cgi-bin/token?grant_type=client_credential&appid=wx-local-standin&secret=local`)).json()) as { access_token: string };
+    const menu = (await (await fetch(`${base}/_wechat/cgi-bin/menu/get?access_token=${token.access_token}`)).json()) as object;
+    const urls = JSON.stringify(menu).match(/"url":"[^"]+"/g) ?? [];
+    assert.ok(urls.length > 0);
+    for (const url of urls) assert.ok(url.includes(`http://localhost:${port}/`), url);
+  });
+
+  it('links keyword cards to that port', async () => {
+    const xml = await (await signed(`http://127.0.0.1:${port}`, textMessage('护照', '7101'))).text();
+    const urls = xml.match(/<Url><!\[CDATA\[[^\]]+\]\]><\/Url>/g) ?? [];
+    assert.ok(urls.length > 0, xml);
+    for (const url of urls) assert.ok(url.includes(`http://localhost:${port}/`), url);
+  });
+
+  it('opens the simulated cashier and template links on that port', async () => {
+    const config = loadConfig({ PORT: '3917' });
+    const order = await createPaymentProvider(config, createMemoryStore()).createOrder({ orderNo: 'SQ20260101000001', description: '工本费', amountFen: 2000, openid: 'o1' });
+    assert.equal(order.kind === 'local' && order.cashierUrl, 'http://localhost:3917/pay/local/SQ20260101000001');
+    assert.equal(config.publicBaseUrl, 'http://localhost:3917');
+  });
+});
+
+describe('startServer on PORT=0 without PUBLIC_BASE_URL', () => {
+  it('uses the port actually bound in its links', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'onestop-port0-'));
+    const lines: string[] = [];
+    const running = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0', WECHAT_TOKEN: TOKEN }), (l) => void lines.push(l));
+    try {
+      const xml = await (await signed(`http://127.0.0.1:${running.port}`, textMessage('护照', '7201'))).text();
+      assert.match(xml, new RegExp(`http://localhost:${running.port}/`));
+    } finally {
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

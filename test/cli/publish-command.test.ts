@@ -19,7 +19,7 @@ describe('onestop publish', () => {
   let store: Store;
   let lines: { out: string[]; err: string[] };
   const io = () => ({ out: (l: string) => lines.out.push(l), err: (l: string) => lines.err.push(l) });
-  const config = loadConfig({ WECHAT_APPID: 'wx1234567890abcdef', WECHAT_SECRET: 'SECRET', SESSION_SECRET: 'x'.repeat(32), WECHAT_TOKEN: 'publish-test-token' });
+  const config = loadConfig({ WECHAT_APPID: 'wx1234567890abcdef', WECHAT_SECRET: 'SECRET', SESSION_SECRET: 'x'.repeat(32), WECHAT_TOKEN: 'publish-test-token', PUBLIC_BASE_URL: 'https://city.example' });
   const deps = (dir = cityDir) => ({
     config,
     dir,

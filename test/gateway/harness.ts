@@ -25,6 +25,7 @@ export function testConfig(overrides: Partial<Config['wechat']> = {}): Config {
     topicsDir: '/nonexistent',
     dataDir: '/nonexistent',
     publicBaseUrl: 'https://gov.example.cn',
+    publicBaseUrlFollowsPort: false,
     wechat: { token: TOKEN, appId: APP_ID, secret: 'secret', encodingAesKey: AES_KEY, ...overrides },
     localMode: false,
     sessionSecret: 'test-session-secret',

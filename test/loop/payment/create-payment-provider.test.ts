@@ -11,6 +11,7 @@ const wechatpayEnv = {
   WECHAT_APPID: 'wxd678efh567hg6787',
   WECHAT_SECRET: 'secret',
   WECHAT_TOKEN: 'pay-test-token',
+  PUBLIC_BASE_URL: 'https://city.example',
   SESSION_SECRET: 'a-test-session-secret-of-32-chars!',
   WECHATPAY_MCHID: '1900009191',
   WECHATPAY_APIV3_KEY: 'abcdefghijABCDEFGHIJ0123456789xy',

@@ -1,8 +1,9 @@
 // Console accounts: the platform team, department admins and department staff. Passwords are
-// bcrypt hashes (cost 12); the plain password never reaches the store or a log.
+// hashed by the passwords room (scrypt, off the main thread); the plain password never reaches
+// the store or a log.
 import { randomUUID } from 'node:crypto';
-import bcrypt from 'bcryptjs';
 import { ConflictError, ValidationError } from '../errors.js';
+import { checkPasswordRules, hashPassword, needsRehash, verifyPassword } from '../passwords/index.js';
 import type { Doc, Store } from '../store/types.js';
 
 export type Role = 'platform' | 'dept-admin' | 'staff';
@@ -33,7 +34,6 @@ export interface NewUser {
   departments?: string[];
 }
 
-const BCRYPT_COST = 12;
 const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
 const DEPARTMENT_ID = /^[a-z][a-z0-9-]*$/;
 
@@ -45,10 +45,7 @@ function validate(input: NewUser): asserts input is NewUser & { role: Role } {
   if (!USERNAME.test(input.username ?? '')) {
     throw new ValidationError('用户名须为 3~32 位字母、数字、下划线、点或短横线');
   }
-  if (typeof input.password !== 'string' || input.password.length < 10) {
-    throw new ValidationError('密码至少 10 个字符');
-  }
-  if (input.password.length > 72) throw new ValidationError('密码最多 72 个字符'); // bcrypt ignores the rest
+  checkPasswordRules(input.password);
   if (!ROLES.includes(input.role as Role)) {
     throw new ValidationError(`角色无效：${input.role}（应为 platform、dept-admin 或 staff）`);
   }
@@ -64,7 +61,7 @@ function validate(input: NewUser): asserts input is NewUser & { role: Role } {
 export async function addUser(store: Store, input: NewUser, now = new Date()): Promise<SessionUser> {
   validate(input);
   const users = usersOf(store);
-  const passwordHash = await bcrypt.hash(input.password, BCRYPT_COST);
+  const passwordHash = await hashPassword(input.password);
   const user: ConsoleUser = {
     id: randomUUID(),
     username: input.username,
@@ -88,13 +85,25 @@ export function publicUser(user: ConsoleUser): SessionUser {
   return rest;
 }
 
+/** What login does to the typed username before looking it up (and what the rate limiter keys on). */
+export function normalizeUsername(raw: unknown): string {
+  return typeof raw === 'string' ? raw.normalize('NFKC').trim() : '';
+}
+
 // Compared against when the username is unknown, so a wrong name costs as long as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
-/** The user when username and password match, otherwise undefined (same timing either way). */
+/**
+ * The user when username and password match, otherwise undefined (same cost either way). A hash
+ * from before the switch to scrypt is replaced after the first successful login.
+ */
 export async function verifyLogin(store: Store, username: string, password: string): Promise<ConsoleUser | undefined> {
-  const [user] = await usersOf(store).findBy('username', username);
-  dummyHash ??= bcrypt.hash('onestop-dummy-password', BCRYPT_COST);
-  const ok = await bcrypt.compare(password, user?.passwordHash ?? (await dummyHash));
-  return ok && user ? user : undefined;
+  const [user] = await usersOf(store).findBy('username', normalizeUsername(username));
+  dummyHash ??= hashPassword('onestop-dummy-password');
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
+  if (!ok || !user) return undefined;
+  if (!needsRehash(user.passwordHash)) return user;
+  const passwordHash = await hashPassword(password);
+  // Only if nobody changed the password meanwhile.
+  return usersOf(store).update(user.id, (current) => (current.passwordHash === user.passwordHash ? { ...current, passwordHash } : current));
 }

@@ -4,16 +4,37 @@ import { addUser, usersOf, verifyLogin } from '../../server/console/users.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
 
 describe('addUser', () => {
-  it('stores a bcrypt hash of cost 10 or more, never the password', async () => {
+  it('stores a scrypt hash, never the password', async () => {
     const store = createMemoryStore();
     const user = await addUser(store, { username: 'jj-admin', password: 'a-long-password', role: 'dept-admin', departments: ['jiaojing'] });
     assert.equal('passwordHash' in user, false);
     const [stored] = await usersOf(store).list();
-    assert.ok(bcrypt.getRounds(stored!.passwordHash) >= 10);
+    assert.match(stored!.passwordHash, /^\$scrypt\$v=1\$/);
     assert.ok(!JSON.stringify(stored).includes('a-long-password'));
     assert.ok(await verifyLogin(store, 'jj-admin', 'a-long-password'));
     assert.equal(await verifyLogin(store, 'jj-admin', 'wrong-password'), undefined);
     assert.equal(await verifyLogin(store, 'nobody', 'a-long-password'), undefined);
+  });
+
+  it('accepts a bcrypt hash from before the switch once, then stores scrypt instead', async () => {
+    const store = createMemoryStore();
+    await addUser(store, { username: 'plat', password: 'a-long-password', role: 'platform' });
+    const [user] = await usersOf(store).list();
+    await usersOf(store).put({ ...user!, passwordHash: bcrypt.hashSync('old-password-1', 4) });
+    assert.equal(await verifyLogin(store, 'plat', 'wrong-password'), undefined);
+    assert.match((await usersOf(store).get(user!.id))!.passwordHash, /^\$2[ab]\$/, 'a failed login changes nothing');
+    const found = await verifyLogin(store, 'plat', 'old-password-1');
+    assert.equal(found?.username, 'plat');
+    const rehashed = (await usersOf(store).get(user!.id))!.passwordHash;
+    assert.match(rehashed, /^\$scrypt\$v=1\$/);
+    assert.ok(await verifyLogin(store, 'plat', 'old-password-1'));
+  });
+
+  it('finds the user under the name as login normalises it (trim, NFKC)', async () => {
+    const store = createMemoryStore();
+    await addUser(store, { username: 'plat', password: 'a-long-password', role: 'platform' });
+    assert.equal((await verifyLogin(store, ' plat\t', 'a-long-password'))?.username, 'plat');
+    assert.equal((await verifyLogin(store, 'ｐｌａｔ', 'a-long-password'))?.username, 'plat');
   });
 
   const invalid: Array<[string, Record<string, unknown>, RegExp]> = [

@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import { ValidationError } from '../errors.js';
 import { indexBuild } from '../gateway/build-index.js';
 import { dedupKey } from '../gateway/dedup.js';
+import { SIMULATOR_ACCOUNT_ID } from '../gateway/desk-handoff.js';
 import { hashOpenid, MESSAGE_LOG, type MessageLogRecord } from '../gateway/gateway.js';
 import { distanceText } from '../gateway/replies.js';
 import { loadReplyTemplates, type ReplyTemplates } from '../gateway/reply-templates.js';
@@ -48,8 +49,8 @@ export interface SimulateResult {
   trace?: RouteTrace;
 }
 
-/** Stand-in for the account's original id (gh_…): the gateway answers from whatever it is sent. */
-export const SIMULATOR_ACCOUNT_ID = 'gh_onestop_simulator';
+/** Stand-in for the account's original id (gh_…): the gateway answers, and keeps its tickets apart. */
+export { SIMULATOR_ACCOUNT_ID };
 
 /** Validates the browser's request into a SimulateInput (Chinese errors). */
 export function parseSimulateInput(body: Record<string, unknown>): SimulateInput {

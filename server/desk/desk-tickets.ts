@@ -58,13 +58,22 @@ export async function loadTicket(store: Store, id: string, scope: WorkScope): Pr
   return ticket;
 }
 
-/** Open tickets oldest first (who waited longest is next); handled ones most recent first. */
+/**
+ * The real queue: open tickets oldest first (who waited longest is next); handled ones most recent
+ * first. Tickets from the console's simulator are never part of it.
+ */
 export async function listTickets(store: Store, scope: WorkScope, status: TicketStatus = 'open'): Promise<WorkTicket[]> {
-  const found = (await ticketsOf(store).findBy('status', status)).filter((t) => inScope(scope, t.department));
+  const found = (await ticketsOf(store).findBy('status', status)).filter((t) => !t.simulated && inScope(scope, t.department));
   const handledAt = (t: WorkTicket) => t.closedAt ?? t.replies?.at(-1)?.at ?? t.createdAt;
   return status === 'open'
     ? found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
     : found.sort((a, b) => handledAt(b).localeCompare(handledAt(a)) || a.id.localeCompare(b.id));
+}
+
+/** Tickets sent from the console's simulator, newest first, whatever their state: for trying the desk. */
+export async function listSimulatedTickets(store: Store, scope: WorkScope): Promise<WorkTicket[]> {
+  const found = (await ticketsOf(store).list()).filter((t) => t.simulated && inScope(scope, t.department));
+  return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
 }
 
 /** The citizen's other tickets the scope may see: context for the answer. */

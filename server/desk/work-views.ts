@@ -28,6 +28,7 @@ export function ticketRow(ticket: WorkTicket, build: AccountBuild, now: Date) {
     departmentName: ticket.department ? departmentName(build, ticket.department) : '未分派（平台分派）',
     topicName: ticket.topic ? build.topics.find((t) => t.id === ticket.topic)?.name : undefined,
     citizen: maskOpenid(ticket.openid),
+    simulated: ticket.simulated === true,
     createdAt: at(ticket.createdAt),
     answeredAt: at(ticket.answeredAt),
     answeredBy: ticket.answeredBy,

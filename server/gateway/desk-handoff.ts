@@ -19,7 +19,15 @@ export interface DeskTicket extends Doc {
   department?: string;
   createdAt: string;
   status: 'open';
+  /** Sent from the console's simulator: shown apart, never in the real queue or its figures. */
+  simulated?: true;
 }
+
+/**
+ * The ToUserName the console's simulator pushes with (a real account's id is gh_ + 12 characters).
+ * Pushes are signed with the account token, so only this server can send one marked like this.
+ */
+export const SIMULATOR_ACCOUNT_ID = 'gh_onestop_simulator';
 
 export const DESK_TICKETS = 'deskTickets';
 

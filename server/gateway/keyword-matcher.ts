@@ -16,8 +16,10 @@ export interface KeywordMatch {
 export interface KeywordMatcher {
   match(text: string): KeywordMatch | undefined;
   /**
-   * For unmatched text: the department whose keywords share the most two-character pieces
-   * with the message (a guess for the human desk), or undefined.
+   * For unmatched text: the owner of the keyword that best matches the message (a guess for the
+   * human desk), or undefined. Best = most two-character pieces shared with the message, then the
+   * larger share of the keyword covered, then priority, then declaration order; the order of the
+   * keywords in the files never decides alone.
    */
   guessOwner(text: string): string | undefined;
   readonly size: number;
@@ -43,15 +45,20 @@ function keep(map: Map<string, Ranked>, key: string, candidate: Ranked) {
 export function createKeywordMatcher(keywords: CompiledKeyword[]): KeywordMatcher {
   const exact = new Map<string, Ranked>();
   const contains = new Map<string, Ranked>();
-  const bigramOwners = new Map<string, string>();
+  // Two-character piece -> the keywords containing it (indexes into `pieceCounts`/`keywords`).
+  const keywordsWithPiece = new Map<string, number[]>();
+  const pieceCounts: number[] = [];
   keywords.forEach((rule, order) => {
     const key = rule.normalized || normalizeKeyword(rule.text);
     if (!key) return;
     const ranked = { rule: key === rule.normalized ? rule : { ...rule, normalized: key }, order };
     keep(rule.match === 'exact' ? exact : contains, key, ranked);
-    for (let i = 0; i + 2 <= key.length; i++) {
-      const piece = key.slice(i, i + 2);
-      if (!bigramOwners.has(piece)) bigramOwners.set(piece, rule.owner);
+    const pieces = bigrams(key);
+    pieceCounts[order] = pieces.size;
+    for (const piece of pieces) {
+      const list = keywordsWithPiece.get(piece);
+      if (list) list.push(order);
+      else keywordsWithPiece.set(piece, [order]);
     }
   });
   // Probe only lengths some contains keyword has, longest first (a long hit usually wins).
@@ -74,16 +81,32 @@ export function createKeywordMatcher(keywords: CompiledKeyword[]): KeywordMatche
       return best && { rule: best.rule, match: 'contains' };
     },
     guessOwner(text) {
-      const message = normalizeKeyword(text).slice(0, MAX_MATCHED_LENGTH);
-      const votes = new Map<string, number>();
-      for (let i = 0; i + 2 <= message.length; i++) {
-        const owner = bigramOwners.get(message.slice(i, i + 2));
-        if (owner) votes.set(owner, (votes.get(owner) ?? 0) + 1);
+      const shared = new Map<number, number>();
+      for (const piece of bigrams(normalizeKeyword(text).slice(0, MAX_MATCHED_LENGTH))) {
+        for (const order of keywordsWithPiece.get(piece) ?? []) shared.set(order, (shared.get(order) ?? 0) + 1);
       }
-      let winner: string | undefined;
-      let most = 0;
-      for (const [owner, n] of votes) if (n > most) [winner, most] = [owner, n];
-      return winner;
+      let best: Guess | undefined;
+      for (const [order, count] of shared) {
+        const guess = { order, count, share: count / (pieceCounts[order] ?? 1), priority: keywords[order]!.priority };
+        if (!best || compareGuesses(guess, best) > 0) best = guess;
+      }
+      return best && keywords[best.order]!.owner;
     },
   };
+}
+
+interface Guess {
+  order: number;
+  count: number;
+  share: number;
+  priority: number;
+}
+
+/** Positive when `a` matches the message better than `b`. */
+const compareGuesses = (a: Guess, b: Guess) => a.count - b.count || a.share - b.share || a.priority - b.priority || b.order - a.order;
+
+function bigrams(text: string): Set<string> {
+  const pieces = new Set<string>();
+  for (let i = 0; i + 2 <= text.length; i++) pieces.add(text.slice(i, i + 2));
+  return pieces;
 }

@@ -5,7 +5,7 @@ import { normalizeKeyword } from '../builder/normalize.js';
 import type { Store } from '../store/types.js';
 import type { WechatLocation, WechatMessage } from '../wechat/xml.js';
 import { departmentName, type BuildIndex } from './build-index.js';
-import { deskAnswerTime, deskTicketId, storeDeskTicket } from './desk-handoff.js';
+import { deskAnswerTime, deskTicketId, SIMULATOR_ACCOUNT_ID, storeDeskTicket } from './desk-handoff.js';
 import type { KeywordMatch } from './keyword-matcher.js';
 import { nearestHalls } from './nearest-halls.js';
 import * as R from './replies.js';
@@ -146,6 +146,7 @@ export async function handOff(msg: WechatMessage, text: string, ctx: RouteContex
   const account = index.build.account;
   const guess = msg.msgType === 'text' || msg.msgType === 'voice' ? index.matcher.guessOwner(text) : undefined;
   const topic = guess ? index.topicList.find((t) => t.lead === guess || t.cooperating.includes(guess)) : undefined;
+  const simulated = msg.toUser === SIMULATOR_ACCOUNT_ID;
   if (!ctx.dryRun) {
     await storeDeskTicket(ctx.store, {
       id: deskTicketId(ctx.key),
@@ -157,12 +158,14 @@ export async function handOff(msg: WechatMessage, text: string, ctx: RouteContex
       ...(topic ? { topic: topic.id } : {}),
       createdAt: now.toISOString(),
       status: 'open',
+      ...(simulated ? { simulated: true as const } : {}),
     });
   }
   const when = deskAnswerTime(account, now);
   const content = templates.render('desk-ack', { defaultReply: account.defaultReply, hotline: account.desk.hotline ?? '', ...when });
   const guessed = guess ? `，按用词猜测属于${departmentName(index, guess)}` : '';
-  return { reply: R.textReply(content), trace: { answeredBy: 'human', ...(guess ? { department: guess } : {}), reason: `${why}，已转人工客服并登记工单${guessed}` } };
+  const apart = simulated ? '（模拟器消息不进入真实待回复队列，工作台的“模拟器消息”中可查看）' : '';
+  return { reply: R.textReply(content), trace: { answeredBy: 'human', ...(guess ? { department: guess } : {}), reason: `${why}，已转人工客服并登记工单${guessed}${apart}` } };
 }
 
 export async function answerNearby(msg: WechatMessage, from: WechatLocation, ctx: RouteContext, rule?: string): Promise<RouteResult> {

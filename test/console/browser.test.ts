@@ -2,15 +2,15 @@
 // preview and the simulator, as a person would use them. Its screenshots go to a temp folder (the
 // README's come from `npm run screenshots`), so a test run leaves the tree clean.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../browser/launch-chromium.js';
 import { addTestUsers, createHarness, PASSWORD, type Harness } from './harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(tmpdir(), 'onestop-screenshots');
 
 describe('console in a browser', function () {
@@ -21,22 +21,18 @@ describe('console in a browser', function () {
   let browser: Browser;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}: install it (apt-get install chromium) to run the browser tests`);
+    browser = await launchChromium();
     h = await createHarness();
     await addTestUsers(h.store);
     server = h.app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
     mkdirSync(SHOTS, { recursive: true });
   });
 
   after(async () => {
     await browser?.close();
-    server?.close();
+    if (server) await new Promise((resolve) => server.close(resolve));
   });
 
   async function loginAs(username: string): Promise<Page> {

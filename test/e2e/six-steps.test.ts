@@ -3,13 +3,12 @@
 // real WeChat client talking over HTTP to the app's own stand-in (/_wechat). Only the city is a
 // fixture (a fixed clock and one service declaring all six steps); the CSP is the production one.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createApp } from '../../server/app.js';
 import type { BuiltService } from '../../server/builder/types.js';
 import { loadConfig } from '../../server/config.js';
@@ -22,9 +21,9 @@ import { wechatClientFor } from '../../server/main.js';
 import { createLowdbStore } from '../../server/store/lowdb-store.js';
 import type { Store } from '../../server/store/types.js';
 import { readStandinOutbox } from '../../server/wechat/standin/standin-state.js';
+import { launchChromium } from '../browser/launch-chromium.js';
 import { APPOINTMENT_SERVICE, makeBuild, NOW, VALID_FIELDS } from '../loop/appointment/fixture-build.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const REF = APPOINTMENT_SERVICE.ref;
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
@@ -64,8 +63,7 @@ describe('the six-step loop in headless Chromium', function () {
   let base: string;
 
   before(async () => {
-    // CI installs Chromium (.ci/run); without it this test must fail, not skip.
-    assert.ok(existsSync(CHROMIUM), `未找到 ${CHROMIUM}：端到端测试需要 Chromium（.ci/run 会安装 chromium 软件包）`);
+    browser = await launchChromium();
     dir = await mkdtemp(path.join(tmpdir(), 'onestop-e2e-'));
     store = await createLowdbStore(path.join(dir, 'db'));
     server = createServer();
@@ -82,15 +80,12 @@ describe('the six-step loop in headless Chromium', function () {
     const publisher = createPublisher({ store, live, client: wechat, publicBaseUrl: config.publicBaseUrl });
     const pay = createPaymentProvider(config, store);
     server.on('request', createApp({ config, store, live, wechat, pay, publisher, renderer: createRenderer(), now: () => NOW }));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
   });
 
   after(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    // Only a server that was started can be waited for: a hook that failed early leaves none.
+    if (server) await new Promise((resolve) => server.close(resolve));
     await store?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });

@@ -18,7 +18,7 @@ import type { WechatClient } from '../../wechat/client-types.js';
 import { caseAppeal, caseCallback, caseResolution, listScopedCases, loadScopedCase } from '../../desk/department-cases.js';
 import { listDepartmentApplications, loadScopedApplication, moveFromWorkbench } from '../../desk/department-applications.js';
 import {
-  assignTicket, citizenTickets, closeTicket, lastMessageAt, listTickets, loadTicket, MAX_REASON, MAX_REPLY, TICKET_STATUSES, TICKET_STATUS_NAMES, type TicketStatus,
+  assignTicket, citizenTickets, closeTicket, lastMessageAt, listSimulatedTickets, listTickets, loadTicket, MAX_REASON, MAX_REPLY, TICKET_STATUSES, TICKET_STATUS_NAMES, type TicketStatus,
 } from '../../desk/desk-tickets.js';
 import { replyToTicket } from '../../desk/reply-to-ticket.js';
 import { applicationDetail, applicationRow, caseRow, stageCounts, ticketHistory, ticketRow } from '../../desk/work-views.js';
@@ -49,6 +49,8 @@ const FLASH: Record<string, string> = {
 };
 
 const WECHAT_WINDOW_MS = 48 * 3600_000;
+/** The desk tab listing the simulator's tickets, kept out of the real queue. */
+const SIMULATED_TAB = 'simulated';
 const user = (res: Response) => res.locals.user as SessionUser;
 const scopeOf = (res: Response): WorkScope => workScope(user(res).role, user(res).departments);
 const param = (req: Request, name: string) => String(req.params[name] ?? '');
@@ -112,11 +114,16 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
 
   // 人工客服
   router.get('/desk', async (req, res) => {
+    const simulated = req.query.status === SIMULATED_TAB;
     const status = TICKET_STATUSES.includes(req.query.status as TicketStatus) ? (req.query.status as TicketStatus) : 'open';
     const build = live.current();
-    const tickets = (await listTickets(store, scopeOf(res), status)).map((t) => ticketRow(t, build, now()));
-    const tabs = TICKET_STATUSES.map((s) => ({ status: s, label: TICKET_STATUS_NAMES[s], active: s === status }));
-    page(res, 'work-desk', '人工客服', { tickets, tabs, status, statusName: TICKET_STATUS_NAMES[status] });
+    const found = simulated ? await listSimulatedTickets(store, scopeOf(res)) : await listTickets(store, scopeOf(res), status);
+    const tickets = found.map((t) => ticketRow(t, build, now()));
+    const tabs = [
+      ...TICKET_STATUSES.map((s) => ({ status: s, label: TICKET_STATUS_NAMES[s], active: !simulated && s === status })),
+      { status: SIMULATED_TAB, label: '模拟器消息', active: simulated },
+    ];
+    page(res, 'work-desk', '人工客服', { tickets, tabs, status, simulated, statusName: simulated ? '来自模拟器' : TICKET_STATUS_NAMES[status] });
   });
 
   async function renderTicket(req: Request, res: Response, extra: Record<string, unknown> = {}) {

@@ -11,6 +11,7 @@ import { compileKeywords } from './compile-keywords.js';
 import { buildMenu } from './build-menu.js';
 import { checkMenuLimits } from './check-menu-limits.js';
 import { buildCatalog } from './build-catalog.js';
+import { buildAnswers, checkMenuExtras } from './build-answers.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 
 export interface BuildOptions {
@@ -37,6 +38,8 @@ export function buildAccount(files: CityFiles, options: BuildOptions): AccountBu
   checkDepartments(model, sink);
   checkReferences(model, sink);
   const keywords = compileKeywords(model, sink);
+  const answers = buildAnswers(model, publicBaseUrl, sink);
+  checkMenuExtras(model, sink);
   const assembly = buildMenu({
     accountFile: model.account.file,
     slots: model.account.slots,
@@ -56,6 +59,8 @@ export function buildAccount(files: CityFiles, options: BuildOptions): AccountBu
     menuKeys: sortKeys(assembly.menuKeys),
     keywords,
     ...catalog,
+    answers,
+    tables: {},
     diagnostics: resolveDiagnostics(sink.items, model),
   };
   build.hash = buildHash(build);

@@ -64,14 +64,26 @@ export function buildMenu(input: MenuInput): MenuAssembly {
     return { button: { type: 'location_select', name: NEARBY_BUTTON_NAME, key: NEARBY_KEY }, nameSource: source, valueSource: source, children: [] };
   };
 
-  const topicButton = ({ file, topic }: TopicEntry, reserved: number): PlacedButton | undefined => {
+  const extraButtons = (slot: MenuSlot, slotSource: SourceRef): PlacedButton[] =>
+    (slot.extras ?? []).map((extra, i) => {
+      const source = { ...slotSource, pointer: `${slotSource.pointer}/extras/${i}` };
+      const nameSource = { ...source, pointer: `${source.pointer}/name` };
+      if (extra.answer !== undefined) {
+        const key = `ans:${extra.answer}`;
+        menuKeys[key] = { kind: 'answer', answer: extra.answer };
+        return { button: { type: 'click', name: extra.name, key }, nameSource, valueSource: { ...source, pointer: `${source.pointer}/answer` }, children: [] };
+      }
+      return { button: { type: 'view', name: extra.name, url: extra.url ?? '' }, nameSource, valueSource: { ...source, pointer: `${source.pointer}/url` }, children: [] };
+    });
+
+  const topicButton = ({ file, topic }: TopicEntry, reserved: number, extras: PlacedButton[]): PlacedButton | undefined => {
     const services = topic.services.flatMap((ref) => input.services.get(ref) ?? []);
     const nameSource = { file, pointer: '/menuName' };
     if (services.length === 0) return undefined;
-    if (services.length === 1 && reserved === 0) return serviceButton(services[0]!, topic.menuName, nameSource);
-    const room = MAX_SUB_BUTTONS - reserved;
-    const shown = services.length > room ? services.slice(0, room - 1) : services;
-    const children = shown.map((s) => serviceButton(s, ...ownName(s)));
+    if (services.length === 1 && reserved + extras.length === 0) return serviceButton(services[0]!, topic.menuName, nameSource);
+    const room = MAX_SUB_BUTTONS - reserved - extras.length;
+    const shown = services.length > room ? services.slice(0, Math.max(1, room - 1)) : services;
+    const children = [...shown.map((s) => serviceButton(s, ...ownName(s))), ...extras];
     if (shown.length < services.length) {
       const key = `more:${topic.id}`;
       menuKeys[key] = { kind: 'more', topic: topic.id, services: services.slice(shown.length).map((s) => s.ref) };
@@ -86,7 +98,7 @@ export function buildMenu(input: MenuInput): MenuAssembly {
     let top: PlacedButton | undefined;
     if (slot.topic !== undefined) {
       const topic = input.topics.get(slot.topic);
-      top = topic && topicButton(topic, slot.nearby ? 1 : 0);
+      top = topic && topicButton(topic, slot.nearby ? 1 : 0, extraButtons(slot, slotSource));
       if (top && slot.nearby) {
         top.children.push(nearbyButton(slotSource));
         top = parent(topic!.topic.menuName, top.nameSource, top.valueSource, top.children);
@@ -100,6 +112,7 @@ export function buildMenu(input: MenuInput): MenuAssembly {
         const button = { type: 'click' as const, name: entry.topic.menuName, key };
         return [{ button, nameSource: { file: entry.file, pointer: '/menuName' }, valueSource: { file: entry.file, pointer: '/id' }, children: [] }];
       });
+      if (children.length > 0) children.push(...extraButtons(slot, slotSource));
       if (children.length > 0 && slot.nearby) children.push(nearbyButton(slotSource));
       const nameSource = { ...slotSource, pointer: `${slotSource.pointer}/name` };
       if (children.length > 0) top = parent(slot.name ?? '', nameSource, { ...slotSource, pointer: `${slotSource.pointer}/topics` }, children);

@@ -2,7 +2,7 @@
 // Parts that failed are left out, but their ids are remembered as "broken" so that references to
 // them do not produce a second, misleading "unknown id" diagnostic.
 import type { Account, Department, Hall, Service, Topic } from './types.js';
-import type { MenuSlot, KeywordResolution } from '../model/generated.js';
+import type { Answer, MenuSlot, KeywordResolution } from '../model/generated.js';
 import type { ParsedFile } from './parse-city-file.js';
 
 export interface ServiceEntry {
@@ -11,6 +11,15 @@ export interface ServiceEntry {
   department: DepartmentEntry;
   service: Service;
   /** Pointer of the service object, e.g. /services/3. */
+  pointer: string;
+}
+
+export interface AnswerEntry {
+  /** <department>/<answer id> */
+  ref: string;
+  department: DepartmentEntry;
+  answer: Answer;
+  /** Pointer of the answer object, e.g. /answers/0. */
   pointer: string;
 }
 
@@ -24,6 +33,7 @@ export interface DepartmentEntry {
   file: string;
   department: Department;
   services: ServiceEntry[];
+  answers: AnswerEntry[];
   halls: Map<string, HallEntry>;
   brokenHalls: Set<string>;
 }
@@ -47,5 +57,8 @@ export interface CityModel {
   departments: Map<string, DepartmentEntry>;
   topics: Map<string, TopicEntry>;
   services: Map<string, ServiceEntry>;
-  broken: { departments: Set<string>; topics: Set<string>; services: Set<string> };
+  answers: Map<string, AnswerEntry>;
+  /** Every file by path, with data tables (data/<department>/…) kept as raw text. */
+  tables: Map<string, string>;
+  broken: { departments: Set<string>; topics: Set<string>; services: Set<string>; answers: Set<string> };
 }

@@ -64,7 +64,8 @@ function activeResolutions(model: CityModel, index: KeywordIndex, sink: Diagnost
         sink.error('KEYWORD_RESOLUTION_INVALID', source, '裁决方式为 prefer 时必须用“prefer”指定由哪个服务回答');
         continue;
       }
-      if (own.length > 0 && !claimants.some((c) => c.targetKey === `service:${resolution.prefer}`)) {
+      const preferred = (c: KeywordClaim) => c.targetKey === `service:${resolution.prefer}` || c.targetKey === `answer:${resolution.prefer}`;
+      if (own.length > 0 && !claimants.some(preferred)) {
         const at = { ...source, pointer: `${source.pointer}/prefer` };
         sink.error('KEYWORD_RESOLUTION_INVALID', at, `服务“${resolution.prefer}”并没有能匹配“${resolution.keyword}”的关键词`);
         continue;
@@ -114,7 +115,7 @@ function sentence(pair: ClaimPair, side: 'captured' | 'other'): string {
 }
 
 function subjectOf(c: KeywordClaim): string {
-  return c.target.kind === 'service' ? '服务' : '主题';
+  return c.target.kind === 'service' ? '服务' : c.target.kind === 'answer' ? '固定答复' : '主题';
 }
 
 function resolvedRule(normalized: string, active: ActiveResolution): CompiledKeyword {
@@ -129,8 +130,9 @@ function resolvedRule(normalized: string, active: ActiveResolution): CompiledKey
     resolution: resolution.strategy,
   };
   if (resolution.strategy === 'prefer') {
-    const service = resolution.prefer!;
-    return { ...base, owner: service.split('/')[0]!, target: { kind: 'service', service } };
+    const ref = resolution.prefer!;
+    const isAnswer = claimants.some((c) => c.targetKey === `answer:${ref}`);
+    return { ...base, owner: ref.split('/')[0]!, target: isAnswer ? { kind: 'answer', answer: ref } : { kind: 'service', service: ref } };
   }
   const services = unique(claimants.flatMap((c) => (c.target.kind === 'service' ? [c.target.service] : [])));
   const topics = unique(claimants.flatMap((c) => (c.target.kind === 'topic' ? [c.target.topic] : [])));

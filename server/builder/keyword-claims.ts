@@ -12,8 +12,8 @@ export interface KeywordClaim {
   priority: number;
   /** Owning department: the service's, or the topic's lead department. */
   owner: string;
-  target: Extract<KeywordTarget, { kind: 'service' } | { kind: 'topic' }>;
-  /** service:<ref> or topic:<id>; claims with the same target never conflict. */
+  target: Extract<KeywordTarget, { kind: 'service' } | { kind: 'topic' } | { kind: 'answer' }>;
+  /** service:<ref>, topic:<id> or answer:<ref>; claims with the same target never conflict. */
   targetKey: string;
   source: SourceRef;
   /** How a diagnostic names this claim's side, e.g. departments/shebao.json（社保局）服务“社保卡补办”. */
@@ -30,6 +30,14 @@ export function collectKeywordClaims(model: CityModel): KeywordClaim[] {
       for (const [i, keyword] of (entry.service.keywords ?? []).entries()) {
         const source = { file: department.file, pointer: `${entry.pointer}/keywords/${i}` };
         claims.push(claim(keyword, department.department.id, target, `service:${entry.ref}`, source, label));
+      }
+    }
+    for (const entry of department.answers) {
+      const label = `${department.file}（${department.department.name}）固定答复“${entry.answer.name}”`;
+      const target = { kind: 'answer', answer: entry.ref } as const;
+      for (const [i, keyword] of (entry.answer.keywords ?? []).entries()) {
+        const source = { file: department.file, pointer: `${entry.pointer}/keywords/${i}` };
+        claims.push(claim(keyword, department.department.id, target, `answer:${entry.ref}`, source, label));
       }
     }
   }

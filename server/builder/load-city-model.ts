@@ -17,13 +17,19 @@ export function loadCityModel(input: CityFiles, sink: DiagnosticSink): CityModel
     departments: new Map(),
     topics: new Map(),
     services: new Map(),
-    broken: { departments: new Set(), topics: new Set(), services: new Set() },
+    answers: new Map(),
+    tables: new Map(),
+    broken: { departments: new Set(), topics: new Set(), services: new Set(), answers: new Set() },
   };
   const sorted = [...input.files].sort((a, b) => compareStrings(a.path, b.path));
   let sawAccount = false;
   for (const [i, file] of sorted.entries()) {
     if (sorted[i - 1]?.path === file.path) {
       sink.error('FILE_DUPLICATE', { file: file.path, pointer: '' }, '同一文件出现了两次，只使用第一份');
+      continue;
+    }
+    if (isTablePath(file.path)) {
+      model.tables.set(file.path, file.text);
       continue;
     }
     const kind = fileKindOf(file.path);
@@ -106,7 +112,7 @@ function addTopic(model: CityModel, file: ParsedFile, paths: string[], sink: Dia
 
 function addDepartment(model: CityModel, file: ParsedFile, paths: string[], sink: DiagnosticSink): void {
   const department = file.value as Department;
-  const { root, items } = brokenItems(paths, ['services', 'halls']);
+  const { root, items } = brokenItems(paths, ['services', 'halls', 'answers']);
   if (root) {
     if (isObject(department) && typeof department.id === 'string') model.broken.departments.add(department.id);
     return;
@@ -120,7 +126,7 @@ function addDepartment(model: CityModel, file: ParsedFile, paths: string[], sink
   if (file.path !== `departments/${department.id}.json`) {
     sink.warning('DEPARTMENT_FILE_NAME', { file: file.path, pointer: '/id' }, `部门文件名应与编号一致：departments/${department.id}.json`);
   }
-  const entry: DepartmentEntry = { file: file.path, department, services: [], halls: new Map(), brokenHalls: new Set() };
+  const entry: DepartmentEntry = { file: file.path, department, services: [], answers: [], halls: new Map(), brokenHalls: new Set() };
   const hallIndex = items.get('halls')!;
   for (const [i, hall] of department.halls.entries()) {
     const pointer = `/halls/${i}`;
@@ -161,7 +167,35 @@ function addDepartment(model: CityModel, file: ParsedFile, paths: string[], sink
     entry.services.push(serviceEntry);
     model.services.set(ref, serviceEntry);
   }
+  addAnswers(model, entry, items.get('answers')!, sink);
   model.departments.set(department.id, entry);
+}
+
+function addAnswers(model: CityModel, entry: DepartmentEntry, broken: Set<number>, sink: DiagnosticSink): void {
+  const { department, file } = entry;
+  const seen = new Map<string, string>();
+  for (const [i, answer] of (department.answers ?? []).entries()) {
+    const pointer = `/answers/${i}`;
+    const ref = `${department.id}/${answer?.id}`;
+    if (broken.has(i)) {
+      if (isObject(answer) && typeof answer.id === 'string') model.broken.answers.add(ref);
+      continue;
+    }
+    const earlier = seen.get(answer.id);
+    if (earlier) {
+      sink.error('DUPLICATE_ANSWER_ID', { file, pointer: `${pointer}/id` }, `固定答复编号“${answer.id}”在本部门已使用`, { file, pointer: `${earlier}/id` });
+      continue;
+    }
+    seen.set(answer.id, pointer);
+    const answerEntry = { ref, department: entry, answer, pointer };
+    entry.answers.push(answerEntry);
+    model.answers.set(ref, answerEntry);
+  }
+}
+
+/** Data tables a query reads: data/<department>/<name>.csv or .json beside the department files. */
+export function isTablePath(path: string): boolean {
+  return /^data\/[^/]+\/[^/]+\.(csv|json)$/.test(path);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -14,7 +14,7 @@ export interface CityFiles {
   files: CityFile[];
 }
 
-/** account.json and topics at the top level, departments in departments/; other files are not read. */
+/** account.json and topics at the top level, departments in departments/, tables in data/<department>/; nothing else is read. */
 export async function loadCityFromDir(dir: string): Promise<CityFiles> {
   const top = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT' || err.code === 'ENOTDIR') throw new NotFoundError(`找不到主题目录：${dir}`);
@@ -25,6 +25,15 @@ export async function loadCityFromDir(dir: string): Promise<CityFiles> {
     const departments = await readdir(path.join(dir, 'departments'), { withFileTypes: true });
     for (const e of departments) {
       if (e.isFile() && e.name.endsWith('.json')) paths.push(`departments/${e.name}`);
+    }
+  }
+  // Data tables for queries: data/<department>/*.csv|json, published and versioned with the city.
+  if (top.some((e) => e.isDirectory() && e.name === 'data')) {
+    for (const d of await readdir(path.join(dir, 'data'), { withFileTypes: true })) {
+      if (!d.isDirectory()) continue;
+      for (const e of await readdir(path.join(dir, 'data', d.name), { withFileTypes: true })) {
+        if (e.isFile() && /\.(csv|json)$/.test(e.name)) paths.push(`data/${d.name}/${e.name}`);
+      }
     }
   }
   paths.sort();

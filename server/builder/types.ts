@@ -35,17 +35,19 @@ export interface WechatMenu {
   button: MenuButton[];
 }
 
-/** What a menu click key means. Keys are `topic:<id>`, `svc:<dept>/<service>`, `more:<topic id>`, `loc:nearby`. */
+/** What a menu click key means. Keys are `topic:<id>`, `svc:<dept>/<service>`, `more:<topic id>`, `loc:nearby`, `ans:<dept>/<answer>`. */
 export type MenuKeyTarget =
   | { kind: 'topic'; topic: string }
   | { kind: 'service'; service: string }
   | { kind: 'more'; topic: string; services: string[] }
-  | { kind: 'location' };
+  | { kind: 'location' }
+  | { kind: 'answer'; answer: string };
 
 /** What a keyword answers with. */
 export type KeywordTarget =
   | { kind: 'service'; service: string }
   | { kind: 'topic'; topic: string }
+  | { kind: 'answer'; answer: string }
   /** topics: claimant topics (topic keywords), present only when a topic claimed the keyword. */
   | { kind: 'disambiguation'; services: string[]; topics?: string[] };
 
@@ -105,6 +107,22 @@ export interface BuiltDepartment {
   hotline?: string;
 }
 
+/** A canned reply, ready to send. */
+export interface BuiltAnswer {
+  /** <department>/<answer id> */
+  ref: string;
+  department: string;
+  id: string;
+  name: string;
+  reply: { kind: 'text'; content: string } | { kind: 'news'; title: string; description: string; url: string; picUrl?: string };
+}
+
+/** A query's data table as published: every cell a string, in file order. */
+export interface BuiltTable {
+  columns: string[];
+  rows: Record<string, string>[];
+}
+
 export interface AccountBuild {
   formatVersion: 1;
   /** sha256 of the build without this field (hex). */
@@ -119,5 +137,9 @@ export interface AccountBuild {
   departments: BuiltDepartment[];
   services: BuiltService[];
   halls: BuiltHall[];
+  /** Canned replies; absent in builds stored before answers existed. */
+  answers?: BuiltAnswer[];
+  /** Tables read by the services' queries, by path (data/<department>/<file>); absent in older builds. */
+  tables?: Record<string, BuiltTable>;
   diagnostics: Diagnostic[];
 }

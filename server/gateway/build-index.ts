@@ -1,7 +1,7 @@
 // Everything the gateway looks up per message, derived once per account build (and again
 // after each hot swap) so the hot path is Map lookups only.
 import { normalizeKeyword } from '../builder/normalize.js';
-import type { AccountBuild, BuiltDepartment, BuiltService, BuiltTopic } from '../builder/types.js';
+import type { AccountBuild, BuiltAnswer, BuiltDepartment, BuiltService, BuiltTopic } from '../builder/types.js';
 import { createKeywordMatcher, type KeywordMatcher } from './keyword-matcher.js';
 
 export type NameTarget = { kind: 'topic'; topic: string } | { kind: 'service'; service: string };
@@ -14,6 +14,7 @@ export interface BuildIndex {
   /** Topics in display order (order, then id). */
   topicList: BuiltTopic[];
   departments: Map<string, BuiltDepartment>;
+  answers: Map<string, BuiltAnswer>;
   /** Exact topic and service names a citizen may type when no keyword matched. */
   names: Map<string, NameTarget>;
 }
@@ -41,6 +42,7 @@ export function indexBuild(build: AccountBuild): BuildIndex {
     topics: new Map(build.topics.map((t) => [t.id, t])),
     topicList,
     departments: new Map(build.departments.map((d) => [d.id, d])),
+    answers: new Map((build.answers ?? []).map((a) => [a.ref, a])),
     names,
   };
   cache.set(build, index);

@@ -1,6 +1,6 @@
 // The reply for each kind of answer. Text goes through the handlebars templates; news
 // articles are built directly (title, summary, link), capped per WeChat's article limits.
-import type { BuiltService } from '../builder/types.js';
+import type { BuiltAnswer, BuiltService } from '../builder/types.js';
 import type { ReplyArticle } from '../wechat/xml.js';
 import { departmentName, serviceUrl, type BuildIndex } from './build-index.js';
 import { formatDistance, type NearbyHall } from './nearest-halls.js';
@@ -81,4 +81,11 @@ export function nearbyReply(index: BuildIndex, templates: ReplyTemplates, halls:
 
 export function textReply(content: string): Reply {
   return { kind: 'text', content };
+}
+
+/** A canned reply exactly as the department wrote it (its text is the department's own, not a template). */
+export function answerReply(answer: BuiltAnswer): Reply {
+  const r = answer.reply;
+  if (r.kind === 'text') return { kind: 'text', content: r.content };
+  return { kind: 'news', articles: [{ title: r.title, description: r.description, url: r.url, ...(r.picUrl ? { picUrl: r.picUrl } : {}) }] };
 }

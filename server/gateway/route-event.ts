@@ -82,6 +82,11 @@ async function routeClick(msg: WechatMessage, key: string, ctx: RouteContext): P
     if (!service) return { reply: R.helpReply(index, templates), trace: { answeredBy: 'help', rule: key, reason: `菜单指向的服务“${target.service}”不在当前版本中` } };
     return menu(service.department, `点击菜单服务“${service.name}”（${departmentName(index, service.department)}），回复服务卡片`, R.serviceReply(index, service));
   }
+  if (target.kind === 'answer') {
+    const answer = index.answers.get(target.answer);
+    if (!answer) return { reply: R.helpReply(index, templates), trace: { answeredBy: 'help', rule: key, reason: `菜单指向的固定答复“${target.answer}”不在当前版本中` } };
+    return menu(answer.department, `点击菜单“${answer.name}”，回复${departmentName(index, answer.department)}的固定答复`, R.answerReply(answer));
+  }
   const stored = await ctx.store.collection<CitizenLocation>(CITIZEN_LOCATIONS).get(msg.fromUser);
   if (stored && ctx.now.getTime() - Date.parse(stored.at) < LOCATION_FRESH_MS) return answerNearby(msg, stored, ctx, key);
   return { reply: R.textReply(templates.render('ask-location', {})), trace: { answeredBy: 'location', rule: key, reason: '没有该用户近期的位置，请用户发送位置' } };

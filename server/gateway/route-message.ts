@@ -134,6 +134,9 @@ function renderKeywordAnswer({ rule, match }: KeywordMatch, ctx: RouteContext): 
   } else if (target.kind === 'topic') {
     const topic = index.topics.get(target.topic);
     if (topic) return { reply: R.topicReply(index, templates, topic.id, topic.services, false), trace: trace(`回复主题“${topic.name}”的服务列表`) };
+  } else if (target.kind === 'answer') {
+    const answer = index.answers.get(target.answer);
+    if (answer) return { reply: R.answerReply(answer), trace: trace(`回复固定答复“${answer.name}”`) };
   } else {
     const reply = R.disambiguationReply(index, templates, rule.text, target.services);
     return { reply, trace: trace(`该关键词由多个部门共用，回复各部门服务供选择`) };

@@ -6,6 +6,11 @@
 
 export type Id = string;
 /**
+ * <department>/<answer id>: the click replies with that canned answer.
+ */
+
+export type ServiceRef = string;
+/**
  * A calendar date YYYY-MM-DD (city time).
  */
 
@@ -14,7 +19,7 @@ export type IsoDate = string;
  * A service named as <department id>/<service id>, e.g. jiaojing/weizhang-chaxun.
  */
 
-export type ServiceRef = string;
+export type ServiceRef1 = string;
 
 /**
  * The city's one official account (topics/account.json), owned by the city platform team.
@@ -50,6 +55,15 @@ export interface Account {
    */
   keywordResolutions?: KeywordResolution[];
   notifications?: Notifications;
+  /**
+   * Hosts (exact names, e.g. www.12306.cn) that menu links and canned-answer articles may open over https. Any other external host is a build error.
+   */
+  linkHosts?: string[];
+  /**
+   * Departments' systems that queries may call, declared by the platform team only. A department file names a connector by id and can never name a host.
+   */
+  connectors?: Connector[];
+  queries?: QueryLimits;
 }
 /**
  * The human desk that answers unmatched messages.
@@ -134,6 +148,24 @@ export interface MenuSlot {
    * Add a 附近大厅 button (WeChat location_select: the citizen shares a location and gets the nearest halls) at the end of this slot's sub-menu. It counts toward WeChat's 5 sub-buttons.
    */
   nearby?: boolean;
+  /**
+   * Buttons added to this slot's sub-menu after its services or topics (before 更多 and 附近大厅): a canned answer (click) or an https link (view). They count toward WeChat's 5 sub-buttons.
+   *
+   * @minItems 1
+   */
+  extras?: MenuExtra[];
+}
+/**
+ * Exactly one of answer or url.
+ */
+
+export interface MenuExtra {
+  name: string;
+  answer?: ServiceRef;
+  /**
+   * Opens this page; its host must be in linkHosts.
+   */
+  url?: string;
 }
 /**
  * Working-day calendar: Monday-Friday are working days except holidays; workdays are make-up working days on weekends.
@@ -150,7 +182,7 @@ export interface KeywordResolution {
    * disambiguate: reply with a list of each department's service; prefer: the named service answers.
    */
   strategy: 'disambiguate' | 'prefer';
-  prefer?: ServiceRef;
+  prefer?: ServiceRef1;
   /**
    * Why the platform team decided so.
    */
@@ -165,6 +197,46 @@ export interface Notifications {
    * Template for appointment confirmations, changes and reminders. Its fields: first (opening line), keyword1 (事项), keyword2 (时间), keyword3 (地点), remark (预约号, what to bring, change deadline).
    */
   appointmentTemplateId?: string;
+}
+
+export interface Connector {
+  id: Id;
+  /**
+   * Whose system this is, for traces and diagnostics.
+   */
+  name?: string;
+  /**
+   * https:// base URL; plain http:// only for a loopback host (127.0.0.1, localhost, [::1]) and only in local mode.
+   */
+  baseUrl: string;
+  auth: ConnectorAuth;
+  timeoutMs?: number;
+  maxResponseKb?: number;
+}
+
+export interface ConnectorAuth {
+  /**
+   * hmac-sha256: each request is signed (see docs/connectors.md); bearer: Authorization: Bearer <secret>.
+   */
+  type: 'hmac-sha256' | 'bearer';
+  /**
+   * Environment variable holding the secret; only CONNECTOR_* names are readable, so no other server secret can be sent out.
+   */
+  secretEnv: string;
+}
+/**
+ * Limits for information queries.
+ */
+
+export interface QueryLimits {
+  /**
+   * Queries one citizen may run per minute (chat, H5 and API together).
+   */
+  perMinute?: number;
+  /**
+   * How long a result page stays readable; results are kept in memory only.
+   */
+  resultPageMinutes?: number;
 }
 
 export type Id1 = string;
@@ -249,6 +321,10 @@ export interface Department {
    * @minItems 1
    */
   services: Service[];
+  /**
+   * Canned replies (固定答复): keywords or a menu button answer at once with the department's own text or article, with no service page (a phone number, an index, a notice).
+   */
+  answers?: Answer[];
 }
 /**
  * A service hall (办事大厅 / 窗口) where citizens come in person.
@@ -307,6 +383,7 @@ export interface Steps {
   payment?: PaymentStep;
   progress?: ProgressStep;
   rating?: RatingStep;
+  query?: QueryStep;
 }
 
 export interface LocationStep {
@@ -383,6 +460,10 @@ export interface FormField {
   maxSizeKb?: number;
   help?: string;
   requiredWhen?: RequiredWhen;
+  /**
+   * Upper-case a text answer before checking it (plate numbers, VINs typed in lower case).
+   */
+  upperCase?: boolean;
 }
 /**
  * Required when another field's answer equals one of these values (e.g. 邮寄地址 when 领证方式 is post).
@@ -485,4 +566,181 @@ export interface ProgressStep {
 export interface RatingStep {
   online: boolean;
   badReviewDepartment?: Id1;
+}
+/**
+ * Information query (信息查询): answers at once in the chat or on a page from a table the department keeps or from the department's own system through a connector the platform team declared.
+ */
+
+export interface QueryStep {
+  online?: boolean;
+  /**
+   * Typed inputs, with the same types and checks as form fields (no file fields).
+   */
+  inputs: FormField[];
+  /**
+   * Inputs that prove the citizen owns what is looked up (plate + last 6 of the VIN); they must be required inputs. A query with proof is personal: its result page answers only the citizen who asked.
+   */
+  proof?: string[];
+  chat?: QueryChat;
+  source: QuerySource;
+  reply: QueryReply;
+}
+/**
+ * Reading inputs straight from a chat message.
+ */
+
+export interface QueryChat {
+  /**
+   * Regular expressions (RE2 syntax: linear time, no backreferences or lookaround) with named groups (?<input>…) naming inputs. Tried after exact keywords and before contains keywords, on the message with full-width forms folded and spaces collapsed.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  patterns: string[];
+  /**
+   * When several queries' patterns match one message, the higher priority answers.
+   */
+  priority?: number;
+  /**
+   * What to send, shown when inputs are missing, e.g. 限行 3.
+   */
+  example?: string;
+}
+/**
+ * Exactly one of table or connector.
+ */
+
+export interface QuerySource {
+  table?: TableSource;
+  connector?: ConnectorSource;
+}
+/**
+ * A dataset kept beside the department file, published and versioned with it.
+ */
+
+export interface TableSource {
+  /**
+   * Path under the topics directory: data/<this department>/<name>.csv or .json (a JSON file holds an array of flat objects).
+   */
+  file: string;
+  /**
+   * Key columns and where each value comes from; together they must be unique in the table. A row matches when every key with a value equals it; a key whose optional input is empty is not compared, so the answer may list several rows.
+   *
+   * @minItems 1
+   */
+  keys: TableKey[];
+  date?: TableDateRule;
+}
+
+export interface TableKey {
+  column: string;
+  /**
+   * The input whose value is compared; omit for the key the date rule fills.
+   */
+  input?: string;
+  /**
+   * The key is the day class from the date rule: mon…sun for an ordinary day, holiday for a calendar holiday, makeup for a weekend make-up working day.
+   */
+  fromDate?: boolean;
+}
+/**
+ * Which day the query is about: the date input (which also accepts 今天/明天/后天), else today in city time.
+ */
+
+export interface TableDateRule {
+  /**
+   * A date input naming the day.
+   */
+  input?: string;
+}
+/**
+ * A call to the department's system through a connector declared in account.json. The department names only the connector and a path: never a host.
+ */
+
+export interface ConnectorSource {
+  connector: Id;
+  method?: 'GET' | 'POST';
+  /**
+   * Path under the connector's base URL, starting with /, with {input} placeholders (each URL-encoded), e.g. /violations/{plateNumber}.
+   */
+  path: string;
+  /**
+   * Query-string parameters (GET) or JSON body fields (POST); values may hold {input} placeholders.
+   */
+  params?: {
+    [k: string]: string;
+  };
+  /**
+   * Names for the reply templates → JSON pointers into the answer, e.g. {"items": "/data/violations"}.
+   */
+  map?: {
+    [k: string]: string;
+  };
+  /**
+   * JSON pointer that decides found: a missing value, null, false, 0 or an empty list means not found. Without it, HTTP 200 is found and 404 is not found.
+   */
+  foundWhen?: string;
+  /**
+   * Field of each result-page item holding a photo path on the department's system; the citizen sees it only through onestop.
+   */
+  photos?: string;
+}
+/**
+ * Handlebars templates for the chat text. They see the inputs by name, {{date}} and {{day}} (table), and {{rows}} / {{row}} (table) or {{data}} (connector). Values are escaped; a text reply is cut at WeChat's 2048 bytes.
+ */
+
+export interface QueryReply {
+  found: string;
+  notFound: string;
+  /**
+   * When the source is down or slow; the default names the department's hotline and offers the human desk.
+   */
+  failed?: string;
+  page?: QueryPage;
+}
+/**
+ * An H5 result page for long results, linked from the chat reply; it answers only the citizen who asked and expires.
+ */
+
+export interface QueryPage {
+  title: string;
+  /**
+   * Name (from map, or rows for a table) of the list shown one card per item.
+   */
+  list: string;
+  /**
+   * @minItems 1
+   * @maxItems 12
+   */
+  fields: {
+    key: string;
+    label: string;
+  }[];
+}
+/**
+ * A canned reply. Exactly one of text or news. Keywords follow the same match rules, priorities and cross-department conflict checks as service keywords; a menu button names the answer as <department>/<id>.
+ */
+
+export interface Answer {
+  id: Id;
+  /**
+   * What the answer is about, shown in the console and the simulator's trace.
+   */
+  name: string;
+  keywords?: Keyword[];
+  /**
+   * Text reply; WeChat allows 2048 bytes (about 680 汉字), which the builder checks.
+   */
+  text?: string;
+  news?: AnswerNews;
+}
+/**
+ * One article card. Its url is a path on this account's H5 site (/…) or an https URL whose host account.json allows in linkHosts.
+ */
+
+export interface AnswerNews {
+  title: string;
+  description: string;
+  url?: string;
+  picUrl?: string;
 }

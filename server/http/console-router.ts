@@ -19,7 +19,7 @@ import {
 } from '../console/auth.js';
 import { createDraftService, DRAFT_STATUS_NAMES } from '../console/drafts.js';
 import type { Publisher } from '../console/publisher.js';
-import { verifyLogin, type SessionUser } from '../console/users.js';
+import { normalizeUsername, verifyLogin, type SessionUser } from '../console/users.js';
 import { createDepartmentRoutes, createUploadRoute } from '../console/web/department-routes.js';
 import { createPageRenderer, type PageRenderer } from '../console/web/page.js';
 import { createPlatformRoutes } from '../console/web/platform-routes.js';
@@ -50,7 +50,9 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Failed logins per IP and username, and per IP whatever the username (password spraying). */
 export const LOGIN_LIMIT = { windowMs: 15 * 60_000, limit: 10 };
+export const LOGIN_LIMIT_PER_IP = { windowMs: 15 * 60_000, limit: 20 };
 
 /** Only console-internal redirects after login; anything else falls back to the console home. */
 const consoleNext = (next: unknown) => safeNext(next, '/console/');
@@ -67,24 +69,29 @@ function createLoginRoutes(deps: ConsoleDeps & { page: PageRenderer; now: () => 
     page(res, 'login', '登录管理后台', { error, next, username });
   }
 
-  const limiter = rateLimit({
-    ...LOGIN_LIMIT,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    skipSuccessfulRequests: true,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { username?: unknown })?.username ?? '').toLowerCase()}`,
-    handler: (req, res) => showLogin(res, 429, '登录尝试过于频繁，请 15 分钟后再试', consoleNext(req.body?.next)),
-  });
+  // Both count only failures. The username is keyed exactly as login reads it (NFKC, trimmed; case
+  // folded on top), so " plat" or "ＰＬＡＴ" share plat's budget instead of starting a fresh one.
+  const limited = (limit: typeof LOGIN_LIMIT, key: (req: Request) => string) =>
+    rateLimit({
+      ...limit,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      skipSuccessfulRequests: true,
+      keyGenerator: key,
+      handler: (req, res) => showLogin(res, 429, '登录尝试过于频繁，请 15 分钟后再试', consoleNext(req.body?.next)),
+    });
+  const perIp = limited(LOGIN_LIMIT_PER_IP, (req) => ipKeyGenerator(req.ip ?? ''));
+  const perUser = limited(LOGIN_LIMIT, (req) => `${ipKeyGenerator(req.ip ?? '')}|${normalizeUsername((req.body as { username?: unknown })?.username).toLowerCase()}`);
 
   router.get('/login', (req, res) => {
     if (res.locals.user) return res.redirect(303, consoleNext(req.query.next));
     showLogin(res, 200, undefined, consoleNext(req.query.next));
   });
 
-  router.post('/login', limiter, async (req, res) => {
+  router.post('/login', perIp, perUser, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const next = consoleNext(body.next);
-    const username = typeof body.username === 'string' ? body.username.trim() : '';
+    const username = normalizeUsername(body.username);
     if (!tokensEqual(readCookie(req, LOGIN_CSRF_COOKIE) ?? '', body._csrf)) return showLogin(res, 403, CSRF_MESSAGE, next, username);
     const password = typeof body.password === 'string' ? body.password : '';
     const found = username && password ? await verifyLogin(store, username, password) : undefined;

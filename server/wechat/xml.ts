@@ -20,6 +20,31 @@ const parser = new XMLParser({
 });
 
 const DTD = /<!(DOCTYPE|ENTITY)/i;
+const CDATA_OPEN = '<![CDATA[';
+const DECLARATION = /^<!(DOCTYPE|ENTITY)/i;
+
+/**
+ * Whether the body declares a DTD or an entity. Inside a CDATA section (a citizen pasting an
+ * HTML error page) or a comment "<!DOCTYPE" is only text; anywhere else it is refused (before
+ * the root element it is a real declaration; after it, not well-formed). One linear scan.
+ */
+export function declaresDtd(xml: string): boolean {
+  if (!DTD.test(xml)) return false;
+  let i = 0;
+  while (true) {
+    const open = xml.indexOf('<!', i);
+    if (open < 0) return false;
+    const section = xml.startsWith(CDATA_OPEN, open) ? [CDATA_OPEN, ']]>'] : xml.startsWith('<!--', open) ? ['<!--', '-->'] : undefined;
+    if (!section) {
+      if (DECLARATION.test(xml.slice(open, open + 9))) return true;
+      i = open + 2;
+      continue;
+    }
+    const close = xml.indexOf(section[1]!, open + section[0]!.length);
+    if (close < 0) return DTD.test(xml.slice(open + section[0]!.length)); // unterminated: refuse what it hides
+    i = close + section[1]!.length;
+  }
+}
 
 /** Thrown for bodies we refuse to parse (DTDs, entities, not a WeChat <xml> document). */
 export class UnsafeXmlError extends ValidationError {}
@@ -50,7 +75,6 @@ export interface WechatMessage {
 }
 
 const TAG_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-const CDATA_OPEN = '<![CDATA[';
 
 /**
  * The fast path for the shape WeChat actually sends: <xml> holding flat elements, each either
@@ -96,13 +120,13 @@ export function parseFlat(xml: string): Record<string, string> | undefined {
 
 /** Parses an <xml> document into a plain object of strings; throws UnsafeXmlError. */
 export function parseXmlObject(xml: string): Record<string, unknown> {
-  if (DTD.test(xml)) throw new UnsafeXmlError('消息体包含 DOCTYPE 或 ENTITY 声明，已拒绝');
+  if (declaresDtd(xml)) throw new UnsafeXmlError('消息体包含 DOCTYPE 或 ENTITY 声明，已拒绝');
   return parseFlat(xml) ?? parseWithLibrary(xml);
 }
 
 /** The general path: fast-xml-parser with entities, DTDs and attributes off. */
 export function parseWithLibrary(xml: string): Record<string, unknown> {
-  if (DTD.test(xml)) throw new UnsafeXmlError('消息体包含 DOCTYPE 或 ENTITY 声明，已拒绝');
+  if (declaresDtd(xml)) throw new UnsafeXmlError('消息体包含 DOCTYPE 或 ENTITY 声明，已拒绝');
   let doc: unknown;
   try {
     doc = parser.parse(xml);

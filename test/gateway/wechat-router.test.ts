@@ -70,6 +70,16 @@ describe('createWechatRouter', () => {
       await nothingStored(h);
     });
 
+    it('answers a text message whose CDATA holds DOCTYPE and ENTITY (a pasted HTML page) in plain and safe mode', async () => {
+      const h = createHarness();
+      const pasted = '<!DOCTYPE html><html><!ENTITY x "y"><body>502 Bad Gateway</body></html>';
+      for (const mode of ['plain', 'safe'] as const) {
+        const res = await h.post(textXml(pasted), mode).expect(200);
+        const reply = parseXmlObject(openReply(res.text, mode));
+        assert.equal(reply.MsgType, 'text');
+      }
+    });
+
     it('answers 413 to a body over 64 kB', async () => {
       const h = createHarness();
       await h.post(textXml('x'.repeat(70 * 1024)), 'plain').expect(413);

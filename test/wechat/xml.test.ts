@@ -44,6 +44,26 @@ describe('parseMessage', () => {
     assert.throws(() => parseMessage('<xml><!entity a "b"></xml>'), UnsafeXmlError);
   });
 
+  it('reads DOCTYPE and ENTITY inside CDATA as the citizen text (a pasted HTML error page)', () => {
+    const pasted = '<!DOCTYPE html><html><!ENTITY nbsp " "><body>502 Bad Gateway</body></html>';
+    const flat = `<xml><ToUserName><![CDATA[gh]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${pasted}]]></Content><MsgId>1</MsgId></xml>`;
+    assert.equal(parseMessage(flat).content, pasted);
+    // The same through the library (a comment sends it off the fast path).
+    assert.equal(parseMessage(flat.replace('<MsgId>', '<!-- <!DOCTYPE x> --><MsgId>')).content, pasted);
+    assert.equal(parseWithLibrary(flat).Content, pasted);
+  });
+
+  it('still refuses a declaration outside CDATA, after the root or hidden by an unterminated section', () => {
+    const bodies = [
+      '<!DOCTYPE x><xml><Content><![CDATA[hi]]></Content></xml>',
+      '<?xml version="1.0"?>\n<!-- c --><!doctype x [<!ENTITY a "b">]><xml><Content><![CDATA[<!DOCTYPE ok>]]></Content></xml>',
+      '<xml><Content><![CDATA[<!DOCTYPE ok>]]></Content><!ENTITY a "b"></xml>',
+      '<xml><Content><![CDATA[never closed <!ENTITY a "b"></Content></xml>',
+      '<xml><!-- never closed <!DOCTYPE x></xml>',
+    ];
+    for (const body of bodies) assert.throws(() => parseXmlObject(body), UnsafeXmlError, body);
+  });
+
   it('does not expand entity references', () => {
     const xml = '<xml><ToUserName>a</ToUserName><FromUserName>b</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&lt;b&gt;</Content></xml>';
     assert.equal(parseMessage(xml).content, '&lt;b&gt;');

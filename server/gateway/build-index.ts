@@ -1,7 +1,7 @@
 // Everything the gateway looks up per message, derived once per account build (and again
 // after each hot swap) so the hot path is Map lookups only.
 import { normalizeKeyword } from '../builder/normalize.js';
-import type { AccountBuild, BuiltAnswer, BuiltDepartment, BuiltService, BuiltTopic } from '../builder/types.js';
+import type { AccountBuild, BuiltAnswer, BuiltDepartment, BuiltHall, BuiltService, BuiltTopic, MenuButton } from '../builder/types.js';
 import { createKeywordMatcher, type KeywordMatcher } from './keyword-matcher.js';
 
 export type NameTarget = { kind: 'topic'; topic: string } | { kind: 'service'; service: string };
@@ -15,8 +15,23 @@ export interface BuildIndex {
   topicList: BuiltTopic[];
   departments: Map<string, BuiltDepartment>;
   answers: Map<string, BuiltAnswer>;
+  halls: Map<string, BuiltHall>;
   /** Exact topic and service names a citizen may type when no keyword matched. */
   names: Map<string, NameTarget>;
+  /** Menu button names (each used once in the menu) a citizen may type instead of tapping. */
+  menuNames: Map<string, MenuButton>;
+}
+
+/** Every button of the menu by normalised name; a name on two buttons (更多) says nothing and is left out. */
+function indexMenuNames(build: AccountBuild): Map<string, MenuButton> {
+  const byName = new Map<string, MenuButton | null>();
+  const visit = (button: MenuButton) => {
+    const key = normalizeKeyword(button.name);
+    if (key) byName.set(key, byName.has(key) ? null : button);
+    if ('sub_button' in button) button.sub_button.forEach(visit);
+  };
+  build.menu.button.forEach(visit);
+  return new Map([...byName].filter((e): e is [string, MenuButton] => e[1] !== null));
 }
 
 const cache = new WeakMap<AccountBuild, BuildIndex>();
@@ -43,7 +58,9 @@ export function indexBuild(build: AccountBuild): BuildIndex {
     topicList,
     departments: new Map(build.departments.map((d) => [d.id, d])),
     answers: new Map((build.answers ?? []).map((a) => [a.ref, a])),
+    halls: new Map(build.halls.map((h) => [h.ref, h])),
     names,
+    menuNames: indexMenuNames(build),
   };
   cache.set(build, index);
   return index;

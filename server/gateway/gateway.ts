@@ -13,7 +13,8 @@ import { indexBuild, type BuildIndex } from './build-index.js';
 import { dedupKey, OnceCache } from './dedup.js';
 import { NO_REPLY, type Reply } from './replies.js';
 import { loadReplyTemplates, type ReplyTemplates } from './reply-templates.js';
-import { routeMessage, type AnsweredBy, type RouteResult } from './route-message.js';
+import type { RecentList } from './numbered-items.js';
+import { routeMessage, type AnsweredBy, type RecentNearby, type RouteResult } from './route-message.js';
 
 export const DEFAULT_BUDGET_MS = 4000;
 /** WeChat's three retries come within ~15 s; twice that is plenty. */
@@ -83,7 +84,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const log: Log<MessageLogRecord> = store.log<MessageLogRecord>(MESSAGE_LOG);
   const once = new OnceCache<RouteResult>(DEDUP_TTL_MS);
   const budget = new DeadlineTimer(Math.max(2, Math.min(50, Math.floor(budgetMs / 4))));
-  const recentNearby = new Map<string, { lat: number; lng: number; at: number }>();
+  const recentNearby = new Map<string, RecentNearby>();
+  const recentLists = new Map<string, RecentList>();
 
   let state: BuildIndex = indexBuild(live.current());
   live.onSwap((next) => (state = indexBuild(next)));
@@ -112,11 +114,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
         openid: hashed(msg.fromUser),
       });
       if (recentNearby.size > 10_000) recentNearby.clear(); // bounded memory; losing it only risks one repeat
+      if (result.reply.kind === 'text' && result.reply.numbered) {
+        if (recentLists.size > 50_000) recentLists.clear(); // bounded; losing it only sends "2" to the desk
+        recentLists.set(msg.fromUser, { items: result.reply.numbered, at: at.getTime() });
+      }
       return result;
     };
     let routed: RouteResult | Promise<RouteResult>;
     try {
-      routed = routeMessage(msg, { index: current(), store, templates, now: at, key, recentNearby });
+      routed = routeMessage(msg, { index: current(), store, templates, now: at, key, recentNearby, recentLists });
     } catch (err) {
       return finish(failed(err));
     }

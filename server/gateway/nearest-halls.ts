@@ -34,6 +34,21 @@ export function nearestHalls(
     .map((n) => ({ ...n, open: isOpenAt(n.hall.hours, at, { closedDates: n.hall.closedDates, calendar }) }));
 }
 
+/** Nearer than this to some hall is never "outside the city", however small the city. */
+const FAR_AT_LEAST_M = 50_000;
+
+/**
+ * Beyond this distance from the nearest hall a point is not in the city: the diagonal of the box
+ * around all halls (the city's extent), but at least 50 km.
+ */
+export function farAwayMeters(halls: BuiltHall[]): number {
+  if (halls.length === 0) return Infinity;
+  const lats = halls.map((h) => h.lat);
+  const lngs = halls.map((h) => h.lng);
+  const diagonal = haversineMeters({ lat: Math.min(...lats), lng: Math.min(...lngs) }, { lat: Math.max(...lats), lng: Math.max(...lngs) });
+  return Math.max(FAR_AT_LEAST_M, diagonal);
+}
+
 export function formatDistance(meters: number): string {
   if (meters < 1000) return `${Math.max(10, Math.round(meters / 10) * 10)} 米`;
   return `${(meters / 1000).toFixed(meters < 10000 ? 1 : 0)} 公里`;

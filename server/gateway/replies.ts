@@ -4,9 +4,11 @@ import type { BuiltAnswer, BuiltService } from '../builder/types.js';
 import type { ReplyArticle } from '../wechat/xml.js';
 import { departmentName, serviceUrl, type BuildIndex } from './build-index.js';
 import { formatDistance, type NearbyHall } from './nearest-halls.js';
+import type { NumberedItem } from './numbered-items.js';
 import type { ReplyTemplates } from './reply-templates.js';
 
-export type Reply = { kind: 'none' } | { kind: 'text'; content: string } | { kind: 'news'; articles: ReplyArticle[] };
+/** A text reply that numbers its lines carries what each number means (see numbered-items.ts). */
+export type Reply = { kind: 'none' } | { kind: 'text'; content: string; numbered?: NumberedItem[] } | { kind: 'news'; articles: ReplyArticle[] };
 
 export const NO_REPLY: Reply = { kind: 'none' };
 
@@ -23,12 +25,15 @@ export function serviceReply(index: BuildIndex, service: BuiltService): Reply {
   return { kind: 'news', articles: [serviceArticle(index, service)] };
 }
 
-function serviceLines(index: BuildIndex, refs: string[]) {
-  return refs
-    .map((ref) => index.services.get(ref))
-    .filter((s): s is BuiltService => s !== undefined)
-    .map((s, i) => ({ n: i + 1, name: s.name, url: serviceUrl(index, s), department: departmentName(index, s.department) ?? '' }));
+function servicesOf(index: BuildIndex, refs: string[]): BuiltService[] {
+  return refs.map((ref) => index.services.get(ref)).filter((s): s is BuiltService => s !== undefined);
 }
+
+function serviceLines(index: BuildIndex, services: BuiltService[]) {
+  return services.map((s, i) => ({ n: i + 1, name: s.name, url: serviceUrl(index, s), department: departmentName(index, s.department) ?? '' }));
+}
+
+const serviceItems = (services: BuiltService[]): NumberedItem[] => services.map((s) => ({ kind: 'service', service: s.ref }));
 
 /**
  * A topic's services: news (one article each) for a menu click when they fit in eight,
@@ -36,29 +41,39 @@ function serviceLines(index: BuildIndex, refs: string[]) {
  */
 export function topicReply(index: BuildIndex, templates: ReplyTemplates, topicId: string, services: string[], toEvent: boolean, title?: string): Reply {
   const topic = index.topics.get(topicId);
-  const found = services.map((ref) => index.services.get(ref)).filter((s): s is BuiltService => s !== undefined);
+  const found = servicesOf(index, services);
   if (toEvent && found.length > 0 && found.length <= MAX_ARTICLES_TO_EVENT) {
     return { kind: 'news', articles: found.map((s) => serviceArticle(index, s)) };
   }
   const lead = departmentName(index, topic?.lead);
   const heading = title ?? `${topic?.name ?? topicId}${lead ? `（牵头部门：${lead}）` : ''}`;
-  return { kind: 'text', content: templates.render('topic', { title: heading, services: serviceLines(index, services) }) };
+  return { kind: 'text', content: templates.render('topic', { title: heading, services: serviceLines(index, found) }), numbered: serviceItems(found) };
 }
 
 export function disambiguationReply(index: BuildIndex, templates: ReplyTemplates, keyword: string, services: string[]): Reply {
-  return { kind: 'text', content: templates.render('disambiguation', { keyword, services: serviceLines(index, services) }) };
+  const found = servicesOf(index, services);
+  return { kind: 'text', content: templates.render('disambiguation', { keyword, services: serviceLines(index, found) }), numbered: serviceItems(found) };
+}
+
+/** A menu group's buttons, as the phone lists them when the group is tapped. */
+export function menuGroupReply(templates: ReplyTemplates, name: string, buttons: Array<{ name: string; item?: NumberedItem }>): Reply {
+  const listed = buttons.filter((b): b is { name: string; item: NumberedItem } => b.item !== undefined);
+  const rows = listed.map((b, i) => ({ n: i + 1, name: b.name }));
+  return { kind: 'text', content: templates.render('menu-group', { name, buttons: rows }), numbered: listed.map((b) => b.item) };
 }
 
 function topicListContext(index: BuildIndex) {
   return index.topicList.map((t, i) => ({ n: i + 1, name: t.name, description: t.description ?? '' }));
 }
 
+const topicItems = (index: BuildIndex): NumberedItem[] => index.topicList.map((t) => ({ kind: 'topic', topic: t.id }));
+
 export function helpReply(index: BuildIndex, templates: ReplyTemplates): Reply {
-  return { kind: 'text', content: templates.render('help', { accountName: index.build.account.name, topics: topicListContext(index) }) };
+  return { kind: 'text', content: templates.render('help', { accountName: index.build.account.name, topics: topicListContext(index) }), numbered: topicItems(index) };
 }
 
 export function welcomeReply(index: BuildIndex, templates: ReplyTemplates): Reply {
-  return { kind: 'text', content: templates.render('welcome', { welcome: index.build.account.welcome, topics: topicListContext(index) }) };
+  return { kind: 'text', content: templates.render('welcome', { welcome: index.build.account.welcome, topics: topicListContext(index) }), numbered: topicItems(index) };
 }
 
 /** Under a kilometre in metres, else kilometres with one decimal (12.3 公里), for replies and traces alike. */
@@ -76,7 +91,7 @@ export function nearbyReply(index: BuildIndex, templates: ReplyTemplates, halls:
     address: h.hall.address,
     phone: h.hall.phone ?? '',
   }));
-  return { kind: 'text', content: templates.render('nearby', { halls: rows }) };
+  return { kind: 'text', content: templates.render('nearby', { halls: rows }), numbered: halls.map((h) => ({ kind: 'hall', hall: h.hall.ref })) };
 }
 
 export function textReply(content: string): Reply {

@@ -59,7 +59,8 @@ export async function routeEvent(msg: WechatMessage, ctx: RouteContext): Promise
   }
 }
 
-async function routeClick(msg: WechatMessage, key: string, ctx: RouteContext): Promise<RouteResult> {
+/** A menu click (or a typed menu name, or a picked menu item) answered by what its key means. */
+export async function routeClick(msg: WechatMessage, key: string, ctx: RouteContext): Promise<RouteResult> {
   const { index, templates } = ctx;
   const target = index.build.menuKeys[key];
   if (!target) {
@@ -73,7 +74,9 @@ async function routeClick(msg: WechatMessage, key: string, ctx: RouteContext): P
     const topic = index.topics.get(target.topic);
     if (!topic) return { reply: R.helpReply(index, templates), trace: { answeredBy: 'help', rule: key, reason: `菜单指向的主题“${target.topic}”不在当前版本中` } };
     const more = target.kind === 'more';
-    const reply = R.topicReply(index, templates, topic.id, more ? target.services : topic.services, true, more ? `${topic.name}·更多服务` : undefined);
+    // A typed menu name or picked number is a message, to which WeChat shows one article only: list as text.
+    const toEvent = msg.msgType === 'event';
+    const reply = R.topicReply(index, templates, topic.id, more ? target.services : topic.services, toEvent, more ? `${topic.name}·更多服务` : undefined);
     const lead = departmentName(index, topic.lead);
     return menu(topic.lead, `点击菜单“${topic.menuName}”${more ? '的“更多”' : ''}，回复主题服务列表（牵头部门：${lead}）`, reply);
   }

@@ -2,15 +2,17 @@
 // Side effects (desk ticket, last location) are keyed by the push so retries cannot repeat
 // them; dryRun (the console's simulator) decides and traces without writing anything.
 import { normalizeKeyword } from '../builder/normalize.js';
+import type { MenuButton } from '../builder/types.js';
 import type { Store } from '../store/types.js';
 import type { WechatLocation, WechatMessage } from '../wechat/xml.js';
-import { departmentName, type BuildIndex } from './build-index.js';
+import { departmentName, serviceUrl, type BuildIndex } from './build-index.js';
 import { deskAnswerTime, deskTicketId, SIMULATOR_ACCOUNT_ID, storeDeskTicket } from './desk-handoff.js';
 import type { KeywordMatch } from './keyword-matcher.js';
-import { nearestHalls } from './nearest-halls.js';
+import { farAwayMeters, nearestHalls } from './nearest-halls.js';
+import { hallText, ITEM_NUMBER, recentItems, type NumberedItem, type RecentList } from './numbered-items.js';
 import * as R from './replies.js';
 import type { ReplyTemplates } from './reply-templates.js';
-import { routeEvent } from './route-event.js';
+import { routeClick, routeEvent } from './route-event.js';
 
 export type AnsweredBy = 'keyword' | 'menu' | 'location' | 'welcome' | 'help' | 'human' | 'none';
 
@@ -38,7 +40,15 @@ export interface RouteContext {
   key: string;
   dryRun?: boolean;
   /** Last nearby answer per openid (location_select is followed by a location message). */
-  recentNearby?: Map<string, { lat: number; lng: number; at: number }>;
+  recentNearby?: Map<string, RecentNearby>;
+  /** Last numbered list sent per openid, so a reply of "2" picks its second item. */
+  recentLists?: Map<string, RecentList>;
+}
+
+export interface RecentNearby {
+  lat: number;
+  lng: number;
+  at: number;
 }
 
 export const CITIZEN_LOCATIONS = 'citizenLocations';
@@ -87,6 +97,10 @@ function routeText(msg: WechatMessage, text: string, ctx: RouteContext): MaybePr
   if (HELP_WORDS.has(normalized)) {
     return { reply: R.helpReply(index, templates), trace: { answeredBy: 'help', rule: text, reason: `“${text}”是求助词，回复服务主题列表` } };
   }
+  if (ITEM_NUMBER.test(normalized)) {
+    const items = recentItems(ctx.recentLists, msg.fromUser, ctx.now);
+    if (items) return pickItem(msg, items, Number(normalized), ctx);
+  }
   const hit = index.matcher.match(text);
   if (hit) return answerKeyword(hit, ctx);
   const named = index.names.get(normalized);
@@ -99,7 +113,64 @@ function routeText(msg: WechatMessage, text: string, ctx: RouteContext): MaybePr
     const service = index.services.get(named.service)!;
     return { reply: R.serviceReply(index, service), trace: { answeredBy: 'keyword', department: service.department, rule: text, reason: `没有关键词规则命中，消息与服务“${service.name}”的名称相同` } };
   }
+  const button = index.menuNames.get(normalized);
+  if (button) return answerMenuName(msg, button, ctx);
   return handOff(msg, text, ctx, '没有关键词或名称匹配');
+}
+
+/** "2" after a numbered list: that list's second item, answered as if the citizen had asked for it. */
+async function pickItem(msg: WechatMessage, items: NumberedItem[], n: number, ctx: RouteContext): Promise<RouteResult> {
+  const { index, templates, now } = ctx;
+  const item = items[n - 1];
+  const rule = String(n);
+  if (!item) {
+    const reply: R.Reply = { kind: 'text', content: `请回复 1～${items.length} 之间的序号。`, numbered: items };
+    return { reply, trace: { answeredBy: 'help', rule, reason: `序号 ${n} 超出上一条列表的范围（共 ${items.length} 项）` } };
+  }
+  const picked = `回复序号 ${n}，选择上一条列表的第 ${n} 项`;
+  if (item.kind === 'topic') {
+    const topic = index.topics.get(item.topic);
+    if (topic) return { reply: R.topicReply(index, templates, topic.id, topic.services, false), trace: { answeredBy: 'keyword', department: topic.lead, rule, reason: `${picked}：主题“${topic.name}”` } };
+  } else if (item.kind === 'service') {
+    const service = index.services.get(item.service);
+    if (service) return { reply: R.serviceReply(index, service), trace: { answeredBy: 'keyword', department: service.department, rule, reason: `${picked}：服务“${service.name}”` } };
+  } else if (item.kind === 'hall') {
+    const hall = index.halls.get(item.hall);
+    if (hall) return { reply: R.textReply(hallText(index, hall, now)), trace: { answeredBy: 'location', department: hall.department, rule, reason: `${picked}：办事大厅“${hall.name}”` } };
+  } else {
+    const result = await routeClick(msg, item.key, ctx);
+    return { ...result, trace: { ...result.trace, reason: `${picked}（菜单“${item.key}”）：${result.trace.reason}` } };
+  }
+  return { reply: R.helpReply(index, templates), trace: { answeredBy: 'help', rule, reason: `${picked}，但它已不在当前版本中，回复服务主题列表` } };
+}
+
+/** A menu button's name typed as text: the answer tapping the button gives. */
+async function answerMenuName(msg: WechatMessage, button: MenuButton, ctx: RouteContext): Promise<RouteResult> {
+  const { index, templates } = ctx;
+  const same = `没有关键词规则命中，消息与菜单“${button.name}”同名`;
+  if ('sub_button' in button) {
+    const buttons = button.sub_button.map((b) => ({ name: b.name, item: itemOfButton(index, b) }));
+    return { reply: R.menuGroupReply(templates, button.name, buttons), trace: { answeredBy: 'menu', rule: button.name, reason: `${same}，列出该菜单下的按钮` } };
+  }
+  if (button.type === 'view') {
+    const service = serviceOfUrl(index, button.url);
+    if (service) return { reply: R.serviceReply(index, service), trace: { answeredBy: 'menu', department: service.department, rule: button.name, reason: `${same}，回复该按钮打开的服务“${service.name}”` } };
+    return { reply: R.textReply(`<a href="${button.url}">${button.name}</a>`), trace: { answeredBy: 'menu', rule: button.name, reason: `${same}，回复该按钮的链接` } };
+  }
+  const result = await routeClick(msg, button.key, ctx);
+  return { ...result, trace: { ...result.trace, reason: `${same}，按点击该菜单回复：${result.trace.reason}` } };
+}
+
+function itemOfButton(index: RouteContext['index'], button: MenuButton): NumberedItem | undefined {
+  if ('sub_button' in button) return undefined; // WeChat menus nest one level only
+  if (button.type !== 'view') return { kind: 'menu', key: button.key };
+  const service = serviceOfUrl(index, button.url);
+  return service && { kind: 'service', service: service.ref };
+}
+
+function serviceOfUrl(index: RouteContext['index'], url: string) {
+  for (const service of index.services.values()) if (serviceUrl(index, service) === url) return service;
+  return undefined;
 }
 
 // A keyword's answer depends only on the rule, how it matched, the build and the templates,
@@ -173,14 +244,22 @@ export async function handOff(msg: WechatMessage, text: string, ctx: RouteContex
 
 export async function answerNearby(msg: WechatMessage, from: WechatLocation, ctx: RouteContext, rule?: string): Promise<RouteResult> {
   const { index, templates, now } = ctx;
+  // The button (location_select) always answers, even right after the citizen sent the same point;
+  // WeChat follows it with a location message at that point, and such a repeat message is suppressed.
+  const button = msg.msgType === 'event';
   const last = ctx.recentNearby?.get(msg.fromUser);
-  if (last && now.getTime() - last.at < NEARBY_REPEAT_MS && Math.abs(last.lat - from.lat) < 1e-5 && Math.abs(last.lng - from.lng) < 1e-5) {
+  if (!button && last && now.getTime() - last.at < NEARBY_REPEAT_MS && Math.abs(last.lat - from.lat) < 1e-5 && Math.abs(last.lng - from.lng) < 1e-5) {
     return none('刚刚已按同一位置回复过附近大厅，不重复回复', rule);
   }
   if (!ctx.dryRun) ctx.recentNearby?.set(msg.fromUser, { lat: from.lat, lng: from.lng, at: now.getTime() });
   const halls = nearestHalls(index.build.halls, from, now, index.build.account.calendar, HALLS_LISTED);
   const first = halls[0];
   if (!first) return { reply: R.textReply('暂时没有办事大厅的位置信息。'), trace: { answeredBy: 'location', rule, reason: '当前版本没有任何办事大厅' } };
+  if (first.meters > farAwayMeters(index.build.halls)) {
+    const distance = R.distanceText(first.meters);
+    const content = templates.render('far-away', { nearest: first.hall.name, distance, hotline: index.build.account.desk.hotline ?? '' });
+    return { reply: R.textReply(content), trace: { answeredBy: 'location', ...(rule ? { rule } : {}), reason: `位置（${from.lat.toFixed(5)}, ${from.lng.toFixed(5)}）离最近的办事大厅${first.hall.name}约 ${Math.round(first.meters)} 米，不在本市范围内，未列出大厅` } };
+  }
   const reason = `按位置（${from.lat.toFixed(5)}, ${from.lng.toFixed(5)}）列出最近的 ${halls.length} 个办事大厅，最近的是${first.hall.name}（约 ${Math.round(first.meters)} 米，${first.open ? '正在办公' : '不在办公时间'}）`;
   return { reply: R.nearbyReply(index, templates, halls), trace: { answeredBy: 'location', department: first.hall.department, ...(rule ? { rule } : {}), reason } };
 }

@@ -62,10 +62,10 @@ describe('gateway routing', () => {
     it('answers a disambiguation keyword with each department’s service', async () => {
       const r = await reply(h, textXml('补办'));
       const content = String(r?.Content);
-      assert.match(content, /“补办”涉及多个部门的服务，请点击要办理的事项：\n· <a href="https:/);
-      assert.doesNotMatch(content, /请选择|^\d\. /m); // no numbered choices: a reply of "1" is not handled
+      assert.match(content, /“补办”涉及多个部门的服务，请点击要办理的事项，或回复序号：\n1\. <a href="https:/);
       assert.match(content, /社保卡补办<\/a>（市人社局）/);
       assert.match(content, /驾驶证换证<\/a>（市公安局交警支队）/);
+      assert.equal(items(await reply(h, textXml('2')))[0]?.Title, '驾驶证换证');
     });
 
     it('answers help words with the topic list', async () => {

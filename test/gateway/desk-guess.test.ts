@@ -19,7 +19,7 @@ describe('desk department guess', () => {
   });
 
   const cases: Array<[string, string]> = [
-    ['社保分局电话?', 'renshe'],
+    ['社保分局几点下班', 'renshe'],
     ['社保卡怎么补办', 'renshe'],
     ['个税怎么退', 'shuiwu'],
     ['我想问下公积金怎么取', 'gongjijin'],

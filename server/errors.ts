@@ -41,3 +41,11 @@ export class WechatApiError extends AppError {
 export class ConfigError extends AppError {
   override readonly code = 'CONFIG';
 }
+/** The disk (or the quota) is full: nothing of the write was kept. HTTP 507. */
+export class StorageFullError extends AppError {
+  override readonly code = 'STORAGE_FULL';
+}
+/** The disk failed (EIO, read-only file system): nothing of the write was kept. HTTP 503. */
+export class StorageUnavailableError extends AppError {
+  override readonly code = 'STORAGE_UNAVAILABLE';
+}

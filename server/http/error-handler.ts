@@ -14,6 +14,8 @@ const STATUS: Record<string, number> = {
   AMOUNT_MISMATCH: 400,
   WECHAT_API: 502,
   CONFIG: 500,
+  STORAGE_FULL: 507,
+  STORAGE_UNAVAILABLE: 503,
 };
 
 export function statusOf(err: unknown): number {

@@ -1,8 +1,10 @@
 // One process per data directory: the store's locks are in-process, and a second process (the
 // CLI while the server runs) would checkpoint and delete journals the first is still writing.
-// A LOCK file holding the owner's pid is created exclusively; a lock left by a dead process is
-// taken over.
-import { open, readFile, rm } from 'node:fs/promises';
+// LOCK is a symbolic link whose target is the owner's pid: created atomically with its content
+// (no moment where another process reads an empty lock and takes it over) and needing no data
+// block, so a server can still start on a full disk. A lock left by a dead process is taken
+// over; a plain LOCK file holding a pid (older versions) is read too.
+import { readFile, readlink, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
 
@@ -23,13 +25,11 @@ export async function lockDataDir(dir: string): Promise<DirLock> {
   const file = path.join(dir, 'LOCK');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const handle = await open(file, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
+      await symlink(String(process.pid), file);
       return { release: () => rm(file, { force: true }) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      const owner = Number((await readlink(file).catch(() => readFile(file, 'utf8')).catch(() => '')).trim());
       if (Number.isInteger(owner) && owner > 0 && alive(owner)) {
         throw new ConflictError(
           `数据目录 ${dir} 正被进程 ${owner} 使用（onestop serve 正在运行？）。请先停止该进程再运行此命令，运行中的修改请在管理后台完成。`,

@@ -2,14 +2,17 @@
 // lowdb's own JSONFile (steno 4) writes `.<name>.tmp` and renames it over the file, so a killed
 // process never leaves a half-written file; but it never fsyncs, so after a power cut the
 // renamed file can come back empty on ext4/xfs. This adapter keeps steno's temp + rename and
-// adds fsync of the temp file before the rename and of the directory after it.
-import { open, readFile, rename } from 'node:fs/promises';
+// adds fsync of the temp file before the rename and of the directory after it. A write that
+// fails (a full disk) removes its temp file and leaves the previous file as it was.
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
+import { nodeStoreFs, type StoreFs } from './store-fs.js';
+import { storageError, writeFully } from './write-fully.js';
 
 export interface DurableJsonFileOptions {
   /** fsync file and directory on every write (default true). Off only for throwaway data. */
   fsync?: boolean;
+  fs?: StoreFs;
 }
 
 /** The temp name steno uses, so a crash leftover from either writer is recognised on open. */
@@ -20,6 +23,7 @@ export function tempFileOf(file: string): string {
 export class DurableJsonFile<T> implements Adapter<T> {
   private readonly temp: string;
   private readonly fsync: boolean;
+  private readonly fs: StoreFs;
 
   constructor(
     readonly file: string,
@@ -27,12 +31,13 @@ export class DurableJsonFile<T> implements Adapter<T> {
   ) {
     this.temp = tempFileOf(file);
     this.fsync = options.fsync ?? true;
+    this.fs = options.fs ?? nodeStoreFs;
   }
 
   async read(): Promise<T | null> {
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = await this.fs.readFile(this.file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
@@ -47,23 +52,28 @@ export class DurableJsonFile<T> implements Adapter<T> {
 
   /** Callers serialise writes to one file (the collection's shard lock). */
   async write(data: T): Promise<void> {
-    const fh = await open(this.temp, 'w');
     try {
-      await fh.writeFile(JSON.stringify(data), 'utf8');
-      if (this.fsync) await fh.sync();
-    } finally {
-      await fh.close();
+      const fh = await this.fs.open(this.temp, 'w');
+      try {
+        await writeFully(fh, Buffer.from(JSON.stringify(data), 'utf8'), 0);
+        if (this.fsync) await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await this.fs.rename(this.temp, this.file);
+    } catch (e) {
+      await this.fs.rm(this.temp).catch(() => {});
+      throw storageError(e, this.file);
     }
-    await rename(this.temp, this.file);
-    if (this.fsync) await syncDir(path.dirname(this.file));
+    if (this.fsync) await syncDir(path.dirname(this.file), this.fs).catch((e: unknown) => Promise.reject(storageError(e, this.file)));
   }
 }
 
 /** Makes a rename or a new file in dir durable (a no-op where directories cannot be opened). */
-export async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string, fs: StoreFs = nodeStoreFs): Promise<void> {
   let fh;
   try {
-    fh = await open(dir, 'r');
+    fh = await fs.open(dir, 'r');
     await fh.sync();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

@@ -2,9 +2,12 @@
 // commit costs the same at 100 documents as at 100k. Commits arriving while an fsync is in
 // flight share the next one (group commit). Shard files catch up later in a checkpoint, after
 // which the journal files they cover are deleted.
-import { type FileHandle, open, readdir, readFile, unlink } from 'node:fs/promises';
+// A commit is acknowledged only once its whole line is on disk; a failed append is cut back
+// off the file (write-fully.ts), so a later commit never merges into a half-written line.
 import path from 'node:path';
 import { syncDir } from './durable-json-file.js';
+import type { StoreFileHandle, StoreFs } from './store-fs.js';
+import { appendWhole, storageError } from './write-fully.js';
 
 export type JournalEntry<T> = { op: 'put'; doc: T } | { op: 'del'; id: string };
 
@@ -19,10 +22,10 @@ const NAME = /^journal-(\d{6,})\.jsonl$/;
 const fileOf = (dir: string, seq: number) => path.join(dir, `journal-${String(seq).padStart(6, '0')}.jsonl`);
 
 /** Sequence numbers of the journal files in dir, oldest first. */
-export async function journalSeqs(dir: string): Promise<number[]> {
+export async function journalSeqs(fs: StoreFs, dir: string): Promise<number[]> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await fs.readdir(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
@@ -30,34 +33,43 @@ export async function journalSeqs(dir: string): Promise<number[]> {
   return names.flatMap((n) => (NAME.test(n) ? [Number(NAME.exec(n)![1])] : [])).sort((a, b) => a - b);
 }
 
-/** Entries of one journal file; a torn last line (a crash mid-append, never acknowledged) is skipped. */
-export async function readJournal<T>(dir: string, seq: number): Promise<Array<JournalEntry<T>>> {
-  const text = await readFile(fileOf(dir, seq), 'utf8');
+/**
+ * Entries of one journal file. A torn last line (no newline: a crash mid-append, or a failed
+ * append whose cut-back failed too) was never acknowledged and is dropped. A damaged line
+ * before the last (only older versions, which acknowledged short writes, left them) is
+ * skipped with a warning naming the file and line, so the rest of the city still starts.
+ */
+export async function readJournal<T>(fs: StoreFs, dir: string, seq: number, warn: (line: string) => void = console.warn): Promise<Array<JournalEntry<T>>> {
+  const file = fileOf(dir, seq);
+  const lines = (await fs.readFile(file)).split('\n');
   const out: Array<JournalEntry<T>> = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
+  lines.forEach((line, i) => {
+    if (!line) return;
+    const last = i === lines.length - 1;
     try {
       out.push(JSON.parse(line) as JournalEntry<T>);
     } catch {
-      // Only a crash mid-append leaves such a line; after one the store never appends to that file.
+      if (!last) warn(`[onestop] 日志文件第 ${i + 1} 行已损坏，已跳过: ${file}`);
     }
-  }
+  });
   return out;
 }
 
-export async function deleteJournalsBefore(dir: string, seq: number): Promise<void> {
-  for (const s of await journalSeqs(dir)) if (s < seq) await unlink(fileOf(dir, s));
+export async function deleteJournalsBefore(fs: StoreFs, dir: string, seq: number): Promise<void> {
+  for (const s of await journalSeqs(fs, dir)) if (s < seq) await fs.unlink(fileOf(dir, s));
 }
 
 export class Journal {
-  private fh: FileHandle | undefined;
+  private fh: StoreFileHandle | undefined;
   private pending: Pending[] = [];
   private draining = false;
-  /** After a failed write the file may end mid-line: the next write starts a new file. */
+  /** A failed append could not be cut back, so the file may end mid-line: the next write starts a new file. */
   private broken = false;
+  /** Acknowledged bytes in the current file. */
   bytes = 0;
 
   constructor(
+    private readonly fs: StoreFs,
     private readonly dir: string,
     private seq: number,
     private readonly fsync: boolean,
@@ -101,7 +113,6 @@ export class Journal {
           else await this.append(batch.map((p) => p.line!).join(''));
           for (const p of batch) p.resolve();
         } catch (e) {
-          this.broken = true;
           for (const p of batch) p.reject(e);
         }
       }
@@ -111,13 +122,19 @@ export class Journal {
 
   private async append(data: string) {
     if (this.broken) await this.switchFile();
+    const file = fileOf(this.dir, this.seq);
     if (!this.fh) {
-      this.fh = await open(fileOf(this.dir, this.seq), 'a');
-      if (this.fsync) await syncDir(this.dir); // the new file's name must survive a power cut too
+      try {
+        this.fh = await this.fs.open(file, 'a');
+        if (this.fsync) await syncDir(this.dir, this.fs); // the new file's name must survive a power cut too
+      } catch (e) {
+        this.broken = true;
+        throw storageError(e, file);
+      }
     }
-    await this.fh.write(data);
-    if (this.fsync) await this.fh.sync();
-    this.bytes += Buffer.byteLength(data);
+    const bytes = Buffer.from(data, 'utf8');
+    await appendWhole(this.fh, bytes, this.bytes, { fsync: this.fsync, file, onTorn: () => (this.broken = true) });
+    this.bytes += bytes.length;
   }
 
   private async switchFile() {

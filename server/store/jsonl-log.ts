@@ -1,8 +1,13 @@
 // An append-only JSON Lines file. append() only pushes into a buffer (callers such as the
 // WeChat gateway must answer within 5 s and never wait on the disk); a short timer, flush()
-// and close() write the buffer out in one append.
-import { open, readFile } from 'node:fs/promises';
+// and close() write the buffer out in one append. A failed append (a full disk) is cut back off
+// the file and its records stay buffered for the next try.
+import type { StoreFs } from './store-fs.js';
 import type { Log } from './types.js';
+import { appendWhole, isStorageError, storageError } from './write-fully.js';
+
+/** How long a failed flush waits before the next try when nothing new is appended. */
+const RETRY_MS = 5_000;
 
 export class JsonlLog<T> implements Log<T> {
   private buffer: string[] = [];
@@ -12,6 +17,7 @@ export class JsonlLog<T> implements Log<T> {
   private tailChecked = false;
 
   constructor(
+    private readonly fs: StoreFs,
     private readonly file: string,
     private readonly flushMs: number,
     private readonly fsync: boolean,
@@ -19,12 +25,18 @@ export class JsonlLog<T> implements Log<T> {
 
   append(record: T) {
     this.buffer.push(`${JSON.stringify(record)}\n`);
-    if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.flush().catch((e) => console.error(`[onestop] 日志写入失败，将在下次重试: ${this.file}`, e));
-      }, this.flushMs);
-      this.timer.unref();
-    }
+    this.arm(this.flushMs);
+  }
+
+  private arm(ms: number) {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.flush().catch((e) => {
+        if (!isStorageError(e)) console.error(`[onestop] 日志写入失败，${RETRY_MS / 1000} 秒后重试: ${this.file}`, e);
+        this.arm(RETRY_MS);
+      });
+    }, ms);
+    this.timer.unref();
   }
 
   /** Chained so concurrent flushes append in order and never interleave bytes. */
@@ -40,43 +52,47 @@ export class JsonlLog<T> implements Log<T> {
     if (this.buffer.length === 0) return;
     const lines = this.buffer;
     this.buffer = [];
-    const fh = await open(this.file, 'a+').catch((e) => {
+    const fh = await this.fs.open(this.file, 'a+').catch((e: unknown) => {
       this.buffer = lines.concat(this.buffer);
-      throw e;
+      throw storageError(e, this.file);
     });
     try {
+      const { size } = await fh.stat();
       let prefix = '';
-      if (!this.tailChecked) {
-        const { size } = await fh.stat();
-        if (size > 0) {
-          const last = Buffer.alloc(1);
-          await fh.read(last, 0, 1, size - 1);
-          // Terminate a torn line so it stays one unreadable line instead of swallowing ours.
-          if (last[0] !== 0x0a) prefix = '\n';
-        }
+      if (!this.tailChecked && size > 0) {
+        const last = Buffer.alloc(1);
+        await fh.read(last, 0, 1, size - 1);
+        // Terminate a torn line so it stays one unreadable line instead of swallowing ours.
+        if (last[0] !== 0x0a) prefix = '\n';
       }
-      await fh.appendFile(prefix + lines.join(''), 'utf8');
-      if (this.fsync) await fh.sync();
+      const onTorn = () => (this.tailChecked = false);
+      await appendWhole(fh, Buffer.from(prefix + lines.join(''), 'utf8'), size, { fsync: this.fsync, file: this.file, onTorn });
       this.tailChecked = true;
     } catch (e) {
       this.buffer = lines.concat(this.buffer);
-      throw e;
+      throw storageError(e, this.file);
     } finally {
-      await fh.close();
+      await fh.close().catch(() => {});
     }
   }
 
+  /** Reads the file and, while the disk refuses the flush, the records still waiting in memory. */
   async read(filter?: (record: T) => boolean): Promise<T[]> {
-    await this.flush();
+    let pending: string[] = [];
+    await this.flush().catch((e: unknown) => {
+      if (!isStorageError(e)) throw e;
+      pending = [...this.buffer];
+      this.arm(RETRY_MS);
+    });
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = await this.fs.readFile(this.file);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      text = '';
     }
     const out: T[] = [];
-    for (const line of text.split('\n')) {
+    for (const line of [...text.split('\n'), ...pending.map((l) => l.slice(0, -1))]) {
       if (!line) continue;
       let record: T;
       try {

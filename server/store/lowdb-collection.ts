@@ -2,16 +2,19 @@
 // journal; the documents themselves live in <shard>.json files, each a lowdb Low holding the
 // documents whose id hashes to it, rewritten by a background checkpoint that then deletes the
 // journal it covers. Every document is also kept in memory (reads never touch the disk) with
-// in-memory secondary indexes rebuilt on open.
-import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+// in-memory secondary indexes rebuilt on open. Memory changes only after the journal line is on
+// disk: a write the disk refused leaves no trace, in memory or in the files.
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { DurableJsonFile, syncDir } from './durable-json-file.js';
+import { readMeta, writeMeta } from './collection-meta.js';
+import { DurableJsonFile } from './durable-json-file.js';
 import { deleteJournalsBefore, Journal, type JournalEntry, journalSeqs, readJournal } from './journal.js';
 import type { KeyedLock } from './keyed-lock.js';
 import { shardFileName, shardOf } from './shard-of.js';
+import type { StoreFs } from './store-fs.js';
 import type { Collection, Doc } from './types.js';
+import { isStorageError, storageError } from './write-fully.js';
 
 export interface ShardData<T> {
   docs: T[];
@@ -29,9 +32,11 @@ export interface CollectionTuning {
   checkpointMs: number;
   /** ...or as soon as the journal grows past this many bytes. */
   checkpointBytes: number;
+  fs: StoreFs;
+  warn: (line: string) => void;
 }
 
-const META = '_meta.json';
+const SHARD_FILE = /^([0-9a-f]{3,})\.json$/;
 const clone = <T>(value: T): T => structuredClone(value);
 
 export class LowdbCollection<T extends Doc> implements Collection<T> {
@@ -45,6 +50,8 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
   private dirReady = false;
   private checkpointing: Promise<void> = Promise.resolve();
   private checkpointTimer: NodeJS.Timeout | undefined;
+  /** Shard files beyond shardCount (another layout): deleted once their documents are rewritten. */
+  private strays: string[] = [];
 
   private constructor(
     private readonly dir: string,
@@ -56,9 +63,9 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
     this.shardCount = tuning.shards;
     for (let i = 0; i < this.shardCount; i++) {
       const file = path.join(dir, shardFileName(i));
-      this.shards.push({ low: new Low<ShardData<T>>(new DurableJsonFile(file, { fsync: tuning.fsync }), { docs: [] }), docs: new Map() });
+      this.shards.push({ low: new Low<ShardData<T>>(new DurableJsonFile(file, { fsync: tuning.fsync, fs: tuning.fs }), { docs: [] }), docs: new Map() });
     }
-    this.journal = new Journal(dir, journalSeq, tuning.fsync);
+    this.journal = new Journal(tuning.fs, dir, journalSeq, tuning.fsync);
   }
 
   /** A collection with no files yet; its directory is created on the first write. */
@@ -68,14 +75,24 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
 
   /** Opens the collection stored in dir: shard files, then the journal replayed over them. */
   static async open<T extends Doc>(dir: string, lockPrefix: string, lock: KeyedLock, tuning: CollectionTuning) {
-    const meta = await readMeta(dir);
-    const seqs = await journalSeqs(dir);
-    const c = new LowdbCollection<T>(dir, lockPrefix, lock, { ...tuning, shards: meta?.shards ?? tuning.shards }, (seqs.at(-1) ?? 0) + 1);
-    c.dirReady = meta !== undefined;
-    if (await exists(dir)) await c.load();
-    for (const seq of seqs) for (const entry of await readJournal<T>(dir, seq)) c.replay(entry);
-    // Fold the replayed journal into the shard files now, so it never grows across restarts.
-    if (seqs.length) await c.checkpoint();
+    const { fs } = tuning;
+    const meta = await readMeta(fs, dir);
+    if (meta.state === 'damaged') tuning.warn(`[onestop] 集合元数据文件已损坏（写入时磁盘已满或断电？），按数据文件恢复: ${meta.file}`);
+    const seqs = await journalSeqs(fs, dir);
+    const c = new LowdbCollection<T>(dir, lockPrefix, lock, { ...tuning, shards: meta.state === 'ok' ? meta.meta.shards : tuning.shards }, (seqs.at(-1) ?? 0) + 1);
+    await c.load();
+    for (const seq of seqs) for (const entry of await readJournal<T>(fs, dir, seq, tuning.warn)) c.replay(entry);
+    try {
+      if (meta.state !== 'ok') await c.ensureDir();
+      // Fold the replayed journal into the shard files now, so it never grows across restarts.
+      if (c.dirty.size) await c.checkpoint();
+    } catch (e) {
+      // A still-full disk must not keep the city from starting: the journal stays, reads work,
+      // and writes answer 507 until there is space again.
+      if (!isStorageError(e)) throw e;
+      tuning.warn(`[onestop] 启动时无法整理数据文件（${(e as Error).message}），已保留日志，稍后重试: ${dir}`);
+    }
+    c.dirReady = meta.state === 'ok' || c.dirReady;
     return c;
   }
 
@@ -96,7 +113,10 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
   async close() {
     await this.idle();
     clearTimeout(this.checkpointTimer);
-    await this.checkpoint();
+    // On a full disk the journal stays and the next start folds it in (checkpoint() reports it).
+    await this.checkpoint().catch((e: unknown) => {
+      if (!isStorageError(e)) throw e;
+    });
     await this.journal.close();
   }
 
@@ -125,9 +145,14 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
         for (const n of todo) this.dirty.add(n); // the journal is kept, so nothing is lost
         throw e;
       }
-      await deleteJournalsBefore(this.dir, covered);
+      await deleteJournalsBefore(this.tuning.fs, this.dir, covered);
+      for (const file of this.strays.splice(0)) await this.tuning.fs.rm(file);
     });
-    this.checkpointing = run.catch((e) => console.error(`[onestop] 数据检查点写入失败（日志已保留，可重启恢复）: ${this.dir}`, e));
+    this.checkpointing = run.catch((e: unknown) =>
+      isStorageError(e)
+        ? this.tuning.warn(`[onestop] 数据检查点写入失败（${(e as Error).message}；日志已保留，稍后重试）: ${this.dir}`)
+        : console.error(`[onestop] 数据检查点写入失败（日志已保留，可重启恢复）: ${this.dir}`, e),
+    );
     return run;
   }
 
@@ -140,21 +165,45 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
     }
   }
 
+  /**
+   * Reads every shard file in the directory. A file written under another shard count (its
+   * metadata was lost) is re-homed: its documents go where their ids hash now, and the files
+   * involved are rewritten (or, beyond the count, deleted) by the next checkpoint.
+   */
   private async load() {
-    const names = new Set(await readdir(this.dir));
+    let names: string[];
+    try {
+      names = await this.tuning.fs.readdir(this.dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
     for (const name of names) {
       // A temp file is a write that never reached its rename: the shard file still holds the
       // last committed state, so the leftover is garbage.
-      if (name.endsWith('.tmp')) await unlink(path.join(this.dir, name));
+      if (name.endsWith('.tmp')) await this.tuning.fs.unlink(path.join(this.dir, name));
     }
-    for (let i = 0; i < this.shards.length; i++) {
-      if (!names.has(shardFileName(i))) continue;
-      const shard = this.shards[i]!;
-      await shard.low.read();
-      for (const doc of shard.low.data.docs) {
-        // Tolerates files written with another shard count: each doc goes where its id hashes now.
-        const home = this.shards[shardOf(doc.id, this.shardCount)]!;
-        home.docs.set(doc.id, doc);
+    for (const name of names) {
+      const m = SHARD_FILE.exec(name);
+      if (!m) continue;
+      const i = parseInt(m[1]!, 16);
+      const file = path.join(this.dir, name);
+      let docs: T[];
+      if (i < this.shardCount && name === shardFileName(i)) {
+        const low = this.shards[i]!.low;
+        await low.read();
+        docs = low.data.docs;
+      } else {
+        docs = (await new DurableJsonFile<ShardData<T>>(file, { fs: this.tuning.fs }).read())?.docs ?? [];
+        this.strays.push(file);
+      }
+      for (const doc of docs) {
+        const home = shardOf(doc.id, this.shardCount);
+        this.shards[home]!.docs.set(doc.id, doc);
+        if (home !== i) {
+          this.dirty.add(home);
+          if (i < this.shardCount) this.dirty.add(i);
+        }
       }
     }
   }
@@ -197,14 +246,9 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
       const stored = next && clone(next);
       const line = `${JSON.stringify(stored ? { op: 'put', doc: stored } : { op: 'del', id })}\n`;
       await this.ensureDir();
-      this.apply(shard, id, before, stored);
       this.dirty.add(n);
-      try {
-        await this.journal.commit(line);
-      } catch (e) {
-        this.apply(shard, id, stored, before);
-        throw e;
-      }
+      await this.journal.commit(line);
+      this.apply(shard, id, before, stored);
       this.scheduleCheckpoint();
       return result;
     });
@@ -220,10 +264,11 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
 
   private async ensureDir() {
     if (this.dirReady) return;
-    await mkdir(this.dir, { recursive: true });
-    await writeFile(path.join(this.dir, META), JSON.stringify({ format: 2, shards: this.shardCount }));
-    await syncDir(this.dir);
-    await syncDir(path.dirname(this.dir));
+    try {
+      await writeMeta(this.tuning.fs, this.dir, { shards: this.shardCount }, this.tuning.fsync);
+    } catch (e) {
+      throw storageError(e, this.dir);
+    }
     this.dirReady = true;
   }
 
@@ -283,24 +328,5 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
     let n = 0;
     for (const shard of this.shards) n += shard.docs.size;
     return n;
-  }
-}
-
-async function exists(dir: string): Promise<boolean> {
-  try {
-    await stat(dir);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function readMeta(dir: string): Promise<{ shards: number } | undefined> {
-  try {
-    const meta = JSON.parse(await readFile(path.join(dir, META), 'utf8')) as { shards?: unknown };
-    return typeof meta.shards === 'number' && meta.shards > 0 ? { shards: meta.shards } : undefined;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
   }
 }

@@ -15,6 +15,7 @@ import { lockDataDir } from './dir-lock.js';
 import { KeyedLock } from './keyed-lock.js';
 import { JsonlLog } from './jsonl-log.js';
 import { LowdbCollection } from './lowdb-collection.js';
+import { nodeStoreFs, type StoreFs } from './store-fs.js';
 import type { Collection, CollectionOptions, Doc, Log, Store } from './types.js';
 
 export interface LowdbStoreOptions {
@@ -32,6 +33,10 @@ export interface LowdbStoreOptions {
   checkpointMs?: number;
   /** ...or once a collection's journal passes this size (default 32 MB). */
   checkpointBytes?: number;
+  /** The file system (tests inject a full disk). Default node:fs/promises. */
+  fs?: StoreFs;
+  /** Where recoveries and refused writes are reported. Default console.warn. */
+  warn?: (line: string) => void;
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -43,7 +48,9 @@ function checkName(kind: string, name: string) {
 
 export async function createLowdbStore(dir: string, options: LowdbStoreOptions = {}): Promise<Store> {
   const fsync = options.fsync ?? true;
-  const tuning = { shards: options.shards ?? 256, fsync, checkpointMs: options.checkpointMs ?? 60_000, checkpointBytes: options.checkpointBytes ?? 32 << 20 };
+  const fs = options.fs ?? nodeStoreFs;
+  const warn = options.warn ?? ((line: string) => console.warn(line));
+  const tuning = { shards: options.shards ?? 256, fsync, checkpointMs: options.checkpointMs ?? 60_000, checkpointBytes: options.checkpointBytes ?? 32 << 20, fs, warn };
   const logFlushMs = options.logFlushMs ?? 50;
   const collectionsDir = path.join(dir, 'collections');
   const logsDir = path.join(dir, 'logs');
@@ -58,7 +65,13 @@ export async function createLowdbStore(dir: string, options: LowdbStoreOptions =
   try {
     for (const entry of await readdir(collectionsDir, { withFileTypes: true })) {
       if (!entry.isDirectory() || !NAME.test(entry.name)) continue;
-      collections.set(entry.name, await LowdbCollection.open(path.join(collectionsDir, entry.name), `c:${entry.name}`, lock, tuning));
+      const collectionDir = path.join(collectionsDir, entry.name);
+      try {
+        collections.set(entry.name, await LowdbCollection.open(collectionDir, `c:${entry.name}`, lock, tuning));
+      } catch (err) {
+        const message = (err as Error).message;
+        throw new Error(message.includes(collectionDir) ? message : `无法打开数据集合 ${collectionDir}: ${message}`, { cause: err });
+      }
     }
   } catch (err) {
     await dirLock.release();
@@ -80,16 +93,21 @@ export async function createLowdbStore(dir: string, options: LowdbStoreOptions =
     log<T>(name: string) {
       checkName('日志', name);
       let l = logs.get(name);
-      if (!l) logs.set(name, (l = new JsonlLog<unknown>(path.join(logsDir, `${name}.jsonl`), logFlushMs, fsync)));
+      if (!l) logs.set(name, (l = new JsonlLog<unknown>(fs, path.join(logsDir, `${name}.jsonl`), logFlushMs, fsync)));
       return l as Log<T>;
     },
     withLock: (key, fn) => lock.run(`l:${key}`, fn),
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all([...collections.values()].map((c) => c.close()));
-      await Promise.all([...logs.values()].map((l) => l.close()));
-      await dirLock.release();
+      try {
+        await Promise.all([...collections.values()].map((c) => c.close()));
+        // Log records the disk refuses now are reported and lost with the process: logs are
+        // best-effort (the gateway never waits on them); collections are not.
+        for (const l of logs.values()) await l.close().catch((e: unknown) => warn(`[onestop] 关闭时日志未能写入（${(e as Error).message}）`));
+      } finally {
+        await dirLock.release();
+      }
     },
   };
 }

@@ -1,22 +1,18 @@
 // Bulk import for a closed lowdb store directory (benchmarks, migrations from a department's
 // old system): writes whole shard files once instead of one durable commit per document.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readMeta, writeMeta } from './collection-meta.js';
 import { DurableJsonFile } from './durable-json-file.js';
 import { shardFileName, shardOf } from './shard-of.js';
+import { nodeStoreFs } from './store-fs.js';
 import type { Doc } from './types.js';
 
 /** Adds docs to collection `name` under a lowdb store dir; the store must not be open. */
 export async function seedCollection<T extends Doc>(dir: string, name: string, docs: T[], options: { shards?: number } = {}) {
   const collectionDir = path.join(dir, 'collections', name);
-  await mkdir(collectionDir, { recursive: true });
-  const metaFile = path.join(collectionDir, '_meta.json');
-  let shards = options.shards ?? 256;
-  try {
-    shards = (JSON.parse(await readFile(metaFile, 'utf8')) as { shards: number }).shards;
-  } catch {
-    await writeFile(metaFile, JSON.stringify({ format: 1, shards }));
-  }
+  const meta = await readMeta(nodeStoreFs, collectionDir);
+  const shards = meta.state === 'ok' ? meta.meta.shards : (options.shards ?? 256);
+  if (meta.state !== 'ok') await writeMeta(nodeStoreFs, collectionDir, { shards }, true);
   const groups = new Map<number, T[]>();
   for (const doc of docs) {
     const n = shardOf(doc.id, shards);

@@ -79,6 +79,7 @@ describe('createLowdbStore', () => {
     await cp(dir, crashed, { recursive: true });
     await live.close();
     // The copy's LOCK names this (live) process; after a real crash it names a dead one.
+    await rm(path.join(crashed, 'LOCK'));
     await writeFile(path.join(crashed, 'LOCK'), String(spawnSync('true').pid));
     const collectionDir = path.join(crashed, 'collections', 'items');
     const journal = (await readdir(collectionDir)).find((f) => f.startsWith('journal-'))!;

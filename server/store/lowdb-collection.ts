@@ -48,6 +48,7 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
   /** Shards changed since their file was last written. */
   private dirty = new Set<number>();
   private dirReady = false;
+  private dirWrite: Promise<void> | undefined;
   private checkpointing: Promise<void> = Promise.resolve();
   private checkpointTimer: NodeJS.Timeout | undefined;
   /** Shard files beyond shardCount (another layout): deleted once their documents are rewritten. */
@@ -262,14 +263,17 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
     } else shard.docs.delete(id);
   }
 
-  private async ensureDir() {
-    if (this.dirReady) return;
-    try {
-      await writeMeta(this.tuning.fs, this.dir, { shards: this.shardCount }, this.tuning.fsync);
-    } catch (e) {
-      throw storageError(e, this.dir);
-    }
-    this.dirReady = true;
+  /** Writes the directory and its metadata once; concurrent first writes (other shards) share it. */
+  private ensureDir(): Promise<void> {
+    if (this.dirReady) return Promise.resolve();
+    this.dirWrite ??= writeMeta(this.tuning.fs, this.dir, { shards: this.shardCount }, this.tuning.fsync).then(
+      () => void (this.dirReady = true),
+      (e: unknown) => {
+        this.dirWrite = undefined; // the next write tries again
+        throw storageError(e, this.dir);
+      },
+    );
+    return this.dirWrite;
   }
 
   async get(id: string) {

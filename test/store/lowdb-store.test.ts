@@ -38,6 +38,15 @@ describe('createLowdbStore', () => {
     await second.close();
   });
 
+  it('creates a new collection once when its first writes arrive together on several shards', async () => {
+    const store = await createLowdbStore(dir, { shards: 8 });
+    const items = store.collection<Item>('items');
+    await Promise.all(Array.from({ length: 16 }, (_, i) => items.insert({ id: `i${i}`, owner: 'x', n: i })));
+    assert.equal(await items.count(), 16);
+    await store.close();
+    assert.deepEqual(JSON.parse(await readFile(path.join(dir, 'collections', 'items', '_meta.json'), 'utf8')), { format: 2, shards: 8 });
+  });
+
   it('writes a shard as one JSON document holding only its own ids', async () => {
     const store = await createLowdbStore(dir, { shards: 4 });
     await store.collection<Item>('items').insert({ id: 'abc', owner: 'x', n: 1 });
@@ -177,7 +186,10 @@ async function runAndKill(dir: string, ms: number): Promise<string[]> {
   await writeFile(script, WRITER);
   const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  const started = new Promise<void>((resolve) => child.stdout.on('data', (b: Buffer) => ((out += b.toString()), resolve())));
+  const started = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (b: Buffer) => ((out += b.toString()), resolve()));
+    child.on('exit', (code) => reject(new Error(`the writer exited (${code}) before its first commit`)));
+  });
   await started; // tsx start-up time varies; kill only once the writer is committing
   await new Promise((r) => setTimeout(r, ms));
   const exited = new Promise((r) => child.on('exit', r));

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { AccountBuild } from '../server/builder/types.js';
-import { createWechatRouter } from '../server/http/wechat-router.js';
+import { createWechatRouter } from '../server/http/wechat/wechat-router.js';
 import { createLiveBuild } from '../server/live-build.js';
 import { createMsgCrypt } from '../server/wechat/crypto.js';
 import { msgSignature, plainSignature } from '../server/wechat/signature.js';

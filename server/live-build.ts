@@ -1,6 +1,6 @@
 // The build citizens currently see. Publishing swaps it in one assignment, so a request that
 // already read the old build finishes with it and the next request gets the new one.
-import type { AccountBuild } from './builder/types.js';
+import type { AccountBuild } from './builder/index.js';
 
 export interface LiveBuild {
   current(): AccountBuild;

@@ -2,21 +2,14 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.js';
-import { buildAccount } from './builder/build-account.js';
-import { formatDiagnostic, hasErrors } from './builder/diagnostics.js';
-import { loadCityFromDir } from './builder/load-city.js';
+import { buildAccount, formatDiagnostic, hasErrors, loadCityFromDir } from './builder/index.js';
 import { loadConfig, withListeningPort, type Config } from './config.js';
-import { createPublisher } from './console/publisher.js';
+import { createPublisher } from './publish/index.js';
 import { createLiveBuild } from './live-build.js';
-import { startReminderTimer } from './loop/reminders/run-reminders.js';
-import { createPaymentProvider } from './loop/payment/create-payment-provider.js';
+import { createPaymentProvider, startReminderTimer } from './loop/index.js';
 import { createRenderer } from './render.js';
-import { createLowdbStore } from './store/lowdb-store.js';
-import type { Store } from './store/types.js';
-import type { WechatClient } from './wechat/client-types.js';
-import { LOCAL_STANDIN_CREDENTIALS } from './wechat/standin/standin-state.js';
-import { createStoreTokenStore } from './wechat/token-store.js';
-import { createWechatClient } from './wechat/wechat-client.js';
+import { createLowdbStore, type Store } from './store/index.js';
+import { createStoreTokenStore, createWechatClient, LOCAL_STANDIN_CREDENTIALS, type WechatClient } from './wechat/index.js';
 
 export function openStore(config: Readonly<Config>): Promise<Store> {
   return createLowdbStore(path.join(config.dataDir, 'store'));

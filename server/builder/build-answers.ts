@@ -2,8 +2,7 @@
 // hosts, then compiled into ready-to-send replies. Menu extras (click answers, view links) are
 // checked here too, since both follow the same host rule.
 import type { CityModel } from './city-model.js';
-import type { DiagnosticSink, SourceRef } from './diagnostics.js';
-import { compareStrings } from './diagnostics.js';
+import { compareStrings, type DiagnosticSink, type SourceRef } from './diagnostics.js';
 import type { BuiltAnswer } from './types.js';
 
 /** WeChat's limit for a passive text reply, in UTF-8 bytes. */

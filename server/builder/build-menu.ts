@@ -1,6 +1,6 @@
 // Assembles the WeChat menu from account.json's slots, topics and services. Every button remembers
 // which JSON produced its name and value, so limit checks can point at the right file.
-import type { MenuSlot } from '../model/generated.js';
+import type { MenuSlot } from '../model/index.js';
 import type { ServiceEntry, TopicEntry } from './city-model.js';
 import type { SourceRef } from './diagnostics.js';
 import type { MenuButton, MenuKeyTarget, WechatMenu } from './types.js';

@@ -2,7 +2,7 @@
 // form field names and conditions, fees bound to form fields, progress stages.
 import type { CityModel, DepartmentEntry, ServiceEntry } from './city-model.js';
 import type { DiagnosticSink } from './diagnostics.js';
-import type { FormField, WeeklyHours } from '../model/generated.js';
+import type { FormField, WeeklyHours } from '../model/index.js';
 
 export function checkDepartments(model: CityModel, sink: DiagnosticSink): void {
   for (const entry of model.departments.values()) {

@@ -2,7 +2,7 @@
 // Parts that failed are left out, but their ids are remembered as "broken" so that references to
 // them do not produce a second, misleading "unknown id" diagnostic.
 import type { Account, Department, Hall, Service, Topic } from './types.js';
-import type { Answer, MenuSlot, KeywordResolution } from '../model/generated.js';
+import type { Answer, MenuSlot, KeywordResolution } from '../model/index.js';
 import type { ParsedFile } from './parse-city-file.js';
 
 export interface ServiceEntry {

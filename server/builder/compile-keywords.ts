@@ -2,7 +2,7 @@
 // compiles the rules the gateway matches against.
 import type { CityModel } from './city-model.js';
 import type { CompiledKeyword } from './types.js';
-import type { KeywordResolution } from '../model/generated.js';
+import type { KeywordResolution } from '../model/index.js';
 import { compareStrings, type DiagnosticSink, type SourceRef } from './diagnostics.js';
 import { collectKeywordClaims, covers, describeKeyword, type KeywordClaim } from './keyword-claims.js';
 import { capturersOf, findClaimPairs, indexClaims, type ClaimPair, type KeywordIndex } from './find-keyword-conflicts.js';

@@ -2,7 +2,7 @@
 import type { CityModel } from './city-model.js';
 import type { SourceRef } from './diagnostics.js';
 import type { KeywordTarget } from './types.js';
-import type { Keyword } from '../model/generated.js';
+import type { Keyword } from '../model/index.js';
 import { normalizeKeyword } from './normalize.js';
 
 export interface KeywordClaim {

@@ -2,7 +2,7 @@
 // Granularity of "leaving out": a broken service, hall, menu slot or resolution is dropped alone;
 // a department or topic whose own fields are broken is dropped whole.
 import type { Account, Department, Topic } from './types.js';
-import type { KeywordResolution, MenuSlot } from '../model/generated.js';
+import type { KeywordResolution, MenuSlot } from '../model/index.js';
 import type { CityFiles } from './load-city.js';
 import type { AccountEntry, CityModel, DepartmentEntry, HallEntry } from './city-model.js';
 import { compareStrings, type DiagnosticSink } from './diagnostics.js';

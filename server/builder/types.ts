@@ -1,6 +1,6 @@
 // The account build: what the builder produces and every other capability reads.
 // Deterministic: the same input files give a byte-identical JSON serialisation.
-import type { Account, Department, Hall, Service, Steps, Topic } from '../model/generated.js';
+import type { Account, Department, Hall, Service, Steps, Topic } from '../model/index.js';
 
 export type { Account, Department, Hall, Service, Steps, Topic };
 

@@ -1,6 +1,6 @@
 // Working-day arithmetic on the city calendar (Asia/Shanghai dates): Monday-Friday are working
 // days unless listed as holidays; weekend dates listed as workdays are make-up working days.
-import type { Calendar, WeeklyHours } from '../model/generated.js';
+import type { Calendar, WeeklyHours } from '../model/index.js';
 import { minutesOfDay } from './minutes-of-day.js';
 
 const CITY_OFFSET_MS = 8 * 3600 * 1000; // China Standard Time, no DST

@@ -1,7 +1,7 @@
 // What a publish would change for citizens, computed from the published build and the candidate
 // build rather than from text, so a reviewer sees "按钮“违章查询”改名为“查违章”" instead of a
 // line diff of someone else's JSON formatting.
-import type { AccountBuild, BuiltService, CompiledKeyword, MenuButton } from '../builder/types.js';
+import type { AccountBuild, BuiltService, CompiledKeyword, MenuButton } from '../builder/index.js';
 
 export interface MenuChange {
   change: 'added' | 'removed' | 'renamed' | 'moved';

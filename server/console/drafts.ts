@@ -3,14 +3,12 @@
 // draft builds the whole city with it, on top of the published files and the other departments'
 // pending drafts, so a keyword conflict with a neighbour's pending change shows before review.
 import { randomUUID } from 'node:crypto';
-import type { CityFiles } from '../builder/load-city.js';
-import type { AccountBuild, Diagnostic } from '../builder/types.js';
+import type { AccountBuild, CityFiles, Diagnostic } from '../builder/index.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
-import type { Doc, Store } from '../store/types.js';
-import { audit } from './audit.js';
-import { canAccessDepartment, canEditDepartment } from './auth.js';
-import type { CityVersion, Publisher } from './publisher.js';
-import type { SessionUser } from './users.js';
+import type { Doc, Store } from '../store/index.js';
+import { audit } from '../audit/index.js';
+import type { CityVersion, Publisher } from '../publish/index.js';
+import { canAccessDepartment, canEditDepartment, type SessionUser } from './users.js';
 
 export type DraftStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'published' | 'superseded';
 

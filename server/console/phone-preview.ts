@@ -1,6 +1,6 @@
 // The merged account as a citizen's phone shows it: the menu bar with names cut at WeChat's
 // display width, the keyword table with the department owning each rule, and what is wrong.
-import type { AccountBuild, CompiledKeyword, Diagnostic, MenuButton } from '../builder/types.js';
+import type { AccountBuild, CompiledKeyword, Diagnostic, MenuButton } from '../builder/index.js';
 import { displayName } from './display-name.js';
 
 export interface PreviewButton {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, ValidationError } from '../errors.js';
 import { checkPasswordRules, hashPassword, needsRehash, verifyPassword } from '../passwords/index.js';
-import type { Doc, Store } from '../store/types.js';
+import type { Doc, Store } from '../store/index.js';
 
 export type Role = 'platform' | 'dept-admin' | 'staff';
 export const ROLES: readonly Role[] = ['platform', 'dept-admin', 'staff'];
@@ -106,4 +106,13 @@ export async function verifyLogin(store: Store, username: string, password: stri
   const passwordHash = await hashPassword(password);
   // Only if nobody changed the password meanwhile.
   return usersOf(store).update(user.id, (current) => (current.passwordHash === user.passwordHash ? { ...current, passwordHash } : current));
+}
+
+export function canAccessDepartment(user: SessionUser, department: string): boolean {
+  return user.role === 'platform' || user.departments.includes(department);
+}
+
+/** Whether the user may change (save, submit) a department's drafts. */
+export function canEditDepartment(user: SessionUser, department: string): boolean {
+  return user.role === 'platform' || (user.role === 'dept-admin' && user.departments.includes(department));
 }

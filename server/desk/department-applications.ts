@@ -2,13 +2,9 @@
 // only composes what the loop exports (the staff queue rule, the transition table through
 // applicationView, moveApplication with its notification); the loop stays the one place that
 // decides what a move does.
-import type { BuiltService } from '../builder/types.js';
+import type { BuiltService } from '../builder/index.js';
 import { ValidationError, NotFoundError } from '../errors.js';
-import type { LoopDeps } from '../loop/deps.js';
-import { applicationsOf } from '../loop/applications/application-access.js';
-import type { Application, Stage } from '../loop/applications/application-types.js';
-import { inStaffQueue } from '../loop/applications/payment-rules.js';
-import { moveApplication, parseStage } from '../loop/progress/move-application.js';
+import { type Application, applicationsOf, inStaffQueue, type LoopDeps, moveApplication, parseStage, type Stage } from '../loop/index.js';
 import { inScope, type WorkScope } from './work-scope.js';
 
 /** The queue the loop's staff API shows, for every department in scope, oldest first. */

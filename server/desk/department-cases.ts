@@ -1,12 +1,9 @@
 // 差评整改 on the workbench: the loop's rectification cases for a console user's departments.
 // Every action goes through the loop's case-actions as the case's own department, with the
 // console username as the actor; the scope check comes first and answers 404 like a missing case.
-import { cityDate } from '../calendar/working-days.js';
+import { cityDate } from '../calendar/index.js';
 import { NotFoundError } from '../errors.js';
-import type { LoopDeps } from '../loop/deps.js';
-import { nowOf } from '../loop/deps.js';
-import { appealCase, recordCallback, recordResolution } from '../loop/rating/case-actions.js';
-import { casesOf, caseView, type CaseView, type RectificationCase } from '../loop/rating/rectification-case.js';
+import { appealCase, casesOf, caseView, type CaseView, type LoopDeps, nowOf, recordCallback, recordResolution, type RectificationCase } from '../loop/index.js';
 import { inScope, type WorkScope } from './work-scope.js';
 
 /** Overdue first, then by deadline: the order the loop's staff API uses. */

@@ -2,8 +2,8 @@
 // answer, close or pass on the tickets of their departments; the platform team also places the
 // tickets whose department could not be guessed, so every message gets an answer (DOMAIN.md).
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { DESK_TICKETS, type DeskTicket } from '../gateway/desk-handoff.js';
-import type { Collection, Store } from '../store/types.js';
+import { DESK_TICKETS, type DeskTicket } from './desk-handoff.js';
+import type { Collection, Store } from '../store/index.js';
 import { inScope, type WorkScope } from './work-scope.js';
 
 export type TicketStatus = 'open' | 'answered' | 'closed';

@@ -2,8 +2,8 @@
 // delivers it within 48 hours of the citizen's last message; when it refuses, the attempt is kept
 // on the ticket with WeChat's Chinese explanation and the ticket stays open for another way.
 import { ConflictError, WechatApiError } from '../errors.js';
-import type { Store } from '../store/types.js';
-import type { WechatClient } from '../wechat/client-types.js';
+import type { Store } from '../store/index.js';
+import type { WechatClient } from '../wechat/index.js';
 import { loadTicket, MAX_REPLY, parseText, ticketsOf, type TicketReply, type WorkTicket } from './desk-tickets.js';
 import type { WorkScope } from './work-scope.js';
 

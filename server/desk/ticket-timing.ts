@@ -2,9 +2,9 @@
 // one the gateway's acknowledgement gave (deskAnswerTime, at the ticket's arrival): "before HH:MM
 // today" while the desk is open, otherwise "from the next opening on", which is due by the end of
 // that desk day.
-import type { Account } from '../builder/types.js';
-import { cityDate, cityInstant, nextOpening, weekdayOf } from '../calendar/working-days.js';
-import { deskAnswerTime } from '../gateway/desk-handoff.js';
+import type { Account } from '../builder/index.js';
+import { cityDate, cityInstant, nextOpening, weekdayOf } from '../calendar/index.js';
+import { deskAnswerTime } from './desk-handoff.js';
 import type { WorkTicket } from './desk-tickets.js';
 
 export interface TicketTiming {

@@ -1,13 +1,7 @@
 // What the workbench pages show: records turned into labelled, city-time rows. No HTML here;
 // the templates escape every value.
-import type { AccountBuild } from '../builder/types.js';
-import { applicationView } from '../loop/applications/application-view.js';
-import { STAGE_LABELS, type Application, type Stage } from '../loop/applications/application-types.js';
-import { departmentName } from '../loop/catalog.js';
-import { cityTime } from '../loop/progress/notify-citizen.js';
-import { NOTE_REQUIRED } from '../loop/progress/transitions.js';
-import { levelLabel } from '../loop/rating/rating-levels.js';
-import type { CaseStatus, CaseView } from '../loop/rating/rectification-case.js';
+import type { AccountBuild } from '../builder/index.js';
+import { type Application, applicationView, type CaseStatus, type CaseView, cityTime, departmentName, levelLabel, NOTE_REQUIRED, type Stage, STAGE_LABELS } from '../loop/index.js';
 import { TICKET_STATUS_NAMES, type WorkTicket } from './desk-tickets.js';
 import { applicationAnswers } from './department-applications.js';
 import { ticketTiming } from './ticket-timing.js';

@@ -1,7 +1,6 @@
 // Everything the gateway looks up per message, derived once per account build (and again
 // after each hot swap) so the hot path is Map lookups only.
-import { normalizeKeyword } from '../builder/normalize.js';
-import type { AccountBuild, BuiltAnswer, BuiltDepartment, BuiltHall, BuiltService, BuiltTopic, MenuButton } from '../builder/types.js';
+import { type AccountBuild, type BuiltAnswer, type BuiltDepartment, type BuiltHall, type BuiltService, type BuiltTopic, type MenuButton, normalizeKeyword } from '../builder/index.js';
 import { createKeywordMatcher, type KeywordMatcher } from './keyword-matcher.js';
 
 export type NameTarget = { kind: 'topic'; topic: string } | { kind: 'service'; service: string };

@@ -1,7 +1,7 @@
 // WeChat retries a push up to three times within ~15 s when it gets no answer in 5 s.
 // Each push's work runs once: retries share the first attempt's promise (even while it is
 // still running), so they get the same reply and cause no second side effect.
-import type { WechatMessage } from '../wechat/xml.js';
+import type { WechatMessage } from '../wechat/index.js';
 
 /** MsgId for messages; FromUserName+CreateTime+Event+EventKey for events (as WxJava does). */
 export function dedupKey(msg: WechatMessage): string {

@@ -4,11 +4,10 @@
 // answer as a customer-service message, and appends one record to the message log.
 import { createHmac } from 'node:crypto';
 import { DeadlineTimer } from './deadline-timer.js';
-import type { AccountBuild } from '../builder/types.js';
+import type { AccountBuild } from '../builder/index.js';
 import type { LiveBuild } from '../live-build.js';
-import type { Log, Store } from '../store/types.js';
-import type { WechatClient } from '../wechat/client-types.js';
-import type { WechatMessage } from '../wechat/xml.js';
+import type { Log, Store } from '../store/index.js';
+import type { WechatClient, WechatMessage } from '../wechat/index.js';
 import { indexBuild, type BuildIndex } from './build-index.js';
 import { dedupKey, OnceCache } from './dedup.js';
 import { NO_REPLY, type Reply } from './replies.js';

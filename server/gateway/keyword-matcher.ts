@@ -2,8 +2,7 @@
 // does not grow with the number of rules: exact rules are one Map lookup; contains rules are
 // found by probing every substring of the message whose length is the length of some
 // contains keyword. A city with 20,000 keywords answers as fast as one with 20.
-import { normalizeKeyword } from '../builder/normalize.js';
-import type { CompiledKeyword } from '../builder/types.js';
+import { type CompiledKeyword, normalizeKeyword } from '../builder/index.js';
 
 /** Longer messages are not keyword questions; capping bounds the probing cost. */
 export const MAX_MATCHED_LENGTH = 100;

@@ -1,7 +1,7 @@
 // Location step from the chat: the nearest service halls of every department, nearest first.
-import type { BuiltHall } from '../builder/types.js';
-import { isOpenAt } from '../calendar/working-days.js';
-import type { Calendar } from '../model/generated.js';
+import type { BuiltHall } from '../builder/index.js';
+import { isOpenAt } from '../calendar/index.js';
+import type { Calendar } from '../model/index.js';
 
 const EARTH_RADIUS_M = 6371008.8;
 const rad = (deg: number) => (deg * Math.PI) / 180;

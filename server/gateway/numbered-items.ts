@@ -1,8 +1,8 @@
 // Numbered lists in the chat (topics, a topic's services, halls, a menu group): the gateway
 // remembers the last one it sent each citizen for a while, so replying "2" picks its second item
 // instead of falling through to the human desk.
-import type { BuiltHall } from '../builder/types.js';
-import { cityDate, isOpenAt, weekdayOf } from '../calendar/working-days.js';
+import type { BuiltHall } from '../builder/index.js';
+import { cityDate, isOpenAt, weekdayOf } from '../calendar/index.js';
 import { departmentName, type BuildIndex } from './build-index.js';
 
 export type NumberedItem =

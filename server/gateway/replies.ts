@@ -1,7 +1,7 @@
 // The reply for each kind of answer. Text goes through the handlebars templates; news
 // articles are built directly (title, summary, link), capped per WeChat's article limits.
-import type { BuiltAnswer, BuiltService } from '../builder/types.js';
-import type { ReplyArticle } from '../wechat/xml.js';
+import type { BuiltAnswer, BuiltService } from '../builder/index.js';
+import type { ReplyArticle } from '../wechat/index.js';
 import { departmentName, serviceUrl, type BuildIndex } from './build-index.js';
 import { formatDistance, type NearbyHall } from './nearest-halls.js';
 import type { NumberedItem } from './numbered-items.js';

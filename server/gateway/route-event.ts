@@ -1,11 +1,12 @@
 // Events: follow, QR scan, menu clicks and location. WeChat sends LOCATION every time a
 // citizen opens the chat (when the account asks for it), so it is stored silently: a reply
 // there would greet the citizen with a message on every visit.
-import type { Doc } from '../store/types.js';
-import type { WechatMessage } from '../wechat/xml.js';
+import type { Doc } from '../store/index.js';
+import type { WechatMessage } from '../wechat/index.js';
 import { departmentName } from './build-index.js';
 import * as R from './replies.js';
-import { answerNearby, CITIZEN_LOCATIONS, none, type RouteContext, type RouteResult } from './route-message.js';
+import { answerNearby } from './answer-nearby.js';
+import { CITIZEN_LOCATIONS, none, type RouteContext, type RouteResult } from './route-types.js';
 
 export interface CitizenLocation extends Doc {
   /** The openid. */

@@ -1,66 +1,25 @@
 // The decision for one inbound push: which answer, from which department's rule, and why.
 // Side effects (desk ticket, last location) are keyed by the push so retries cannot repeat
 // them; dryRun (the console's simulator) decides and traces without writing anything.
-import { normalizeKeyword } from '../builder/normalize.js';
-import type { MenuButton } from '../builder/types.js';
-import type { Store } from '../store/types.js';
-import type { WechatLocation, WechatMessage } from '../wechat/xml.js';
+import { type MenuButton, normalizeKeyword } from '../builder/index.js';
+import type { Store } from '../store/index.js';
+import type { WechatLocation, WechatMessage } from '../wechat/index.js';
 import { departmentName, serviceUrl, type BuildIndex } from './build-index.js';
-import { deskAnswerTime, deskTicketId, SIMULATOR_ACCOUNT_ID, storeDeskTicket } from './desk-handoff.js';
+import { deskAnswerTime, deskTicketId, SIMULATOR_ACCOUNT_ID, storeDeskTicket } from '../desk/index.js';
 import type { KeywordMatch } from './keyword-matcher.js';
 import { farAwayMeters, nearestHalls } from './nearest-halls.js';
 import { hallText, ITEM_NUMBER, recentItems, type NumberedItem, type RecentList } from './numbered-items.js';
 import * as R from './replies.js';
 import type { ReplyTemplates } from './reply-templates.js';
 import { routeClick, routeEvent } from './route-event.js';
+import { answerNearby } from './answer-nearby.js';
+import { CITIZEN_LOCATIONS, none, type AnsweredBy, type MaybePromise, type RecentNearby, type RouteContext, type RouteResult, type RouteTrace } from './route-types.js';
 
-export type AnsweredBy = 'keyword' | 'menu' | 'location' | 'welcome' | 'help' | 'human' | 'none';
+export { answerNearby } from './answer-nearby.js';
+export { CITIZEN_LOCATIONS, none } from './route-types.js';
+export type { AnsweredBy, MaybePromise, RecentNearby, RouteContext, RouteResult, RouteTrace } from './route-types.js';
 
-export interface RouteTrace {
-  answeredBy: AnsweredBy;
-  /** Department whose rule or hall answered (or the desk's guess). */
-  department?: string;
-  /** Keyword text or menu key. */
-  rule?: string;
-  /** Plain Chinese explanation for the console's simulator. */
-  reason: string;
-}
-
-export interface RouteResult {
-  reply: R.Reply;
-  trace: RouteTrace;
-}
-
-export interface RouteContext {
-  index: BuildIndex;
-  store: Store;
-  templates: ReplyTemplates;
-  now: Date;
-  /** The push's dedup key; side-effect ids derive from it. */
-  key: string;
-  dryRun?: boolean;
-  /** Last nearby answer per openid (location_select is followed by a location message). */
-  recentNearby?: Map<string, RecentNearby>;
-  /** Last numbered list sent per openid, so a reply of "2" picks its second item. */
-  recentLists?: Map<string, RecentList>;
-}
-
-export interface RecentNearby {
-  lat: number;
-  lng: number;
-  at: number;
-}
-
-export const CITIZEN_LOCATIONS = 'citizenLocations';
 const HELP_WORDS = new Set(['帮助', '菜单', '?', 'help', '主题', '服务']);
-const NEARBY_REPEAT_MS = 30_000;
-const HALLS_LISTED = 3;
-
-/**
- * A result, or a promise of one when the decision needs the store (desk tickets, locations).
- * Keyword answers, the hot path, come back synchronously so the gateway can skip its budget timer.
- */
-export type MaybePromise<T> = T | Promise<T>;
 
 export function routeMessage(msg: WechatMessage, ctx: RouteContext): MaybePromise<RouteResult> {
   switch (msg.msgType) {
@@ -85,10 +44,6 @@ export function routeMessage(msg: WechatMessage, ctx: RouteContext): MaybePromis
     default:
       return none(`不支持的消息类型“${msg.msgType}”`);
   }
-}
-
-export function none(reason: string, rule?: string): RouteResult {
-  return { reply: R.NO_REPLY, trace: { answeredBy: 'none', reason, ...(rule ? { rule } : {}) } };
 }
 
 function routeText(msg: WechatMessage, text: string, ctx: RouteContext): MaybePromise<RouteResult> {
@@ -240,26 +195,4 @@ export async function handOff(msg: WechatMessage, text: string, ctx: RouteContex
   const guessed = guess ? `，按用词猜测属于${departmentName(index, guess)}` : '';
   const apart = simulated ? '（模拟器消息不进入真实待回复队列，工作台的“模拟器消息”中可查看）' : '';
   return { reply: R.textReply(content), trace: { answeredBy: 'human', ...(guess ? { department: guess } : {}), reason: `${why}，已转人工客服并登记工单${guessed}${apart}` } };
-}
-
-export async function answerNearby(msg: WechatMessage, from: WechatLocation, ctx: RouteContext, rule?: string): Promise<RouteResult> {
-  const { index, templates, now } = ctx;
-  // The button (location_select) always answers, even right after the citizen sent the same point;
-  // WeChat follows it with a location message at that point, and such a repeat message is suppressed.
-  const button = msg.msgType === 'event';
-  const last = ctx.recentNearby?.get(msg.fromUser);
-  if (!button && last && now.getTime() - last.at < NEARBY_REPEAT_MS && Math.abs(last.lat - from.lat) < 1e-5 && Math.abs(last.lng - from.lng) < 1e-5) {
-    return none('刚刚已按同一位置回复过附近大厅，不重复回复', rule);
-  }
-  if (!ctx.dryRun) ctx.recentNearby?.set(msg.fromUser, { lat: from.lat, lng: from.lng, at: now.getTime() });
-  const halls = nearestHalls(index.build.halls, from, now, index.build.account.calendar, HALLS_LISTED);
-  const first = halls[0];
-  if (!first) return { reply: R.textReply('暂时没有办事大厅的位置信息。'), trace: { answeredBy: 'location', rule, reason: '当前版本没有任何办事大厅' } };
-  if (first.meters > farAwayMeters(index.build.halls)) {
-    const distance = R.distanceText(first.meters);
-    const content = templates.render('far-away', { nearest: first.hall.name, distance, hotline: index.build.account.desk.hotline ?? '' });
-    return { reply: R.textReply(content), trace: { answeredBy: 'location', ...(rule ? { rule } : {}), reason: `位置（${from.lat.toFixed(5)}, ${from.lng.toFixed(5)}）离最近的办事大厅${first.hall.name}约 ${Math.round(first.meters)} 米，不在本市范围内，未列出大厅` } };
-  }
-  const reason = `按位置（${from.lat.toFixed(5)}, ${from.lng.toFixed(5)}）列出最近的 ${halls.length} 个办事大厅，最近的是${first.hall.name}（约 ${Math.round(first.meters)} 米，${first.open ? '正在办公' : '不在办公时间'}）`;
-  return { reply: R.nearbyReply(index, templates, halls), trace: { answeredBy: 'location', department: first.hall.department, ...(rule ? { rule } : {}), reason } };
 }

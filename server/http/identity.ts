@@ -1,10 +1,11 @@
 // Who is calling: citizens by their WeChat openid (a signed session cookie set by WeChat OAuth or,
 // in local mode, by POST /auth/local), staff and department systems by bearer token (stored hashed).
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.js';
-import type { StaffActor } from '../loop/actor.js';
-import type { Store } from '../store/types.js';
+import type { StaffActor } from '../loop/index.js';
+import type { Store } from '../store/index.js';
+import { hashToken, staffTokensOf } from '../desk/index.js';
 
 export const CITIZEN_COOKIE = 'os_citizen';
 /** A session older than this is refused whatever the cookie's own expiry says. */
@@ -13,20 +14,6 @@ export const CITIZEN_SESSION_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 const FUTURE_SKEW_MS = 5 * 60 * 1000;
 const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
 const PURPOSE = /^[a-z][a-z0-9-]*$/;
-
-export interface StaffToken {
-  id: string; // sha256 of the token, hex
-  department: string;
-  label: string;
-  createdAt: string;
-  /** Set by `onestop staff-token --revoke`; the token is then refused. Kept, not deleted, for the record. */
-  revokedAt?: string;
-}
-
-export const staffTokensOf = (store: Store) => store.collection<StaffToken>('staffTokens', { indexes: ['department'] });
-
-/** How a token is named in the CLI (--list, --revoke): the first 8 hex digits of its hash. */
-export const staffTokenShortId = (token: Pick<StaffToken, 'id'>) => token.id.slice(0, 8);
 
 /** What requireStaff puts in res.locals.staff: the loop's StaffActor. */
 export type StaffIdentity = StaffActor;
@@ -161,22 +148,6 @@ export function optionalCitizen(secret: string) {
     res.locals.openid = readCitizenSession(readCookie(req, CITIZEN_COOKIE), secret);
     next();
   };
-}
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-/** Creates a staff token for a department; returns the plain token (shown once) and stores its hash. */
-export async function createStaffToken(store: Store, department: string, label: string, now = new Date()): Promise<string> {
-  const token = `ost_${randomBytes(24).toString('base64url')}`;
-  await staffTokensOf(store).insert({
-    id: hashToken(token),
-    department,
-    label,
-    createdAt: now.toISOString(),
-  });
-  return token;
 }
 
 /** Sets res.locals.staff from `Authorization: Bearer <token>`; 401 otherwise, and for a revoked token. */

@@ -4,10 +4,9 @@
 // never leaves anything on disk. The limits themselves come from the loop (attachment-specs.ts).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import type { Attachment } from '../model/generated.js';
+import type { Attachment } from '../model/index.js';
 import { ValidationError } from '../errors.js';
-import { uploadLimits } from '../loop/processing/attachment-specs.js';
-import { formatSize, PayloadTooLargeError, type UploadedFile } from '../loop/processing/check-attachments.js';
+import { formatSize, PayloadTooLargeError, type UploadedFile, uploadLimits } from '../loop/index.js';
 
 function translate(err: unknown, specs: Attachment[]): unknown {
   if (!(err instanceof multer.MulterError)) return err;

@@ -3,8 +3,7 @@
 // of this site; never cached on the way, as it may hold personal data.
 import type { Response } from 'express';
 import { NotFoundError } from '../errors.js';
-import type { StoredAttachment } from '../loop/applications/application-types.js';
-import { readAttachment } from '../loop/processing/attachment-files.js';
+import { readAttachment, type StoredAttachment } from '../loop/index.js';
 
 export interface DownloadFile {
   id: string;

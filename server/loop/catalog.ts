@@ -1,7 +1,7 @@
 // Service and hall lookups in the live build, shared by every step of the loop. Unknown services
 // and halls are 404; a service whose processing step is not online is a conflict: the citizen
 // must go to a hall for it.
-import type { AccountBuild, BuiltHall, BuiltService } from '../builder/types.js';
+import type { AccountBuild, BuiltHall, BuiltService } from '../builder/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 
 export function serviceOf(build: AccountBuild, ref: string): BuiltService {

@@ -2,8 +2,8 @@
 import type { Config } from '../config.js';
 import type { Renderer } from '../render.js';
 import type { LiveBuild } from '../live-build.js';
-import type { Store } from '../store/types.js';
-import type { WechatClient } from '../wechat/client-types.js';
+import type { Store } from '../store/index.js';
+import type { WechatClient } from '../wechat/index.js';
 
 export interface LoopDeps {
   config: Readonly<Config>;
@@ -17,3 +17,4 @@ export interface LoopDeps {
 }
 
 export const nowOf = (deps: { now?: () => Date }): Date => (deps.now ? deps.now() : new Date());
+export const clockOf = nowOf;

@@ -1,6 +1,6 @@
 // What onestop asks of WeChat's HTTP API. One implementation wraps wechat-api (wechat-client.ts);
 // swapping that library later touches only that file.
-import type { WechatMenu } from '../builder/types.js';
+import type { WechatMenu } from '../builder/index.js';
 
 export interface NewsArticle {
   title: string;

@@ -1,6 +1,6 @@
 // Sends a build's merged menu to WeChat (or the local stand-in). A build with errors never reaches
 // WeChat: a half-valid menu would replace the city's working one.
-import type { AccountBuild } from '../builder/types.js';
+import type { AccountBuild } from '../builder/index.js';
 import { BuildFailedError } from '../errors.js';
 import type { WechatClient } from './client-types.js';
 

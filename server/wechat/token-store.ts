@@ -1,7 +1,6 @@
 // Where the access_token lives. Every fetch of /cgi-bin/token invalidates the previous token, so
 // all server processes must share one stored token and serialise refreshes (WECHAT-PROTOCOL.md §5).
-import { KeyedLock } from '../store/keyed-lock.js';
-import type { Doc, Store } from '../store/types.js';
+import { type Doc, KeyedLock, type Store } from '../store/index.js';
 
 /** wechat-api's token object: expireTime is a ms epoch, already 10 s before WeChat's expiry. */
 export interface StoredToken {

@@ -3,7 +3,7 @@
 // does not: on a token error it clears the stored token, fetches a fresh one and retries once.
 import { createRequire } from 'node:module';
 import { WechatApiError } from '../errors.js';
-import type { WechatMenu } from '../builder/types.js';
+import type { WechatMenu } from '../builder/index.js';
 import type { NewsArticle, TemplateData, WechatClient } from './client-types.js';
 import { TOKEN_ERROR_CODES, wechatErrorMessage } from './error-messages.js';
 import type { StoredToken, TokenStore } from './token-store.js';

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fixtureDir } from './city-draft.js';
 import { projectRoot } from '../../server/config.js';
-import { runBuild, runValidate, type CommandIo } from '../../server/builder/cli-commands.js';
-import { createProgram } from '../../server/cli.js';
+import { runBuild, runValidate, type CommandIo } from '../../server/cli/build-commands.js';
+import { createProgram } from '../../server/cli/index.js';
 
 const bin = path.join(projectRoot, 'bin', 'onestop.js');
 

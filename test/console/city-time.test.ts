@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cityTime } from '../../server/console/web/page.js';
+import { cityTime } from '../../server/http/console/page.js';
 
 describe('cityTime', () => {
   it('shows a UTC instant as Asia/Shanghai date and minute', () => {

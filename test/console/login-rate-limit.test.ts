@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { LOGIN_LIMIT, LOGIN_LIMIT_PER_IP } from '../../server/http/console-router.js';
+import { LOGIN_LIMIT, LOGIN_LIMIT_PER_IP } from '../../server/http/console/console-router.js';
 import { PASSWORD, addTestUsers, createHarness, csrfFrom, login, type Harness } from './harness.js';
 
 describe('console login rate limits', function () {

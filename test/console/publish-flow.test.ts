@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import nock from 'nock';
 import type { Draft } from '../../server/console/drafts.js';
-import type { CityVersion } from '../../server/console/publisher.js';
-import type { AuditRecord } from '../../server/console/audit.js';
-import { cityTime } from '../../server/console/web/page.js';
+import type { CityVersion } from '../../server/publish/publisher.js';
+import type { AuditRecord } from '../../server/audit/audit.js';
+import { cityTime } from '../../server/http/console/page.js';
 import { createStoreTokenStore } from '../../server/wechat/token-store.js';
 import { createWechatClient } from '../../server/wechat/wechat-client.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';

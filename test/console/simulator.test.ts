@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import type { Draft } from '../../server/console/drafts.js';
-import { readableReason } from '../../server/console/simulator.js';
+import { readableReason } from '../../server/gateway/simulator.js';
 import { createWechatClient } from '../../server/wechat/wechat-client.js';
 import { createMemoryTokenStore } from '../../server/wechat/token-store.js';
-import { createWechatStandin } from '../../server/wechat/standin/wechat-standin.js';
+import { createWechatStandin } from '../../server/http/wechat-standin/wechat-standin.js';
 import { LOCAL_STANDIN_CREDENTIALS } from '../../server/wechat/standin/standin-state.js';
 import { addTestUsers, createHarness, editedDepartment, login, type Harness } from './harness.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { ticketsOf } from '../../server/desk/desk-tickets.js';
-import { readAudit } from '../../server/console/audit.js';
+import { readAudit } from '../../server/audit/audit.js';
 import { addUser } from '../../server/console/users.js';
 import { applicationsOf } from '../../server/loop/applications/application-access.js';
 import { NOTIFICATIONS, type NotificationRecord } from '../../server/loop/progress/notify-citizen.js';

@@ -6,7 +6,7 @@ import { buildAccount } from '../../server/builder/build-account.js';
 import { loadCityFromDir } from '../../server/builder/load-city.js';
 import type { AccountBuild } from '../../server/builder/types.js';
 import { projectRoot } from '../../server/config.js';
-import { DESK_TICKETS, type DeskTicket } from '../../server/gateway/desk-handoff.js';
+import { DESK_TICKETS, type DeskTicket } from '../../server/desk/desk-handoff.js';
 import { createKeywordMatcher } from '../../server/gateway/keyword-matcher.js';
 import { createHarness, textXml } from './harness.js';
 import { keyword } from './build-fixture.js';

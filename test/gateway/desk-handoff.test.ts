@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { deskAnswerTime } from '../../server/gateway/desk-handoff.js';
+import { deskAnswerTime } from '../../server/desk/desk-handoff.js';
 import { loadReplyTemplates } from '../../server/gateway/reply-templates.js';
 import { makeBuild } from './build-fixture.js';
 

@@ -1,7 +1,7 @@
 // Retries, the 5-second budget, hot swap and the message log.
 import assert from 'node:assert/strict';
 import nock from 'nock';
-import type { DeskTicket } from '../../server/gateway/desk-handoff.js';
+import type { DeskTicket } from '../../server/desk/desk-handoff.js';
 import type { MessageLogRecord } from '../../server/gateway/gateway.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
 import type { Collection, Doc, Store } from '../../server/store/types.js';

@@ -4,7 +4,7 @@ import express from 'express';
 import request from 'supertest';
 import type { AccountBuild } from '../../server/builder/types.js';
 import type { Config } from '../../server/config.js';
-import { createWechatRouter } from '../../server/http/wechat-router.js';
+import { createWechatRouter } from '../../server/http/wechat/wechat-router.js';
 import { createLiveBuild, type LiveBuild } from '../../server/live-build.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
 import type { Store } from '../../server/store/types.js';

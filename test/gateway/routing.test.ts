@@ -1,7 +1,7 @@
 // What each kind of push is answered with, through the real HTTP router (plain mode).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { DeskTicket } from '../../server/gateway/desk-handoff.js';
+import type { DeskTicket } from '../../server/desk/desk-handoff.js';
 import { parseMessage, parseXmlObject } from '../../server/wechat/xml.js';
 import { makeBuild } from './build-fixture.js';
 import { gatewayFor } from './gateway-helpers.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import express from 'express';
 import request from 'supertest';
-import { createWechatRouter } from '../../server/http/wechat-router.js';
+import { createWechatRouter } from '../../server/http/wechat/wechat-router.js';
 import { createLiveBuild } from '../../server/live-build.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
 import { createMsgCrypt } from '../../server/wechat/crypto.js';

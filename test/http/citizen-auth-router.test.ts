@@ -3,7 +3,7 @@ import express from 'express';
 import nock from 'nock';
 import request from 'supertest';
 import { loadConfig } from '../../server/config.js';
-import { createCitizenAuthRouter } from '../../server/http/citizen-auth-router.js';
+import { createCitizenAuthRouter } from '../../server/http/citizen-auth/citizen-auth-router.js';
 import { errorHandler } from '../../server/http/error-handler.js';
 import { CITIZEN_COOKIE, readCitizenSession, requireCitizen } from '../../server/http/identity.js';
 import { createRenderer } from '../../server/render.js';

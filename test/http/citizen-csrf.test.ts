@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { createPublisher } from '../../server/console/publisher.js';
+import { createPublisher } from '../../server/publish/publisher.js';
 import { CITIZEN_COOKIE, signCitizenSession } from '../../server/http/identity.js';
 import { createLiveBuild } from '../../server/live-build.js';
 import { createPaymentProvider } from '../../server/loop/payment/create-payment-provider.js';

@@ -3,7 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { errorHandler } from '../../server/http/error-handler.js';
 import { CITIZEN_COOKIE, signCitizenSession } from '../../server/http/identity.js';
-import { createLocalCashierRouter } from '../../server/http/local-cashier-router.js';
+import { createLocalCashierRouter } from '../../server/http/cashier/local-cashier-router.js';
 import { createLocalPaymentProvider, type LocalPaymentProvider } from '../../server/loop/payment/local-payment-provider.js';
 import type { PaymentNotification } from '../../server/loop/payment/payment-provider.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import express from 'express';
 import request from 'supertest';
-import { createApplicationRouter } from '../../server/http/application-router.js';
+import { createApplicationRouter } from '../../server/http/applications/application-router.js';
 import { errorHandler } from '../../server/http/error-handler.js';
-import { paymentLog } from '../../server/loop/applications/payment-orders.js';
+import { paymentLog } from '../../server/loop/payment/payment-orders.js';
 import { createWechatPayProvider } from '../../server/loop/payment/wechatpay-provider.js';
 import { createTestApp, type TestApp } from '../loop/applications/test-app.js';
 import { API_V3_KEY, APP_ID, MCH_ID, encryptResource, notificationBody, platformHeaders, rsaKeys, transaction } from '../loop/payment/wechatpay-fakes.js';

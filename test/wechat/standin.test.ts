@@ -9,7 +9,7 @@ import type { MenuButton, WechatMenu } from '../../server/builder/types.js';
 import type { WechatClient } from '../../server/wechat/client-types.js';
 import { createWechatClient } from '../../server/wechat/wechat-client.js';
 import { createMemoryTokenStore } from '../../server/wechat/token-store.js';
-import { createWechatStandin } from '../../server/wechat/standin/wechat-standin.js';
+import { createWechatStandin } from '../../server/http/wechat-standin/wechat-standin.js';
 import {
   LOCAL_STANDIN_CREDENTIALS,
   readStandinMenu,

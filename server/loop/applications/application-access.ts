@@ -1,7 +1,7 @@
 // Each role sees only what it owns: the citizen their own applications, staff their department's.
 // Anything else answers exactly like a missing number, so numbers cannot be probed.
 import { NotFoundError } from '../../errors.js';
-import type { Collection, Store } from '../../store/types.js';
+import type { Collection, Store } from '../../store/index.js';
 import type { StaffActor } from '../actor.js';
 import { APPLICATION_INDEXES, APPLICATIONS, type Application } from './application-types.js';
 

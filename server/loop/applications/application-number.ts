@@ -1,8 +1,8 @@
 // Human-readable application numbers: <department prefix>-<city date>-<per-day sequence>, e.g.
 // JJ-20261122-0007. The sequence is per prefix and day and is taken under a store lock, so
 // concurrent submissions never share a number even when two departments share a prefix.
-import { cityDate } from '../../calendar/working-days.js';
-import type { Doc, Store } from '../../store/types.js';
+import { cityDate } from '../../calendar/index.js';
+import type { Doc, Store } from '../../store/index.js';
 
 interface Counter extends Doc {
   value: number;

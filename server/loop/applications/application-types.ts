@@ -1,7 +1,7 @@
 // The application (办件) record every step of the loop after submission reads and writes.
 // One document per application, keyed by its human-readable number, in the 'applications' collection.
-import type { Stage } from '../../model/generated.js';
-import type { Doc } from '../../store/types.js';
+import type { Stage } from '../../model/index.js';
+import type { Doc } from '../../store/index.js';
 
 export type { Stage };
 

@@ -1,7 +1,7 @@
 // 预约号: YY-<city date>-<per-day sequence>, e.g. YY-20250301-0007 — short enough to read out at
 // a hall window. The sequence is taken under a store lock so concurrent bookings never share one.
-import { cityDate } from '../../calendar/working-days.js';
-import type { Store } from '../../store/types.js';
+import { cityDate } from '../../calendar/index.js';
+import type { Store } from '../../store/index.js';
 
 interface Counter {
   id: string;

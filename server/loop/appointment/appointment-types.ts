@@ -1,6 +1,6 @@
 // Appointments as stored. The booking policy (cancel notice) is copied in at booking time:
 // a later publish changing the rule does not change what the citizen was promised.
-import type { Store } from '../../store/types.js';
+import type { Store } from '../../store/index.js';
 
 export type AppointmentStatus = 'booked' | 'cancelled';
 

@@ -2,10 +2,10 @@
 // can never both take the last seat; the citizen's own lock around it makes "one active
 // appointment per service" hold against double taps. Locks are always taken citizen -> slot.
 import { randomBytes } from 'node:crypto';
-import type { AccountBuild, BuiltHall, BuiltService } from '../../builder/types.js';
-import { cityDate } from '../../calendar/working-days.js';
+import type { AccountBuild, BuiltHall, BuiltService } from '../../builder/index.js';
+import { cityDate } from '../../calendar/index.js';
 import { ConflictError, ValidationError } from '../../errors.js';
-import type { AppointmentStep } from '../../model/generated.js';
+import type { AppointmentStep } from '../../model/index.js';
 import { nowOf } from '../deps.js';
 import { validateForm } from '../forms/validate-form.js';
 import { hallOf, serviceOf } from '../catalog.js';

@@ -1,6 +1,5 @@
 // How a slot reads in Chinese: "3月1日（周六）09:00-09:30".
-import { hhmm } from '../../calendar/minutes-of-day.js';
-import { cityDate, cityMinutes, weekdayOf } from '../../calendar/working-days.js';
+import { cityDate, cityMinutes, hhmm, weekdayOf } from '../../calendar/index.js';
 
 const WEEKDAY_ZH = { mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六', sun: '周日' } as const;
 

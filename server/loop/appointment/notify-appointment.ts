@@ -2,10 +2,9 @@
 // WeChat client or a template id it is recorded in the 'notifications' log, and a WeChat error
 // is recorded there too. The template id is the live account's (account.json
 // notifications.appointmentTemplateId), read at send time so a publish changes it.
-import { cityDate } from '../../calendar/working-days.js';
-import type { TemplateData } from '../../wechat/client-types.js';
-import type { LoopDeps } from '../deps.js';
-import { nowOf } from '../deps.js';
+import { cityDate } from '../../calendar/index.js';
+import type { TemplateData } from '../../wechat/index.js';
+import { type LoopDeps, nowOf } from '../deps.js';
 import type { Appointment } from './appointment-types.js';
 import { formatInstant, formatSlot } from './format-slot.js';
 

@@ -2,12 +2,11 @@
 // minus closed dates and city holidays. Make-up workdays (调休) follow the hall's hours for that
 // weekday, as isOpenAt does, so "open now" and the bookable slots never disagree; a hall closed
 // on Saturdays stays closed on a make-up Saturday.
-import type { AccountBuild, BuiltHall, BuiltService } from '../../builder/types.js';
-import { hhmm, minutesOfDay } from '../../calendar/minutes-of-day.js';
-import { addDays, cityDate, cityInstant, weekdayOf } from '../../calendar/working-days.js';
+import type { AccountBuild, BuiltHall, BuiltService } from '../../builder/index.js';
+import { addDays, cityDate, cityInstant, hhmm, minutesOfDay, weekdayOf } from '../../calendar/index.js';
 import { ConflictError, ValidationError } from '../../errors.js';
-import type { AppointmentStep } from '../../model/generated.js';
-import type { Store } from '../../store/types.js';
+import type { AppointmentStep } from '../../model/index.js';
+import type { Store } from '../../store/index.js';
 import { appointmentsOf, slotKeyOf } from './appointment-types.js';
 
 export interface Slot {

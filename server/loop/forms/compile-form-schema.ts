@@ -1,6 +1,6 @@
 // Turns a service's declared form fields into a JSON Schema, so a department declares a field
 // once and both the H5 form and the server check follow from it.
-import type { FormField, RequiredWhen } from '../../model/generated.js';
+import type { FormField, RequiredWhen } from '../../model/index.js';
 
 export type { FormField, RequiredWhen };
 

@@ -1,7 +1,6 @@
 // The location step: which halls serve a service, whether each is open now, and how far away.
-import type { AccountBuild, BuiltHall } from '../../builder/types.js';
-import { minutesOfDay } from '../../calendar/minutes-of-day.js';
-import { addDays, cityDate, cityMinutes, isOpenAt, nextOpening, weekdayOf } from '../../calendar/working-days.js';
+import type { AccountBuild, BuiltHall } from '../../builder/index.js';
+import { addDays, cityDate, cityMinutes, isOpenAt, minutesOfDay, nextOpening, weekdayOf } from '../../calendar/index.js';
 import { cityTime } from '../appointment/format-slot.js';
 import { ValidationError } from '../../errors.js';
 import { haversineMetres, type LatLng } from './haversine.js';

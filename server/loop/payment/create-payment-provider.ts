@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../config.js';
 import { ConfigError } from '../../errors.js';
-import type { Store } from '../../store/types.js';
+import type { Store } from '../../store/index.js';
 import { createLocalPaymentProvider } from './local-payment-provider.js';
 import type { PaymentProvider } from './payment-provider.js';
 import { createWechatPayProvider } from './wechatpay-provider.js';

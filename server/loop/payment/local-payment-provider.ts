@@ -3,7 +3,7 @@
 // HMAC-signed JSON, so the loop's notify -> parseNotification -> credit path runs as in production.
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../../errors.js';
-import type { Doc, Store } from '../../store/types.js';
+import type { Doc, Store } from '../../store/index.js';
 import {
   checkOrderInput,
   headerValue,

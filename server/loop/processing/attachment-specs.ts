@@ -1,6 +1,6 @@
 // The files a service accepts: its declared attachments plus any `file` fields of its form,
 // and the multipart limits that follow from them.
-import type { Attachment, FileType, ProcessingStep } from '../../model/generated.js';
+import type { Attachment, FileType, ProcessingStep } from '../../model/index.js';
 
 export const DEFAULT_FILE_FIELD_KB = 5120;
 /** Room for the form's text fields and multipart framing on top of the files. */

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
-import type { Attachment, FileType } from '../../model/generated.js';
+import type { Attachment, FileType } from '../../model/index.js';
 import { AppError, ValidationError } from '../../errors.js';
 import type { StoredAttachment } from '../applications/application-types.js';
 import { TYPE_LABELS } from './attachment-specs.js';

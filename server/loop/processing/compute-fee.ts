@@ -1,5 +1,5 @@
 // The amount a submission owes, from the service's declared fee rule and the citizen's answers.
-import type { FormField, PaymentStep } from '../../model/generated.js';
+import type { FormField, PaymentStep } from '../../model/index.js';
 import { ValidationError } from '../../errors.js';
 import type { ApplicationPayment } from '../applications/application-types.js';
 

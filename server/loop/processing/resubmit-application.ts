@@ -3,9 +3,9 @@
 // A fee that depends on an answer (byOption / perUnit) follows a changed answer while unpaid; once
 // paid, an answer that would change the fee is refused (409): the money was taken for the old one,
 // and a refund or top-up is the department's business, not a form edit.
-import type { FormField, PaymentStep } from '../../model/generated.js';
+import type { FormField, PaymentStep } from '../../model/index.js';
 import { ConflictError } from '../../errors.js';
-import { clockOf, type LoopDeps } from '../applications/application-deps.js';
+import { clockOf, type LoopDeps } from '../deps.js';
 import { applicationsOf, loadApplication } from '../applications/application-access.js';
 import type { Application, ApplicationPayment } from '../applications/application-types.js';
 import { serviceOf } from '../catalog.js';

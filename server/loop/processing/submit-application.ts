@@ -1,8 +1,8 @@
 // 业务办理: a citizen's online application. Everything is checked before anything is written;
 // files are written before the record and removed again if the record cannot be stored.
-import type { ProcessingStep } from '../../model/generated.js';
+import type { ProcessingStep } from '../../model/index.js';
 import { ValidationError } from '../../errors.js';
-import { clockOf, type LoopDeps } from '../applications/application-deps.js';
+import { clockOf, type LoopDeps } from '../deps.js';
 import { applicationsOf } from '../applications/application-access.js';
 import { nextApplicationNumber } from '../applications/application-number.js';
 import type { Application, TimelineEntry } from '../applications/application-types.js';

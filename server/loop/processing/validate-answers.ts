@@ -1,6 +1,6 @@
 // The one form validator lives in server/loop/forms; this applies it to a submission's non-file
 // answers and turns its errors into a ValidationError.
-import type { FormField } from '../../model/generated.js';
+import type { FormField } from '../../model/index.js';
 import { ValidationError } from '../../errors.js';
 import { validateForm } from '../forms/validate-form.js';
 import type { FieldError } from './check-attachments.js';

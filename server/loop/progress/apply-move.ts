@@ -1,7 +1,7 @@
 // One stage change applied to an application record: the table, the payment and note rules,
 // the clock and the timeline. Pure, so the store can run it inside its serialised update.
-import { cityDate } from '../../calendar/working-days.js';
-import type { Calendar, Stage } from '../../model/generated.js';
+import { cityDate } from '../../calendar/index.js';
+import type { Calendar, Stage } from '../../model/index.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import { STAGE_LABELS, type Actor, type Application } from '../applications/application-types.js';
 import { advanceClock } from './clock.js';

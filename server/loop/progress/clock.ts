@@ -1,8 +1,8 @@
 // The promised time limit (承诺时限) in working days on the city calendar. It starts at the first
 // acceptance (受理) and stops while the application is in 补齐补正 or 挂起: the working days after
 // the stop day up to and including the resume day are added to the limit.
-import { addWorkingDays, workingDaysBetween } from '../../calendar/working-days.js';
-import type { Calendar, Stage } from '../../model/generated.js';
+import { addWorkingDays, workingDaysBetween } from '../../calendar/index.js';
+import type { Calendar, Stage } from '../../model/index.js';
 import type { ApplicationClock } from '../applications/application-types.js';
 import { CLOCK_STOPPED, FINAL_STAGES } from './transitions.js';
 

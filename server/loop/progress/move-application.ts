@@ -1,8 +1,8 @@
 // 进度: staff move their department's applications through the stages; the citizen hears of it.
 import type { StaffActor } from '../actor.js';
-import type { Stage } from '../../model/generated.js';
+import type { Stage } from '../../model/index.js';
 import { ConflictError, ValidationError } from '../../errors.js';
-import { clockOf, type LoopDeps } from '../applications/application-deps.js';
+import { clockOf, type LoopDeps } from '../deps.js';
 import { applicationsOf, loadApplication } from '../applications/application-access.js';
 import type { Application } from '../applications/application-types.js';
 import { ALL_STAGES, applyMove } from './apply-move.js';

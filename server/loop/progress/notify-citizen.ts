@@ -1,10 +1,9 @@
 // Tells the citizen about each stage change with a WeChat template message linking to the
 // application page. Without a WeChat client or template id the notice is only recorded, and a
 // failed send never undoes the change it reports: every attempt lands in the 'notifications' log.
-import { hhmm } from '../../calendar/minutes-of-day.js';
-import { cityDate, cityMinutes } from '../../calendar/working-days.js';
-import type { TemplateData } from '../../wechat/client-types.js';
-import type { LoopDeps } from '../applications/application-deps.js';
+import { cityDate, cityMinutes, hhmm } from '../../calendar/index.js';
+import type { TemplateData } from '../../wechat/index.js';
+import type { LoopDeps } from '../deps.js';
 import { STAGE_LABELS, type Application, type TimelineEntry } from '../applications/application-types.js';
 
 export interface NotificationRecord {

@@ -9,7 +9,7 @@
 //   in-progress   → completed | denied | suspended | supplement
 //   suspended     → in-progress | accepted | denied
 //   not-accepted, completed, denied: final
-import type { Stage } from '../../model/generated.js';
+import type { Stage } from '../../model/index.js';
 import { ConflictError } from '../../errors.js';
 import { STAGE_LABELS } from '../applications/application-types.js';
 

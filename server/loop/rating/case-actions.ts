@@ -1,9 +1,9 @@
 // What happens to a rectification case: the owning department calls back (回访), fixes or explains
 // (整改/解释) and may appeal a mistaken or malicious review (申诉复核); the citizen rates the fix once.
-import { cityDate } from '../../calendar/working-days.js';
+import { cityDate } from '../../calendar/index.js';
 import type { StaffActor } from '../actor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
-import { clockOf, type LoopDeps } from '../applications/application-deps.js';
+import { clockOf, type LoopDeps } from '../deps.js';
 import { casesOf, caseView, type CaseView, type RectificationCase } from './rectification-case.js';
 import { parseComment, parseLevel } from './rating-levels.js';
 

@@ -1,9 +1,9 @@
 // 评价: the citizen rates a finished application once. Completed, denied and not accepted all
 // count as finished: a refusal is exactly when a citizen may want to complain. A bad review
 // (不满意 / 非常不满意) opens a rectification case at once.
-import { addWorkingDays, cityDate } from '../../calendar/working-days.js';
+import { addWorkingDays, cityDate } from '../../calendar/index.js';
 import { ConflictError } from '../../errors.js';
-import { clockOf, type LoopDeps } from '../applications/application-deps.js';
+import { clockOf, type LoopDeps } from '../deps.js';
 import { applicationsOf, loadApplication } from '../applications/application-access.js';
 import type { Application } from '../applications/application-types.js';
 import { serviceOf } from '../catalog.js';

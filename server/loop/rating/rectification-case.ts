@@ -1,6 +1,6 @@
 // 差评整改: a bad review opens a case owned by the unit that handled the matter ("谁办理、谁负责"),
 // or the service's declared badReviewDepartment, with a deadline in working days set by the city.
-import type { Doc, Store } from '../../store/types.js';
+import type { Doc, Store } from '../../store/index.js';
 import type { Actor, RatingLevel } from '../applications/application-types.js';
 
 export interface CaseNote {

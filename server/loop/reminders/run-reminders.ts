@@ -2,7 +2,7 @@
 // (or, if the server was down then, on its own day before it starts); appointments booked on
 // the slot's own day get none. remindedAt is set in the
 // same store update that claims the reminder, so reruns and overlapping timers never send twice.
-import { addDays, cityDate } from '../../calendar/working-days.js';
+import { addDays, cityDate } from '../../calendar/index.js';
 import { appointmentsOf } from '../appointment/appointment-types.js';
 import { type AppointmentDeps, notifyAppointment } from '../appointment/notify-appointment.js';
 import { nowOf } from '../deps.js';

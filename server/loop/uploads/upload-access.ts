@@ -2,8 +2,8 @@
 // (never "forbidden") so ids cannot be probed; a booking may only cite the caller's own upload
 // made for the same service and field.
 import { NotFoundError } from '../../errors.js';
-import type { FormField } from '../../model/generated.js';
-import type { Store } from '../../store/types.js';
+import type { FormField } from '../../model/index.js';
+import type { Store } from '../../store/index.js';
 import type { FieldError } from '../forms/validate-form.js';
 import { type Upload, uploadsOf } from './upload-types.js';
 

@@ -1,8 +1,8 @@
 // Pre-check uploads (预检材料) as stored: one file a citizen uploaded for one `file` field of one
 // service's appointment form. The bytes live beside the application attachments
 // (<dataDir>/uploads/<id>, see processing/attachment-files.ts); this record says whose they are.
-import type { FileType } from '../../model/generated.js';
-import type { Store } from '../../store/types.js';
+import type { FileType } from '../../model/index.js';
+import type { Store } from '../../store/index.js';
 
 export interface Upload {
   /** 32 hex chars: the booking form's file field carries it (UPLOAD_ID_PATTERN). */

@@ -1,7 +1,7 @@
 // What the local stand-in remembers, in the app's own store so the simulator, the console and tests
 // can show what would have reached WeChat and the citizen.
-import type { WechatMenu } from '../../builder/types.js';
-import type { Doc, Store } from '../../store/types.js';
+import type { WechatMenu } from '../../builder/index.js';
+import type { Doc, Store } from '../../store/index.js';
 
 /** The appid/secret the stand-in accepts; local mode points the real client at the stand-in with these. */
 export const LOCAL_STANDIN_CREDENTIALS = Object.freeze({ appId: 'wx-local-standin', secret: 'local' });

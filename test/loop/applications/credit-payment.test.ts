@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationsOf } from '../../../server/loop/applications/application-access.js';
-import type { ApplicationDeps } from '../../../server/loop/applications/application-deps.js';
-import { creditPayment } from '../../../server/loop/applications/credit-payment.js';
-import { ordersOf, paymentLog } from '../../../server/loop/applications/payment-orders.js';
+import type { ApplicationDeps } from '../../../server/loop/payment/payment-deps.js';
+import { creditPayment } from '../../../server/loop/payment/credit-payment.js';
+import { ordersOf, paymentLog } from '../../../server/loop/payment/payment-orders.js';
 import type { LocalPaymentProvider } from '../../../server/loop/payment/local-payment-provider.js';
 import type { PaymentNotification } from '../../../server/loop/payment/payment-provider.js';
 import { failingStore, type FailingStore } from './failing-store.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationsOf } from '../../../server/loop/applications/application-access.js';
-import { applicationNoFromOrderNo, paymentLog } from '../../../server/loop/applications/payment-orders.js';
+import { applicationNoFromOrderNo, paymentLog } from '../../../server/loop/payment/payment-orders.js';
 import { createTestApp, move, payThroughCashier, submitFields, submitLicence, type TestApp } from './test-app.js';
 
 describe('payment of applications', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import type { AccountBuild } from '../../../server/builder/types.js';
 import { applicationsOf } from '../../../server/loop/applications/application-access.js';
-import { paymentLog } from '../../../server/loop/applications/payment-orders.js';
+import { paymentLog } from '../../../server/loop/payment/payment-orders.js';
 import type { LocalPaymentProvider } from '../../../server/loop/payment/local-payment-provider.js';
 import { buildFixture } from '../applications/build-fixture.js';
 import { createTestApp, move, payThroughCashier, submitFields, type TestApp } from '../applications/test-app.js';

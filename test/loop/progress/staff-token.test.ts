@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import express from 'express';
 import request from 'supertest';
 import { errorHandler } from '../../../server/http/error-handler.js';
-import { hashToken, requireStaff, staffTokensOf } from '../../../server/http/identity.js';
-import { createStaffTokenCommand, issueStaffToken, listStaffTokens, revokeStaffToken } from '../../../server/http/staff-commands.js';
+import { requireStaff } from '../../../server/http/identity.js';
+import { hashToken, staffTokensOf } from '../../../server/desk/staff-tokens.js';
+import { createStaffTokenCommand, issueStaffToken, listStaffTokens, revokeStaffToken } from '../../../server/cli/staff-token-command.js';
 import type { Store } from '../../../server/store/types.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
 

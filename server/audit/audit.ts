@@ -1,0 +1,62 @@
+// The audit trail: who did what to which target, when. Append-only (store.log('audit')).
+import type { Store } from '../store/index.js';
+
+export type AuditAction =
+  | 'login'
+  | 'login-failed'
+  | 'logout'
+  | 'draft.save'
+  | 'draft.submit'
+  | 'draft.approve'
+  | 'draft.reject'
+  | 'publish'
+  | 'publish-refused'
+  | 'rollback'
+  | 'bootstrap'
+  // The staff workbench (/console/work): what was done to a citizen's ticket, application or case.
+  | 'desk.reply'
+  | 'desk.assign'
+  | 'desk.close'
+  | 'application.move'
+  | 'case.callback'
+  | 'case.resolution'
+  | 'case.appeal';
+
+export interface AuditRecord {
+  at: string;
+  actor: string;
+  action: AuditAction;
+  /** What was acted on, e.g. "departments/jiaojing.json 草稿 #3", "版本 #4" or "办件 JJ-20261102-0101". */
+  target: string;
+  detail?: string;
+}
+
+export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
+  login: '登录',
+  'login-failed': '登录失败',
+  logout: '退出登录',
+  'draft.save': '保存草稿',
+  'draft.submit': '提交审核',
+  'draft.approve': '审核通过',
+  'draft.reject': '退回草稿',
+  publish: '发布',
+  'publish-refused': '发布被拒绝',
+  rollback: '回滚',
+  bootstrap: '初始化版本',
+  'desk.reply': '回复工单',
+  'desk.assign': '转派工单',
+  'desk.close': '关闭工单',
+  'application.move': '变更办件状态',
+  'case.callback': '整改回访',
+  'case.resolution': '提交整改结果',
+  'case.appeal': '申诉复核',
+};
+
+export function audit(store: Store, now: Date, record: Omit<AuditRecord, 'at'>): void {
+  store.log<AuditRecord>('audit').append({ at: now.toISOString(), ...record });
+}
+
+export async function readAudit(store: Store, limit = 500): Promise<AuditRecord[]> {
+  const all = await store.log<AuditRecord>('audit').read();
+  return all.slice(-limit).reverse();
+}

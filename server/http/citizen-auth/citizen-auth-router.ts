@@ -1,0 +1,91 @@
+// Citizen sign-in. With WeChat credentials: OAuth snsapi_base (silent, gives the openid only).
+// In local mode: a test sign-in where anyone may type an openid, clearly marked and 404 otherwise.
+// Both end with the signed session cookie from identity.ts.
+import { randomBytes } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { NotFoundError, UnauthorizedError, ValidationError, WechatApiError } from '../../errors.js';
+import type { LoopDeps } from '../../loop/index.js';
+import { redactSecrets } from '../../wechat/index.js';
+import { CITIZEN_COOKIE, readCookie, readSignedValue, signCitizenSession, signValue } from '../identity.js';
+import { safeNext } from '../safe-next.js';
+
+const OAUTH_COOKIE = 'os_oauth';
+/** Signing purpose of the state cookie: never accepted where a citizen session is expected. */
+const OAUTH_PURPOSE = 'oauth-state';
+const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+export function createCitizenAuthRouter(deps: LoopDeps) {
+  const { config } = deps;
+  const router = express.Router();
+  const secure = config.publicBaseUrl.startsWith('https://');
+  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure, path: '/' };
+  const signIn = (res: Response, openid: string) =>
+    res.cookie(CITIZEN_COOKIE, signCitizenSession(openid, config.sessionSecret), { ...cookieOptions, maxAge: WEEK_MS });
+  const localOnly = (_req: Request, _res: Response, next: NextFunction) =>
+    next(config.localMode ? undefined : new NotFoundError('页面或接口不存在'));
+
+  router.get('/auth/local', localOnly, (req, res) => {
+    res.type('html').send(
+      deps.renderer.page('h5/local-login', { title: '本地测试登录', localMode: true, next: safeNext(req.query.next) }),
+    );
+  });
+  router.post('/auth/local', localOnly, express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), (req, res) => {
+    const openid = typeof req.body?.openid === 'string' ? req.body.openid.trim() : '';
+    if (!OPENID.test(openid)) throw new ValidationError('openid 须为 1~64 位字母、数字、下划线或连字符', { field: 'openid' });
+    signIn(res, openid);
+    if (req.is('application/json')) res.json({ openid });
+    else res.redirect(303, safeNext(req.body?.next));
+  });
+
+  const wechatOnly = (_req: Request, _res: Response, next: NextFunction) =>
+    next(config.wechat.appId ? undefined : new NotFoundError('页面或接口不存在'));
+
+  router.get('/auth/wechat', wechatOnly, (req, res) => {
+    const state = randomBytes(12).toString('hex');
+    // The state and where to go afterwards travel in a signed short-lived cookie, not in a server session.
+    res.cookie(OAUTH_COOKIE, signValue(OAUTH_PURPOSE, `${state}|${safeNext(req.query.next)}`, config.sessionSecret), { ...cookieOptions, maxAge: 10 * 60 * 1000 });
+    const redirectUri = `${config.publicBaseUrl}/auth/wechat/callback`;
+    res.redirect(
+      302,
+      `https://open.weixin.qq.com/connect/oauth2/authorize?appid=${encodeURIComponent(config.wechat.appId!)}` +
+        `&redirect_uri=${encodeURIComponent(redirectUri)}&response_type=code&scope=snsapi_base&state=${state}#wechat_redirect`,
+    );
+  });
+
+  router.get('/auth/wechat/callback', wechatOnly, async (req, res, next) => {
+    try {
+      const saved = readSignedValue(OAUTH_PURPOSE, readCookie(req, OAUTH_COOKIE), config.sessionSecret);
+      const [state, target] = (saved ?? '').split('|');
+      if (!state || req.query.state !== state) throw new UnauthorizedError('登录已过期或来源无效，请重新打开页面');
+      const code = typeof req.query.code === 'string' ? req.query.code : '';
+      if (!code) throw new UnauthorizedError('您未授权登录');
+      const openid = await exchangeCode(config.wechat.apiBase ?? 'https://api.weixin.qq.com', config.wechat.appId!, config.wechat.secret ?? '', code);
+      res.clearCookie(OAUTH_COOKIE, cookieOptions);
+      signIn(res, openid);
+      res.redirect(302, safeNext(target));
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}
+
+/** GET /sns/oauth2/access_token: the code is single-use and valid for 5 minutes. */
+async function exchangeCode(apiBase: string, appId: string, secret: string, code: string): Promise<string> {
+  const url = new URL('/sns/oauth2/access_token', apiBase.replace(/\/+$/, '') + '/');
+  url.search = new URLSearchParams({ appid: appId, secret, code, grant_type: 'authorization_code' }).toString();
+  let reply: { openid?: string; errcode?: number; errmsg?: string };
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    reply = (await response.json()) as typeof reply;
+  } catch (err) {
+    const detail = redactSecrets((err as Error).message);
+    throw new WechatApiError(`无法访问微信登录接口：${detail}`, -1, detail);
+  }
+  if (reply.errcode || typeof reply.openid !== 'string' || !OPENID.test(reply.openid)) {
+    const errmsg = redactSecrets(reply.errmsg ?? '');
+    throw new WechatApiError(`微信登录失败（${reply.errcode ?? '无 openid'}）：${errmsg}`, reply.errcode ?? -1, errmsg);
+  }
+  return reply.openid;
+}

@@ -1,0 +1,75 @@
+// The simulator page and its API. Live mode posts real signed XML to this server's own /wechat;
+// draft mode (草稿预览) routes in-process against the draft's build because it is not live.
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../../config.js';
+import type { LiveBuild } from '../../live-build.js';
+import type { Store } from '../../store/index.js';
+import { departmentPath, DRAFT_STATUS_NAMES, type DraftService, phonePreview, type SessionUser } from '../../console/index.js';
+import type { Publisher } from '../../publish/index.js';
+import { parseSimulateInput, parseSince, simulateDraft, simulateLive, simulatorOutbox } from '../../gateway/index.js';
+import type { PageRenderer } from './page.js';
+
+export interface SimulatorRouteDeps {
+  config: Config;
+  store: Store;
+  live: LiveBuild;
+  drafts: DraftService;
+  publisher: Publisher;
+  page: PageRenderer;
+  now: () => Date;
+}
+
+const user = (res: Response) => res.locals.user as SessionUser;
+
+/** Each console user chats as their own simulated citizen; the prefix marks it in the desk queue. */
+const simulatedOpenid = (u: SessionUser) => `sim-${u.username}`;
+
+/**
+ * This very server, reached over loopback on the port the request came in on. Deliberately not
+ * the Host header: a forged Host would make the server send signed pushes somewhere else.
+ */
+function selfBaseUrl(req: Request): string {
+  const raw = req.socket.localAddress ?? '127.0.0.1';
+  const address = raw.startsWith('::ffff:') ? raw.slice(7) : raw;
+  return `http://${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort}`;
+}
+
+export function createSimulatorRoutes(deps: SimulatorRouteDeps): Router {
+  const { drafts, page } = deps;
+  const router = Router();
+
+  router.get('/simulator', async (req, res) => {
+    const draft = typeof req.query.draft === 'string' ? await drafts.get(user(res), req.query.draft) : undefined;
+    const build = draft ? deps.publisher.build(await drafts.mergedFiles(draft)) : deps.live.current();
+    page(res, 'simulator', draft ? '公众号模拟器（草稿预览）' : '公众号模拟器', {
+      preview: phonePreview(build),
+      draftId: draft?.id,
+      draftLabel: draft && `${departmentPath(draft.department)} 草稿 #${draft.number}（${DRAFT_STATUS_NAMES[draft.status]}）`,
+      encrypted: Boolean(deps.config.wechat.encodingAesKey),
+      // The outbox poll starts here: only pushes after the page opened join the chat. Wall clock,
+      // not deps.now(): the stand-in stamps its outbox with the wall clock.
+      since: new Date().toISOString(),
+    }, '/console/simulator');
+  });
+
+  router.post('/api/simulate', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const input = parseSimulateInput(body);
+    const openid = simulatedOpenid(user(res));
+    if (typeof body.draft === 'string' && body.draft) {
+      const draft = await drafts.get(user(res), body.draft);
+      const build = deps.publisher.build(await drafts.mergedFiles(draft));
+      return res.json(await simulateDraft(deps.store, build, openid, input, deps.now()));
+    }
+    res.json(await simulateLive({ config: deps.config, store: deps.store, build: deps.live.current(), baseUrl: selfBaseUrl(req), openid, input, now: deps.now() }));
+  });
+
+  // Only this console user's own simulated citizen: another user's sim- openid is never readable.
+  router.get('/api/simulate/outbox', async (req, res) => {
+    const since = parseSince(req.query.since);
+    const messages = await simulatorOutbox(deps.store, simulatedOpenid(user(res)), since);
+    res.json({ messages, since: messages.at(-1)?.at ?? since ?? null });
+  });
+
+  return router;
+}

@@ -1,0 +1,225 @@
+// The staff workbench under /console/work: 人工客服 (desk tickets), 办件 (the department's
+// applications) and 差评整改 (rectification cases). Department staff and admins act for their own
+// departments, the platform team for all; anything outside a user's scope is a 404. The domain
+// lives in server/desk and the loop; this file unpacks forms, calls one function and renders.
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../../config.js';
+import { AppError, NotFoundError, WechatApiError } from '../../errors.js';
+import { statusOf } from '../error-handler.js';
+import { sendAttachment } from '../send-attachment.js';
+import type { Renderer } from '../../render.js';
+import type { LiveBuild } from '../../live-build.js';
+import { departmentName, type LoopDeps, serviceRules, STAGE_LABELS } from '../../loop/index.js';
+import type { Store } from '../../store/index.js';
+import type { WechatClient } from '../../wechat/index.js';
+import { applicationDetail, applicationRow, assignTicket, caseAppeal, caseCallback, caseResolution, caseRow, citizenTickets, closeTicket, lastMessageAt, listDepartmentApplications, listScopedCases, listSimulatedTickets, listTickets, loadScopedApplication, loadScopedCase, loadTicket, MAX_REASON, MAX_REPLY, moveFromWorkbench, replyToTicket, stageCounts, TICKET_STATUS_NAMES, TICKET_STATUSES, ticketHistory, ticketRow, type TicketStatus, workScope, type WorkScope } from '../../desk/index.js';
+import { audit, type AuditRecord } from '../../audit/index.js';
+import { requireRole } from './console-auth.js';
+import type { SessionUser } from '../../console/index.js';
+import type { PageRenderer } from './page.js';
+
+export interface WorkRouteDeps {
+  config: Config;
+  store: Store;
+  live: LiveBuild;
+  client: WechatClient;
+  renderer: Renderer;
+  page: PageRenderer;
+  now: () => Date;
+}
+
+const FLASH: Record<string, string> = {
+  replied: '回复已发送给市民，工单已标记为已回复。',
+  closed: '工单已关闭。',
+  assigned: '工单已转派。',
+  moved: '办理状态已变更，已通知申请人。',
+  callback: '回访记录已保存。',
+  resolution: '整改结果已提交，市民可对整改结果评价。',
+  appeal: '申诉复核已提交。',
+};
+
+const WECHAT_WINDOW_MS = 48 * 3600_000;
+/** The desk tab listing the simulator's tickets, kept out of the real queue. */
+const SIMULATED_TAB = 'simulated';
+const user = (res: Response) => res.locals.user as SessionUser;
+const scopeOf = (res: Response): WorkScope => workScope(user(res).role, user(res).departments);
+const param = (req: Request, name: string) => String(req.params[name] ?? '');
+const field = (req: Request, name: string): unknown => (req.body as Record<string, unknown> | undefined)?.[name];
+const flash = (req: Request) => FLASH[String(req.query.msg ?? '')];
+
+/** A refusal the user can fix on the same page (bad input, wrong state, WeChat said no); the rest propagates. */
+function shownOnPage(err: unknown): number | undefined {
+  if (err instanceof WechatApiError) return 502;
+  if (!(err instanceof AppError) || err instanceof NotFoundError) return undefined;
+  const status = statusOf(err);
+  return status === 400 || status === 409 || status === 422 ? status : undefined;
+}
+
+export function createWorkRoutes(deps: WorkRouteDeps): Router {
+  const { store, live, now } = deps;
+  // Every workbench page lights the 工作台 link the layout adds to the navigation.
+  const page: PageRenderer = (res, name, title, data = {}) => deps.page(res, name, title, { ...data, workNav: true });
+  const loop: LoopDeps = { config: deps.config, store, live, wechat: deps.client, renderer: deps.renderer, now };
+  const router = Router();
+  router.use(requireRole('platform', 'dept-admin', 'staff'));
+
+  /**
+   * Runs a form action; a refusal re-renders the page with the message, success is written to the
+   * audit log (who did what to which ticket, application or case) and redirects.
+   */
+  async function act<T>(
+    res: Response,
+    action: () => Promise<T>,
+    done: string,
+    again: (error: string, status: number) => Promise<void>,
+    logged: (result: T) => Omit<AuditRecord, 'at' | 'actor'>,
+  ) {
+    let result: T;
+    try {
+      result = await action();
+    } catch (err) {
+      const status = shownOnPage(err);
+      if (status === undefined) throw err;
+      return again((err as Error).message, status);
+    }
+    audit(store, now(), { actor: user(res).username, ...logged(result) });
+    res.redirect(303, done);
+  }
+
+  router.get('/', async (_req, res) => {
+    const scope = scopeOf(res);
+    const build = live.current();
+    const tickets = (await listTickets(store, scope)).map((t) => ticketRow(t, build, now()));
+    const apps = await listDepartmentApplications(store, scope);
+    const cases = await listScopedCases(loop, scope);
+    page(res, 'work-home', '工作台', {
+      openTickets: tickets.length,
+      overdueTickets: tickets.filter((t) => t.timing.overdue).length,
+      stages: stageCounts(apps, '').filter((s) => s.count > 0),
+      overdueApps: apps.map((a) => applicationRow(a, build, now())).filter((a) => a.clock.overdue).length,
+      openCases: cases.filter((c) => c.status === 'open').length,
+      overdueCases: cases.filter((c) => c.overdue).length,
+    });
+  });
+
+  // 人工客服
+  router.get('/desk', async (req, res) => {
+    const simulated = req.query.status === SIMULATED_TAB;
+    const status = TICKET_STATUSES.includes(req.query.status as TicketStatus) ? (req.query.status as TicketStatus) : 'open';
+    const build = live.current();
+    const found = simulated ? await listSimulatedTickets(store, scopeOf(res)) : await listTickets(store, scopeOf(res), status);
+    const tickets = found.map((t) => ticketRow(t, build, now()));
+    const tabs = [
+      ...TICKET_STATUSES.map((s) => ({ status: s, label: TICKET_STATUS_NAMES[s], active: !simulated && s === status })),
+      { status: SIMULATED_TAB, label: '模拟器消息', active: simulated },
+    ];
+    page(res, 'work-desk', '人工客服', { tickets, tabs, status, simulated, statusName: simulated ? '来自模拟器' : TICKET_STATUS_NAMES[status] });
+  });
+
+  async function renderTicket(req: Request, res: Response, extra: Record<string, unknown> = {}) {
+    const scope = scopeOf(res);
+    const ticket = await loadTicket(store, param(req, 'id'), scope);
+    const build = live.current();
+    const last = await lastMessageAt(store, ticket.openid);
+    page(res, 'work-ticket', `工单 ${ticket.id}`, {
+      ticket: ticketRow(ticket, build, now()),
+      history: ticketHistory(ticket, build),
+      others: (await citizenTickets(store, ticket, scope)).map((t) => ticketRow(t, build, now())),
+      outOfWindow: !!last && now().getTime() - new Date(last).getTime() > WECHAT_WINDOW_MS,
+      hotline: build.account.desk.hotline,
+      canReply: ticket.status !== 'closed',
+      canChange: ticket.status === 'open',
+      departments: build.departments.filter((d) => d.id !== ticket.department),
+      maxReply: MAX_REPLY,
+      maxReason: MAX_REASON,
+      flash: flash(req),
+      ...extra,
+    });
+  }
+
+  router.get('/desk/:id', (req, res) => renderTicket(req, res));
+
+  router.post('/desk/:id/reply', async (req, res) => {
+    const id = param(req, 'id');
+    await act(res, () => replyToTicket({ store, client: deps.client, now }, id, scopeOf(res), user(res).username, field(req, 'text')),
+      `/console/work/desk/${encodeURIComponent(id)}?msg=replied`,
+      (error, status) => (res.status(status), renderTicket(req, res, { error, draft: field(req, 'text') })),
+      () => ({ action: 'desk.reply', target: `工单 ${id}` }));
+  });
+
+  router.post('/desk/:id/close', async (req, res) => {
+    const id = param(req, 'id');
+    await act(res, () => closeTicket(store, id, scopeOf(res), field(req, 'reason'), { actor: user(res).username, now: now() }),
+      `/console/work/desk/${encodeURIComponent(id)}?msg=closed`, (error, status) => (res.status(status), renderTicket(req, res, { error })),
+      (ticket) => ({ action: 'desk.close', target: `工单 ${id}`, detail: ticket.events?.at(-1)?.reason }));
+  });
+
+  router.post('/desk/:id/assign', async (req, res) => {
+    const id = param(req, 'id');
+    const known = live.current().departments.map((d) => d.id);
+    // After passing a ticket on, the sender may no longer see it: back to the queue.
+    await act(res, () => assignTicket(store, id, scopeOf(res), field(req, 'department'), known, { actor: user(res).username, now: now() }),
+      '/console/work/desk?msg=assigned', (error, status) => (res.status(status), renderTicket(req, res, { error })),
+      (ticket) => ({ action: 'desk.assign', target: `工单 ${id}`, detail: `转派至${departmentName(live.current(), ticket.department ?? '')}` }));
+  });
+
+  // 办件
+  router.get('/applications', async (req, res) => {
+    const build = live.current();
+    const all = await listDepartmentApplications(store, scopeOf(res));
+    const stage = typeof req.query.stage === 'string' && Object.hasOwn(STAGE_LABELS, req.query.stage) ? req.query.stage : '';
+    const rows = all.filter((a) => !stage || a.stage === stage).map((a) => applicationRow(a, build, now()));
+    page(res, 'work-applications', '办件', { rows, stages: stageCounts(all, stage), stage, total: all.length });
+  });
+
+  async function renderApplication(req: Request, res: Response, extra: Record<string, unknown> = {}) {
+    const app = await loadScopedApplication(store, param(req, 'no'), scopeOf(res));
+    page(res, 'work-application', `办件 ${app.no}`, {
+      app: applicationDetail(app, live.current(), now(), serviceRules(loop, app).maxFen),
+      flash: flash(req),
+      ...extra,
+    });
+  }
+
+  router.get('/applications/:no', (req, res) => renderApplication(req, res));
+
+  router.get('/applications/:no/files/:fileId', async (req, res) => {
+    const app = await loadScopedApplication(store, param(req, 'no'), scopeOf(res));
+    await sendAttachment(res, deps.config.dataDir, app, param(req, 'fileId'));
+  });
+
+  router.post('/applications/:no/move', async (req, res) => {
+    const no = param(req, 'no');
+    await act(res, () => moveFromWorkbench(loop, no, scopeOf(res), user(res).username, { to: field(req, 'to'), note: field(req, 'note'), amount: field(req, 'amount') }),
+      `/console/work/applications/${encodeURIComponent(no)}?msg=moved`,
+      (error, status) => (res.status(status), renderApplication(req, res, { error, note: field(req, 'note'), amount: field(req, 'amount') })),
+      (app) => ({ action: 'application.move', target: `办件 ${no}`, detail: `变更为“${STAGE_LABELS[app.stage]}”` }));
+  });
+
+  // 差评整改
+  router.get('/cases', async (_req, res) => {
+    const build = live.current();
+    const cases = (await listScopedCases(loop, scopeOf(res))).map((c) => caseRow(c, build));
+    page(res, 'work-cases', '差评整改', { cases });
+  });
+
+  async function renderCase(req: Request, res: Response, extra: Record<string, unknown> = {}) {
+    const c = await loadScopedCase(loop, param(req, 'id'), scopeOf(res));
+    page(res, 'work-case', `整改件 ${c.id}`, { c: caseRow(c, live.current()), flash: flash(req), ...extra });
+  }
+
+  router.get('/cases/:id', (req, res) => renderCase(req, res));
+
+  const caseAction = (name: 'callback' | 'resolution' | 'appeal', run: (req: Request, res: Response, id: string) => Promise<unknown>) =>
+    router.post(`/cases/:id/${name}`, async (req, res) => {
+      const id = param(req, 'id');
+      await act(res, () => run(req, res, id), `/console/work/cases/${encodeURIComponent(id)}?msg=${name}`,
+        (error, status) => (res.status(status), renderCase(req, res, { error })),
+        () => ({ action: `case.${name}`, target: `整改件 ${id}` }));
+    });
+  caseAction('callback', (req, res, id) => caseCallback(loop, id, scopeOf(res), user(res).username, field(req, 'note')));
+  caseAction('resolution', (req, res, id) => caseResolution(loop, id, scopeOf(res), user(res).username, field(req, 'kind'), field(req, 'note')));
+  caseAction('appeal', (req, res, id) => caseAppeal(loop, id, scopeOf(res), user(res).username, field(req, 'reason')));
+
+  return router;
+}

@@ -1,0 +1,14 @@
+// The HTTP edge's front door, for the composition root only: every router and the error renderers.
+// Other rooms import this folder only through this file; everything else in it is private.
+export { createApplicationRouter } from './applications/application-router.js';
+export { createAppointmentRouter } from './appointments/appointment-router.js';
+export { createLocalCashierRouter } from './cashier/local-cashier-router.js';
+export { createCitizenAuthRouter } from './citizen-auth/citizen-auth-router.js';
+export { createConsoleRouter } from './console/console-router.js';
+export { errorHandler, notFoundHandler } from './error-handler.js';
+export { createLocationRouter } from './location/location-router.js';
+export { createServicePagesRouter } from './pages/service-pages-router.js';
+export { createServicesRouter } from './services/services-router.js';
+export { createUploadRouter } from './uploads/upload-router.js';
+export { createWechatStandin } from './wechat-standin/wechat-standin.js';
+export { createWechatRouter } from './wechat/wechat-router.js';

@@ -1,0 +1,4 @@
+// The publish room's front door: build, version, publish to WeChat and swap the live build (used by the CLI, start-up and the console).
+// Other rooms import this folder only through this file; everything else in it is private.
+export { createPublisher } from './publisher.js';
+export type { CityVersion, Publisher } from './publisher.js';

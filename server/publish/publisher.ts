@@ -1,0 +1,160 @@
+// The city's published state: a numbered sequence of versions, each the complete set of input
+// files plus the menu WeChat accepted. Publishing is all-or-nothing: build, then WeChat's
+// menu/create, and only when WeChat said yes is the version stored and the live build swapped.
+// If WeChat refuses, nothing changes: the old version stays live.
+import { randomUUID } from 'node:crypto';
+import { type AccountBuild, buildAccount, type CityFiles, hasErrors, loadCityFromDir, type WechatMenu } from '../builder/index.js';
+import { BuildFailedError, NotFoundError, ValidationError, WechatApiError } from '../errors.js';
+import type { LiveBuild } from '../live-build.js';
+import type { Doc, Store } from '../store/index.js';
+import type { WechatClient } from '../wechat/index.js';
+import { audit } from '../audit/index.js';
+
+export interface CityVersion extends Doc {
+  number: number;
+  files: CityFiles;
+  hash: string;
+  menu: WechatMenu;
+  publishedAt: string;
+  publishedBy: string;
+  note: string;
+  /** Id of the version this one restored. */
+  rollbackOf?: string;
+}
+
+export interface PublishOptions {
+  /** Runs inside the publish lock after WeChat accepted and the version is stored. */
+  onPublished?: (version: CityVersion) => Promise<void>;
+}
+
+export interface BootstrapResult {
+  version?: CityVersion;
+  /** Set when WeChat refused the initial menu: the build is live, no version is stored yet. */
+  menuError?: string;
+}
+
+export interface Publisher {
+  bootstrap(topicsDir: string): Promise<BootstrapResult>;
+  build(files: CityFiles): AccountBuild;
+  currentVersion(): Promise<CityVersion | undefined>;
+  currentFiles(): Promise<CityFiles>;
+  /** Newest first. */
+  listVersions(): Promise<CityVersion[]>;
+  /** files may be computed inside the lock from the then-current files. */
+  /** note may be computed after files (e.g. to name the drafts the function picked). */
+  publish(
+    files: CityFiles | ((current: CityFiles) => Promise<CityFiles>),
+    actor: string,
+    note: string | (() => string),
+    options?: PublishOptions,
+  ): Promise<CityVersion>;
+  rollback(versionId: string, actor: string): Promise<CityVersion>;
+}
+
+export interface PublisherDeps {
+  store: Store;
+  live: LiveBuild;
+  client: WechatClient;
+  publicBaseUrl: string;
+  now?: () => Date;
+}
+
+export function createPublisher(deps: PublisherDeps): Publisher {
+  const { store, live, client, publicBaseUrl } = deps;
+  const now = deps.now ?? (() => new Date());
+  const versions = store.collection<CityVersion>('versions');
+
+  const build = (files: CityFiles) => buildAccount(files, { publicBaseUrl });
+  const listVersions = async () => (await versions.list()).sort((a, b) => b.number - a.number);
+  const currentVersion = async () => (await listVersions())[0];
+
+  function buildOrThrow(files: CityFiles): AccountBuild {
+    const result = build(files);
+    if (hasErrors(result)) {
+      const errors = result.diagnostics.filter((d) => d.severity === 'error');
+      throw new BuildFailedError(`构建有 ${errors.length} 个错误，未发布`, errors);
+    }
+    return result;
+  }
+
+  /** Caller holds the publish lock. */
+  async function commit(files: CityFiles, actor: string, note: string, extra: { rollbackOf?: string; action: 'publish' | 'rollback' | 'bootstrap' }) {
+    const next = buildOrThrow(files);
+    const previous = await currentVersion();
+    try {
+      await client.createMenu(next.menu);
+    } catch (err) {
+      if (err instanceof WechatApiError) {
+        audit(store, now(), { actor, action: 'publish-refused', target: `版本 #${(previous?.number ?? 0) + 1}`, detail: err.message });
+      }
+      throw err;
+    }
+    const version: CityVersion = {
+      id: randomUUID(),
+      number: (previous?.number ?? 0) + 1,
+      files,
+      hash: next.hash,
+      menu: next.menu,
+      publishedAt: now().toISOString(),
+      publishedBy: actor,
+      note,
+      ...(extra.rollbackOf ? { rollbackOf: extra.rollbackOf } : {}),
+    };
+    await versions.insert(version);
+    live.swap(next);
+    audit(store, now(), { actor, action: extra.action, target: `版本 #${version.number}`, detail: note });
+    return version;
+  }
+
+  return {
+    build,
+    currentVersion,
+    listVersions,
+
+    async bootstrap(topicsDir) {
+      return store.withLock('publish', async () => {
+        const existing = await currentVersion();
+        if (existing) {
+          live.swap(buildOrThrow(existing.files));
+          return { version: existing };
+        }
+        const files = await loadCityFromDir(topicsDir);
+        try {
+          return { version: await commit(files, 'system', '初始版本（来自 topics 目录）', { action: 'bootstrap' }) };
+        } catch (err) {
+          if (!(err instanceof WechatApiError)) throw err;
+          // Citizens' messages are answered by our server, so serve the city even though WeChat
+          // kept the old menu; the next bootstrap or publish sends the menu again.
+          live.swap(buildOrThrow(files));
+          return { menuError: err.message };
+        }
+      });
+    },
+
+    async currentFiles() {
+      const version = await currentVersion();
+      if (!version) throw new NotFoundError('尚无已发布的版本');
+      return version.files;
+    },
+
+    async publish(files, actor, note, options = {}) {
+      return store.withLock('publish', async () => {
+        const current = await currentVersion();
+        const resolved = typeof files === 'function' ? await files(current?.files ?? { files: [] }) : files;
+        const version = await commit(resolved, actor, typeof note === 'function' ? note() : note, { action: 'publish' });
+        await options.onPublished?.(version);
+        return version;
+      });
+    },
+
+    async rollback(versionId, actor) {
+      return store.withLock('publish', async () => {
+        const target = await versions.get(versionId);
+        if (!target) throw new NotFoundError('要回滚到的版本不存在');
+        const current = await currentVersion();
+        if (current?.id === target.id) throw new ValidationError(`版本 #${target.number} 就是当前线上版本，无需回滚`);
+        return commit(target.files, actor, `回滚到版本 #${target.number}`, { rollbackOf: target.id, action: 'rollback' });
+      });
+    },
+  };
+}

@@ -1,0 +1,5 @@
+// The store's front door: the Store contract and its implementations; the only importer of lowdb.
+// Other rooms import this folder only through this file; everything else in it is private.
+export { KeyedLock } from './keyed-lock.js';
+export { createLowdbStore } from './lowdb-store.js';
+export type { Collection, Doc, Log, Store } from './types.js';

@@ -64,13 +64,14 @@ async function serve(variant: Variant) {
   });
 }
 
-/** Pre-built signed requests, each with its own MsgId (safe mode: its own Encrypt and msg_signature). */
+/** Pre-built signed requests, each with its own MsgId and nonce (safe mode: its own Encrypt and msg_signature). */
 function requests(texts: string[], mode: Mode, count: number) {
   const crypt = createMsgCrypt({ token: TOKEN, encodingAesKey: AES_KEY, appId: APP_ID });
   const ts = String(Math.floor(Date.now() / 1000));
-  const nonce = '20251122';
-  const signature = plainSignature(TOKEN, ts, nonce);
   return Array.from({ length: count }, (_, i) => {
+    // Each push its own nonce, as WeChat sends them: the gateway refuses a nonce reused with another body.
+    const nonce = String(20251122 + i);
+    const signature = plainSignature(TOKEN, ts, nonce);
     const xml = `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[o-bench-${i % 997}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${texts[i % texts.length]}]]></Content><MsgId>${8_000_000_000_000_000_000n + BigInt(i)}</MsgId></xml>`;
     if (mode === 'plain') return { path: `/wechat?signature=${signature}&timestamp=${ts}&nonce=${nonce}`, body: xml };
     const encrypt = crypt.encrypt(xml);

@@ -22,6 +22,8 @@ export interface Config {
     encodingAesKey?: string;
     /** Overrides https://api.weixin.qq.com, e.g. for an egress proxy or the local stand-in. */
     apiBase?: string;
+    /** How far a push's timestamp may be from our clock, in seconds (replay window). */
+    maxClockSkewS: number;
   };
   /** True when no WeChat credentials are set: publishing goes to the local stand-in. */
   localMode: boolean;
@@ -49,6 +51,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError('WECHAT_ENCODING_AES_KEY 必须是 43 位字母或数字');
   }
   const apiBase = env.WECHAT_API_BASE || undefined;
+  // No peer enforces a window on us, so a drifting clock must be survivable with one switch.
+  const maxClockSkewS = Number(env.WECHAT_MAX_CLOCK_SKEW_S || 300);
+  if (!Number.isInteger(maxClockSkewS) || maxClockSkewS < 1 || maxClockSkewS > 86_400) {
+    throw new ConfigError(`WECHAT_MAX_CLOCK_SKEW_S 须为 1~86400 之间的整数（秒）：${env.WECHAT_MAX_CLOCK_SKEW_S}`);
+  }
   if (apiBase !== undefined && !/^https?:\/\//.test(apiBase)) {
     throw new ConfigError('WECHAT_API_BASE 必须是以 http:// 或 https:// 开头的完整地址');
   }
@@ -85,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       secret,
       encodingAesKey: aesKey,
       apiBase,
+      maxClockSkewS,
     }),
     localMode,
     sessionSecret: env.SESSION_SECRET || 'onestop-local-session-secret-change-me',

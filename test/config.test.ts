@@ -18,6 +18,14 @@ describe('loadConfig', () => {
     assert.equal(config.localMode, false);
   });
 
+  it('reads the push replay window from WECHAT_MAX_CLOCK_SKEW_S (default 300 s) and refuses nonsense', () => {
+    assert.equal(loadConfig({}).wechat.maxClockSkewS, 300);
+    assert.equal(loadConfig({ WECHAT_MAX_CLOCK_SKEW_S: '900' }).wechat.maxClockSkewS, 900);
+    for (const bad of ['abc', '0', '-5', '1.5', '100000']) {
+      assert.throws(() => loadConfig({ WECHAT_MAX_CLOCK_SKEW_S: bad }), /WECHAT_MAX_CLOCK_SKEW_S 须为 1~86400 之间的整数/, bad);
+    }
+  });
+
   it('requires WECHAT_TOKEN with a real account instead of the public local default', () => {
     assert.throws(() => loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', SESSION_SECRET: 'z'.repeat(32) }), (e) => e instanceof ConfigError && /WECHAT_TOKEN/.test(e.message));
   });

@@ -16,7 +16,7 @@ import type { RecentList } from './numbered-items.js';
 import { routeMessage, type AnsweredBy, type RecentNearby, type RouteResult } from './route-message.js';
 
 export const DEFAULT_BUDGET_MS = 4000;
-/** WeChat's three retries come within ~15 s; twice that is plenty. */
+/** WeChat's three retries come within ~15 s; twice that is plenty (the router asks for more: the replay window). */
 export const DEDUP_TTL_MS = 30_000;
 export const MESSAGE_LOG = 'messages';
 
@@ -47,6 +47,8 @@ export interface GatewayDeps {
   templates?: ReplyTemplates;
   /** Key for hashing openids in the message log (e.g. config.sessionSecret). */
   openidKey?: string;
+  /** How long a push's answer is remembered for retries; at least DEDUP_TTL_MS. */
+  dedupTtlMs?: number;
   warn?: (line: string) => void;
 }
 
@@ -81,7 +83,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const hashed = memoHashOpenid(deps.openidKey ?? 'onestop-message-log');
   const warn = deps.warn ?? ((line: string) => console.warn(`[onestop:wechat] ${line}`));
   const log: Log<MessageLogRecord> = store.log<MessageLogRecord>(MESSAGE_LOG);
-  const once = new OnceCache<RouteResult>(DEDUP_TTL_MS);
+  const once = new OnceCache<RouteResult>(Math.max(DEDUP_TTL_MS, deps.dedupTtlMs ?? 0));
   const budget = new DeadlineTimer(Math.max(2, Math.min(50, Math.floor(budgetMs / 4))));
   const recentNearby = new Map<string, RecentNearby>();
   const recentLists = new Map<string, RecentList>();

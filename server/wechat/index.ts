@@ -3,6 +3,8 @@
 export type { TemplateData, WechatClient } from './client-types.js';
 export { WechatCryptoError, createMsgCrypt } from './crypto.js';
 export type { MsgCrypt } from './crypto.js';
+export { createPushGuard } from './push-guard.js';
+export type { PushGuard, PushGuardStats, PushRefusal } from './push-guard.js';
 export { plainSignature, verifyPlainSignature } from './signature.js';
 export { LOCAL_STANDIN_CREDENTIALS, STANDIN_OUTBOX, readStandinOutbox, standinMenus, standinTokens } from './standin/standin-state.js';
 export type { StandinOutboxRecord } from './standin/standin-state.js';

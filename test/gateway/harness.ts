@@ -26,7 +26,7 @@ export function testConfig(overrides: Partial<Config['wechat']> = {}): Config {
     dataDir: '/nonexistent',
     publicBaseUrl: 'https://gov.example.cn',
     publicBaseUrlFollowsPort: false,
-    wechat: { token: TOKEN, appId: APP_ID, secret: 'secret', encodingAesKey: AES_KEY, ...overrides },
+    wechat: { token: TOKEN, appId: APP_ID, secret: 'secret', encodingAesKey: AES_KEY, maxClockSkewS: 300, ...overrides },
     localMode: false,
     sessionSecret: 'test-session-secret',
     corsOrigins: [],

@@ -7,6 +7,7 @@ import { createMemoryStore } from '../../server/store/memory-store.js';
 import { createMsgCrypt } from '../../server/wechat/crypto.js';
 import { msgSignature, plainSignature } from '../../server/wechat/signature.js';
 import { parseXmlObject } from '../../server/wechat/xml.js';
+import { createPushGuard } from '../../server/wechat/push-guard.js';
 import { makeBuild } from './build-fixture.js';
 import { AES_KEY, APP_ID, createHarness, openReply, signedRequest, testConfig, textXml, TOKEN, type Harness } from './harness.js';
 
@@ -19,7 +20,7 @@ describe('createWechatRouter', () => {
   describe('GET (server URL verification)', () => {
     it('returns echostr unchanged for the official example', async () => {
       const h = createHarness({ config: testConfig() });
-      const app = express().use('/wechat', createWechatRouter({ config: { ...testConfig(), wechat: { token: 'AAAAA' } }, store: h.store, live: h.live }));
+      const app = express().use('/wechat', createWechatRouter({ config: { ...testConfig(), wechat: { token: 'AAAAA', maxClockSkewS: 300 } }, store: h.store, live: h.live }));
       const res = await request(app)
         .get('/wechat')
         .query({ signature: 'f464b24fc39322e44b38aa78f5edd27bd1441696', timestamp: '1714036504', nonce: '1514711492', echostr: '4375120948345356249' })
@@ -159,5 +160,65 @@ describe('createWechatRouter replay window', () => {
     const recent = String(Math.floor(Date.now() / 1000) - 200);
     const { query, body } = signedRequest(textXml('帮助'), 'plain', recent);
     await request(h.app).post('/wechat').query(query).type('text/xml').send(body).expect(200);
+  });
+
+  const signedWith = (timestamp: string, nonce = '42') => ({ signature: plainSignature(TOKEN, timestamp, nonce), timestamp, nonce });
+
+  it('refuses a correctly signed push whose timestamp is not digits', async () => {
+    const h = createHarness();
+    for (const timestamp of ['abc', '', ' 1714036504', '1714036504.5', '-1', '1e9', '0x1']) {
+      const res = await request(h.app).post('/wechat').query(signedWith(timestamp)).type('text/xml').send(textXml('帮助')).expect(401);
+      assert.equal(res.text, 'Invalid timestamp', timestamp);
+    }
+    await nothingStored(h);
+  });
+
+  it('takes the window from WECHAT_MAX_CLOCK_SKEW_S', async () => {
+    const tenMinutesAgo = String(Math.floor(Date.now() / 1000) - 600);
+    const { query, body } = signedRequest(textXml('帮助'), 'plain', tenMinutesAgo);
+    await request(createHarness().app).post('/wechat').query(query).type('text/xml').send(body).expect(401);
+    const wide = createHarness({ config: { ...testConfig(), wechat: { ...testConfig().wechat, maxClockSkewS: 900 } } });
+    await request(wide.app).post('/wechat').query(query).type('text/xml').send(body).expect(200);
+  });
+
+  it('counts stale refusals and raises one loud alarm a minute naming the setting', async () => {
+    const lines: string[] = [];
+    const h = createHarness();
+    const guard = createPushGuard({ maxClockSkewS: 300, warn: (l) => lines.push(l) });
+    const app = express().use('/wechat', createWechatRouter({ config: testConfig(), store: h.store, live: h.live, pushGuard: guard, warn: () => {} }));
+    const old = String(Math.floor(Date.now() / 1000) - 1000);
+    for (const nonce of ['1', '2', '3']) await request(app).post('/wechat').query(signedWith(old, nonce)).type('text/xml').send(textXml('帮助')).expect(401);
+    assert.equal(guard.stats().refused['stale-timestamp'], 3);
+    assert.ok(Math.abs(guard.stats().lastStale!.skewS - 1000) <= 2);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /【告警】.*相差 1\d{3} 秒.*WECHAT_MAX_CLOCK_SKEW_S=300/);
+  });
+
+  it('refuses a captured plain-mode URL carrying another body, and answers WeChat\'s retry of the same body once', async () => {
+    const h = createHarness();
+    const { query, body } = signedRequest(textXml('我要投诉'), 'plain');
+    const first = await request(h.app).post('/wechat').query(query).type('text/xml').send(body).expect(200);
+    const retry = await request(h.app).post('/wechat').query(query).type('text/xml').send(body).expect(200);
+    assert.equal(retry.text.replace(/<CreateTime>\d+/, ''), first.text.replace(/<CreateTime>\d+/, ''));
+    for (const other of ['我要投诉二', '帮助']) {
+      const res = await request(h.app).post('/wechat').query(query).type('text/xml').send(textXml(other)).expect(401);
+      assert.equal(res.text, 'Replayed nonce');
+    }
+    assert.equal(await h.store.collection('deskTickets').count(), 1);
+    assert.equal((await h.store.log('messages').read()).length, 1);
+  });
+
+  it('remembers an answered push for as long as its URL stays inside the window', async () => {
+    const h = createHarness();
+    const { query, body } = signedRequest(textXml('我要投诉'), 'plain');
+    await request(h.app).post('/wechat').query(query).type('text/xml').send(body).expect(200);
+    const realNow = Date.now;
+    Date.now = () => realNow() + 120_000; // two minutes later: past WeChat's retries, inside the window
+    try {
+      await request(h.app).post('/wechat').query(query).type('text/xml').send(body).expect(200);
+    } finally {
+      Date.now = realNow;
+    }
+    assert.equal((await h.store.log('messages').read()).length, 1);
   });
 });

@@ -4,14 +4,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../../config.js';
-import { createGateway, type Gateway, MAX_ARTICLES_TO_EVENT, MAX_ARTICLES_TO_MESSAGE } from '../../gateway/index.js';
+import { createGateway, DEDUP_TTL_MS, type Gateway, MAX_ARTICLES_TO_EVENT, MAX_ARTICLES_TO_MESSAGE } from '../../gateway/index.js';
 import type { LiveBuild } from '../../live-build.js';
 import type { Store } from '../../store/index.js';
-import { createMsgCrypt, encryptedReplyXml, type MsgCrypt, newsReplyXml, parseMessage, parseXmlObject, textReplyXml, UnsafeXmlError, verifyPlainSignature, type WechatClient, WechatCryptoError, type WechatMessage } from '../../wechat/index.js';
+import { createMsgCrypt, createPushGuard, encryptedReplyXml, type MsgCrypt, newsReplyXml, parseMessage, parseXmlObject, type PushGuard, textReplyXml, UnsafeXmlError, verifyPlainSignature, type WechatClient, WechatCryptoError, type WechatMessage } from '../../wechat/index.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-/** How far a push's timestamp may be from our clock (WeChat Pay uses the same 5 minutes). */
-export const MAX_CLOCK_SKEW_S = 300;
 const ENCRYPT_FIELD = /^\s*<xml>\s*<ToUserName><!\[CDATA\[[\w-]*\]\]><\/ToUserName>\s*<Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]><\/Encrypt>\s*<\/xml>\s*$/;
 
 export interface WechatRouterDeps {
@@ -23,6 +21,8 @@ export interface WechatRouterDeps {
   now?: () => Date;
   /** Supply to share one gateway (e.g. with the console's simulator); built from the deps otherwise. */
   gateway?: Gateway;
+  /** Supply to read its refusal counts (timestamps, replayed nonces); built from config otherwise. */
+  pushGuard?: PushGuard;
   warn?: (line: string) => void;
 }
 
@@ -68,7 +68,11 @@ export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
   const token = config.wechat.token;
   const warn = deps.warn ?? ((line: string) => console.warn(`[onestop:wechat] ${line}`));
   const now = deps.now ?? (() => new Date());
-  const gateway = deps.gateway ?? createGateway({ ...deps, openidKey: config.sessionSecret, warn });
+  const skewS = config.wechat.maxClockSkewS;
+  const guard = deps.pushGuard ?? createPushGuard({ maxClockSkewS: skewS, warn });
+  // A push accepted once may come back (retry or replay) until its timestamp leaves the window.
+  const dedupTtlMs = Math.max(DEDUP_TTL_MS, 2 * skewS * 1000);
+  const gateway = deps.gateway ?? createGateway({ ...deps, openidKey: config.sessionSecret, warn, dedupTtlMs });
   const { encodingAesKey, appId } = config.wechat;
   let crypt: MsgCrypt | undefined;
   if (encodingAesKey && appId) crypt = createMsgCrypt({ token, encodingAesKey, appId });
@@ -110,14 +114,14 @@ export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
     const q = req.query as Record<string, unknown>;
     if (!verifyPlainSignature(token, q)) return answer(res, 401, 'text/plain', 'Invalid signature');
     // The plain signature covers only token, timestamp and nonce, not the body: a captured URL
-    // must not stay usable. WeChat signs each push with its current time (wall clock, not the
-    // injectable business clock).
-    if (Math.abs(Date.now() / 1000 - Number(q.timestamp)) > MAX_CLOCK_SKEW_S) {
-      warn(`拒绝时间戳过旧或过新的推送（timestamp=${String(q.timestamp).slice(0, 20)}）`);
-      return answer(res, 401, 'text/plain', 'Stale timestamp');
-    }
+    // must not stay usable (push-guard.ts).
+    const refusal = guard.checkTimestamp(q.timestamp);
+    if (refusal) return answer(res, 401, 'text/plain', refusal === 'stale-timestamp' ? 'Stale timestamp' : 'Invalid timestamp');
     try {
-      const { msg, encrypted } = unwrap(await readBody(req, MAX_BODY_BYTES), q);
+      const body = await readBody(req, MAX_BODY_BYTES);
+      const plain = q.encrypt_type === undefined || q.encrypt_type === 'raw';
+      if (plain && guard.checkNonce(q.timestamp as string, q.nonce, body)) return answer(res, 401, 'text/plain', 'Replayed nonce');
+      const { msg, encrypted } = unwrap(body, q);
       const { reply } = await gateway.handle(msg);
       if (reply.kind === 'none') return answer(res, 200, 'text/plain', 'success');
       const header = { toUser: msg.fromUser, fromUser: msg.toUser, createTime: Math.floor(now().getTime() / 1000) };

@@ -3,6 +3,7 @@
 import type { CityModel, DepartmentEntry, ServiceEntry } from './city-model.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import type { FormField, WeeklyHours } from '../model/index.js';
+import { compilePattern, PatternError } from '../patterns/index.js';
 
 export function checkDepartments(model: CityModel, sink: DiagnosticSink): void {
   for (const entry of model.departments.values()) {
@@ -47,6 +48,10 @@ function checkService(model: CityModel, entry: DepartmentEntry, s: ServiceEntry,
     for (const [i, field] of (fields ?? []).entries()) {
       if (field.type === 'select' && !field.options) {
         sink.error('FIELD_OPTIONS_MISSING', { file, pointer: `${stepPointer}/${name}/fields/${i}` }, `下拉选择字段“${field.name}”缺少 options`);
+      }
+      const pattern = field.pattern === undefined ? undefined : compilePattern(field.pattern);
+      if (pattern instanceof PatternError) {
+        sink.error('FIELD_PATTERN_INVALID', { file, pointer: `${stepPointer}/${name}/fields/${i}/pattern` }, `字段“${field.name}”的${pattern.message}`);
       }
     }
     checkFieldConditions(fields ?? [], file, `${stepPointer}/${name}/fields`, sink);

@@ -431,7 +431,7 @@ export interface FormField {
   type: 'text' | 'number' | 'date' | 'select' | 'idcard' | 'phone' | 'file';
   required?: boolean;
   /**
-   * Regular expression a text answer must match.
+   * Regular expression a text answer must match, in RE2 syntax (linear time: no backreferences, no lookarounds); checked on the server.
    */
   pattern?: string;
   /**

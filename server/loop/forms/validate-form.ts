@@ -5,6 +5,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { compileFormSchema, type FormField } from './compile-form-schema.js';
 import { isValidIdCard } from './idcard.js';
+import { compilePattern, PatternError, type CompiledPattern } from '../../patterns/index.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule.default }).default;
@@ -25,23 +26,39 @@ export interface FormResult {
 /** Mobile 1[3-9]xxxxxxxxx, or a landline with area code (010-12345678, 0571 8888888, 02112345678). */
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8})$/;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+/** Every `pattern` runs on the linear-time engine: a department's regex can never stall the server. */
+const linearRegExp = Object.assign(
+  (source: string): CompiledPattern => {
+    const compiled = compilePattern(source);
+    if (compiled instanceof PatternError) throw new Error(compiled.message);
+    return compiled;
+  },
+  { code: 'compilePattern' },
+);
+
+const ajv = new Ajv({ allErrors: true, strict: true, code: { regExp: linearRegExp } });
 addFormats(ajv, ['date']);
 ajv.addFormat('idcard', { type: 'string', validate: isValidIdCard });
 ajv.addFormat('cn-phone', { type: 'string', validate: (s: string) => PHONE.test(s) });
 
-const cache = new Map<string, ValidateFunction>();
+/** A compiled form, or the fields whose pattern the engine refuses (a build from before the check). */
+type FormValidator = { validate: ValidateFunction } | { broken: FieldError[] };
+
+const cache = new Map<string, FormValidator>();
 const CACHE_LIMIT = 500; // distinct forms across publishes; cleared wholesale past this
 
-function validatorFor(fields: FormField[], cacheKey: string): ValidateFunction {
+function validatorFor(fields: FormField[], cacheKey: string): FormValidator {
   const key = `${cacheKey}#${createHash('sha1').update(JSON.stringify(fields)).digest('hex')}`;
-  let validate = cache.get(key);
-  if (!validate) {
+  let validator = cache.get(key);
+  if (!validator) {
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    validate = ajv.compile(compileFormSchema(fields));
-    cache.set(key, validate);
+    const broken = fields
+      .filter((f) => f.pattern !== undefined && compilePattern(f.pattern) instanceof PatternError)
+      .map((f) => ({ field: f.name, label: f.label, message: `“${f.label}”的格式规则有误，暂时无法提交，请联系办理部门` }));
+    validator = broken.length > 0 ? { broken } : { validate: ajv.compile(compileFormSchema(fields)) };
+    cache.set(key, validator);
   }
-  return validate;
+  return validator;
 }
 
 function clean(fields: FormField[], data: unknown): Record<string, unknown> {
@@ -101,7 +118,9 @@ function conditionalMessage(field: FormField, fields: FormField[], value: Record
 /** Validates data against fields; cacheKey (e.g. the service ref) only scopes the validator cache. */
 export function validateForm(fields: FormField[], data: unknown, cacheKey = ''): FormResult {
   const value = clean(fields, data);
-  const validate = validatorFor(fields, cacheKey);
+  const validator = validatorFor(fields, cacheKey);
+  if ('broken' in validator) return { ok: false, errors: validator.broken, value: value as FormResult['value'] };
+  const { validate } = validator;
   if (validate(value)) return { ok: true, errors: [], value: value as FormResult['value'] };
   const errors: FieldError[] = [];
   for (const e of validate.errors ?? []) {

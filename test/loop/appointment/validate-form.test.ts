@@ -84,3 +84,18 @@ describe('compileFormSchema', () => {
     assert.deepEqual(schema.properties.count, { type: 'number', minimum: 1, maximum: 3 });
   });
 });
+
+describe('validateForm with department patterns', () => {
+  it('checks ^(\\w+\\s?)*$ against a 40-character answer without backtracking, and answers correctly', () => {
+    const fields: FormField[] = [{ name: 'code', label: '编码', type: 'text', pattern: '^(\\w+\\s?)*$' }];
+    assert.equal(validateForm(fields, { code: `${'a'.repeat(40)}!` }).ok, false);
+    assert.equal(validateForm(fields, { code: 'abc def' }).ok, true);
+  });
+
+  it('refuses a submission against a pattern the engine cannot compile with a field message, not an exception', () => {
+    const fields: FormField[] = [{ name: 'code', label: '编码', type: 'text', pattern: '(' }];
+    const r = validateForm(fields, { code: 'x' });
+    assert.equal(r.ok, false);
+    assert.deepEqual(r.errors, [{ field: 'code', label: '编码', message: '“编码”的格式规则有误，暂时无法提交，请联系办理部门' }]);
+  });
+});

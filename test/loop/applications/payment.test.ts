@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { applicationsOf } from '../../../server/loop/applications/application-access.js';
-import { applicationNoFromOrderNo, paymentLog } from '../../../server/loop/payment/payment-orders.js';
+import { applicationNoFromOrderNo, ordersOf, paymentLog } from '../../../server/loop/payment/payment-orders.js';
 import { createTestApp, move, payThroughCashier, submitFields, submitLicence, type TestApp } from './test-app.js';
 
 describe('payment of applications', () => {
@@ -114,6 +114,28 @@ describe('payment of applications', () => {
     const { res } = await payThroughCashier(t, no);
     assert.equal(res.status, 200);
     await move(t, staff, no, 'completed').expect(200);
+  });
+
+  it('gives 20 concurrent pay calls one order, so paying twice is impossible', async () => {
+    const no = await submitLicence(t);
+    const pay = () => request(t.app).post(`/api/applications/${no}/payment`).set('Cookie', t.cookie('citizen-a'));
+    const answers = await Promise.all(Array.from({ length: 20 }, pay));
+    assert.deepEqual(new Set(answers.map((r) => r.status)), new Set([201]));
+    const orderNos = new Set(answers.map((r) => r.body.orderNo as string));
+    assert.equal(orderNos.size, 1);
+    assert.equal((await ordersOf(t.deps.store).findBy('applicationNo', no)).length, 1);
+    const later = await pay().expect(201);
+    assert.equal(later.body.orderNo, [...orderNos][0], 'a later call gets the same open order');
+  });
+
+  it('opens a new order when the amount owed changed', async () => {
+    const no = await submitFields(t, 'jiaojing/fakuan', { plate: '粤B12345' });
+    await move(t, staff, no, 'accepted', { amountFen: 15000 }).expect(200);
+    const first = await request(t.app).post(`/api/applications/${no}/payment`).set('Cookie', t.cookie('citizen-a')).expect(201);
+    await applicationsOf(t.deps.store).update(no, (a) => ({ ...a, payment: { ...a.payment, amountFen: 12000 } }));
+    const second = await request(t.app).post(`/api/applications/${no}/payment`).set('Cookie', t.cookie('citizen-a')).expect(201);
+    assert.notEqual(second.body.orderNo, first.body.orderNo);
+    assert.equal(second.body.amountFen, 12000);
   });
 
   it('does not let another citizen pay or see the order', async () => {

@@ -1,6 +1,7 @@
 // Parses and schema-checks every file, then gathers the valid parts into a CityModel.
 // Granularity of "leaving out": a broken service, hall, menu slot or resolution is dropped alone;
 // a department or topic whose own fields are broken is dropped whole.
+import path from 'node:path';
 import type { Account, Department, Topic } from './types.js';
 import type { KeywordResolution, MenuSlot } from '../model/index.js';
 import type { CityFiles } from './load-city.js';
@@ -8,6 +9,7 @@ import type { AccountEntry, CityModel, DepartmentEntry, HallEntry } from './city
 import { compareStrings, type DiagnosticSink } from './diagnostics.js';
 import { fileKindOf, parseCityFile, type ParsedFile } from './parse-city-file.js';
 import { validateAgainstSchema } from './schema-validator.js';
+import { checkBudget } from './check-budget.js';
 import { schemaErrorToDiagnostic } from './schema-messages.js';
 
 export function loadCityModel(input: CityFiles, sink: DiagnosticSink): CityModel {
@@ -21,6 +23,10 @@ export function loadCityModel(input: CityFiles, sink: DiagnosticSink): CityModel
     tables: new Map(),
     broken: { departments: new Set(), topics: new Set(), services: new Set(), answers: new Set() },
   };
+  for (const u of input.unreadable ?? []) {
+    sink.add({ severity: 'error', code: u.code, at: { file: u.path, pointer: '' }, message: u.message, position: u.position ?? { line: 1, column: 1 } });
+    markBrokenByName(model, u.path);
+  }
   const sorted = [...input.files].sort((a, b) => compareStrings(a.path, b.path));
   let sawAccount = false;
   for (const [i, file] of sorted.entries()) {
@@ -39,8 +45,15 @@ export function loadCityModel(input: CityFiles, sink: DiagnosticSink): CityModel
     }
     if (kind === 'account') sawAccount = true;
     const parsed = parseCityFile(file.path, kind, file.text, sink);
-    if (!parsed) continue;
+    if (!parsed) {
+      markBrokenByName(model, file.path);
+      continue;
+    }
     model.files.set(file.path, parsed);
+    if (!checkBudget(parsed, sink)) {
+      markBrokenByName(model, file.path);
+      continue;
+    }
     const brokenPaths = validateFile(parsed, sink);
     if (kind === 'account') model.account = accountEntry(parsed, brokenPaths);
     else if (kind === 'topic') addTopic(model, parsed, brokenPaths, sink);
@@ -48,6 +61,14 @@ export function loadCityModel(input: CityFiles, sink: DiagnosticSink): CityModel
   }
   if (!sawAccount) sink.error('ACCOUNT_MISSING', { file: 'account.json', pointer: '' }, '缺少 account.json（公众号的名称、菜单和日历）');
   return model;
+}
+
+/** A file that could not be read still names its department or topic: references to it are not "unknown". */
+function markBrokenByName(model: CityModel, file: string): void {
+  const kind = fileKindOf(file);
+  const id = path.posix.basename(file, '.json');
+  if (kind === 'department') model.broken.departments.add(id);
+  else if (kind === 'topic') model.broken.topics.add(id);
 }
 
 /** Reports schema errors and returns the instance paths that failed. */

@@ -3,6 +3,7 @@
 // thousands of services never pays for it.
 import { parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { DiagnosticSink } from './diagnostics.js';
+import { offsetOfPointer } from './locate-pointer.js';
 
 export type FileKind = 'account' | 'topic' | 'department';
 
@@ -17,6 +18,8 @@ export interface ParsedFile {
   value: unknown;
   /** Position of the value a pointer names, or of its deepest existing parent. */
   locate(pointer: string, atKey?: boolean): Position;
+  /** The same by one scan of the text, for a few diagnostics on a file not worth a parse tree. */
+  locateByScan(pointer: string): Position;
 }
 
 /** Which schema a path gets: account.json, departments/<id>.json, or a topic at the top level. */
@@ -51,6 +54,14 @@ export function parseCityFile(path: string, kind: FileKind, rawText: string, sin
   // Editors on Windows may save a BOM; it is not part of the JSON.
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   const locator = createLocator(text);
+  // Before any parser: JSON.parse, the parse tree and Ajv all recurse, and deep enough nesting
+  // overflows their stacks. No city file needs more than a dozen levels.
+  const tooDeep = offsetPastDepth(text, MAX_DEPTH);
+  if (tooDeep >= 0) {
+    const message = `嵌套层数超过 ${MAX_DEPTH} 层，无法检查：城市文件不需要这么深的结构，请检查是否多了括号`;
+    sink.add({ severity: 'error', code: 'FILE_TOO_DEEP', at: { file: path, pointer: '' }, message, position: locator.positionAt(tooDeep) });
+    return undefined;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -64,7 +75,28 @@ export function parseCityFile(path: string, kind: FileKind, rawText: string, sin
     sink.add({ severity: 'error', code: 'JSON_SYNTAX', at: { file: path, pointer: '' }, message, position });
     return undefined;
   }
-  return { path, kind, value, locate: locator.locate };
+  const locateByScan = (pointer: string) => locator.positionAt(offsetOfPointer(text, decodePointer(pointer)));
+  return { path, kind, value, locate: locator.locate, locateByScan };
+}
+
+/** Deepest nesting a city file may have; the schemas need about ten levels. */
+export const MAX_DEPTH = 32;
+
+/** Offset of the first [ or { (outside strings) that opens level max + 1, or -1. Linear, no recursion. */
+export function offsetPastDepth(text: string, max: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
 }
 
 function createLocator(text: string) {

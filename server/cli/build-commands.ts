@@ -3,7 +3,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.js';
-import { buildAccount, formatDiagnostic, hasErrors, loadCityFromDir, summarizeDiagnostics } from '../builder/index.js';
+import { buildAccount, formatDiagnostic, hasErrors, loadCityFromDir, summarizeDiagnostics, type CityFiles } from '../builder/index.js';
 
 export interface CommandIo {
   out: (text: string) => void;
@@ -26,7 +26,7 @@ export async function runValidate(options: ValidateOptions, io: CommandIo = proc
   return guarded(io, async () => {
     const city = await loadCityFromDir(options.dir);
     const build = buildAccount(city, { publicBaseUrl: options.publicBaseUrl });
-    const summary = summarizeDiagnostics(build.diagnostics, city.files.length);
+    const summary = summarizeDiagnostics(build.diagnostics, fileCount(city));
     if (options.json) {
       const errors = build.diagnostics.filter((d) => d.severity === 'error').length;
       const report = { ok: errors === 0, errors, warnings: build.diagnostics.length - errors, summary, diagnostics: build.diagnostics };
@@ -53,7 +53,7 @@ export async function runBuild(options: BuildCommandOptions, io: CommandIo = pro
     const build = buildAccount(city, { publicBaseUrl: options.publicBaseUrl });
     for (const d of build.diagnostics) io.err(formatDiagnostic(d));
     if (hasErrors(build)) {
-      io.err(`${summarizeDiagnostics(build.diagnostics, city.files.length)}未写出构建结果。`);
+      io.err(`${summarizeDiagnostics(build.diagnostics, fileCount(city))}未写出构建结果。`);
       return 1;
     }
     const json = JSON.stringify(build, null, 2) + '\n';
@@ -69,6 +69,11 @@ export async function runBuild(options: BuildCommandOptions, io: CommandIo = pro
     io.err(`已写出 ${target}（${build.services.length} 个服务，${build.keywords.length} 条关键词规则，hash ${build.hash.slice(0, 12)}）`);
     return 0;
   });
+}
+
+/** Files read plus files found but unreadable: every one of them was checked. */
+function fileCount(city: CityFiles): number {
+  return city.files.length + (city.unreadable?.length ?? 0);
 }
 
 async function guarded(io: CommandIo, action: () => Promise<number>): Promise<number> {

@@ -60,7 +60,9 @@ export const departmentPath = (department: string) => `departments/${department}
 
 export function withFile(files: CityFiles, path: string, text: string): CityFiles {
   const rest = files.files.filter((f) => f.path !== path);
-  return { files: [...rest, { path, text }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+  const unreadable = files.unreadable?.filter((u) => u.path !== path);
+  const sorted = [...rest, { path, text }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return unreadable?.length ? { files: sorted, unreadable } : { files: sorted };
 }
 
 export function departmentsIn(files: CityFiles): string[] {

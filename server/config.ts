@@ -31,6 +31,8 @@ export interface Config {
   sessionSecret: string;
   /** Browser origins allowed to call /api (department systems); none by default. */
   corsOrigins: string[];
+  /** What one citizen may upload in 24 hours (application attachments and pre-check uploads together). */
+  uploadQuota: { filesPerDay: number; bytesPerDay: number };
   pay: {
     provider: 'local' | 'wechatpay';
     mchId?: string;
@@ -80,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!localMode && !env.PUBLIC_BASE_URL) {
     throw new ConfigError('连接真实微信时必须设置 PUBLIC_BASE_URL（H5 页面的公网 https 地址）');
   }
+  const filesPerDay = positiveInteger(env, 'UPLOAD_FILES_PER_DAY', 50);
+  const mbPerDay = positiveInteger(env, 'UPLOAD_MB_PER_DAY', 100);
   return Object.freeze({
     port,
     topicsDir: path.resolve(env.TOPICS_DIR || path.join(projectRoot, 'topics')),
@@ -96,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     }),
     localMode,
     sessionSecret: env.SESSION_SECRET || 'onestop-local-session-secret-change-me',
+    uploadQuota: Object.freeze({ filesPerDay, bytesPerDay: mbPerDay * 1024 * 1024 }),
     corsOrigins: Object.freeze((env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) as string[],
     pay: Object.freeze({
       provider,
@@ -108,6 +113,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       apiBase: env.WECHATPAY_API_BASE || undefined,
     }),
   });
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} 必须是正整数：${raw}`);
+  return value;
 }
 
 /** The config once the server listens: a defaulted base URL follows the port actually bound (PORT=0). */

@@ -60,4 +60,10 @@ describe('loadConfig', () => {
     const real = { WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32) };
     assert.throws(() => loadConfig(real), (e) => e instanceof ConfigError && /PUBLIC_BASE_URL/.test(e.message));
   });
+
+  it('reads the per-citizen upload quota, 50 files and 100 MB a day by default', () => {
+    assert.deepEqual(loadConfig({}).uploadQuota, { filesPerDay: 50, bytesPerDay: 100 * 1024 * 1024 });
+    assert.deepEqual(loadConfig({ UPLOAD_FILES_PER_DAY: '10', UPLOAD_MB_PER_DAY: '20' }).uploadQuota, { filesPerDay: 10, bytesPerDay: 20 * 1024 * 1024 });
+    assert.throws(() => loadConfig({ UPLOAD_MB_PER_DAY: '0' }), (e) => e instanceof ConfigError && /UPLOAD_MB_PER_DAY 必须是正整数/.test(e.message));
+  });
 });

@@ -3,7 +3,7 @@
 // of this site; never cached on the way, as it may hold personal data.
 import type { Response } from 'express';
 import { NotFoundError } from '../errors.js';
-import { readAttachment, type StoredAttachment } from '../loop/index.js';
+import { downloadName, readAttachment, type StoredAttachment } from '../loop/index.js';
 
 export interface DownloadFile {
   id: string;
@@ -14,11 +14,15 @@ export interface DownloadFile {
   originalName: string;
 }
 
-/** Sends bytes as a download of `file`. */
+/**
+ * Sends bytes as a download of `file`. Browsers prefer filename* to filename, so it carries the
+ * sniffed extension too (a PNG+HTML polyglot named x.html downloads as x.png), and the name is
+ * cleaned again: records from before the cleaning may hold a lone surrogate or a bidi override.
+ */
 export function sendDownload(res: Response, file: DownloadFile, bytes: Buffer): void {
   res.set({
     'Content-Type': file.mime,
-    'Content-Disposition': `attachment; filename="${file.id}.${file.ext}"; filename*=UTF-8''${encodeURIComponent(file.originalName)}`,
+    'Content-Disposition': `attachment; filename="${file.id}.${file.ext}"; filename*=UTF-8''${encodeURIComponent(downloadName(file.originalName, file.ext))}`,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'private, no-store',
   });

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fixtureDir } from './city-draft.js';
-import { runValidate, type CommandIo } from '../../server/builder/cli-commands.js';
+import { runValidate, type CommandIo } from '../../server/cli/build-commands.js';
 import { loadCityFromDir } from '../../server/builder/load-city.js';
 import { decodeUtf8 } from '../../server/builder/decode-utf8.js';
 

@@ -30,6 +30,7 @@ export function testConfig(overrides: Partial<Config['wechat']> = {}): Config {
     localMode: false,
     sessionSecret: 'test-session-secret',
     corsOrigins: [],
+    uploadQuota: { filesPerDay: 50, bytesPerDay: 100 * 1024 * 1024 },
     pay: { provider: 'local' },
   };
 }

@@ -27,7 +27,7 @@ export function createApplicationRouter(deps: ApplicationDeps) {
   const serviceUpload = (req: Request, res: Response, next: NextFunction) => {
     try {
       const step = findOnlineService(deps.live.current(), `${param(req, 'dept')}/${param(req, 'service')}`).steps.processing!;
-      multipartUpload(attachmentSpecs(step), step.fields?.length ?? 0)(req, res, next);
+      multipartUpload(attachmentSpecs(step), step.fields?.length ?? 0, deps.config.dataDir)(req, res, next);
     } catch (err) {
       next(err);
     }
@@ -62,7 +62,7 @@ export function createApplicationRouter(deps: ApplicationDeps) {
   router.post('/api/applications/:no/resubmit', citizen, run(async (req, res) => {
     const app = await loadApplication(deps.store, param(req, 'no'), { kind: 'citizen', openid: res.locals.openid });
     const step = findOnlineService(deps.live.current(), app.service).steps.processing!;
-    await new Promise<void>((resolve, reject) => multipartUpload(attachmentSpecs(step), step.fields?.length ?? 0)(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) => multipartUpload(attachmentSpecs(step), step.fields?.length ?? 0, deps.config.dataDir)(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
     const moved = await resubmitApplication(deps, { no: app.no, openid: res.locals.openid, body: formBody(req), files: uploadedFiles(req) });
     res.json(view(moved));
   }));

@@ -30,7 +30,7 @@ export function createUploadRouter(deps: LoopDeps) {
           ? uploadTarget(deps.live.current(), service, field).spec
           : { name: FILE_PART, label: '上传文件', required: true, types: [], maxSizeKb: largestUploadKb(deps.live.current()) };
       if (spec.maxSizeKb === 0) throw new ValidationError('当前没有需要上传材料的预约事项');
-      multipartUpload([spec], TEXT_FIELDS)(req, res, next);
+      multipartUpload([spec], TEXT_FIELDS, deps.config.dataDir)(req, res, next);
     } catch (err) {
       next(err);
     }

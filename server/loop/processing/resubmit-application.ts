@@ -12,9 +12,10 @@ import { serviceOf } from '../catalog.js';
 import { applyMove } from '../progress/apply-move.js';
 import { serviceRules } from '../progress/move-application.js';
 import { notifyCitizen } from '../progress/notify-citizen.js';
-import { deleteAttachments, saveAttachments } from './attachment-files.js';
+import { deleteAttachments, discardingIncoming, saveAttachments } from './attachment-files.js';
 import { attachmentSpecs } from './attachment-specs.js';
 import { checkAttachments, type UploadedFile } from './check-attachments.js';
+import { withinUploadQuota } from '../uploads/upload-quota.js';
 import { computeFeeFen, initialPayment } from './compute-fee.js';
 import { answerFields, checkAnswers, throwFieldErrors } from './validate-answers.js';
 
@@ -50,6 +51,10 @@ export function repricePayment(app: Application, step: PaymentStep | undefined, 
 }
 
 export async function resubmitApplication(deps: LoopDeps, input: ResubmitInput): Promise<Application> {
+  return discardingIncoming(input.files, () => resubmit(deps, input));
+}
+
+async function resubmit(deps: LoopDeps, input: ResubmitInput): Promise<Application> {
   const current = await loadApplication(deps.store, input.no, { kind: 'citizen', openid: input.openid });
   if (current.stage !== 'supplement') throw new ConflictError(NOT_IN_SUPPLEMENT);
   const service = serviceOf(deps.live.current(), current.service);
@@ -64,26 +69,27 @@ export async function resubmitApplication(deps: LoopDeps, input: ResubmitInput):
   const rules = serviceRules(deps, current);
   const now = clockOf(deps);
   const replaced = new Set(files.map((f) => f.meta.name));
-  await saveAttachments(deps.config.dataDir, files);
-  let moved: Application;
-  try {
-    moved = await applicationsOf(deps.store).update(current.no, (app) => {
-      if (app.stage !== 'supplement') throw new ConflictError(NOT_IN_SUPPLEMENT);
-      const payment = repricePayment(app, service.steps.payment, data, fields);
-      const next = applyMove(app, {
-        to: 'submitted',
-        note: '申请人已补正材料',
-        actor: { kind: 'citizen', name: input.openid },
-        stages: rules.stages,
-        calendar: deps.live.current().account.calendar,
-        now,
+  const moved = await withinUploadQuota(deps, input.openid, files.map((f) => f.meta), async () => {
+    await saveAttachments(deps.config.dataDir, files);
+    try {
+      return await applicationsOf(deps.store).update(current.no, (app) => {
+        if (app.stage !== 'supplement') throw new ConflictError(NOT_IN_SUPPLEMENT);
+        const payment = repricePayment(app, service.steps.payment, data, fields);
+        const next = applyMove(app, {
+          to: 'submitted',
+          note: '申请人已补正材料',
+          actor: { kind: 'citizen', name: input.openid },
+          stages: rules.stages,
+          calendar: deps.live.current().account.calendar,
+          now,
+        });
+        return { ...next, data, payment, attachments: [...app.attachments.filter((a) => !replaced.has(a.name)), ...files.map((f) => f.meta)] };
       });
-      return { ...next, data, payment, attachments: [...app.attachments.filter((a) => !replaced.has(a.name)), ...files.map((f) => f.meta)] };
-    });
-  } catch (err) {
-    await deleteAttachments(deps.config.dataDir, files.map((f) => f.meta.id));
-    throw err;
-  }
+    } catch (err) {
+      await deleteAttachments(deps.config.dataDir, files.map((f) => f.meta.id));
+      throw err;
+    }
+  });
   await deleteAttachments(deps.config.dataDir, current.attachments.filter((a) => replaced.has(a.name)).map((a) => a.id));
   await notifyCitizen(deps, moved, moved.timeline[moved.timeline.length - 1]!, rules.templateId);
   return moved;

@@ -9,10 +9,11 @@ import type { Application, TimelineEntry } from '../applications/application-typ
 import { findOnlineService } from '../catalog.js';
 import { newClock } from '../progress/clock.js';
 import { notifyCitizen } from '../progress/notify-citizen.js';
-import { deleteAttachments, saveAttachments } from './attachment-files.js';
+import { deleteAttachments, discardingIncoming, saveAttachments } from './attachment-files.js';
 import { attachmentSpecs } from './attachment-specs.js';
 import { checkAttachments, type CheckedFile, type FieldError, type UploadedFile } from './check-attachments.js';
 import { initialPayment } from './compute-fee.js';
+import { withinUploadQuota } from '../uploads/upload-quota.js';
 import { answerFields, checkAnswers, throwFieldErrors } from './validate-answers.js';
 
 export interface SubmitInput {
@@ -39,6 +40,10 @@ async function checkSubmission(step: ProcessingStep, input: SubmitInput) {
 }
 
 export async function submitApplication(deps: LoopDeps, input: SubmitInput): Promise<Application> {
+  return discardingIncoming(input.files, () => submit(deps, input));
+}
+
+async function submit(deps: LoopDeps, input: SubmitInput): Promise<Application> {
   const build = deps.live.current();
   const service = findOnlineService(build, input.serviceRef);
   const step = service.steps.processing!;
@@ -46,33 +51,34 @@ export async function submitApplication(deps: LoopDeps, input: SubmitInput): Pro
   const payment = initialPayment(service.steps.payment, data, fields);
 
   const now = clockOf(deps);
-  await saveAttachments(deps.config.dataDir, files);
-  let app: Application;
-  let entry: TimelineEntry;
-  try {
-    const no = await nextApplicationNumber(deps.store, service.department, now);
-    const at = now.toISOString();
-    entry = { at, from: null, to: 'submitted', actor: { kind: 'citizen', name: input.openid }, note: '网上申请已提交' };
-    app = await applicationsOf(deps.store).insert({
-      id: no,
-      no,
-      service: service.ref,
-      serviceName: service.name,
-      department: service.department,
-      openid: input.openid,
-      stage: 'submitted',
-      data,
-      attachments: files.map((f) => f.meta),
-      payment,
-      clock: newClock(step.timeLimitDays),
-      submittedAt: at,
-      updatedAt: at,
-      timeline: [entry],
-    });
-  } catch (err) {
-    await deleteAttachments(deps.config.dataDir, files.map((f) => f.meta.id));
-    throw err;
-  }
+  const { app, entry } = await withinUploadQuota(deps, input.openid, files.map((f) => f.meta), async () => {
+    await saveAttachments(deps.config.dataDir, files);
+    try {
+      const no = await nextApplicationNumber(deps.store, service.department, now);
+      const at = now.toISOString();
+      const entry: TimelineEntry = { at, from: null, to: 'submitted', actor: { kind: 'citizen', name: input.openid }, note: '网上申请已提交' };
+      const app = await applicationsOf(deps.store).insert({
+        id: no,
+        no,
+        service: service.ref,
+        serviceName: service.name,
+        department: service.department,
+        openid: input.openid,
+        stage: 'submitted',
+        data,
+        attachments: files.map((f) => f.meta),
+        payment,
+        clock: newClock(step.timeLimitDays),
+        submittedAt: at,
+        updatedAt: at,
+        timeline: [entry],
+      });
+      return { app, entry };
+    } catch (err) {
+      await deleteAttachments(deps.config.dataDir, files.map((f) => f.meta.id));
+      throw err;
+    }
+  });
   await notifyCitizen(deps, app, entry, service.steps.progress?.notifyTemplateId);
   return app;
 }

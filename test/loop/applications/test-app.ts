@@ -84,7 +84,8 @@ export function createTestApp(opts: { build?: AccountBuild; now?: string; wechat
 export const FILES = {
   pdf: Buffer.concat([Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n'), Buffer.alloc(64, 32)]),
   png: Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'), Buffer.alloc(64)]),
-  jpg: Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(64)]),
+  // JFIF header, a 1×1 SOF0 frame header (what image-size reads) and the end marker.
+  jpg: Buffer.from('ffd8ffe000104a46494600010100000100010000ffc00011080001000103011100021101031101ffd9', 'hex'),
   exe: Buffer.concat([Buffer.from('4d5a90000300000004000000ffff0000b800000000000000400000000000000000', 'hex'), Buffer.alloc(200)]),
 };
 

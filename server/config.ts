@@ -7,6 +7,8 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 export interface Config {
   port: number;
+  /** Address to listen on; undefined = every interface. Local mode defaults to 127.0.0.1. */
+  host?: string;
   /** Where the city's JSON lives (account.json, <topic>.json, departments/*.json). */
   topicsDir: string;
   /** Runtime data: lowdb files, uploads, published builds. Git-ignored. */
@@ -86,6 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const mbPerDay = positiveInteger(env, 'UPLOAD_MB_PER_DAY', 100);
   return Object.freeze({
     port,
+    // Local mode signs anyone in (/auth/local), uses public default secrets and hands out stand-in
+    // tokens: it stays on this machine unless HOST says otherwise.
+    host: env.HOST || (localMode ? '127.0.0.1' : undefined),
     topicsDir: path.resolve(env.TOPICS_DIR || path.join(projectRoot, 'topics')),
     dataDir: path.resolve(env.DATA_DIR || path.join(projectRoot, 'data')),
     publicBaseUrl,

@@ -44,6 +44,16 @@ export function wechatClientFor(config: Readonly<Config>, store: Store, localBas
   };
 }
 
+export function isLoopback(host: string | undefined): boolean {
+  return host !== undefined && (host === 'localhost' || host === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(host));
+}
+
+/** How this process reaches itself (the local stand-in): a wildcard address means loopback. */
+function hostForSelf(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 export interface RunningServer {
   server: Server;
   port: number;
@@ -59,7 +69,8 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(requested.port, () => resolve());
+      if (requested.host === undefined) server.listen(requested.port, () => resolve());
+      else server.listen(requested.port, requested.host, () => resolve());
     });
   } catch (err) {
     await store.close();
@@ -78,7 +89,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
     throw new Error(`主题目录 ${config.topicsDir} 有错误，无法启动；请先运行 onestop validate 修正`);
   }
   const live = createLiveBuild(initial);
-  const wechat = wechatClientFor(config, store, () => `http://127.0.0.1:${port}/_wechat`);
+  const wechat = wechatClientFor(config, store, () => `http://${hostForSelf(config.host)}:${port}/_wechat`);
   const publisher = createPublisher({ store, live, client: wechat, publicBaseUrl: config.publicBaseUrl });
   const pay = createPaymentProvider(config, store);
   const renderer = createRenderer();
@@ -90,6 +101,13 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const stopReminders = startReminderTimer({ config, store, live, wechat, renderer });
 
   log(`onestop 已启动：${config.publicBaseUrl}（端口 ${port}）`);
+  log(`  监听地址       ${config.host ?? '所有网络接口'}`);
+  if (config.localMode && !isLoopback(config.host)) {
+    log(
+      `警告：本地模式正在监听 ${config.host ?? '所有网络接口'}，不只是本机：网络上的任何人都能用“本地测试登录”冒充市民、` +
+        '用公开的默认密钥伪造会话和支付通知、从 /_wechat 取得令牌。只在可信网络中这样做；否则去掉 HOST（默认 127.0.0.1）。',
+    );
+  }
   log(config.localMode ? '本地模式：未设置 WECHAT_APPID / WECHAT_SECRET，微信接口由本地替身 /_wechat 提供' : `已连接微信公众号 ${config.wechat.appId}`);
   log(`  H5 首页        ${config.publicBaseUrl}/`);
   log(`  管理后台       ${config.publicBaseUrl}/console/`);

@@ -26,6 +26,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('listens on 127.0.0.1 in local mode and everywhere with a real account unless HOST says otherwise', () => {
+    const real = { WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32), PUBLIC_BASE_URL: 'https://gov.example.cn' };
+    assert.equal(loadConfig({}).host, '127.0.0.1');
+    assert.equal(loadConfig({ HOST: '0.0.0.0' }).host, '0.0.0.0');
+    assert.equal(loadConfig(real).host, undefined);
+    assert.equal(loadConfig({ ...real, HOST: '10.0.0.5' }).host, '10.0.0.5');
+  });
+
   it('requires WECHAT_TOKEN with a real account instead of the public local default', () => {
     assert.throws(() => loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', SESSION_SECRET: 'z'.repeat(32) }), (e) => e instanceof ConfigError && /WECHAT_TOKEN/.test(e.message));
   });

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../server/config.js';
 import { createPaymentProvider } from '../../server/loop/payment/create-payment-provider.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
-import { startServer, type RunningServer } from '../../server/main.js';
+import { isLoopback, startServer, type RunningServer } from '../../server/main.js';
 
 const TOKEN = 'app-test-token';
 
@@ -111,6 +111,11 @@ describe('startServer on PORT without PUBLIC_BASE_URL (local mode)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  it('listens on 127.0.0.1 only in local mode, without a warning', () => {
+    assert.equal((running.server.address() as AddressInfo).address, '127.0.0.1');
+    assert.ok(!lines.some((l) => l.includes('警告')), lines.join('\n'));
+  });
+
   it('announces the address on the port it listens on', () => {
     assert.ok(lines.some((l) => l.includes(`http://localhost:${port}（端口 ${port}）`)), lines.join('\n'));
     assert.ok(!lines.some((l) => l.includes('localhost:3000')), lines.join('\n'));
@@ -153,5 +158,27 @@ describe('startServer on PORT=0 without PUBLIC_BASE_URL', () => {
       await running.close();
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('startServer in local mode with HOST set', () => {
+  it('listens where HOST says and warns that local mode is open to the network', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'onestop-host-'));
+    const lines: string[] = [];
+    const running = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '0.0.0.0', WECHAT_TOKEN: TOKEN }), (l) => void lines.push(l));
+    try {
+      assert.equal((running.server.address() as AddressInfo).address, '0.0.0.0');
+      assert.ok(lines.some((l) => /^警告：本地模式正在监听 0\.0\.0\.0.*本地测试登录/.test(l)), lines.join('\n'));
+      // The menu still reached the stand-in through loopback.
+      assert.ok(lines.some((l) => l.startsWith('已发布版本 #1')), lines.join('\n'));
+    } finally {
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('tells loopback addresses from the others', () => {
+    for (const host of ['127.0.0.1', '127.8.9.10', '::1', 'localhost', '::ffff:127.0.0.1']) assert.equal(isLoopback(host), true, host);
+    for (const host of [undefined, '0.0.0.0', '::', '192.168.1.20', '127.example.com']) assert.equal(isLoopback(host), false, String(host));
   });
 });

@@ -61,6 +61,16 @@ describe('citizen sign-in', () => {
       assert.match(res.body.message, /openid/);
     });
 
+    it('refuses a sign-in posted from another site, like every citizen POST', async () => {
+      for (const headers of [{ Origin: 'https://evil.example' }, { 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }]) {
+        const res = await request(app).post('/auth/local').set(headers).type('form').send({ openid: 'o-victim', next: '/' }).expect(403);
+        assert.match(res.body.message, /拒绝跨站提交/);
+        assert.equal(sessionOf(res.headers['set-cookie'], config.sessionSecret).line, undefined);
+      }
+      const own = await request(app).post('/auth/local').set({ 'Sec-Fetch-Site': 'same-origin' }).type('form').send({ openid: 'o-self', next: '/' }).expect(303);
+      assert.equal(sessionOf(own.headers['set-cookie'], config.sessionSecret).openid, 'o-self');
+    });
+
     it('has no WeChat sign-in without an AppID', async () => {
       await request(app).get('/auth/wechat').expect(404);
     });

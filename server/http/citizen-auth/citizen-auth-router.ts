@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { NotFoundError, UnauthorizedError, ValidationError, WechatApiError } from '../../errors.js';
 import type { LoopDeps } from '../../loop/index.js';
 import { redactSecrets } from '../../wechat/index.js';
-import { CITIZEN_COOKIE, readCookie, readSignedValue, signCitizenSession, signValue } from '../identity.js';
+import { CITIZEN_COOKIE, readCookie, readSignedValue, sameOriginOnly, signCitizenSession, signValue } from '../identity.js';
 import { safeNext } from '../safe-next.js';
 
 const OAUTH_COOKIE = 'os_oauth';
@@ -30,7 +30,8 @@ export function createCitizenAuthRouter(deps: LoopDeps) {
       deps.renderer.page('h5/local-login', { title: '本地测试登录', localMode: true, next: safeNext(req.query.next) }),
     );
   });
-  router.post('/auth/local', localOnly, express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), (req, res) => {
+  // Cross-site checked like every citizen POST: another site must not sign a visitor in as its openid.
+  router.post('/auth/local', localOnly, sameOriginOnly(), express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), (req, res) => {
     const openid = typeof req.body?.openid === 'string' ? req.body.openid.trim() : '';
     if (!OPENID.test(openid)) throw new ValidationError('openid 须为 1~64 位字母、数字、下划线或连字符', { field: 'openid' });
     signIn(res, openid);

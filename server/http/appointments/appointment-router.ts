@@ -48,18 +48,21 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
     const step = appointmentStepOf(service);
     const now = nowOf(deps);
     const today = cityDate(now);
-    const halls = hallsOf(build, service).map((hall) => ({
+    const dates = Array.from({ length: step.horizonDays + 1 }, (_, i) => addDays(today, i));
+    const halls = await Promise.all(hallsOf(build, service).map(async (hall) => ({
       ref: hall.ref,
       name: hall.name,
       address: hall.address,
       hoursToday: hoursToday(hall, build, now),
-      // One entry per day in the booking window; closed days keep their reason for the picker.
-      days: Array.from({ length: step.horizonDays + 1 }, (_, i) => addDays(today, i)).map((date) => ({
+      // One entry per day in the booking window; closed days keep their reason for the picker, and
+      // `free` (seats left) lets the picker open on the first day a citizen can actually book.
+      days: await Promise.all(dates.map(async (date) => ({
         date,
         label: formatDay(date),
         closed: closedReason(build, hall, step, date, now),
-      })),
-    }));
+        free: (await daySlots(deps.store, build, service, hall, date, now)).slots.reduce((n, s) => n + s.available, 0),
+      }))),
+    })));
     const rescheduleId = typeof req.query.reschedule === 'string' ? req.query.reschedule : undefined;
     const openid = res.locals.openid as string | undefined;
     const current = rescheduleId ? await currentAppointment(deps, openid, rescheduleId) : undefined;
@@ -94,6 +97,8 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
     res.type('html').send(
       deps.renderer.page('h5/appointments', {
         title: '我的预约',
+        backUrl: '/',
+        signedIn: Boolean(openid),
         localMode: deps.config.localMode,
         accountName: build.account.name,
         appointments: appointments.map((a) => ({

@@ -6,14 +6,13 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { NotFoundError, UnauthorizedError, ValidationError, WechatApiError } from '../../errors.js';
 import type { LoopDeps } from '../../loop/index.js';
 import { redactSecrets } from '../../wechat/index.js';
-import { CITIZEN_COOKIE, readCookie, readSignedValue, sameOriginOnly, signCitizenSession, signValue } from '../identity.js';
+import { CITIZEN_COOKIE, CITIZEN_SESSION_MAX_AGE_MS, readCookie, readSignedValue, sameOriginOnly, signCitizenSession, signValue } from '../identity.js';
 import { safeNext } from '../safe-next.js';
 
 const OAUTH_COOKIE = 'os_oauth';
 /** Signing purpose of the state cookie: never accepted where a citizen session is expected. */
 const OAUTH_PURPOSE = 'oauth-state';
 const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
-const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 export function createCitizenAuthRouter(deps: LoopDeps) {
   const { config } = deps;
@@ -21,7 +20,8 @@ export function createCitizenAuthRouter(deps: LoopDeps) {
   const secure = config.publicBaseUrl.startsWith('https://');
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure, path: '/' };
   const signIn = (res: Response, openid: string) =>
-    res.cookie(CITIZEN_COOKIE, signCitizenSession(openid, config.sessionSecret), { ...cookieOptions, maxAge: WEEK_MS });
+    // The cookie lives exactly as long as the signed session is accepted (30 days).
+    res.cookie(CITIZEN_COOKIE, signCitizenSession(openid, config.sessionSecret), { ...cookieOptions, maxAge: CITIZEN_SESSION_MAX_AGE_MS });
   const localOnly = (_req: Request, _res: Response, next: NextFunction) =>
     next(config.localMode ? undefined : new NotFoundError('页面或接口不存在'));
 
@@ -37,6 +37,12 @@ export function createCitizenAuthRouter(deps: LoopDeps) {
     signIn(res, openid);
     if (req.is('application/json')) res.json({ openid });
     else res.redirect(303, safeNext(req.body?.next));
+  });
+
+  // 退出登录: a form POST from our own pages (a cross-site one is refused, so no page can sign a citizen out).
+  router.post('/auth/logout', sameOriginOnly(), (_req, res) => {
+    res.clearCookie(CITIZEN_COOKIE, cookieOptions);
+    res.redirect(303, '/');
   });
 
   const wechatOnly = (_req: Request, _res: Response, next: NextFunction) =>

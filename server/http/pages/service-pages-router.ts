@@ -6,7 +6,7 @@ import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { projectRoot } from '../../config.js';
 import { NotFoundError } from '../../errors.js';
-import { applicationsOf, applicationView, attachmentSpecs, citizenCase, cityTime, clockOf, departmentName, describeSteps, describeTypes, findOnlineService, formatSize, loadApplication, type LoopDeps, RATING_LEVELS, serviceOf } from '../../loop/index.js';
+import { applicationsOf, applicationView, attachmentSpecs, citizenCase, cityTime, clockOf, departmentName, applyNotice, describeSteps, describeTypes, findOnlineService, formatSize, loadApplication, type LoopDeps, RATING_LEVELS, searchServices, serviceOf } from '../../loop/index.js';
 import { optionalCitizen } from '../identity.js';
 import { signInRedirect } from '../sign-in-redirect.js';
 
@@ -35,13 +35,15 @@ export function createServicePagesRouter(deps: LoopDeps) {
     res.type('application/javascript').set('Cache-Control', 'public, max-age=300').send(asset);
   });
 
-  router.get('/', (_req, res) => {
+  router.get('/', citizen, (req, res) => {
     const b = build();
     const topics = [...b.topics].sort((x, y) => x.order - y.order).map((t) => ({
       ...t,
       services: t.services.map((r) => b.services.find((s) => s.ref === r)).filter(Boolean),
     }));
-    page(res, 'h5/home', { ...common(b.account.name), topics });
+    const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 50) : '';
+    const found = q ? searchServices(b, q) : undefined;
+    page(res, 'h5/home', { ...common(b.account.name), topics, q, found, signedIn: Boolean(res.locals.openid) });
   });
 
   router.get('/s/:dept/:service', (req, res) => {
@@ -73,7 +75,7 @@ export function createServicePagesRouter(deps: LoopDeps) {
         required: a.required && !resubmit?.attachments.some((x) => x.name === a.name),
       }));
       const action = resubmit ? `/api/applications/${encodeURIComponent(resubmit.no)}/resubmit` : `/api/services/${service.ref}/applications`;
-      page(res, 'h5/apply', { ...common(resubmit ? '补正材料' : `在线申请 · ${service.name}`, `/s/${service.ref}`), service, fields, files, action, resubmit: resubmit?.no });
+      page(res, 'h5/apply', { ...common(resubmit ? '补正材料' : `在线申请 · ${service.name}`, `/s/${service.ref}`), service, fields, files, action, resubmit: resubmit?.no, notice: applyNotice(service) });
     } catch (err) {
       notFound(res, err);
     }
@@ -82,7 +84,7 @@ export function createServicePagesRouter(deps: LoopDeps) {
   router.get('/me/applications', citizen, signedIn, async (_req, res) => {
     const mine = await applicationsOf(deps.store).findBy('openid', res.locals.openid);
     const views = mine.sort((a, b) => b.submittedAt.localeCompare(a.submittedAt)).map((a) => applicationView(a, build(), clockOf(deps)));
-    page(res, 'h5/my-applications', { ...common('我的办件', '/'), applications: views });
+    page(res, 'h5/my-applications', { ...common('我的办件', '/'), applications: views, signedIn: true });
   });
 
   router.get('/me/applications/:no', citizen, signedIn, async (req, res) => {

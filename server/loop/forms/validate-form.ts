@@ -70,6 +70,8 @@ function clean(fields: FormField[], data: unknown): Record<string, unknown> {
     if (v === '' || v === null || v === undefined) continue;
     if (field.type === 'number' && typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) v = Number(v);
     if (field.type === 'idcard' && typeof v === 'string') v = v.toUpperCase();
+    // Plates and VINs: a pattern written for capitals (鄂A12345) also takes what a phone types (鄂a12345).
+    if (field.type === 'text' && field.pattern && typeof v === 'string' && v !== v.toUpperCase() && upperOnly(field.pattern, v)) v = v.toUpperCase();
     out[field.name] = v;
   }
   return out;
@@ -133,4 +135,14 @@ export function validateForm(fields: FormField[], data: unknown, cacheKey = ''):
   // Keep the form's order so messages read top to bottom like the page.
   errors.sort((a, b) => fields.findIndex((f) => f.name === a.field) - fields.findIndex((f) => f.name === b.field));
   return { ok: false, errors, value: value as FormResult['value'] };
+}
+
+/** Whether the value fails the pattern as typed but passes it in capitals. */
+function upperOnly(pattern: string, value: string): boolean {
+  try {
+    const re = new RegExp(pattern, 'u');
+    return !re.test(value) && re.test(value.toUpperCase());
+  } catch {
+    return false;
+  }
 }

@@ -78,3 +78,17 @@ export function describeSteps(service: BuiltService): StepCard[] {
     card('rating', '⑥ 评价投诉', s.rating, !!s.rating?.online, s.rating ? ['办结后可“好差评”，差评有专人回访整改'] : [], []),
   ];
 }
+
+/** What a citizen should know before pressing 提交申请: the fee, the promised time limit, what happens next. */
+export function applyNotice(service: BuiltService): { fee: string; timeLimit: string; next: string } {
+  const { processing, payment } = service.steps;
+  const days = processing?.timeLimitDays ?? 0;
+  const timeLimit = days === 0 ? '即办：受理后当场办结' : `受理后 ${days} 个工作日内办结${service.steps.progress?.stages.some((x) => x === 'supplement' || x === 'suspended') ? '（补齐补正、挂起期间暂停计时）' : ''}`;
+  if (!payment) return { fee: '免费', timeLimit, next: '提交后工作人员审核受理，办理进度会以微信消息通知您，也可在“我的办件”查看。' };
+  const fee = describeFee(payment.fee, processing?.fields ?? []);
+  const free = payment.fee.mode === 'fixed' && payment.fee.amountFen === 0;
+  if (free) return { fee, timeLimit, next: '提交后工作人员审核受理，办理进度会以微信消息通知您，也可在“我的办件”查看。' };
+  if (payment.fee.mode === 'assessed') return { fee, timeLimit, next: '提交后工作人员受理并核定费用，核定后可在“我的办件”中在线缴费。' };
+  if (payment.timing === 'before-acceptance') return { fee, timeLimit, next: '提交后请先在线缴费，缴费后工作人员开始受理；进度会以微信消息通知您。' };
+  return { fee, timeLimit, next: '提交后工作人员审核受理，受理后可在“我的办件”中在线缴费；进度会以微信消息通知您。' };
+}

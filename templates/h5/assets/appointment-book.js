@@ -35,15 +35,19 @@
     var h = hall();
     text(document.getElementById('hall-info'), h.address + '（今日：' + h.hoursToday + '）');
     dateSel.innerHTML = '';
+    // Open on the first day with a free seat (today is often past its last slot or fully booked).
     var first = null;
+    var open = null;
     h.days.forEach(function (d) {
       var o = document.createElement('option');
       o.value = d.date;
-      o.textContent = d.label + (d.closed ? ' · ' + d.closed : '');
+      o.textContent = d.label + (d.closed ? ' · ' + d.closed : d.free > 0 ? '' : ' · 无空余时段');
       o.disabled = !!d.closed;
-      if (!d.closed && first === null) first = d.date;
+      if (!d.closed && open === null) open = d.date;
+      if (!d.closed && d.free > 0 && first === null) first = d.date;
       dateSel.appendChild(o);
     });
+    if (first === null) first = open;
     var keep = current && h.ref === current.hall && h.days.some(function (d) { return d.date === current.date && !d.closed; });
     if (keep) dateSel.value = current.date; else if (first) dateSel.value = first;
     loadSlots();

@@ -139,10 +139,6 @@ export function validateForm(fields: FormField[], data: unknown, cacheKey = ''):
 
 /** Whether the value fails the pattern as typed but passes it in capitals. */
 function upperOnly(pattern: string, value: string): boolean {
-  try {
-    const re = new RegExp(pattern, 'u');
-    return !re.test(value) && re.test(value.toUpperCase());
-  } catch {
-    return false;
-  }
+  const re = compilePattern(pattern);
+  return !(re instanceof PatternError) && !re.test(value) && re.test(value.toUpperCase());
 }

@@ -5,10 +5,10 @@ import helmet from 'helmet';
 import type { Config } from './config.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { createApplicationRouter, createAppointmentRouter, createCitizenAuthRouter, createConsoleRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler } from './http/index.js';
+import { createApplicationRouter, createAppointmentRouter, createCitizenAuthRouter, createConsoleRouter, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler } from './http/index.js';
 import { createRenderer, type Renderer } from './render.js';
 import type { LiveBuild } from './live-build.js';
-import { applicationNoFromOrderNo, type LocalPaymentProvider, type LoopDeps, paymentCreditor, type PaymentProvider } from './loop/index.js';
+import { applicationNoFromOrderNo, type LocalPaymentProvider, type LoopDeps, paymentCreditor, type PaymentProvider, type UploadSweeper } from './loop/index.js';
 import type { Store } from './store/index.js';
 import type { WechatClient } from './wechat/index.js';
 
@@ -21,6 +21,8 @@ export interface AppDeps {
   publisher: Publisher;
   renderer?: Renderer;
   gateway?: Gateway;
+  /** Shown on /healthz; started by main.ts. */
+  uploadSweep?: Pick<UploadSweeper, 'status'>;
   now?: () => Date;
 }
 
@@ -51,7 +53,10 @@ export function createApp(deps: AppDeps): Express {
   );
 
   // The WeChat callback reads its own raw, size-limited body and checks the signature first.
-  app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway: deps.gateway, now: deps.now }));
+  // One gateway for the callback and the health page, which shows its failures.
+  const gateway = deps.gateway ?? createGateway({ store, live, client: wechat, now: deps.now, openidKey: config.sessionSecret });
+  app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, now: deps.now }));
+  app.use(createHealthRouter({ gateway, uploadSweep: deps.uploadSweep, now: deps.now }));
   // Local mode: a stand-in for api.weixin.qq.com, so the real client runs over real HTTP.
   if (config.localMode) app.use('/_wechat', createWechatStandin(store));
 

@@ -6,7 +6,7 @@ import { buildAccount, formatDiagnostic, hasErrors, loadCityFromDir } from './bu
 import { loadConfig, withListeningPort, type Config } from './config.js';
 import { createPublisher } from './publish/index.js';
 import { createLiveBuild } from './live-build.js';
-import { createPaymentProvider, startReminderTimer } from './loop/index.js';
+import { createPaymentProvider, createUploadSweeper, startReminderTimer, uploadFilesIn } from './loop/index.js';
 import { createRenderer } from './render.js';
 import { createLowdbStore, type Store } from './store/index.js';
 import { createStoreTokenStore, createWechatClient, LOCAL_STANDIN_CREDENTIALS, type WechatClient } from './wechat/index.js';
@@ -93,12 +93,14 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const publisher = createPublisher({ store, live, client: wechat, publicBaseUrl: config.publicBaseUrl });
   const pay = createPaymentProvider(config, store);
   const renderer = createRenderer();
-  handler = createApp({ config, store, live, wechat, pay, publisher, renderer });
+  const uploadSweep = createUploadSweeper({ store, files: uploadFilesIn(config.dataDir) });
+  handler = createApp({ config, store, live, wechat, pay, publisher, renderer, uploadSweep });
 
   const boot = await publisher.bootstrap(config.topicsDir);
   if (boot.version) log(`已发布版本 #${boot.version.number}（${boot.version.hash.slice(0, 12)}）`);
   if (boot.menuError) log(`微信拒绝了菜单：${boot.menuError}`);
   const stopReminders = startReminderTimer({ config, store, live, wechat, renderer });
+  const sweeping = uploadSweep.start(); // at start-up, then hourly; never blocks serving
 
   log(`onestop 已启动：${config.publicBaseUrl}（端口 ${port}）`);
   log(`  监听地址       ${config.host ?? '所有网络接口'}`);
@@ -118,6 +120,8 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
     port,
     async close() {
       stopReminders();
+      uploadSweep.stop();
+      await sweeping;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

@@ -9,6 +9,7 @@ import type { LiveBuild } from '../live-build.js';
 import type { Log, Store } from '../store/index.js';
 import type { WechatClient, WechatMessage } from '../wechat/index.js';
 import { indexBuild, type BuildIndex } from './build-index.js';
+import { createGatewayHealth, type GatewayHealth } from './gateway-health.js';
 import { dedupKey, OnceCache } from './dedup.js';
 import { NO_REPLY, type Reply } from './replies.js';
 import { loadReplyTemplates, type ReplyTemplates } from './reply-templates.js';
@@ -56,6 +57,8 @@ export interface Gateway {
   handle(msg: WechatMessage): Promise<GatewayAnswer>;
   /** The console's simulator: the decision and its trace, with no side effects and no log. */
   simulate(msg: WechatMessage, build?: AccountBuild): Promise<RouteResult>;
+  /** Failures since start-up, for the health page. */
+  health(): GatewayHealth;
 }
 
 export function hashOpenid(openid: string, key: string): string {
@@ -84,6 +87,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const warn = deps.warn ?? ((line: string) => console.warn(`[onestop:wechat] ${line}`));
   const log: Log<MessageLogRecord> = store.log<MessageLogRecord>(MESSAGE_LOG);
   const once = new OnceCache<RouteResult>(Math.max(DEDUP_TTL_MS, deps.dedupTtlMs ?? 0));
+  const health = createGatewayHealth();
+  const onFailure = (kind: 'deskTicket', err: unknown) => {
+    health.record(kind, err, now());
+    warn(`人工客服工单登记失败，已请市民稍后重发：${(err as Error).message}`);
+  };
   const budget = new DeadlineTimer(Math.max(2, Math.min(50, Math.floor(budgetMs / 4))));
   const recentNearby = new Map<string, RecentNearby>();
   const recentLists = new Map<string, RecentList>();
@@ -99,6 +107,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   function decide(msg: WechatMessage, key: string, started: number): RouteResult | Promise<RouteResult> {
     const at = now();
     const failed = (err: unknown): RouteResult => {
+      health.record('processing', err, at);
       warn(`处理消息失败（${msg.msgType}${msg.event ? `/${msg.event}` : ''}）：${(err as Error).message}`);
       return { reply: NO_REPLY, trace: { answeredBy: 'none', reason: '处理出错，已回复 success' } };
     };
@@ -123,7 +132,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     };
     let routed: RouteResult | Promise<RouteResult>;
     try {
-      routed = routeMessage(msg, { index: current(), store, templates, now: at, key, recentNearby, recentLists });
+      routed = routeMessage(msg, { index: current(), store, templates, now: at, key, recentNearby, recentLists, onFailure });
     } catch (err) {
       return finish(failed(err));
     }
@@ -164,5 +173,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const index = build ? indexBuild(build) : current();
       return routeMessage(msg, { index, store, templates, now: now(), key: dedupKey(msg), dryRun: true });
     },
+    health: () => health.snapshot(),
   };
 }

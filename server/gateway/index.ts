@@ -2,5 +2,6 @@
 // Other rooms import this folder only through this file; everything else in it is private.
 export { DEDUP_TTL_MS, createGateway } from './gateway.js';
 export type { Gateway } from './gateway.js';
+export type { GatewayHealth } from './gateway-health.js';
 export { MAX_ARTICLES_TO_EVENT, MAX_ARTICLES_TO_MESSAGE } from './replies.js';
 export { parseSimulateInput, parseSince, simulateDraft, simulateLive, simulatorOutbox } from './simulator.js';

@@ -12,8 +12,8 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { projectRoot } from '../config.js';
 
-export type TemplateName = 'welcome' | 'help' | 'topic' | 'disambiguation' | 'nearby' | 'ask-location' | 'desk-ack' | 'menu-group' | 'far-away';
-const NAMES: TemplateName[] = ['welcome', 'help', 'topic', 'disambiguation', 'nearby', 'ask-location', 'desk-ack', 'menu-group', 'far-away'];
+export type TemplateName = 'welcome' | 'help' | 'topic' | 'disambiguation' | 'nearby' | 'ask-location' | 'desk-ack' | 'menu-group' | 'far-away' | 'desk-failed';
+const NAMES: TemplateName[] = ['welcome', 'help', 'topic', 'disambiguation', 'nearby', 'ask-location', 'desk-ack', 'menu-group', 'far-away', 'desk-failed'];
 const PARTIALS = ['topic-list'];
 
 /** WeChat's limit for a passive text reply, in UTF-8 bytes. */

@@ -177,7 +177,7 @@ export async function handOff(msg: WechatMessage, text: string, ctx: RouteContex
   const topic = guess ? index.topicList.find((t) => t.lead === guess || t.cooperating.includes(guess)) : undefined;
   const simulated = msg.toUser === SIMULATOR_ACCOUNT_ID;
   if (!ctx.dryRun) {
-    await storeDeskTicket(ctx.store, {
+    const stored = await storeDeskTicket(ctx.store, {
       id: deskTicketId(ctx.key),
       openid: msg.fromUser,
       text,
@@ -188,7 +188,15 @@ export async function handOff(msg: WechatMessage, text: string, ctx: RouteContex
       createdAt: now.toISOString(),
       status: 'open',
       ...(simulated ? { simulated: true as const } : {}),
-    });
+    }).then(
+      () => true,
+      (err: unknown) => (ctx.onFailure?.('deskTicket', err), false),
+    );
+    if (!stored) {
+      // No ticket means no person will ever see this message: never acknowledge it as handed over.
+      const content = templates.render('desk-failed', { hotline: account.desk.hotline ?? '' });
+      return { reply: R.textReply(content), trace: { answeredBy: 'none', reason: `${why}，但人工客服工单登记失败，已请市民稍后重发` } };
+    }
   }
   const when = deskAnswerTime(account, now);
   const content = templates.render('desk-ack', { defaultReply: account.defaultReply, hotline: account.desk.hotline ?? '', ...when });

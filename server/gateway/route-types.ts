@@ -35,6 +35,8 @@ export interface RouteContext {
   recentNearby?: Map<string, RecentNearby>;
   /** Last numbered list sent per openid, so a reply of "2" picks its second item. */
   recentLists?: Map<string, RecentList>;
+  /** Told when a side effect failed but the citizen still got an answer (the health page counts it). */
+  onFailure?: (kind: 'deskTicket', err: unknown) => void;
 }
 
 export interface RecentNearby {

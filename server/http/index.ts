@@ -6,6 +6,7 @@ export { createLocalCashierRouter } from './cashier/local-cashier-router.js';
 export { createCitizenAuthRouter } from './citizen-auth/citizen-auth-router.js';
 export { createConsoleRouter } from './console/console-router.js';
 export { errorHandler, notFoundHandler } from './error-handler.js';
+export { createHealthRouter } from './health/health-router.js';
 export { createLocationRouter } from './location/location-router.js';
 export { createServicePagesRouter } from './pages/service-pages-router.js';
 export { createServicesRouter } from './services/services-router.js';

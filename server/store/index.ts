@@ -3,3 +3,5 @@
 export { KeyedLock } from './keyed-lock.js';
 export { createLowdbStore } from './lowdb-store.js';
 export type { Collection, Doc, Log, Store } from './types.js';
+export { isStorageError, storageError, storageHealth } from './write-fully.js';
+export type { StorageHealth } from './write-fully.js';

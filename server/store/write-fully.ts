@@ -45,6 +45,16 @@ const FULL = new Set(['ENOSPC', 'EDQUOT']);
 const BROKEN = new Set(['EIO', 'EROFS']);
 let lastReport = 0;
 
+export interface StorageHealth {
+  /** Writes the disk refused since start-up (all stores of this process). */
+  refusedWrites: number;
+  lastRefusal: { at: string; reason: string } | null;
+}
+const health: StorageHealth = { refusedWrites: 0, lastRefusal: null };
+
+/** For the health page: no paths (they are in the operator's log), only counts and the errno. */
+export const storageHealth = (): StorageHealth => structuredClone(health);
+
 /**
  * The domain error for a failed write: StorageFullError (507) or StorageUnavailableError (503)
  * for a disk that is full or failing, otherwise the original error. Citizens see no paths; the
@@ -54,6 +64,8 @@ export function storageError(err: unknown, file: string): unknown {
   if (err instanceof StorageFullError || err instanceof StorageUnavailableError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
   if (!FULL.has(code) && !BROKEN.has(code)) return err;
+  health.refusedWrites++;
+  health.lastRefusal = { at: new Date().toISOString(), reason: code };
   if (Date.now() - lastReport > 10_000) {
     lastReport = Date.now();
     console.error(`[onestop] 数据写入失败（${code}${FULL.has(code) ? '，磁盘空间或配额已满' : '，磁盘故障或只读'}），本次写入已撤销: ${file}`);

@@ -2,7 +2,7 @@
 // published to the local WeChat stand-in over HTTP, and a signed message answered from the build.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer } from 'node:http';
@@ -180,5 +180,33 @@ describe('startServer in local mode with HOST set', () => {
   it('tells loopback addresses from the others', () => {
     for (const host of ['127.0.0.1', '127.8.9.10', '::1', 'localhost', '::ffff:127.0.0.1']) assert.equal(isLoopback(host), true, host);
     for (const host of [undefined, '0.0.0.0', '::', '192.168.1.20', '127.example.com']) assert.equal(isLoopback(host), false, String(host));
+  });
+});
+
+describe('startServer with orphan upload files left by a crash', () => {
+  it('removes old unreferenced files at start-up, keeps recent ones, and shows the sweep on /healthz', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'onestop-app-sweep-'));
+    const uploads = path.join(dataDir, 'uploads');
+    await mkdir(uploads, { recursive: true });
+    const old = 'a'.repeat(32);
+    const recent = 'b'.repeat(32);
+    await writeFile(path.join(uploads, old), 'left by a crash');
+    await writeFile(path.join(uploads, recent), 'an upload in flight');
+    const dayAgo = new Date(Date.now() - 24 * 3600_000);
+    await utimes(path.join(uploads, old), dayAgo, dayAgo);
+    const running = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0', WECHAT_TOKEN: TOKEN }), () => {});
+    try {
+      let health: { status: string; uploadSweep: { last: { removed: number; recent: number } | null } } | undefined;
+      for (let i = 0; i < 100 && !health?.uploadSweep.last; i++) {
+        health = (await (await fetch(`http://127.0.0.1:${running.port}/healthz`)).json()) as typeof health;
+        if (!health?.uploadSweep.last) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(health?.status, 'ok');
+      assert.deepEqual(health?.uploadSweep.last && { removed: health.uploadSweep.last.removed, recent: health.uploadSweep.last.recent }, { removed: 1, recent: 1 });
+      assert.deepEqual(await readdir(uploads), [recent]);
+    } finally {
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,17 +1,20 @@
 // Upload storage: <dataDir>/uploads/<random id>, outside any public path. Multipart bodies stream
 // into <dataDir>/uploads-incoming/ first (the same file system, so moving a checked file into
 // place is a rename); writes are undone when a later step fails, so a rejected request leaves no
-// file behind.
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+// file behind. What a crash leaves in either folder, the orphan sweep removes.
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { UploadFiles } from '../uploads/sweep-orphan-uploads.js';
 import type { CheckedFile } from './check-attachments.js';
 
 export const uploadsDir = (dataDir: string) => path.join(dataDir, 'uploads');
 export const incomingDir = (dataDir: string) => path.join(dataDir, 'uploads-incoming');
 
 /** Ids are 32 hex chars we generated; anything else never reaches the file system. */
+const ID = /^[0-9a-f]{32}$/;
+
 function fileOf(dataDir: string, id: string): string {
-  if (!/^[0-9a-f]{32}$/.test(id)) throw new Error(`invalid attachment id ${id}`);
+  if (!ID.test(id)) throw new Error(`invalid attachment id ${id}`);
   return path.join(uploadsDir(dataDir), id);
 }
 
@@ -48,3 +51,25 @@ export async function discardingIncoming<T>(files: Array<{ path: string }>, fn: 
 }
 
 export const readAttachment = (dataDir: string, id: string) => readFile(fileOf(dataDir, id));
+
+/** The stored upload files (id and last change), for the orphan sweep. */
+export async function listAttachments(dataDir: string): Promise<Array<{ id: string; modifiedAt: Date }>> {
+  let names: string[];
+  try {
+    names = await readdir(uploadsDir(dataDir));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const out: Array<{ id: string; modifiedAt: Date }> = [];
+  for (const id of names.filter((n) => ID.test(n))) {
+    const info = await stat(fileOf(dataDir, id)).catch(() => undefined); // removed meanwhile
+    if (info?.isFile()) out.push({ id, modifiedAt: info.mtime });
+  }
+  return out;
+}
+
+/** The upload files of dataDir as the orphan sweep sees them. */
+export function uploadFilesIn(dataDir: string): UploadFiles {
+  return { list: () => listAttachments(dataDir), remove: (ids) => deleteAttachments(dataDir, ids) };
+}

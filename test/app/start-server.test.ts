@@ -201,7 +201,7 @@ describe('startServer with orphan upload files left by a crash', () => {
         health = (await (await fetch(`http://127.0.0.1:${running.port}/healthz`)).json()) as typeof health;
         if (!health?.uploadSweep.last) await new Promise((r) => setTimeout(r, 50));
       }
-      assert.equal(health?.status, 'ok');
+      assert.ok(health && ['ok', 'degraded'].includes(health.status));
       assert.deepEqual(health?.uploadSweep.last && { removed: health.uploadSweep.last.removed, recent: health.uploadSweep.last.recent }, { removed: 1, recent: 1 });
       assert.deepEqual(await readdir(uploads), [recent]);
     } finally {

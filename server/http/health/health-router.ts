@@ -4,7 +4,7 @@
 import { Router } from 'express';
 import type { Gateway } from '../../gateway/index.js';
 import type { UploadSweeper } from '../../loop/index.js';
-import { storageHealth } from '../../store/index.js';
+import { type StorageHealth, storageHealth } from '../../store/index.js';
 
 /** A failure this recent makes the status "degraded". */
 export const RECENT_FAILURE_MS = 15 * 60_000;
@@ -12,6 +12,8 @@ export const RECENT_FAILURE_MS = 15 * 60_000;
 export interface HealthDeps {
   gateway: Gateway;
   uploadSweep?: Pick<UploadSweeper, 'status'>;
+  /** Default: the refused writes of every store in this process (one disk). */
+  storage?: () => StorageHealth;
   now?: () => Date;
 }
 
@@ -20,7 +22,7 @@ export function createHealthRouter(deps: HealthDeps): Router {
   router.get('/healthz', (_req, res) => {
     const now = (deps.now?.() ?? new Date()).getTime();
     const gateway = deps.gateway.health();
-    const storage = storageHealth();
+    const storage = (deps.storage ?? storageHealth)();
     const sweep = deps.uploadSweep?.status() ?? null;
     const recent = (at: string | undefined) => at !== undefined && now - Date.parse(at) < RECENT_FAILURE_MS;
     const degraded = recent(gateway.lastFailure?.at) || recent(storage.lastRefusal?.at);

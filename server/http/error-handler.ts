@@ -1,6 +1,7 @@
 // The one error middleware: domain error class -> HTTP status, always { code, message, details }.
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../errors.js';
+import { storageError } from '../store/index.js';
 
 const STATUS: Record<string, number> = {
   VALIDATION: 400,
@@ -18,14 +19,18 @@ const STATUS: Record<string, number> = {
   STORAGE_UNAVAILABLE: 503,
 };
 
-export function statusOf(err: unknown): number {
+export function statusOf(raw: unknown): number {
+  // A full or failing disk met by code that writes files itself (uploads streaming to disk) is
+  // the same 507/503 as one met by the store.
+  const err = storageError(raw, 'HTTP');
   if (err instanceof AppError) return STATUS[err.code] ?? (err as { status?: number }).status ?? 500;
   const status = (err as { status?: number; statusCode?: number })?.status ?? (err as { statusCode?: number })?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
 }
 
 export function errorHandler() {
-  return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  return (raw: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const err = storageError(raw, `${req.method} ${req.path}`);
     const status = statusOf(err);
     if (res.headersSent) return;
     if (err instanceof AppError) {

@@ -12,7 +12,7 @@ import { StorageFullError, StorageUnavailableError } from '../../server/errors.j
 import { errorHandler } from '../../server/http/error-handler.js';
 import { createLowdbStore, type LowdbStoreOptions } from '../../server/store/lowdb-store.js';
 import type { Store } from '../../server/store/types.js';
-import { FaultyFs } from '../fakes/faulty-fs.js';
+import { errnoError, FaultyFs } from '../fakes/faulty-fs.js';
 
 interface Item {
   id: string;
@@ -149,6 +149,15 @@ describe('lowdb store on a full disk', () => {
     assert.doesNotMatch(JSON.stringify(res.body), new RegExp(dir), 'no server path reaches the client');
     disk.freeBytes = Infinity;
     await store.close();
+  });
+
+  it('answers 507 for a full disk met outside the store (a streamed upload), and 503 for EIO', async () => {
+    const app = express();
+    app.post('/upload', (_req, _res, next) => next(errnoError('ENOSPC', 'write')));
+    app.post('/broken', (_req, _res, next) => next(errnoError('EIO', 'write')));
+    app.use(errorHandler());
+    assert.equal((await request(app).post('/upload').expect(507)).body.code, 'STORAGE_FULL');
+    assert.equal((await request(app).post('/broken').expect(503)).body.code, 'STORAGE_UNAVAILABLE');
   });
 
   it('leaves no metadata and no temp file when the first write to a new collection is refused, and starts again', async () => {

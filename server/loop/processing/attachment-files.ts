@@ -69,7 +69,27 @@ export async function listAttachments(dataDir: string): Promise<Array<{ id: stri
   return out;
 }
 
+/** Removes streamed files last changed before `before`: no request still owns them (a crash mid-request). */
+export async function removeIncomingBefore(dataDir: string, before: Date): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(incomingDir(dataDir));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw e;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const file = path.join(incomingDir(dataDir), name);
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile() || info.mtime >= before) continue;
+    await rm(file, { force: true });
+    removed++;
+  }
+  return removed;
+}
+
 /** The upload files of dataDir as the orphan sweep sees them. */
 export function uploadFilesIn(dataDir: string): UploadFiles {
-  return { list: () => listAttachments(dataDir), remove: (ids) => deleteAttachments(dataDir, ids) };
+  return { list: () => listAttachments(dataDir), remove: (ids) => deleteAttachments(dataDir, ids), removeIncomingBefore: (before) => removeIncomingBefore(dataDir, before) };
 }

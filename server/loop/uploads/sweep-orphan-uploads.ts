@@ -15,6 +15,8 @@ export const SWEEP_INTERVAL_MS = 60 * 60_000;
 export interface UploadFiles {
   list(): Promise<Array<{ id: string; modifiedAt: Date }>>;
   remove(ids: string[]): Promise<void>;
+  /** Removes partly received files (streamed uploads) older than `before`; returns how many. */
+  removeIncomingBefore?(before: Date): Promise<number>;
 }
 
 export interface SweepDeps {
@@ -30,6 +32,8 @@ export interface SweepResult {
   files: number;
   removed: number;
   recent: number;
+  /** Partly received uploads older than the grace period, removed. */
+  incoming: number;
 }
 
 const FILE_ID = /^[0-9a-f]{32}$/;
@@ -64,7 +68,8 @@ export async function sweepOrphanUploads(deps: SweepDeps): Promise<SweepResult> 
   const orphans = files.filter((f) => !referenced.has(f.id));
   const old = orphans.filter((f) => now.getTime() - f.modifiedAt.getTime() >= grace);
   if (old.length) await deps.files.remove(old.map((f) => f.id));
-  return { at: now.toISOString(), files: files.length, removed: old.length, recent: orphans.length - old.length };
+  const incoming = (await deps.files.removeIncomingBefore?.(new Date(now.getTime() - grace))) ?? 0;
+  return { at: now.toISOString(), files: files.length, removed: old.length, recent: orphans.length - old.length, incoming };
 }
 
 export interface UploadSweeper {
@@ -86,6 +91,7 @@ export function createUploadSweeper(deps: SweepDeps & { intervalMs?: number; war
       .then((result) => {
         last = result;
         if (result.removed) warn(`[onestop] 已清理 ${result.removed} 个没有任何记录引用的上传文件`);
+        if (result.incoming) warn(`[onestop] 已清理 ${result.incoming} 个中断的上传（未接收完的文件）`);
       })
       .catch((e: unknown) => {
         lastError = { at: new Date().toISOString(), message: (e as Error).message };

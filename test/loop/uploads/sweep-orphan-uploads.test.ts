@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { APPLICATIONS } from '../../../server/loop/applications/application-types.js';
-import { deleteAttachments, listAttachments, uploadsDir } from '../../../server/loop/processing/attachment-files.js';
+import { deleteAttachments, incomingDir, listAttachments, removeIncomingBefore, uploadsDir } from '../../../server/loop/processing/attachment-files.js';
 import { createUploadSweeper, ORPHAN_GRACE_MS, sweepOrphanUploads, type UploadFiles } from '../../../server/loop/uploads/sweep-orphan-uploads.js';
 import { uploadsOf } from '../../../server/loop/uploads/upload-types.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
@@ -44,7 +44,7 @@ describe('sweepOrphanUploads', () => {
     files.files.set(id(5), hoursAgo(0.1)); // an upload in flight: its record is not stored yet
     const result = await sweepOrphanUploads({ store, files, now: () => NOW });
     assert.deepEqual([...files.files.keys()].sort(), [id(1), id(2), id(3), id(5)]);
-    assert.deepEqual(result, { at: NOW.toISOString(), files: 5, removed: 1, recent: 1 });
+    assert.deepEqual(result, { at: NOW.toISOString(), files: 5, removed: 1, recent: 1, incoming: 0 });
   });
 
   it('keeps an unreferenced file until the grace period has passed', async () => {
@@ -81,5 +81,14 @@ describe('upload files on disk', () => {
     assert.deepEqual(await listAttachments(dataDir), [{ id: id(1), modifiedAt: hoursAgo(3) }]);
     await deleteAttachments(dataDir, [id(1)]);
     assert.deepEqual(await listAttachments(dataDir), []);
+  });
+
+  it('removes partly received uploads older than the grace period and keeps those still arriving', async () => {
+    await mkdir(incomingDir(dataDir), { recursive: true });
+    await writeFile(path.join(incomingDir(dataDir), 'crashed-part'), 'half');
+    await writeFile(path.join(incomingDir(dataDir), 'arriving-part'), 'half');
+    await utimes(path.join(incomingDir(dataDir), 'crashed-part'), hoursAgo(2), hoursAgo(2));
+    assert.equal(await removeIncomingBefore(dataDir, hoursAgo(1)), 1);
+    assert.deepEqual(await readdir(incomingDir(dataDir)), ['arriving-part']);
   });
 });

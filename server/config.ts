@@ -13,6 +13,8 @@ export interface Config {
   topicsDir: string;
   /** Runtime data: lowdb files, uploads, published builds. Git-ignored. */
   dataDir: string;
+  /** postgres://… when the city lives in PostgreSQL (several processes); unset = lowdb in dataDir. */
+  storeUrl?: string;
   /** Where the H5 pages live; menu view buttons and article links use it. */
   publicBaseUrl: string;
   /** True when PUBLIC_BASE_URL was not set (local mode): the base URL is http://localhost:<port>. */
@@ -86,6 +88,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const filesPerDay = positiveInteger(env, 'UPLOAD_FILES_PER_DAY', 50);
   const mbPerDay = positiveInteger(env, 'UPLOAD_MB_PER_DAY', 100);
+  const storeUrl = env.STORE_URL || undefined;
+  if (storeUrl !== undefined && !/^postgres(ql)?:\/\//.test(storeUrl)) {
+    throw new ConfigError('STORE_URL 必须是 postgres:// 或 postgresql:// 开头的连接串（不设置则使用 DATA_DIR 中的内置存储）');
+  }
   return Object.freeze({
     port,
     // Local mode signs anyone in (/auth/local), uses public default secrets and hands out stand-in
@@ -93,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     host: env.HOST || (localMode ? '127.0.0.1' : undefined),
     topicsDir: path.resolve(env.TOPICS_DIR || path.join(projectRoot, 'topics')),
     dataDir: path.resolve(env.DATA_DIR || path.join(projectRoot, 'data')),
+    storeUrl,
     publicBaseUrl,
     publicBaseUrlFollowsPort,
     wechat: Object.freeze({

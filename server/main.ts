@@ -8,10 +8,11 @@ import { createPublisher } from './publish/index.js';
 import { createLiveBuild } from './live-build.js';
 import { createPaymentProvider, createUploadSweeper, startReminderTimer, uploadFilesIn } from './loop/index.js';
 import { createRenderer } from './render.js';
-import { createLowdbStore, type Store } from './store/index.js';
+import { createLowdbStore, createPostgresStore, type Store } from './store/index.js';
 import { createStoreTokenStore, createWechatClient, LOCAL_STANDIN_CREDENTIALS, type WechatClient } from './wechat/index.js';
 
 export function openStore(config: Readonly<Config>): Promise<Store> {
+  if (config.storeUrl) return createPostgresStore(config.storeUrl);
   return createLowdbStore(path.join(config.dataDir, 'store'));
 }
 

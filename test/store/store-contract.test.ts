@@ -1,5 +1,5 @@
 // One contract, run against every Store implementation: the memory store used by tests must
-// behave exactly like the lowdb store used in production.
+// behave exactly like the lowdb store (the embedded default) and the PostgreSQL store.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,9 @@ import path from 'node:path';
 import { ConflictError, NotFoundError } from '../../server/errors.js';
 import { createLowdbStore } from '../../server/store/lowdb-store.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
+import { createPostgresStore } from '../../server/store/postgres/postgres-store.js';
 import type { Store } from '../../server/store/types.js';
+import { dropSchema, freshSchema, usePostgres } from '../support/postgres.js';
 
 interface Item {
   id: string;
@@ -18,8 +20,12 @@ interface Item {
 
 interface Subject {
   name: string;
+  /** Prepares what the store needs (the PostgreSQL test cluster), or skips/fails loudly. */
+  setup?(ctx: Mocha.Context): Promise<void>;
   open(): Promise<{ store: Store; cleanup(): Promise<void> }>;
 }
+
+let postgresUrl = '';
 
 const subjects: Subject[] = [
   { name: 'memory store', open: async () => ({ store: createMemoryStore(), cleanup: async () => {} }) },
@@ -31,6 +37,15 @@ const subjects: Subject[] = [
       return { store, cleanup: async () => (await store.close(), rm(dir, { recursive: true, force: true })) };
     },
   },
+  {
+    name: 'PostgreSQL store (needs PostgreSQL)',
+    setup: async (ctx) => void (postgresUrl = (await usePostgres(ctx)).url),
+    open: async () => {
+      const schema = freshSchema();
+      const store = await createPostgresStore(postgresUrl, { schema, poolSize: 4 });
+      return { store, cleanup: async () => (await store.close(), dropSchema(postgresUrl, schema)) };
+    },
+  },
 ];
 
 for (const subject of subjects) {
@@ -39,6 +54,9 @@ for (const subject of subjects) {
     let cleanup: () => Promise<void>;
     const items = () => store.collection<Item>('items', { indexes: ['owner'] });
 
+    before(async function () {
+      await subject.setup?.(this);
+    });
     beforeEach(async () => ({ store, cleanup } = await subject.open()));
     afterEach(async () => cleanup());
 
@@ -153,7 +171,7 @@ for (const subject of subjects) {
           trace.push(`${tag}-`);
           return tag;
         });
-      const results = await Promise.all([hold('k', 'a', 20), hold('k', 'b', 1), hold('other', 'c', 1)]);
+      const results = await Promise.all([hold('k', 'a', 150), hold('k', 'b', 1), hold('other', 'c', 1)]);
       assert.deepEqual(results, ['a', 'b', 'c']);
       assert.ok(trace.indexOf('a-') < trace.indexOf('b+'), `same key overlapped: ${trace.join(' ')}`);
       assert.ok(trace.indexOf('c-') < trace.indexOf('a-'), `other key waited: ${trace.join(' ')}`);

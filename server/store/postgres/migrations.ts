@@ -1,0 +1,92 @@
+// Versioned schema migrations, run at start-up. Each runs once, in order, inside one transaction
+// that also holds an advisory lock, so several processes starting together apply each exactly
+// once and a failed migration leaves the schema as it was. Never edit a released migration: add
+// the next version.
+import type pg from 'pg';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'documents and logs',
+    sql: `
+      -- Every collection in one table: the document is JSON, findBy is a containment query on
+      -- the GIN index, so a new indexed field needs no DDL while processes run.
+      create table documents (
+        collection text not null,
+        id text not null,
+        doc jsonb not null,
+        primary key (collection, id)
+      );
+      create index documents_doc on documents using gin (doc jsonb_path_ops);
+
+      -- Append-only logs (messages, audit, notifications, payments), partitioned by month so an
+      -- old month can be detached and archived; the default partition catches anything a
+      -- missing monthly partition would refuse.
+      create sequence log_records_seq;
+      create table log_records (
+        log text not null,
+        seq bigint not null default nextval('log_records_seq'),
+        at timestamptz not null default now(),
+        record jsonb not null
+      ) partition by range (at);
+      create table log_records_default partition of log_records default;
+      create index log_records_log_seq on log_records (log, seq);
+    `,
+  },
+];
+
+const LOCK = 'onestop:migrate';
+
+/** Applies every migration newer than the schema's version; returns the versions applied. */
+export async function migrate(client: pg.ClientBase, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  const applied: number[] = [];
+  await client.query('begin');
+  try {
+    await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`${LOCK}:${await currentSchema(client)}`]);
+    await client.query(`create table if not exists onestop_migrations (
+      version integer primary key, name text not null, applied_at timestamptz not null default now())`);
+    const { rows } = await client.query<{ version: number }>('select version from onestop_migrations');
+    const done = new Set(rows.map((r) => r.version));
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue;
+      await client.query(m.sql);
+      await client.query('insert into onestop_migrations (version, name) values ($1, $2)', [m.version, m.name]);
+      applied.push(m.version);
+    }
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
+  }
+  return applied;
+}
+
+async function currentSchema(client: pg.ClientBase): Promise<string> {
+  const { rows } = await client.query<{ s: string }>('select current_schema() as s');
+  return rows[0]?.s ?? 'public';
+}
+
+/** Monthly partitions for this month and the next `ahead`; idempotent, safe across processes. */
+export async function ensureLogPartitions(client: pg.ClientBase | pg.Pool, now: Date, ahead = 2): Promise<void> {
+  for (let i = 0; i <= ahead; i++) {
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i, 1));
+    const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
+    const name = `log_records_${from.getUTCFullYear()}_${String(from.getUTCMonth() + 1).padStart(2, '0')}`;
+    const exists = await client.query('select 1 from pg_class where relname = $1 and relnamespace = current_schema()::regnamespace', [name]);
+    if (exists.rowCount) continue;
+    try {
+      await client.query(`create table ${name} partition of log_records for values from ('${from.toISOString()}') to ('${to.toISOString()}')`);
+    } catch (err) {
+      // Another process created it first (42P07), or rows for that month already sit in the
+      // default partition (23514): both leave logging working.
+      const code = (err as { code?: string }).code;
+      if (code !== '42P07' && code !== '23514' && code !== '23505') throw err;
+    }
+  }
+}

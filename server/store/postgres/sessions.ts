@@ -1,0 +1,122 @@
+// Where a query runs. Outside withLock a query takes any pooled connection. Inside withLock it
+// runs on the connection that holds the advisory lock (carried by AsyncLocalStorage), so a lock
+// holder never waits for a second pooled connection: N holders need N connections, not 2N, and a
+// full pool cannot deadlock against its own lock holders.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type pg from 'pg';
+
+class Held {
+  /** Keys this connection holds, for re-entrant withLock calls. */
+  readonly keys = new Set<string>();
+  done = false;
+  private tail: Promise<unknown> = Promise.resolve();
+  constructor(readonly client: pg.PoolClient) {}
+
+  /** One use of the connection at a time, so a transaction never swallows a parallel query. */
+  use<R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+    const run = this.tail.then(() => fn(this.client));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
+export interface Sessions {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** Runs fn in one transaction on one connection (the lock holder's, when inside withLock). */
+  transaction<R>(fn: (client: pg.ClientBase) => Promise<R>): Promise<R>;
+  /**
+   * Runs fn holding a session-level advisory lock on key. Every process using the database
+   * waits for the same lock. Writes inside commit one by one, as in the embedded store.
+   */
+  withLock<R>(key: string, fn: () => Promise<R>): Promise<R>;
+}
+
+const LOCK = 'select pg_advisory_lock(hashtextextended($1, 0))';
+const UNLOCK = 'select pg_advisory_unlock(hashtextextended($1, 0))';
+
+export function createSessions(pool: pg.Pool, namespace: string): Sessions {
+  const context = new AsyncLocalStorage<Held>();
+  // A timer scheduled inside withLock inherits its context after the lock is gone.
+  const held = () => {
+    const h = context.getStore();
+    return h && !h.done ? h : undefined;
+  };
+  const lockArgs = (key: string) => [`${namespace}:${key}`];
+
+  async function inTransaction<R>(client: pg.ClientBase, fn: (client: pg.ClientBase) => Promise<R>): Promise<R> {
+    await client.query('begin');
+    try {
+      const result = await fn(client);
+      await client.query('commit');
+      return result;
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async function transaction<R>(fn: (client: pg.ClientBase) => Promise<R>): Promise<R> {
+    const h = held();
+    if (h) return h.use((client) => inTransaction(client, fn));
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await inTransaction(client, fn);
+    } catch (err) {
+      if (isConnectionError(err)) broken = err as Error;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async function withLock<R>(key: string, fn: () => Promise<R>): Promise<R> {
+    const h = held();
+    if (h) {
+      if (h.keys.has(key)) return fn();
+      await h.use((client) => client.query(LOCK, lockArgs(key)));
+      h.keys.add(key);
+      try {
+        return await fn();
+      } finally {
+        h.keys.delete(key);
+        await h.use((client) => client.query(UNLOCK, lockArgs(key)));
+      }
+    }
+    const client = await pool.connect();
+    try {
+      await client.query(LOCK, lockArgs(key));
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    const mine = new Held(client);
+    mine.keys.add(key);
+    try {
+      return await context.run(mine, fn);
+    } finally {
+      await mine.use(async () => undefined); // let queries fn left running finish on this connection
+      mine.done = true;
+      // A connection that cannot unlock is destroyed, which releases its locks.
+      let broken: Error | undefined;
+      await client.query('select pg_advisory_unlock_all()').catch((e: Error) => (broken = e));
+      client.release(broken);
+    }
+  }
+
+  return {
+    query: (text, params) => {
+      const h = held();
+      return h ? h.use((client) => client.query(text, params)) : pool.query(text, params);
+    },
+    transaction,
+    withLock,
+  };
+}
+
+/** Errors after which a connection is not returned to the pool (SQLSTATE class 08, shutdown). */
+function isConnectionError(err: unknown): boolean {
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') return code.startsWith('08') || code.startsWith('57P');
+  return typeof message === 'string' && /connection|terminated|ECONN/i.test(message);
+}

@@ -1,0 +1,114 @@
+// What only the PostgreSQL store has to show: migrations at start-up, and that two store
+// instances (two pools, as two server processes would have) share locks, documents and logs.
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { migrate } from '../../server/store/postgres/migrations.js';
+import { createPostgresStore, type PostgresStore } from '../../server/store/postgres/postgres-store.js';
+import { dropSchema, freshSchema, usePostgres } from '../support/postgres.js';
+
+describe('PostgreSQL store (needs PostgreSQL)', () => {
+  let url: string;
+  let schema: string;
+  const opened: PostgresStore[] = [];
+  const open = async (poolSize = 4) => {
+    const store = await createPostgresStore(url, { schema, poolSize });
+    opened.push(store);
+    return store;
+  };
+  const sql = async <R extends pg.QueryResultRow>(text: string) => {
+    const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+    await client.connect();
+    try {
+      return (await client.query<R>(text)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
+  before(async function () {
+    url = (await usePostgres(this)).url;
+  });
+  beforeEach(() => void (schema = freshSchema()));
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+    await dropSchema(url, schema);
+  });
+
+  it('applies each migration once when two processes start together, and none on a restart', async () => {
+    await Promise.all([open(), open()]);
+    await open();
+    const rows = await sql<{ version: number }>('select version from onestop_migrations');
+    assert.deepEqual(rows.map((r) => r.version), [1]);
+  });
+
+  it('leaves the schema untouched when a migration fails', async () => {
+    await open();
+    const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+    await client.connect();
+    try {
+      const broken = [{ version: 2, name: 'broken', sql: 'create table half_done (x int); select * from no_such_table;' }];
+      await assert.rejects(migrate(client, broken), /no_such_table/);
+      assert.deepEqual((await client.query("select to_regclass('half_done') as t")).rows, [{ t: null }]);
+      assert.deepEqual((await client.query('select version from onestop_migrations')).rows, [{ version: 1 }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('creates a log partition for the current month', async () => {
+    await open();
+    const now = new Date();
+    const name = `log_records_${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+    const rows = await sql<{ n: string }>(`select count(*) as n from pg_class where relname = '${name}' and relnamespace = '${schema}'::regnamespace`);
+    assert.equal(rows[0]!.n, '1');
+  });
+
+  it('makes a withLock holder in one process wait for the holder in another', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const trace: string[] = [];
+    const hold = (store: PostgresStore, tag: string, ms: number) =>
+      store.withLock('shared-key', async () => {
+        trace.push(`${tag}+`);
+        await new Promise((r) => setTimeout(r, ms));
+        trace.push(`${tag}-`);
+      });
+    await Promise.all([hold(a, 'a', 100), new Promise((r) => setTimeout(r, 20)).then(() => hold(b, 'b', 1))]);
+    assert.deepEqual(trace, ['a+', 'a-', 'b+', 'b-']);
+  });
+
+  it('serialises updates of one document sent by two processes', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    await a.collection<{ id: string; n: number }>('items').insert({ id: 'x', n: 0 });
+    const bump = (store: PostgresStore) => store.collection<{ id: string; n: number }>('items').update('x', (d) => ({ ...d, n: d.n + 1 }));
+    await Promise.all(Array.from({ length: 40 }, (_, i) => bump(i % 2 ? a : b)));
+    assert.equal((await b.collection<{ id: string; n: number }>('items').get('x'))!.n, 40);
+  });
+
+  it('refuses the second insert of one id whichever process sends it', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const results = await Promise.allSettled([a, b, a, b].map((s) => s.collection('tickets').insert({ id: 'same-push' })));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  });
+
+  it('reads one log with the records of both processes in one order', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    a.log<{ n: number }>('events').append({ n: 1 });
+    await a.log('events').flush();
+    b.log<{ n: number }>('events').append({ n: 2 });
+    await b.log('events').flush();
+    assert.deepEqual(await a.log('events').read(), [{ n: 1 }, { n: 2 }]);
+    assert.deepEqual(await b.log('events').read(), [{ n: 1 }, { n: 2 }]);
+  });
+
+  it('runs many nested lock holders on a small pool without deadlocking', async () => {
+    const store = await open(2);
+    const items = store.collection<{ id: string; n: number }>('counters');
+    await items.insert({ id: 'c', n: 0 });
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        store.withLock(`citizen:${i}`, () => store.withLock('slot', async () => void (await items.update('c', (d) => ({ ...d, n: d.n + 1 }))))),
+      ),
+    );
+    assert.equal((await items.get('c'))!.n, 30);
+  });
+});

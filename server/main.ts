@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createApp } from './app.js';
 import { buildAccount, formatDiagnostic, hasErrors, loadCityFromDir } from './builder/index.js';
 import { loadConfig, withListeningPort, type Config } from './config.js';
-import { createPublisher } from './publish/index.js';
+import { createPublisher, followLiveVersion } from './publish/index.js';
 import { createLiveBuild } from './live-build.js';
 import { createPaymentProvider, createUploadSweeper, startReminderTimer, uploadFilesIn } from './loop/index.js';
 import { createRenderer } from './render.js';
@@ -97,6 +97,8 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const uploadSweep = createUploadSweeper({ store, files: uploadFilesIn(config.dataDir) });
   handler = createApp({ config, store, live, wechat, pay, publisher, renderer, uploadSweep });
 
+  // Listening before bootstrap: a publish by another process in between is not missed.
+  const stopFollowing = await followLiveVersion(store, publisher);
   const boot = await publisher.bootstrap(config.topicsDir);
   if (boot.version) log(`已发布版本 #${boot.version.number}（${boot.version.hash.slice(0, 12)}）`);
   if (boot.menuError) log(`微信拒绝了菜单：${boot.menuError}`);
@@ -121,6 +123,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
     port,
     async close() {
       stopReminders();
+      stopFollowing();
       uploadSweep.stop();
       await sweeping;
       await new Promise<void>((resolve) => server.close(() => resolve()));

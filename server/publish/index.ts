@@ -2,3 +2,5 @@
 // Other rooms import this folder only through this file; everything else in it is private.
 export { createPublisher } from './publisher.js';
 export type { CityVersion, Publisher } from './publisher.js';
+export { followLiveVersion } from './follow-live-version.js';
+export { LIVE_VERSION_SIGNAL } from './publisher.js';

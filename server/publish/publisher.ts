@@ -49,7 +49,15 @@ export interface Publisher {
     options?: PublishOptions,
   ): Promise<CityVersion>;
   rollback(versionId: string, actor: string): Promise<CityVersion>;
+  /**
+   * Swaps in the newest stored version when it is newer than the live one (another process
+   * published or rolled back); true when it swapped.
+   */
+  follow(): Promise<boolean>;
 }
+
+/** The store signal a publish or rollback sends, so every process follows (see follow()). */
+export const LIVE_VERSION_SIGNAL = 'live-version';
 
 export interface PublisherDeps {
   store: Store;
@@ -101,10 +109,21 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       ...(extra.rollbackOf ? { rollbackOf: extra.rollbackOf } : {}),
     };
     await versions.insert(version);
-    live.swap(next);
+    swapTo(version.number, next);
     audit(store, now(), { actor, action: extra.action, target: `版本 #${version.number}`, detail: note });
+    await store.notify?.(LIVE_VERSION_SIGNAL, version.id).catch((e: Error) => console.error('[onestop] 通知其他进程切换版本失败:', e.message));
     return version;
   }
+
+  // Numbers only grow (a rollback is a new version), so a slow follow() that built an older
+  // version can never swap it in over a newer one.
+  let liveNumber = 0;
+  function swapTo(number: number, next: AccountBuild) {
+    if (number < liveNumber) return;
+    liveNumber = number;
+    live.swap(next);
+  }
+  let following: Promise<boolean> = Promise.resolve(false);
 
   return {
     build,
@@ -115,7 +134,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       return store.withLock('publish', async () => {
         const existing = await currentVersion();
         if (existing) {
-          live.swap(buildOrThrow(existing.files));
+          swapTo(existing.number, buildOrThrow(existing.files));
           return { version: existing };
         }
         const files = await loadCityFromDir(topicsDir);
@@ -145,6 +164,17 @@ export function createPublisher(deps: PublisherDeps): Publisher {
         await options.onPublished?.(version);
         return version;
       });
+    },
+
+    follow() {
+      const run = following.then(async () => {
+        const latest = await currentVersion();
+        if (!latest || latest.number <= liveNumber) return false;
+        swapTo(latest.number, buildOrThrow(latest.files));
+        return true;
+      });
+      following = run.catch(() => false);
+      return run;
     },
 
     async rollback(versionId, actor) {

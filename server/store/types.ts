@@ -47,5 +47,13 @@ export interface Store {
    * not interleave (the last seat of an appointment slot).
    */
   withLock<R>(key: string, fn: () => Promise<R>): Promise<R>;
+  /**
+   * Signals to every process sharing this store, the sender included (the PostgreSQL store:
+   * LISTEN/NOTIFY). Absent on the embedded stores, which serve one process. A payload is only a
+   * hint: after a lost connection listeners get '' and must re-read what they care about.
+   */
+  notify?(channel: string, payload: string): Promise<void>;
+  /** Resolves once listening; the function it gives stops listening. */
+  listen?(channel: string, listener: (payload: string) => void): Promise<() => void>;
   close(): Promise<void>;
 }

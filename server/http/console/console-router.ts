@@ -26,6 +26,7 @@ import { createWorkRoutes } from './work-routes.js';
 import { statusOf } from '../error-handler.js';
 import { readCookie } from '../identity.js';
 import { safeNext } from '../safe-next.js';
+import { createStoreRateLimit } from '../store-rate-limit.js';
 
 export interface ConsoleDeps {
   config: Config;
@@ -69,17 +70,19 @@ function createLoginRoutes(deps: ConsoleDeps & { page: PageRenderer; now: () => 
 
   // Both count only failures. The username is keyed exactly as login reads it (NFKC, trimmed; case
   // folded on top), so " plat" or "ＰＬＡＴ" share plat's budget instead of starting a fresh one.
-  const limited = (limit: typeof LOGIN_LIMIT, key: (req: Request) => string) =>
+  const limited = (limit: typeof LOGIN_LIMIT, name: string, key: (req: Request) => string) =>
     rateLimit({
       ...limit,
+      // Counted in the store, so every server process sharing it counts the same failures.
+      store: createStoreRateLimit(store, name, now),
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       skipSuccessfulRequests: true,
       keyGenerator: key,
       handler: (req, res) => showLogin(res, 429, '登录尝试过于频繁，请 15 分钟后再试', consoleNext(req.body?.next)),
     });
-  const perIp = limited(LOGIN_LIMIT_PER_IP, (req) => ipKeyGenerator(req.ip ?? ''));
-  const perUser = limited(LOGIN_LIMIT, (req) => `${ipKeyGenerator(req.ip ?? '')}|${normalizeUsername((req.body as { username?: unknown })?.username).toLowerCase()}`);
+  const perIp = limited(LOGIN_LIMIT_PER_IP, 'console-login-ip', (req) => ipKeyGenerator(req.ip ?? ''));
+  const perUser = limited(LOGIN_LIMIT, 'console-login', (req) => `${ipKeyGenerator(req.ip ?? '')}|${normalizeUsername((req.body as { username?: unknown })?.username).toLowerCase()}`);
 
   router.get('/login', (req, res) => {
     if (res.locals.user) return res.redirect(303, consoleNext(req.query.next));

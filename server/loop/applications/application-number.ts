@@ -1,8 +1,11 @@
 // Human-readable application numbers: <department prefix>-<city date>-<per-day sequence>, e.g.
-// JJ-20261122-0007. The sequence is per prefix and day and is taken under a store lock, so
-// concurrent submissions never share a number even when two departments share a prefix.
+// JJ-20261122-0007. The sequence is per prefix and day. The application's id is its number, so
+// the primary key makes a duplicate impossible whatever the locks do; the counter only moves
+// after the insert succeeded, so a failed submission leaves no gap, and a counter left behind
+// by a crash between the two writes is skipped past, not reused.
 import { cityDate } from '../../calendar/index.js';
-import type { Doc, Store } from '../../store/index.js';
+import { ConflictError } from '../../errors.js';
+import type { Collection, Doc, Store } from '../../store/index.js';
 
 interface Counter extends Doc {
   value: number;
@@ -25,14 +28,28 @@ export function departmentPrefix(department: string): string {
   return id.slice(0, 2).toUpperCase();
 }
 
-export async function nextApplicationNumber(store: Store, department: string, now: Date): Promise<string> {
+/**
+ * Inserts the document make(no) builds with the day's next number. The lock (an advisory lock
+ * with the PostgreSQL store) keeps concurrent submissions from trying the same number.
+ */
+export async function insertWithNextNumber<T extends Doc>(store: Store, into: Collection<T>, department: string, now: Date, make: (no: string) => T): Promise<T> {
   const prefix = departmentPrefix(department);
   const day = cityDate(now).replace(/-/g, '');
   const key = `${prefix}-${day}`;
   const counters = store.collection<Counter>('applicationCounters');
   return store.withLock(`application-number:${key}`, async () => {
-    const value = ((await counters.get(key))?.value ?? 0) + 1;
-    await counters.put({ id: key, value });
-    return `${key}-${String(value).padStart(4, '0')}`;
+    let value = (await counters.get(key))?.value ?? 0;
+    for (;;) {
+      value += 1;
+      let inserted: T;
+      try {
+        inserted = await into.insert(make(`${key}-${String(value).padStart(4, '0')}`));
+      } catch (err) {
+        if (err instanceof ConflictError) continue; // taken by an insert whose counter write was lost
+        throw err;
+      }
+      await counters.put({ id: key, value });
+      return inserted;
+    }
   });
 }

@@ -4,7 +4,7 @@ import type { ProcessingStep } from '../../model/index.js';
 import { ValidationError } from '../../errors.js';
 import { clockOf, type LoopDeps } from '../deps.js';
 import { applicationsOf } from '../applications/application-access.js';
-import { nextApplicationNumber } from '../applications/application-number.js';
+import { insertWithNextNumber } from '../applications/application-number.js';
 import type { Application, TimelineEntry } from '../applications/application-types.js';
 import { findOnlineService } from '../catalog.js';
 import { newClock } from '../progress/clock.js';
@@ -54,10 +54,9 @@ async function submit(deps: LoopDeps, input: SubmitInput): Promise<Application> 
   const { app, entry } = await withinUploadQuota(deps, input.openid, files.map((f) => f.meta), async () => {
     await saveAttachments(deps.config.dataDir, files);
     try {
-      const no = await nextApplicationNumber(deps.store, service.department, now);
       const at = now.toISOString();
       const entry: TimelineEntry = { at, from: null, to: 'submitted', actor: { kind: 'citizen', name: input.openid }, note: '网上申请已提交' };
-      const app = await applicationsOf(deps.store).insert({
+      const app = await insertWithNextNumber<Application>(deps.store, applicationsOf(deps.store), service.department, now, (no) => ({
         id: no,
         no,
         service: service.ref,
@@ -72,7 +71,7 @@ async function submit(deps: LoopDeps, input: SubmitInput): Promise<Application> 
         submittedAt: at,
         updatedAt: at,
         timeline: [entry],
-      });
+      }));
       return { app, entry };
     } catch (err) {
       await deleteAttachments(deps.config.dataDir, files.map((f) => f.meta.id));

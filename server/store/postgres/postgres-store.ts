@@ -7,6 +7,7 @@ import { PostgresCollection } from './postgres-collection.js';
 import { PostgresLog } from './postgres-log.js';
 import { ensureLogPartitions, migrate } from './migrations.js';
 import { createSessions } from './sessions.js';
+import { createSignals } from './postgres-signals.js';
 import type { Collection, CollectionOptions, Doc, Log, Store } from '../types.js';
 
 export interface PostgresStoreOptions {
@@ -48,7 +49,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   try {
     const client = await pool.connect();
     try {
-      if (schema) await client.query(`create schema if not exists ${schema}`);
+      if (schema) await createSchema(client, schema);
       await migrate(client);
       await ensureLogPartitions(client, new Date());
     } finally {
@@ -64,6 +65,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   partitionTimer.unref();
 
   const db = createSessions(pool, schema ?? 'public');
+  const signals = createSignals(connection, (text, params) => db.query(text, params), schema ?? 'public');
   const collections = new Map<string, PostgresCollection<Doc>>();
   const logs = new Map<string, PostgresLog<unknown>>();
   const flushMs = options.logFlushMs ?? 50;
@@ -85,12 +87,25 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       return l as Log<T>;
     },
     withLock: (key, fn) => db.withLock(key, fn),
+    notify: (channel, payload) => signals.notify(channel, payload),
+    listen: (channel, listener) => signals.listen(channel, listener),
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(partitionTimer);
+      await signals.close();
       await Promise.all([...logs.values()].map((l) => l.close().catch((e) => console.error('[onestop] 关闭时写入日志失败:', e))));
       await Promise.all([pool.end(), logPool.end()]);
     },
   };
+}
+
+/** CREATE SCHEMA IF NOT EXISTS still fails when another process creates it at the same moment. */
+async function createSchema(client: pg.ClientBase, schema: string) {
+  try {
+    await client.query(`create schema if not exists ${schema}`);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== '23505' && code !== '42P06') throw err;
+  }
 }

@@ -18,6 +18,7 @@ import { createLiveBuild } from '../../../server/live-build.js';
 import type { ApplicationDeps } from '../../../server/loop/payment/payment-deps.js';
 import { createLocalPaymentProvider, LOCAL_PAY_HEADERS, type LocalPaymentProvider } from '../../../server/loop/payment/local-payment-provider.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
+import type { Store } from '../../../server/store/types.js';
 import type { WechatClient } from '../../../server/wechat/client-types.js';
 import { buildFixture } from './build-fixture.js';
 
@@ -35,10 +36,10 @@ export interface TestApp {
   cleanup(): void;
 }
 
-export function createTestApp(opts: { build?: AccountBuild; now?: string; wechat?: WechatClient; config?: Partial<Config> } = {}): TestApp {
+export function createTestApp(opts: { build?: AccountBuild; now?: string; wechat?: WechatClient; config?: Partial<Config>; store?: Store } = {}): TestApp {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'onestop-apps-'));
   const config = { ...loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: 'test-secret' }), ...opts.config };
-  const store = createMemoryStore();
+  const store = opts.store ?? createMemoryStore();
   const clock = { now: new Date(opts.now ?? '2026-11-20T02:00:00Z') };
   const pay = createLocalPaymentProvider({ publicBaseUrl: config.publicBaseUrl, secret: PAY_SECRET, store });
   const deps: ApplicationDeps = {

@@ -9,6 +9,7 @@ import { runBuild, runValidate } from './build-commands.js';
 import { addUser } from '../console/index.js';
 import { createStaffTokenCommand } from './staff-token-command.js';
 import { runPublish } from './publish-command.js';
+import { createStoreCommand } from './store-command.js';
 
 export function createProgram(): Command {
   const program = new Command('onestop')
@@ -20,6 +21,7 @@ export function createProgram(): Command {
   registerServeCommand(program);
   registerUserCommand(program);
   program.addCommand(createStaffTokenCommand(async () => (await import('../main.js')).openStore(loadConfig())));
+  program.addCommand(createStoreCommand());
   return program;
 }
 

@@ -2,6 +2,7 @@
 // Other rooms import this folder only through this file; everything else in it is private.
 export { KeyedLock } from './keyed-lock.js';
 export { createLowdbStore } from './lowdb-store.js';
+export { migrateToPostgres, type MigrationReport } from './migrate-to-postgres.js';
 export { createPostgresStore, type PostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
 export type { Collection, Doc, Log, Store } from './types.js';
 export { isStorageError, storageError, storageHealth } from './write-fully.js';

@@ -1,6 +1,8 @@
 // Two server processes on one database, modelled as two store instances with their own pools
 // (no shared memory, only PostgreSQL between them). Each race would break with in-process locks.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
 import request from 'supertest';
 import { createStoreRateLimit } from '../../server/http/store-rate-limit.js';
 import { creditPayment } from '../../server/loop/payment/credit-payment.js';
@@ -8,7 +10,11 @@ import type { LocalPaymentProvider } from '../../server/loop/payment/local-payme
 import { createPostgresStore, type PostgresStore } from '../../server/store/postgres/postgres-store.js';
 import { makeContext, SERVICE, VALID_FIELDS } from '../loop/appointment/fixture-build.js';
 import { createTestApp, move, payThroughCashier, submitLicence, type TestApp } from '../loop/applications/test-app.js';
+import { createStoreTokenStore } from '../../server/wechat/token-store.js';
+import { createWechatClient } from '../../server/wechat/wechat-client.js';
 import { dropSchema, freshSchema, usePostgres } from '../support/postgres.js';
+
+const wechatFixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/wechat/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
 describe('two processes on one PostgreSQL database (needs PostgreSQL)', () => {
   let url: string;
@@ -95,5 +101,22 @@ describe('two processes on one PostgreSQL database (needs PostgreSQL)', () => {
     const hits = await Promise.all(Array.from({ length: 12 }, async (_, i) => (await limits[i % 2]!.increment('127.0.0.1|admin')).totalHits));
     assert.deepEqual([...hits].sort((x, y) => x - y), Array.from({ length: 12 }, (_, i) => i + 1));
     assert.equal((await limits[1]!.get!('127.0.0.1|admin'))!.totalHits, 12);
+  });
+
+  it('fetches the access_token once when both processes need one at the same moment', async () => {
+    const appId = 'wx1234567890abcdef';
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    try {
+      const scope = nock('https://api.weixin.qq.com')
+        .get('/cgi-bin/token').query(true).once().reply(200, wechatFixture('token'))
+        .get('/cgi-bin/menu/get').query({ access_token: 'ACCESS_TOKEN_1' }).times(6).reply(200, { menu: { button: [] } });
+      const clients = [a, b].map((store) => createWechatClient({ appId, secret: 'SECRET', tokenStore: createStoreTokenStore(store, appId) }));
+      await Promise.all(Array.from({ length: 6 }, (_, i) => clients[i % 2]!.getMenu()));
+      assert.ok(scope.isDone());
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
   });
 });

@@ -21,8 +21,8 @@ describe('migrateToPostgres (needs PostgreSQL)', () => {
     schema = freshSchema();
     dir = await mkdtemp(path.join(tmpdir(), 'onestop-migrate-'));
     const city = await createLowdbStore(path.join(dir, 'store'), { shards: 4 });
-    for (let i = 0; i < 2500; i++) await city.collection('applications').put({ id: `JJ-20261120-${i}`, openid: `o${i % 7}`, stage: 'submitted' });
-    await city.collection('versions').put({ id: 'v1', number: 1, files: { files: [{ path: 'account.json', text: '{"name":"江城"}' }] } });
+    for (let i = 0; i < 2500; i++) await city.collection<{ id: string; openid: string; stage: string }>('applications').put({ id: `JJ-20261120-${i}`, openid: `o${i % 7}`, stage: 'submitted' });
+    await city.collection<{ id: string; number: number; files: unknown }>('versions').put({ id: 'v1', number: 1, files: { files: [{ path: 'account.json', text: '{"name":"江城"}' }] } });
     for (let i = 0; i < 30; i++) city.log('audit').append({ at: `2026-10-${String(1 + (i % 28)).padStart(2, '0')}T08:00:00.000Z`, n: i });
     await city.close();
   });

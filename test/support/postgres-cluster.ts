@@ -27,7 +27,7 @@ export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string | 
 
 const USER = 'onestop';
 
-export async function startCluster(bin: string): Promise<TestCluster> {
+export async function startCluster(bin: string, options: { durable?: boolean } = {}): Promise<TestCluster> {
   const dir = mkdtempSync(path.join(tmpdir(), 'onestop-pg-'));
   const data = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
@@ -40,8 +40,10 @@ export async function startCluster(bin: string): Promise<TestCluster> {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`initdb 失败: ${(err as { stderr?: Buffer }).stderr?.toString() ?? err}`);
   }
-  // Durability off: the data is thrown away, and fsync on a shared 2-core box is the slow part.
-  const args = ['-D', data, '-k', dir, '-c', 'listen_addresses=', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
+  // Durability off for tests: the data is thrown away, and fsync on a shared 2-core box is the
+  // slow part. Benchmarks ask for durable commits, to compare fairly with the fsynced lowdb store.
+  const fast = options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+  const args = ['-D', data, '-k', dir, '-c', 'listen_addresses=', ...fast, '-c', 'max_connections=200'];
   const child: ChildProcess = spawn(path.join(bin, 'postgres'), args, { ...ids, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));

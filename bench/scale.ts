@@ -1,0 +1,319 @@
+// Scale benchmark: `npx tsx bench/scale.ts` (not part of npm test; needs PostgreSQL's binaries,
+// about 10 minutes with the defaults). In one run on this machine, against a throwaway durable
+// PostgreSQL cluster (fsync on, like the lowdb store):
+//   1. keyword replies and bookings through the full server (`onestop serve`), 32 connections:
+//      (a) one lowdb process, (b) one process on PostgreSQL, (c) two processes on PostgreSQL with
+//      the connections split evenly between them (a round-robin client);
+//   2. a 100-way race for the last 5 seats of a slot, spread across both processes of (c), 10 runs;
+//   3. booking p99 with BENCH_APPLICATIONS (default 1,000,000) applications stored in PostgreSQL;
+//   4. `onestop store migrate` of a 100,000-application lowdb city.
+// Targets are printed with the figures: (c) ≥ 1.6 × (b) on keyword replies; the race gives
+// exactly 5 bookings every run; booking p99 < 20 ms at 1,000,000; migration < 60 s.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { buildAccount } from '../server/builder/build-account.js';
+import { loadCityFromDir } from '../server/builder/load-city.js';
+import { cityDate, addDays } from '../server/calendar/working-days.js';
+import { loadConfig, projectRoot } from '../server/config.js';
+import { signCitizenSession, CITIZEN_COOKIE } from '../server/http/identity.js';
+import { createLiveBuild } from '../server/live-build.js';
+import { bookAppointment } from '../server/loop/appointment/book-appointment.js';
+import { slotTimes } from '../server/loop/appointment/slots.js';
+import { hallsOf } from '../server/loop/catalog.js';
+import { createRenderer } from '../server/render.js';
+import { migrateToPostgres } from '../server/store/migrate-to-postgres.js';
+import { importDocuments } from '../server/store/postgres/bulk-import.js';
+import { createPostgresStore } from '../server/store/postgres/postgres-store.js';
+import { seedCollection } from '../server/store/seed-collection.js';
+import type { Doc } from '../server/store/types.js';
+import { plainSignature } from '../server/wechat/signature.js';
+import { APPOINTMENT_SERVICE, makeBuild, NOW, VALID_FIELDS } from '../test/loop/appointment/fixture-build.js';
+import { findPostgresBin, startCluster } from '../test/support/postgres-cluster.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const CONNECTIONS = 32;
+const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 1_000_000);
+const TOKEN = 'onestop-local-token';
+const SESSION_SECRET = 'onestop-local-session-secret-change-me';
+const BASE_URL = 'http://gov.example.cn';
+const SERVICE = 'jiaojing/nianjian-yuyue';
+const FIELDS = { plateType: '02', plateNumber: '鄂A12345', vinLast6: '123456', mobile: '13800138000' };
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+}
+
+async function serve(env: Record<string, string>): Promise<Server> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'onestop-scale-'));
+  const child = spawn(process.execPath, [path.join(projectRoot, 'bin/onestop.js'), 'serve'], {
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, PUBLIC_BASE_URL: BASE_URL, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /端口 (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  child.once('exit', () => void rm(dataDir, { recursive: true, force: true }));
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+const stop = (servers: Server[]) =>
+  Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.child.exitCode !== null ? resolve() : (s.child.once('exit', () => resolve()), s.child.kill('SIGTERM'))))));
+
+type Autocannon = (opts: object) => Promise<{ requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number; timeouts: number; statusCodeStats?: Record<string, { count: number }> }>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  statuses: Record<string, number>;
+}
+
+/** Splits the connections evenly over the servers (each its own autocannon) and adds them up. */
+async function load(servers: Server[], make: (i: number) => { path: string; body: string; headers: Record<string, string> }, seconds: number, okStatuses: number[]): Promise<Figures> {
+  let i = 0;
+  const runs = await Promise.all(
+    servers.map((s) =>
+      autocannon({
+        url: s.url,
+        connections: CONNECTIONS / servers.length,
+        duration: seconds,
+        method: 'POST',
+        requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...make(i++) }) }],
+        expectBody: undefined,
+      }),
+    ),
+  );
+  const statuses: Record<string, number> = {};
+  for (const r of runs) for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) statuses[code] = (statuses[code] ?? 0) + count;
+  const bad = Object.entries(statuses).filter(([code]) => !okStatuses.includes(Number(code))).reduce((n, [, c]) => n + c, 0);
+  return {
+    rps: runs.reduce((n, r) => n + r.requests.average, 0),
+    p50: Math.max(...runs.map((r) => r.latency.p50)),
+    p99: Math.max(...runs.map((r) => r.latency.p99)),
+    errors: runs.reduce((n, r) => n + r.errors + r.timeouts, 0) + bad,
+    statuses,
+  };
+}
+
+async function keywordTexts(): Promise<string[]> {
+  const build = buildAccount(await loadCityFromDir(path.join(projectRoot, 'topics')), { publicBaseUrl: BASE_URL });
+  return build.keywords.filter((k) => k.target.kind === 'service' && k.match === 'contains').slice(0, 20).map((k) => `我想问${k.text}`);
+}
+
+function keywordRequest(texts: string[], run: string) {
+  const ts = String(Math.floor(Date.now() / 1000));
+  const nonce = 'scale';
+  const signature = plainSignature(TOKEN, ts, nonce);
+  return (i: number) => ({
+    path: `/wechat?signature=${signature}&timestamp=${ts}&nonce=${nonce}`,
+    headers: { 'content-type': 'text/xml' },
+    body: `<xml><ToUserName><![CDATA[gh_scale]]></ToUserName><FromUserName><![CDATA[o-${run}-${i % 997}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${texts[i % texts.length]}]]></Content><MsgId>${BigInt(run.charCodeAt(0)) * 1_000_000_000n + BigInt(i)}</MsgId></xml>`,
+  });
+}
+
+/** Every bookable (hall, start) of the sample service over its horizon, from the live slots API. */
+async function bookableSlots(server: Server): Promise<Array<{ hall: string; start: string; available: number }>> {
+  const out: Array<{ hall: string; start: string; available: number }> = [];
+  const today = cityDate(new Date());
+  for (const hall of ['chesuo-linkong', 'jiangnan-fuwuzhan']) {
+    for (let d = 1; d <= 28; d++) {
+      const res = await fetch(`${server.url}/api/services/${SERVICE}/slots?hall=${hall}&date=${addDays(today, d)}`);
+      const body = (await res.json()) as { slots?: Array<{ start: string; available: number }> };
+      for (const s of body.slots ?? []) if (s.available > 0) out.push({ hall, start: s.start, available: s.available });
+    }
+  }
+  return out;
+}
+
+function bookingRequest(slots: Array<{ hall: string; start: string }>, run: string) {
+  return (i: number) => {
+    const slot = slots[i % slots.length]!;
+    return {
+      path: `/api/services/${SERVICE}/appointments`,
+      headers: { 'content-type': 'application/json', cookie: `${CITIZEN_COOKIE}=${signCitizenSession(`c-${run}-${i}`, SESSION_SECRET)}` },
+      body: JSON.stringify({ hall: slot.hall, start: slot.start, fields: FIELDS }),
+    };
+  };
+}
+
+async function book(server: Server, openid: string, hall: string, start: string): Promise<number> {
+  const res = await fetch(`${server.url}/api/services/${SERVICE}/appointments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: `${CITIZEN_COOKIE}=${signCitizenSession(openid, SESSION_SECRET)}` },
+    body: JSON.stringify({ hall, start, fields: FIELDS }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+const line = (label: string, f: Figures) =>
+  console.log(`${label.padEnd(44)} ${f.rps.toFixed(0).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}  ${JSON.stringify(f.statuses)}`);
+
+async function newDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  return adminUrl.replace('/postgres?', `/${name}?`);
+}
+
+async function throughServers(adminUrl: string, texts: string[]) {
+  console.log(`\n1. Through the full server, ${CONNECTIONS} connections, ${SECONDS} s each (keyword replies, then bookings of ${SERVICE})`);
+  const setups: Array<[string, () => Promise<Server[]>]> = [
+    ['(a) one lowdb process', async () => [await serve({})]],
+    ['(b) one process on PostgreSQL', async () => [await serve({ STORE_URL: await newDatabase(adminUrl, 'scale_b') })]],
+    [
+      '(c) two processes on PostgreSQL',
+      async () => {
+        const url = await newDatabase(adminUrl, 'scale_c');
+        const first = await serve({ STORE_URL: url }); // bootstraps version 1; the second loads it
+        return [first, await serve({ STORE_URL: url })];
+      },
+    ],
+  ];
+  const keyword: Record<string, Figures> = {};
+  let raceServers: Server[] = [];
+  for (const [label, start] of setups) {
+    const servers = await start();
+    await load(servers, keywordRequest(texts, 'w'), 1, [200]); // warm-up
+    keyword[label] = await load(servers, keywordRequest(texts, label[1]!), SECONDS, [200]);
+    line(`${label}, keyword replies`, keyword[label]!);
+    const slots = await bookableSlots(servers[0]!);
+    const bookings = await load(servers, bookingRequest(slots, label[1]!), SECONDS, [201, 409]);
+    line(`${label}, bookings (201 booked / 409 full)`, bookings);
+    if (label.startsWith('(c)')) raceServers = servers;
+    else await stop(servers);
+  }
+  const ratio = keyword['(c) two processes on PostgreSQL']!.rps / keyword['(b) one process on PostgreSQL']!.rps;
+  const pgVsLowdb = keyword['(b) one process on PostgreSQL']!.rps / keyword['(a) one lowdb process']!.rps;
+  console.log(`${ratio >= 1.6 ? 'PASS' : 'FAIL'}  keyword replies (c) / (b): ${ratio.toFixed(2)} (target ≥ 1.6; baseline (b) / (a) = ${pgVsLowdb.toFixed(2)})`);
+  console.log(`      note: on ${cpus().length} cores the load generator, both servers and PostgreSQL share the CPUs (load average ${loadavg()[0]!.toFixed(1)}).`);
+  return { ok: ratio >= 1.6, raceServers };
+}
+
+async function race(servers: Server[]) {
+  console.log('\n2. 100-way race for the last 5 seats of a slot, spread across both processes of (c), 10 runs');
+  const slots = (await bookableSlots(servers[0]!)).filter((s) => s.available === 6);
+  let ok = true;
+  for (let run = 0; run < 10; run++) {
+    const slot = slots[run * 7]!;
+    if ((await book(servers[0]!, `race-${run}-first`, slot.hall, slot.start)) !== 201) throw new Error('could not take the first seat');
+    const statuses = await Promise.all(Array.from({ length: 100 }, (_, i) => book(servers[i % 2]!, `race-${run}-${i}`, slot.hall, slot.start)));
+    const booked = statuses.filter((s) => s === 201).length;
+    const full = statuses.filter((s) => s === 409).length;
+    ok &&= booked === 5 && full === 95;
+    console.log(`  run ${run + 1}: ${booked} booked, ${full} told the slot is full, ${100 - booked - full} other`);
+  }
+  console.log(`${ok ? 'PASS' : 'FAIL'}  exactly 5 bookings in every run`);
+  return ok;
+}
+
+/** A stored application (~700 bytes of JSON), as bench/loop.ts seeds them. */
+function application(i: number): Doc {
+  const no = `SB-2025${String((i % 12) + 1).padStart(2, '0')}01-${String(i).padStart(7, '0')}`;
+  const at = '2025-06-01T02:00:00.000Z';
+  return {
+    id: no, no, service: 'shebao/shebaoka-shenling', serviceName: '社保卡申领', department: 'shebao', openid: `seed-${i % 50_000}`, stage: 'in-progress',
+    data: { ...VALID_FIELDS, name: `市民${i}` }, attachments: [], payment: { state: 'none', timing: null, amountFen: null },
+    clock: { timeLimitDays: 5, startDate: '2025-06-02', pausedWorkingDays: 0, pausedSince: null }, submittedAt: at, updatedAt: at,
+    timeline: [{ at, from: null, to: 'submitted', actor: { kind: 'citizen', name: `seed-${i % 50_000}` }, note: '网上申请已提交' }],
+  } as Doc;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+
+async function manyApplications(adminUrl: string) {
+  console.log(`\n3. Booking latency with ${APPLICATIONS.toLocaleString('en')} applications stored in PostgreSQL`);
+  const url = await newDatabase(adminUrl, 'scale_many');
+  const store = await createPostgresStore(url);
+  try {
+    const seeding = performance.now();
+    const CHUNK = 20_000;
+    for (let from = 0; from < APPLICATIONS; from += CHUNK) {
+      await importDocuments(store.pool, 'applications', Array.from({ length: Math.min(CHUNK, APPLICATIONS - from) }, (_, k) => application(from + k)));
+    }
+    await store.pool.query('analyze documents');
+    console.log(`  seeded in ${((performance.now() - seeding) / 1000).toFixed(0)} s`);
+    const build = makeBuild();
+    const service = { ...APPOINTMENT_SERVICE, steps: { appointment: { ...APPOINTMENT_SERVICE.steps.appointment!, capacityPerSlot: 100 } } };
+    const deps = { config: loadConfig({ DATA_DIR: tmpdir() }), store, live: createLiveBuild({ ...build, services: [service] }), renderer: createRenderer(), now: () => NOW };
+    const seats: Array<{ hall: string; start: string }> = [];
+    for (const hall of hallsOf(deps.live.current(), service)) {
+      for (let d = 1; d <= 10; d++) for (const t of slotTimes(deps.live.current(), hall, service.steps.appointment, addDays(cityDate(NOW), d), NOW).times) seats.push({ hall: hall.ref, start: t.start });
+    }
+    const times: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const seat = seats[i % seats.length]!;
+      const t0 = performance.now();
+      await bookAppointment(deps, `many-${i}`, service.ref, { hall: seat.hall, start: seat.start, fields: VALID_FIELDS });
+      times.push(performance.now() - t0);
+    }
+    times.sort((x, y) => x - y);
+    const p99 = percentile(times, 0.99);
+    console.log(`  500 sequential bookings: p50 ${percentile(times, 0.5).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+    const found = performance.now();
+    await store.collection('applications').findBy('openid', 'seed-123');
+    console.log(`  findBy openid among ${APPLICATIONS.toLocaleString('en')} applications: ${(performance.now() - found).toFixed(1)} ms`);
+    console.log(`${p99 < 20 ? 'PASS' : 'FAIL'}  booking p99 ${p99.toFixed(1)} ms at ${APPLICATIONS.toLocaleString('en')} applications (target < 20 ms)`);
+    return p99 < 20;
+  } finally {
+    await store.close();
+  }
+}
+
+async function migration(adminUrl: string) {
+  console.log('\n4. onestop store migrate of a lowdb city with 100,000 applications');
+  const dir = await mkdtemp(path.join(tmpdir(), 'onestop-scale-lowdb-'));
+  try {
+    await seedCollection(path.join(dir, 'store'), 'applications', Array.from({ length: 100_000 }, (_, i) => application(i)));
+    const url = await newDatabase(adminUrl, 'scale_migrate');
+    const report = await migrateToPostgres(path.join(dir, 'store'), url);
+    const ok = report.ok && report.ms < 60_000;
+    console.log(`  ${report.collections.map((c) => `${c.name} ${c.source} → ${c.target}`).join(', ')}`);
+    console.log(`${ok ? 'PASS' : 'FAIL'}  migrated in ${(report.ms / 1000).toFixed(1)} s, counts ${report.ok ? 'equal' : 'DIFFER'} (target < 60 s)`);
+    return ok;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const bin = findPostgresBin();
+  if (!bin) throw new Error('PostgreSQL binaries not found (install Debian postgresql or set PG_BIN)');
+  const cluster = await startCluster(bin, { durable: true });
+  console.log(`PostgreSQL cluster (fsync on) in ${cluster.dir}; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}`);
+  const results: boolean[] = [];
+  try {
+    const texts = await keywordTexts();
+    const { ok, raceServers } = await throughServers(cluster.url, texts);
+    results.push(ok);
+    try {
+      results.push(await race(raceServers));
+    } finally {
+      await stop(raceServers);
+    }
+    results.push(await manyApplications(cluster.url));
+    results.push(await migration(cluster.url));
+  } finally {
+    await cluster.stop();
+  }
+  process.exitCode = results.every(Boolean) ? 0 : 1;
+}
+
+await main();

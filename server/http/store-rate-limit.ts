@@ -3,7 +3,7 @@
 // not 10 per process). Each key's count changes under the store's lock for that key.
 import { createHash } from 'node:crypto';
 import type { ClientRateLimitInfo, Options, Store as RateLimitStore } from 'express-rate-limit';
-import type { Doc, Store } from '../store/types.js';
+import type { Doc, Store } from '../store/index.js';
 
 interface Hits extends Doc {
   hits: number;

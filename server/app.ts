@@ -5,7 +5,8 @@ import helmet from 'helmet';
 import type { Config } from './config.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { createApplicationRouter, createAppointmentRouter, createCitizenAuthRouter, createConsoleRouter, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler } from './http/index.js';
+import { createApplicationRouter, createAppointmentRouter, createCitizenAuthRouter, createConsoleRouter, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler } from './http/index.js';
+import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
 import { createRenderer, type Renderer } from './render.js';
 import type { LiveBuild } from './live-build.js';
 import { applicationNoFromOrderNo, type LocalPaymentProvider, type LoopDeps, paymentCreditor, type PaymentProvider, type UploadSweeper } from './loop/index.js';
@@ -23,6 +24,8 @@ export interface AppDeps {
   gateway?: Gateway;
   /** Shown on /healthz; started by main.ts. */
   uploadSweep?: Pick<UploadSweeper, 'status'>;
+  /** Information queries: one limiter and one result-page memory for chat, H5 and API. */
+  queries?: QueryDeps;
   now?: () => Date;
 }
 
@@ -30,6 +33,7 @@ export function createApp(deps: AppDeps): Express {
   const { config, store, live, wechat, pay, publisher } = deps;
   const renderer = deps.renderer ?? createRenderer();
   const loop: LoopDeps = { config, store, live, wechat, renderer, now: deps.now };
+  const queries: QueryDeps = deps.queries ?? { limiter: createRateLimiter(), pages: createResultPages(), now: deps.now };
   const app = express();
   app.disable('x-powered-by');
   app.use(
@@ -54,7 +58,7 @@ export function createApp(deps: AppDeps): Express {
 
   // The WeChat callback reads its own raw, size-limited body and checks the signature first.
   // One gateway for the callback and the health page, which shows its failures.
-  const gateway = deps.gateway ?? createGateway({ store, live, client: wechat, now: deps.now, openidKey: config.sessionSecret });
+  const gateway = deps.gateway ?? createGateway({ store, live, client: wechat, now: deps.now, openidKey: config.sessionSecret, queries });
   app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, now: deps.now }));
   app.use(createHealthRouter({ gateway, uploadSweep: deps.uploadSweep, now: deps.now }));
   // Local mode: a stand-in for api.weixin.qq.com, so the real client runs over real HTTP.
@@ -65,6 +69,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createApplicationRouter({ ...loop, pay }));
   app.use(createUploadRouter(loop));
   app.use(createServicesRouter(loop));
+  app.use(createQueryRouter({ config, live, renderer, queries, now: deps.now }));
   app.use(createAppointmentRouter(loop));
   app.use(createLocationRouter(loop));
   app.use(createCitizenAuthRouter(loop));

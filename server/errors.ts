@@ -24,6 +24,14 @@ export class ForbiddenError extends AppError {
 export class UnauthorizedError extends AppError {
   override readonly code = 'UNAUTHORIZED';
 }
+/** A citizen (or caller) ran more queries this minute than the city allows. */
+export class TooManyQueriesError extends AppError {
+  override readonly code = 'TOO_MANY_QUERIES';
+}
+/** A query's source (the department's system) is down, slow or answered something unusable. */
+export class QuerySourceError extends AppError {
+  override readonly code = 'QUERY_SOURCE_UNAVAILABLE';
+}
 export class BuildFailedError extends AppError {
   override readonly code = 'BUILD_FAILED';
 }

@@ -12,6 +12,7 @@ import { buildMenu } from './build-menu.js';
 import { checkMenuLimits } from './check-menu-limits.js';
 import { buildCatalog } from './build-catalog.js';
 import { buildAnswers, checkMenuExtras } from './build-answers.js';
+import { checkQueries } from './check-queries.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 
 export interface BuildOptions {
@@ -40,6 +41,7 @@ export function buildAccount(files: CityFiles, options: BuildOptions): AccountBu
   const keywords = compileKeywords(model, sink);
   const answers = buildAnswers(model, publicBaseUrl, sink);
   checkMenuExtras(model, sink);
+  const tables = checkQueries(model, sink);
   const assembly = buildMenu({
     accountFile: model.account.file,
     slots: model.account.slots,
@@ -60,7 +62,7 @@ export function buildAccount(files: CityFiles, options: BuildOptions): AccountBu
     keywords,
     ...catalog,
     answers,
-    tables: {},
+    tables,
     diagnostics: resolveDiagnostics(sink.items, model),
   };
   build.hash = buildHash(build);

@@ -15,6 +15,7 @@ import { NO_REPLY, type Reply } from './replies.js';
 import { loadReplyTemplates, type ReplyTemplates } from './reply-templates.js';
 import type { RecentList } from './numbered-items.js';
 import { routeMessage, type AnsweredBy, type RecentNearby, type RouteResult } from './route-message.js';
+import type { QueryDeps } from '../query/index.js';
 
 export const DEFAULT_BUDGET_MS = 4000;
 /** WeChat's three retries come within ~15 s; twice that is plenty (the router asks for more: the replay window). */
@@ -30,6 +31,9 @@ export interface MessageLogRecord {
   /** Keyword text or menu key. */
   rule?: string;
   latencyMs: number;
+  /** Queries: the outcome and source, never the inputs or the result. */
+  outcome?: string;
+  source?: string;
   /** HMAC of the openid: counts distinct citizens without keeping their ids in analytics. */
   openid: string;
 }
@@ -51,6 +55,8 @@ export interface GatewayDeps {
   /** How long a push's answer is remembered for retries; at least DEDUP_TTL_MS. */
   dedupTtlMs?: number;
   warn?: (line: string) => void;
+  /** Information queries (shared with the query API and result pages). */
+  queries?: QueryDeps;
 }
 
 export interface Gateway {
@@ -95,6 +101,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const budget = new DeadlineTimer(Math.max(2, Math.min(50, Math.floor(budgetMs / 4))));
   const recentNearby = new Map<string, RecentNearby>();
   const recentLists = new Map<string, RecentList>();
+  const recentQueries = new Map<string, { service: string; at: number; outcome: string }>();
 
   let state: BuildIndex = indexBuild(live.current());
   live.onSwap((next) => (state = indexBuild(next)));
@@ -112,7 +119,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       return { reply: NO_REPLY, trace: { answeredBy: 'none', reason: '处理出错，已回复 success' } };
     };
     const finish = (result: RouteResult): RouteResult => {
-      const { answeredBy, department, rule } = result.trace;
+      const { answeredBy, department, rule, outcome, source } = result.trace;
       log.append({
         at: at.toISOString(),
         type: msg.msgType,
@@ -120,6 +127,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
         answeredBy,
         ...(department ? { department } : {}),
         ...(rule ? { rule } : {}),
+        ...(outcome ? { outcome } : {}),
+        ...(source ? { source } : {}),
         latencyMs: Math.round((performance.now() - started) * 10) / 10,
         openid: hashed(msg.fromUser),
       });
@@ -127,12 +136,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (result.reply.kind === 'text' && result.reply.numbered) {
         if (recentLists.size > 50_000) recentLists.clear(); // bounded; losing it only sends "2" to the desk
         recentLists.set(msg.fromUser, { items: result.reply.numbered, at: at.getTime() });
+        recentQueries.delete(msg.fromUser);
       }
+      // After a query, "3" continues that query, not an older numbered list.
+      if (answeredBy === 'query') recentLists.delete(msg.fromUser);
+      if (recentQueries.size > 10_000) recentQueries.clear();
       return result;
     };
     let routed: RouteResult | Promise<RouteResult>;
     try {
-      routed = routeMessage(msg, { index: current(), store, templates, now: at, key, recentNearby, recentLists, onFailure });
+      routed = routeMessage(msg, { index: current(), store, templates, now: at, key, recentNearby, recentLists, recentQueries, onFailure, queries: deps.queries });
     } catch (err) {
       return finish(failed(err));
     }
@@ -171,7 +184,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     async simulate(msg, build) {
       const index = build ? indexBuild(build) : current();
-      return routeMessage(msg, { index, store, templates, now: now(), key: dedupKey(msg), dryRun: true });
+      return routeMessage(msg, { index, store, templates, now: now(), key: dedupKey(msg), dryRun: true, queries: deps.queries });
     },
     health: () => health.snapshot(),
   };

@@ -7,6 +7,8 @@ import { departmentName } from './build-index.js';
 import * as R from './replies.js';
 import { answerNearby } from './answer-nearby.js';
 import { CITIZEN_LOCATIONS, none, type RouteContext, type RouteResult } from './route-types.js';
+import { hasQuery } from '../query/index.js';
+import { answerQuery } from './route-query.js';
 
 export interface CitizenLocation extends Doc {
   /** The openid. */
@@ -84,6 +86,7 @@ export async function routeClick(msg: WechatMessage, key: string, ctx: RouteCont
   if (target.kind === 'service') {
     const service = index.services.get(target.service);
     if (!service) return { reply: R.helpReply(index, templates), trace: { answeredBy: 'help', rule: key, reason: `菜单指向的服务“${target.service}”不在当前版本中` } };
+    if (ctx.queries && hasQuery(index.build, service.ref)) return answerQuery(msg, service.ref, {}, ctx, `点击菜单服务“${service.name}”`);
     return menu(service.department, `点击菜单服务“${service.name}”（${departmentName(index, service.department)}），回复服务卡片`, R.serviceReply(index, service));
   }
   if (target.kind === 'answer') {

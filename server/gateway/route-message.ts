@@ -12,6 +12,8 @@ import { hallText, ITEM_NUMBER, recentItems, type NumberedItem, type RecentList 
 import * as R from './replies.js';
 import type { ReplyTemplates } from './reply-templates.js';
 import { routeClick, routeEvent } from './route-event.js';
+import { hasQuery, matchChat, queryIndexOf } from '../query/index.js';
+import { answerQuery, failedQueryFor, followUpQuery } from './route-query.js';
 import { answerNearby } from './answer-nearby.js';
 import { CITIZEN_LOCATIONS, none, type AnsweredBy, type MaybePromise, type RecentNearby, type RouteContext, type RouteResult, type RouteTrace } from './route-types.js';
 
@@ -20,6 +22,7 @@ export { CITIZEN_LOCATIONS, none } from './route-types.js';
 export type { AnsweredBy, MaybePromise, RecentNearby, RouteContext, RouteResult, RouteTrace } from './route-types.js';
 
 const HELP_WORDS = new Set(['帮助', '菜单', '?', 'help', '主题', '服务']);
+const HUMAN_WORDS = new Set(['人工', '转人工', '人工客服', '人工服务']);
 
 export function routeMessage(msg: WechatMessage, ctx: RouteContext): MaybePromise<RouteResult> {
   switch (msg.msgType) {
@@ -52,12 +55,20 @@ function routeText(msg: WechatMessage, text: string, ctx: RouteContext): MaybePr
   if (HELP_WORDS.has(normalized)) {
     return { reply: R.helpReply(index, templates), trace: { answeredBy: 'help', rule: text, reason: `“${text}”是求助词，回复服务主题列表` } };
   }
+  if (HUMAN_WORDS.has(normalized)) {
+    const failed = failedQueryFor(msg, ctx);
+    if (failed) return handOff(msg, `[查询未成功，转人工] ${failed}`, ctx, `刚才的查询“${failed}”未成功，市民要求人工`);
+  }
   if (ITEM_NUMBER.test(normalized)) {
     const items = recentItems(ctx.recentLists, msg.fromUser, ctx.now);
     if (items) return pickItem(msg, items, Number(normalized), ctx);
   }
   const hit = index.matcher.match(text);
-  if (hit) return answerKeyword(hit, ctx);
+  if (hit?.match === 'exact') return answerKeywordOrQuery(msg, hit, ctx);
+  // Chat patterns come after exact keywords and before contains keywords: "限行 3" carries inputs.
+  const chat = ctx.queries ? matchChat(queryIndexOf(index.build), text) : undefined;
+  if (chat) return answerQuery(msg, chat.ref, chat.inputs, ctx, `消息符合查询的消息格式 ${chat.pattern}`);
+  if (hit) return answerKeywordOrQuery(msg, hit, ctx);
   const named = index.names.get(normalized);
   if (named?.kind === 'topic') {
     const topic = index.topics.get(named.topic)!;
@@ -70,6 +81,8 @@ function routeText(msg: WechatMessage, text: string, ctx: RouteContext): MaybePr
   }
   const button = index.menuNames.get(normalized);
   if (button) return answerMenuName(msg, button, ctx);
+  const follow = followUpQuery(msg, text, ctx);
+  if (follow) return answerQuery(msg, follow.ref, follow.inputs, ctx, '消息是对上一次查询的补充（如“限行”之后发送尾号）');
   return handOff(msg, text, ctx, '没有关键词或名称匹配');
 }
 
@@ -126,6 +139,15 @@ function itemOfButton(index: RouteContext['index'], button: MenuButton): Numbere
 function serviceOfUrl(index: RouteContext['index'], url: string) {
   for (const service of index.services.values()) if (serviceUrl(index, service) === url) return service;
   return undefined;
+}
+
+/** A keyword naming a query service runs the query (asking for what is missing); others are cached answers. */
+function answerKeywordOrQuery(msg: WechatMessage, hit: KeywordMatch, ctx: RouteContext): MaybePromise<RouteResult> {
+  const target = hit.rule.target;
+  if (ctx.queries && target.kind === 'service' && hasQuery(ctx.index.build, target.service)) {
+    return answerQuery(msg, target.service, {}, ctx, `关键词“${hit.rule.text}”（${hit.match === 'exact' ? '完全匹配' : '包含匹配'}）指向查询服务`);
+  }
+  return answerKeyword(hit, ctx);
 }
 
 // A keyword's answer depends only on the rule, how it matched, the build and the templates,

@@ -1,12 +1,13 @@
 // What routing one push produces (the reply and its trace) and what it reads. Shared by
 // route-message.ts and route-event.ts, so neither imports the other's types.
 import type { Store } from '../store/index.js';
+import type { QueryDeps } from '../query/index.js';
 import type { BuildIndex } from './build-index.js';
 import type { RecentList } from './numbered-items.js';
 import * as R from './replies.js';
 import type { ReplyTemplates } from './reply-templates.js';
 
-export type AnsweredBy = 'keyword' | 'menu' | 'location' | 'welcome' | 'help' | 'human' | 'none';
+export type AnsweredBy = 'keyword' | 'menu' | 'location' | 'welcome' | 'help' | 'human' | 'query' | 'none';
 
 export interface RouteTrace {
   answeredBy: AnsweredBy;
@@ -16,6 +17,12 @@ export interface RouteTrace {
   rule?: string;
   /** Plain Chinese explanation for the console's simulator. */
   reason: string;
+  /** Queries: found, not-found, failed, ask, invalid or limited; never the result itself. */
+  outcome?: string;
+  /** Queries: table:<file> or connector:<id>. */
+  source?: string;
+  /** Queries: how long the lookup took. */
+  queryMs?: number;
 }
 
 export interface RouteResult {
@@ -37,6 +44,10 @@ export interface RouteContext {
   recentLists?: Map<string, RecentList>;
   /** Told when a side effect failed but the citizen still got an answer (the health page counts it). */
   onFailure?: (kind: 'deskTicket', err: unknown) => void;
+  /** Information queries; without them a query service answers with its card. */
+  queries?: QueryDeps;
+  /** Each citizen's last query: a bare follow-up ("3" after "限行") continues it; "人工" after a failure hands it on. */
+  recentQueries?: Map<string, { service: string; at: number; outcome: string }>;
 }
 
 export interface RecentNearby {

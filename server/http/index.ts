@@ -9,6 +9,7 @@ export { errorHandler, notFoundHandler } from './error-handler.js';
 export { createHealthRouter } from './health/health-router.js';
 export { createLocationRouter } from './location/location-router.js';
 export { createServicePagesRouter } from './pages/service-pages-router.js';
+export { createQueryRouter } from './query/query-router.js';
 export { createServicesRouter } from './services/services-router.js';
 export { createUploadRouter } from './uploads/upload-router.js';
 export { createWechatStandin } from './wechat-standin/wechat-standin.js';

@@ -15,6 +15,8 @@ export { appointmentStepOf, closedReason, daySlots, parseDate } from './appointm
 export { FILE_PART, acceptAttribute, largestUploadKb, uploadTarget } from './appointment/upload-spec.js';
 export { departmentName, findOnlineService, hallOf, hallsOf, serviceOf } from './catalog.js';
 export { clockOf, nowOf } from './deps.js';
+export { validateForm } from './forms/validate-form.js';
+export type { FieldError, FormResult } from './forms/validate-form.js';
 export type { LoopDeps } from './deps.js';
 export { hoursToday, listHalls, parsePosition } from './location/list-halls.js';
 export { createPaymentProvider } from './payment/create-payment-provider.js';

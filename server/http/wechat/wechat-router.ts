@@ -8,6 +8,7 @@ import { createGateway, DEDUP_TTL_MS, type Gateway, MAX_ARTICLES_TO_EVENT, MAX_A
 import type { LiveBuild } from '../../live-build.js';
 import type { Store } from '../../store/index.js';
 import { createMsgCrypt, createPushGuard, encryptedReplyXml, type MsgCrypt, newsReplyXml, parseMessage, parseXmlObject, type PushGuard, textReplyXml, UnsafeXmlError, verifyPlainSignature, type WechatClient, WechatCryptoError, type WechatMessage } from '../../wechat/index.js';
+import type { QueryDeps } from '../../query/index.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 const ENCRYPT_FIELD = /^\s*<xml>\s*<ToUserName><!\[CDATA\[[\w-]*\]\]><\/ToUserName>\s*<Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]><\/Encrypt>\s*<\/xml>\s*$/;
@@ -24,6 +25,7 @@ export interface WechatRouterDeps {
   /** Supply to read its refusal counts (timestamps, replayed nonces); built from config otherwise. */
   pushGuard?: PushGuard;
   warn?: (line: string) => void;
+  queries?: QueryDeps;
 }
 
 class HttpError extends Error {

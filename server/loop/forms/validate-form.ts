@@ -69,7 +69,7 @@ function clean(fields: FormField[], data: unknown): Record<string, unknown> {
     if (typeof v === 'string') v = v.trim();
     if (v === '' || v === null || v === undefined) continue;
     if (field.type === 'number' && typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) v = Number(v);
-    if (field.type === 'idcard' && typeof v === 'string') v = v.toUpperCase();
+    if ((field.type === 'idcard' || field.upperCase) && typeof v === 'string') v = v.toUpperCase();
     // Plates and VINs: a pattern written for capitals (鄂A12345) also takes what a phone types (鄂a12345).
     if (field.type === 'text' && field.pattern && typeof v === 'string' && v !== v.toUpperCase() && upperOnly(field.pattern, v)) v = v.toUpperCase();
     out[field.name] = v;

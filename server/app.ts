@@ -5,13 +5,14 @@ import helmet from 'helmet';
 import type { Config } from './config.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { createApplicationRouter, createAppointmentRouter, createCitizenAuthRouter, createConsoleRouter, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler } from './http/index.js';
+import { createApplicationRouter, createAppointmentRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler } from './http/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
 import { createRenderer, type Renderer } from './render.js';
 import type { LiveBuild } from './live-build.js';
 import { applicationNoFromOrderNo, type LocalPaymentProvider, type LoopDeps, paymentCreditor, type PaymentProvider, type UploadSweeper } from './loop/index.js';
 import type { Store } from './store/index.js';
 import type { WechatClient } from './wechat/index.js';
+import { createConnectorCaller, LOCAL_CONNECTOR_SECRET, STANDIN_PATH } from './connectors/index.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -26,6 +27,8 @@ export interface AppDeps {
   uploadSweep?: Pick<UploadSweeper, 'status'>;
   /** Information queries: one limiter and one result-page memory for chat, H5 and API. */
   queries?: QueryDeps;
+  /** This server's own origin once it listens, for connectors pointing at the local stand-in. */
+  localOrigin?: () => string;
   now?: () => Date;
 }
 
@@ -33,7 +36,13 @@ export function createApp(deps: AppDeps): Express {
   const { config, store, live, wechat, pay, publisher } = deps;
   const renderer = deps.renderer ?? createRenderer();
   const loop: LoopDeps = { config, store, live, wechat, renderer, now: deps.now };
-  const queries: QueryDeps = deps.queries ?? { limiter: createRateLimiter(), pages: createResultPages(), now: deps.now };
+  const localOrigin = deps.localOrigin ?? (() => `http://127.0.0.1:${config.port}`);
+  const queries: QueryDeps = deps.queries ?? {
+    limiter: createRateLimiter(),
+    pages: createResultPages(),
+    connectors: createConnectorCaller({ live, config, localOrigin, now: deps.now }),
+    now: deps.now,
+  };
   const app = express();
   app.disable('x-powered-by');
   app.use(
@@ -63,6 +72,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(createHealthRouter({ gateway, uploadSweep: deps.uploadSweep, now: deps.now }));
   // Local mode: a stand-in for api.weixin.qq.com, so the real client runs over real HTTP.
   if (config.localMode) app.use('/_wechat', createWechatStandin(store));
+  // Local mode: a stand-in for the departments' own systems, behind the sample city's connectors.
+  if (config.localMode) {
+    const secret = (name: string) => config.connectorSecrets?.[name] ?? LOCAL_CONNECTOR_SECRET;
+    const secrets = { jiaojing: secret('CONNECTOR_JIAOJING_SECRET'), gongjijin: secret('CONNECTOR_GONGJIJIN_SECRET'), renshe: secret('CONNECTOR_RENSHE_TOKEN') };
+    app.use(STANDIN_PATH, createDepartmentStandin({ secrets }));
+  }
 
   app.use('/api', cors({ origin: config.corsOrigins.length ? config.corsOrigins : false }));
   // Before any JSON parser: payment notifications are verified over the raw bytes.

@@ -37,6 +37,11 @@ export interface Config {
   corsOrigins: string[];
   /** What one citizen may upload in 24 hours (application attachments and pre-check uploads together). */
   uploadQuota: { filesPerDay: number; bytesPerDay: number };
+  /**
+   * Secrets for departments' systems, from every CONNECTOR_* variable: account.json names the
+   * variable per connector, and no other variable can be named, so no other secret can leave.
+   */
+  connectorSecrets?: Readonly<Record<string, string>>;
   pay: {
     provider: 'local' | 'wechatpay';
     mchId?: string;
@@ -114,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sessionSecret: env.SESSION_SECRET || 'onestop-local-session-secret-change-me',
     uploadQuota: Object.freeze({ filesPerDay, bytesPerDay: mbPerDay * 1024 * 1024 }),
     corsOrigins: Object.freeze((env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) as string[],
+    connectorSecrets: Object.freeze(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => /^CONNECTOR_[A-Z0-9_]+$/.test(e[0]) && !!e[1]))),
     pay: Object.freeze({
       provider,
       mchId: env.WECHATPAY_MCHID || undefined,

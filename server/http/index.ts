@@ -5,6 +5,7 @@ export { createAppointmentRouter } from './appointments/appointment-router.js';
 export { createLocalCashierRouter } from './cashier/local-cashier-router.js';
 export { createCitizenAuthRouter } from './citizen-auth/citizen-auth-router.js';
 export { createConsoleRouter } from './console/console-router.js';
+export { createDepartmentStandin, type StandinOptions } from './department-standin/department-standin.js';
 export { errorHandler, notFoundHandler } from './error-handler.js';
 export { createHealthRouter } from './health/health-router.js';
 export { createLocationRouter } from './location/location-router.js';

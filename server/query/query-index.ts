@@ -29,6 +29,8 @@ export interface QueryIndex {
 
 const hbs = Handlebars.create();
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+// {{inc @index}}: lists in replies count from 1.
+hbs.registerHelper('inc', (n: unknown) => Number(n) + 1);
 
 const cache = new WeakMap<AccountBuild, QueryIndex>();
 

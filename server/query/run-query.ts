@@ -89,9 +89,10 @@ export function runQuery(deps: QueryDeps, request: QueryRequest): MaybePromise<Q
       if (answer.kind === 'failed') return result(failed(entry, context, `接口“${connector.connector}”${answer.reason}`));
       const found = answer.kind === 'found';
       const page = found ? keepPage(deps, request, entry, answer.data, now) : undefined;
-      const text = render(entry, found ? 'found' : 'notFound', { ...context, ...inputs, data: answer.data, ...(page ? { pageUrl: page } : {}) });
+      const data = withoutPhotoPaths(answer.data, entry);
+      const text = render(entry, found ? 'found' : 'notFound', { ...context, ...inputs, data, ...(page ? { pageUrl: page } : {}) });
       const reason = `调用接口“${connector.connector}”（${connector.method ?? 'GET'} ${connector.path}），${found ? '查到结果' : '没有查到记录'}`;
-      return result({ outcome: found ? 'found' : 'not-found', text, data: answer.data, ...(page ? { pageUrl: page } : {}), reason });
+      return result({ outcome: found ? 'found' : 'not-found', text, data, ...(page ? { pageUrl: page } : {}), reason });
     },
     () => result(failed(entry, context, `接口“${connector.connector}”调用出错`)),
   );
@@ -104,6 +105,7 @@ function baseContext(build: AccountBuild, entry: IndexedQuery) {
     hotline: department?.hotline ?? build.account.desk.hotline ?? '',
     service: entry.service.name,
     formUrl: `${build.publicBaseUrl}/s/${entry.service.ref}/query`,
+    pageMinutes: build.account.queries?.resultPageMinutes ?? DEFAULT_PAGE_MINUTES,
   };
 }
 
@@ -111,9 +113,8 @@ function render(entry: IndexedQuery, name: 'found' | 'notFound' | 'failed', cont
   const template = entry.render[name];
   let text = template ? template(inert(context) as object) : '';
   const pageUrl = context.pageUrl;
-  if (typeof pageUrl === 'string' && !(entry.query.reply[name === 'failed' ? 'found' : name] ?? '').includes('pageUrl')) {
-    text += `\n<a href="${String(inert(pageUrl, 'pageUrl'))}">查看详情</a>`;
-  }
+  // The link goes last and is never cut: the long part of an answer is what the page is for.
+  if (typeof pageUrl === 'string') return `${capText(text, 1900)}\n<a href="${String(inert(pageUrl, 'pageUrl'))}">查看详情</a>（仅本人可看，${String(context.pageMinutes ?? DEFAULT_PAGE_MINUTES)} 分钟内有效）`;
   return capText(text);
 }
 
@@ -165,6 +166,15 @@ function keepPage(deps: QueryDeps, request: QueryRequest, entry: IndexedQuery, d
     now.getTime(),
   );
   return `${request.build.publicBaseUrl}/q/${token}`;
+}
+
+/** Photo paths on the department's system stay inside onestop: the page serves them itself. */
+function withoutPhotoPaths(data: Record<string, unknown>, entry: IndexedQuery): Record<string, unknown> {
+  const field = entry.query.source.connector?.photos;
+  const list = entry.query.reply.page?.list;
+  const items = list ? data[list] : undefined;
+  if (!field || !list || !Array.isArray(items)) return data;
+  return { ...data, [list]: items.map((item) => (item && typeof item === 'object' ? Object.fromEntries(Object.entries(item).filter(([k]) => k !== field)) : item)) };
 }
 
 function cellText(value: unknown): string {

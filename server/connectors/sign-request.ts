@@ -1,0 +1,36 @@
+// The HMAC-SHA256 request signature departments' systems verify (docs/connectors.md):
+//   X-Onestop-Signature = hex(HMAC-SHA256(secret, METHOD \n path?query \n timestamp \n nonce \n hex(SHA-256(body))))
+// with X-Onestop-Timestamp (Unix seconds) and X-Onestop-Nonce beside it. The path is everything
+// after the host, exactly as sent, so the signature also pins the base path and the query string.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const SIGNATURE_HEADERS = { signature: 'x-onestop-signature', timestamp: 'x-onestop-timestamp', nonce: 'x-onestop-nonce' } as const;
+/** A signature older or newer than this is refused by the verifier (a replayed request). */
+export const MAX_SKEW_S = 300;
+
+export function signingString(method: string, pathWithQuery: string, timestamp: string, nonce: string, body: string): string {
+  return [method.toUpperCase(), pathWithQuery, timestamp, nonce, createHash('sha256').update(body).digest('hex')].join('\n');
+}
+
+export function signRequest(secret: string, method: string, pathWithQuery: string, body: string, now = new Date(), nonce = randomBytes(8).toString('hex')): Record<string, string> {
+  const timestamp = String(Math.floor(now.getTime() / 1000));
+  const signature = createHmac('sha256', secret).update(signingString(method, pathWithQuery, timestamp, nonce, body)).digest('hex');
+  return { [SIGNATURE_HEADERS.timestamp]: timestamp, [SIGNATURE_HEADERS.nonce]: nonce, [SIGNATURE_HEADERS.signature]: signature };
+}
+
+/** What a department's system does with a request: true when signed with the secret, recently. */
+export function verifyRequest(secret: string, method: string, pathWithQuery: string, body: string, headers: Record<string, string | string[] | undefined>, now = new Date()): boolean {
+  const one = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const timestamp = one(SIGNATURE_HEADERS.timestamp);
+  const nonce = one(SIGNATURE_HEADERS.nonce);
+  const given = one(SIGNATURE_HEADERS.signature);
+  if (!timestamp || !nonce || !given || !/^\d+$/.test(timestamp)) return false;
+  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > MAX_SKEW_S) return false;
+  const expected = createHmac('sha256', secret).update(signingString(method, pathWithQuery, timestamp, nonce, body)).digest('hex');
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -16,10 +16,10 @@ import { textXml } from '../gateway/harness.js';
 const BASE = 'https://fund.example.gov.cn';
 const SECRET = 'fund-secret-for-tests';
 
-function setup(budgetMs: number) {
+function setup(budgetMs: number, timeoutMs = 2500) {
   const city = CityDraft.fixture();
   city.department('shebao').hotline = '12329';
-  city.account.connectors = [{ id: 'fund', baseUrl: `${BASE}/v1`, auth: { type: 'hmac-sha256', secretEnv: 'CONNECTOR_FUND' }, timeoutMs: 300 }];
+  city.account.connectors = [{ id: 'fund', baseUrl: `${BASE}/v1`, auth: { type: 'hmac-sha256', secretEnv: 'CONNECTOR_FUND' }, timeoutMs }];
   city.department('shebao').services.push({
     id: 'yue',
     name: '公积金余额查询',
@@ -60,7 +60,7 @@ describe('connector queries in the chat', () => {
   after(() => nock.enableNetConnect());
 
   it('answers in the passive reply when the system answers in time', async () => {
-    const { gateway } = setup(2000);
+    const { gateway } = setup(4000);
     const scope = nock(BASE).get(`/v1/accounts/${ID}`).reply(signed(200, { balance: '56,320.18' }));
     const answer = await gateway.handle(parseMessage(textXml(`余额 ${ID}`)));
     assert.deepEqual([answer.deferred, answer.reply], [false, { kind: 'text', content: '余额 56,320.18 元' }]);
@@ -79,7 +79,7 @@ describe('connector queries in the chat', () => {
   });
 
   it('answers a timeout with the hotline and the desk offer, and “人工” then opens a ticket naming the query', async () => {
-    const { gateway, store } = setup(2000);
+    const { gateway, store } = setup(4000, 200);
     const scope = nock(BASE).get(`/v1/accounts/${ID}`).delay(1000).reply(200, { balance: '1.00' });
     const failed = await gateway.handle(parseMessage(textXml(`余额 ${ID}`, 'o-unlucky')));
     assert.equal(failed.trace.outcome, 'failed');
@@ -94,7 +94,7 @@ describe('connector queries in the chat', () => {
   });
 
   it('answers a 500 with the failed reply, never a staff application', async () => {
-    const { gateway, store } = setup(2000);
+    const { gateway, store } = setup(4000);
     const scope = nock(BASE).get(`/v1/accounts/${ID}`).reply(500, 'down');
     const answer = await gateway.handle(parseMessage(textXml(`余额 ${ID}`)));
     assert.equal(answer.trace.outcome, 'failed');

@@ -95,7 +95,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const pay = createPaymentProvider(config, store);
   const renderer = createRenderer();
   const uploadSweep = createUploadSweeper({ store, files: uploadFilesIn(config.dataDir) });
-  handler = createApp({ config, store, live, wechat, pay, publisher, renderer, uploadSweep });
+  handler = createApp({ config, store, live, wechat, pay, publisher, renderer, uploadSweep, localOrigin: () => `http://127.0.0.1:${port}` });
 
   // Listening before bootstrap: a publish by another process in between is not missed.
   const stopFollowing = await followLiveVersion(store, publisher);

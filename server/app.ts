@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
       }),
     );
   }
-  app.use('/console', createConsoleRouter({ config, store, live, client: wechat, renderer, publisher, now: deps.now }));
+  app.use('/console', createConsoleRouter({ config, store, live, client: wechat, renderer, publisher, queries, now: deps.now }));
   app.use(createServicePagesRouter(loop));
   app.use(notFoundHandler());
   app.use(errorHandler());

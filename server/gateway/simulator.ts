@@ -16,6 +16,7 @@ import { distanceText } from './replies.js';
 import { loadReplyTemplates, type ReplyTemplates } from './reply-templates.js';
 import { routeMessage, type RouteTrace } from './route-message.js';
 import type { Store } from '../store/index.js';
+import type { QueryDeps } from '../query/index.js';
 import { cdata, createMsgCrypt, parseMessage, parseXmlObject, plainSignature, readStandinOutbox, type StandinOutboxRecord } from '../wechat/index.js';
 
 export type SimulateAction = 'text' | 'subscribe' | 'click' | 'location';
@@ -180,11 +181,23 @@ export async function simulateLive(sim: LiveSimulation): Promise<SimulateResult>
   // The dry run does not see the gateway's recent-location memory, so it would describe a hall
   // list the gateway in fact suppressed as a repeat; the logged "none" and the empty reply tell.
   const suppressed = explained.trace.answeredBy === 'location' && (logged ? logged.answeredBy === 'none' : reply.kind === 'none');
-  const reason = suppressed ? repeatedLocationReason(input) : readableReason(explained.trace.reason);
+  const reason = suppressed ? repeatedLocationReason(input) : logged?.answeredBy === 'query' ? queryReason(sim.build, logged) : readableReason(explained.trace.reason);
   const trace: RouteTrace = logged
-    ? { answeredBy: logged.answeredBy, ...(logged.department ? { department: logged.department } : {}), ...(logged.rule ? { rule: logged.rule } : {}), reason }
+    ? { answeredBy: logged.answeredBy, ...(logged.department ? { department: logged.department } : {}), ...(logged.rule ? { rule: logged.rule } : {}), ...(logged.outcome ? { outcome: logged.outcome } : {}), ...(logged.source ? { source: logged.source } : {}), reason }
     : { ...explained.trace, reason: `${reason}（消息日志中未找到对应记录）` };
   return { mode: 'live', encrypted: Boolean(crypt), requestXml: xml, reply, trace };
+}
+
+/**
+ * A query's answer is explained from the gateway's own log record (which source, the outcome, how
+ * long), not by asking the department's system a second time.
+ */
+function queryReason(build: AccountBuild, logged: MessageLogRecord): string {
+  const service = build.services.find((s) => s.ref === logged.rule);
+  const department = build.departments.find((d) => d.id === logged.department)?.name ?? logged.department ?? '';
+  const source = logged.source?.startsWith('table:') ? `数据表 ${logged.source.slice(6)}` : `部门系统接口 ${logged.source?.slice(10) ?? ''}`;
+  const outcomes: Record<string, string> = { found: '查到结果', 'not-found': '没有查到', failed: '查询失败（已回复部门电话和转人工提示）', ask: '缺少查询条件（已提示需要发送的内容）', invalid: '查询条件有误', limited: '超过每人每分钟查询次数' };
+  return `由${department}的查询“${service?.name ?? logged.rule ?? ''}”回答，来源：${source}，结果：${outcomes[logged.outcome ?? ''] ?? logged.outcome ?? ''}，整条消息用时 ${logged.latencyMs} 毫秒（查询结果不写入消息日志）`;
 }
 
 function repeatedLocationReason(input: SimulateInput): string {
@@ -202,12 +215,12 @@ export function readableReason(reason: string): string {
 let templates: ReplyTemplates | undefined;
 
 /** Routes the push in-process against a draft build; dryRun so no ticket or location is stored. */
-export async function simulateDraft(store: Store, build: AccountBuild, openid: string, input: SimulateInput, now: Date): Promise<SimulateResult> {
+export async function simulateDraft(store: Store, build: AccountBuild, openid: string, input: SimulateInput, now: Date, queries?: QueryDeps): Promise<SimulateResult> {
   templates ??= loadReplyTemplates();
   const createTime = Math.floor(now.getTime() / 1000);
   const xml = inboundXml(input, openid, createTime, `${createTime}${randomInt(100000, 999999)}`);
   const msg = parseMessage(xml);
-  const routed = await routeMessage(msg, { index: indexBuild(build), store, templates, now, key: dedupKey(msg), dryRun: true });
+  const routed = await routeMessage(msg, { index: indexBuild(build), store, templates, now, key: dedupKey(msg), dryRun: true, ...(queries ? { queries } : {}) });
   const { reply } = routed;
   const trace = { ...routed.trace, reason: readableReason(routed.trace.reason) };
   const simReply: SimReply =

@@ -22,6 +22,7 @@ export const PASSWORD = 'correct-horse-battery';
 
 /** Records menus; fails the next createMenu when `refuse` is set. */
 import { FakeWechatClient } from '../fakes/fake-wechat-client.js';
+import { createRateLimiter, createResultPages } from '../../server/query/index.js';
 
 export { FakeWechatClient };
 
@@ -44,8 +45,10 @@ export async function createHarness(options: { client?: WechatClient; env?: Node
   await publisher.bootstrap(cityDir);
   const app = express();
   app.set('trust proxy', false);
-  app.use('/wechat', createWechatRouter({ config, store, live, client }));
-  app.use('/console', createConsoleRouter({ config, store, live, client, renderer: createRenderer(), publisher }));
+  // One query memory for the chat and the console, as createApp shares it.
+  const queries = { limiter: createRateLimiter(), pages: createResultPages() };
+  app.use('/wechat', createWechatRouter({ config, store, live, client, queries }));
+  app.use('/console', createConsoleRouter({ config, store, live, client, renderer: createRenderer(), publisher, queries }));
   return { app, store, live, publisher, config, client };
 }
 

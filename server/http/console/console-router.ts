@@ -22,6 +22,7 @@ import { createDepartmentRoutes, createUploadRoute } from './department-routes.j
 import { createPageRenderer, type PageRenderer } from './page.js';
 import { createPlatformRoutes } from './platform-routes.js';
 import { createSimulatorRoutes } from './simulator-routes.js';
+import type { QueryDeps } from '../../query/index.js';
 import { createWorkRoutes } from './work-routes.js';
 import { statusOf } from '../error-handler.js';
 import { readCookie } from '../identity.js';
@@ -35,6 +36,8 @@ export interface ConsoleDeps {
   client: WechatClient;
   renderer: Renderer;
   publisher: Publisher;
+  /** Information queries, for the simulator and the test query against a draft. */
+  queries?: QueryDeps;
   now?: () => Date;
 }
 
@@ -189,7 +192,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
 
   router.use(createDepartmentRoutes(routeDeps));
   router.use(createPlatformRoutes(routeDeps));
-  router.use(createSimulatorRoutes(routeDeps));
+  router.use(createSimulatorRoutes({ ...routeDeps, queries: deps.queries }));
   router.use('/work', createWorkRoutes({ ...routeDeps, client: deps.client, renderer: deps.renderer }));
   router.use((_req, _res, next) => next(new NotFoundError('页面或接口不存在')));
   router.use(consoleErrorHandler(page));

@@ -8,6 +8,8 @@ import { departmentPath, DRAFT_STATUS_NAMES, type DraftService, phonePreview, ty
 import type { Publisher } from '../../publish/index.js';
 import { parseSimulateInput, parseSince, simulateDraft, simulateLive, simulatorOutbox } from '../../gateway/index.js';
 import type { PageRenderer } from './page.js';
+import { createRateLimiter, createResultPages, queryIndexOf, runQuery, type QueryDeps } from '../../query/index.js';
+import { ValidationError } from '../../errors.js';
 
 export interface SimulatorRouteDeps {
   config: Config;
@@ -16,6 +18,7 @@ export interface SimulatorRouteDeps {
   drafts: DraftService;
   publisher: Publisher;
   page: PageRenderer;
+  queries?: QueryDeps;
   now: () => Date;
 }
 
@@ -37,12 +40,24 @@ function selfBaseUrl(req: Request): string {
 export function createSimulatorRoutes(deps: SimulatorRouteDeps): Router {
   const { drafts, page } = deps;
   const router = Router();
+  // Test queries and draft simulations run dry (no limit taken, no page kept), against the same systems.
+  const queries: QueryDeps = deps.queries ?? { limiter: createRateLimiter(), pages: createResultPages() };
+  const buildFor = async (req: Request, res: Response, draftId: unknown) => {
+    if (typeof draftId !== 'string' || !draftId) return deps.live.current();
+    return deps.publisher.build(await drafts.mergedFiles(await drafts.get(user(res), draftId)));
+  };
 
   router.get('/simulator', async (req, res) => {
     const draft = typeof req.query.draft === 'string' ? await drafts.get(user(res), req.query.draft) : undefined;
     const build = draft ? deps.publisher.build(await drafts.mergedFiles(draft)) : deps.live.current();
+    const queryServices = [...queryIndexOf(build).queries.values()].map(({ service, query }) => ({
+      ref: service.ref,
+      name: service.name,
+      example: JSON.stringify(Object.fromEntries(query.inputs.map((f) => [f.name, '']))),
+    }));
     page(res, 'simulator', draft ? '公众号模拟器（草稿预览）' : '公众号模拟器', {
       preview: phonePreview(build),
+      queryServices,
       draftId: draft?.id,
       draftLabel: draft && `${departmentPath(draft.department)} 草稿 #${draft.number}（${DRAFT_STATUS_NAMES[draft.status]}）`,
       encrypted: Boolean(deps.config.wechat.encodingAesKey),
@@ -59,9 +74,19 @@ export function createSimulatorRoutes(deps: SimulatorRouteDeps): Router {
     if (typeof body.draft === 'string' && body.draft) {
       const draft = await drafts.get(user(res), body.draft);
       const build = deps.publisher.build(await drafts.mergedFiles(draft));
-      return res.json(await simulateDraft(deps.store, build, openid, input, deps.now()));
+      return res.json(await simulateDraft(deps.store, build, openid, input, deps.now(), queries));
     }
     res.json(await simulateLive({ config: deps.config, store: deps.store, build: deps.live.current(), baseUrl: selfBaseUrl(req), openid, input, now: deps.now() }));
+  });
+
+  // A test query against the live build or a draft: the answer, the data and why, with no side effect.
+  router.post('/api/test-query', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const build = await buildFor(req, res, body.draft);
+    if (typeof body.service !== 'string') throw new ValidationError('请选择要测试的查询服务');
+    const inputs = body.inputs && typeof body.inputs === 'object' && !Array.isArray(body.inputs) ? (body.inputs as Record<string, unknown>) : {};
+    const r = await runQuery(queries, { build, service: body.service, inputs, asker: { key: `console:${user(res).username}` }, dryRun: true });
+    res.json({ outcome: r.outcome, reply: r.text, data: r.data ?? null, errors: r.errors ?? [], source: r.source, latencyMs: r.latencyMs, reason: r.reason });
   });
 
   // Only this console user's own simulated citizen: another user's sim- openid is never readable.

@@ -94,6 +94,7 @@
       if (t.department) li.appendChild(el('span', 'tag dept', t.department === '@account' ? '平台裁决' : t.department));
       if (t.rule) li.appendChild(el('code', '', t.rule));
       li.appendChild(el('p', 'reason', t.reason));
+      if (t.outcome) li.appendChild(el('p', 'muted', '查询：' + t.outcome + (t.source ? '，来源 ' + t.source : '') + (t.queryMs !== undefined ? '，用时 ' + t.queryMs + ' 毫秒' : '')));
     } else {
       li.appendChild(el('p', 'reason muted', '没有找到该消息的路由记录'));
     }

@@ -13,11 +13,12 @@ let seq = 0;
 
 async function chat(base: string, content: string, from = 'o-query-sample'): Promise<string> {
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = createHash('sha1').update([TOKEN, timestamp, '1'].sort().join('')).digest('hex');
+  const nonce = String(++seq); // each push its own nonce, as WeChat sends them
+  const signature = createHash('sha1').update([TOKEN, timestamp, nonce].sort().join('')).digest('hex');
   const xml =
     `<xml><ToUserName><![CDATA[gh_jiangcheng]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName>` +
-    `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${9_000_000 + ++seq}</MsgId></xml>`;
-  const res = await fetch(`${base}/wechat?signature=${signature}&timestamp=${timestamp}&nonce=1`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: xml });
+    `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${9_000_000 + seq}</MsgId></xml>`;
+  const res = await fetch(`${base}/wechat?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: xml });
   const text = await res.text();
   return /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(text)?.[1] ?? text;
 }

@@ -28,6 +28,18 @@ describe('department drafts', () => {
     assert.match(JSON.stringify(conflict), /departments\/shebao\.json/);
   });
 
+  it('answers a draft nested 10,000 deep and one of 20,000 copies of a hall with a diagnostic, not a 500', async () => {
+    const jj = await login(h.app, 'jj-admin');
+    const deep = `{"id":"jiaojing","halls":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    const nested = await jj.agent.post('/console/api/departments/jiaojing/check').set('X-CSRF-Token', jj.csrf).send({ text: deep }).expect(200);
+    assert.ok(nested.body.diagnostics.some((d: { message: string }) => /嵌套层数超过 32 层/.test(d.message)), JSON.stringify(nested.body.diagnostics));
+    const files = (await h.publisher.currentFiles()).files;
+    const jiaojing = JSON.parse(files.find((f) => f.path === 'departments/jiaojing.json')!.text);
+    const halls = JSON.stringify({ ...jiaojing, halls: Array.from({ length: 20_000 }, () => ({ id: 'h1', name: 'x' })) }); // ~440 KB, under the draft cap
+    const many = await jj.agent.post('/console/api/departments/jiaojing/check').set('X-CSRF-Token', jj.csrf).send({ text: halls }).expect(200);
+    assert.ok(many.body.diagnostics.some((d: { message: string }) => /服务大厅最多 300 项/.test(d.message)), JSON.stringify(many.body.diagnostics).slice(0, 500));
+  });
+
   it('reports a syntax error at its line and refuses to submit a draft with errors', async () => {
     const jj = await login(h.app, 'jj-admin');
     const check = await jj.agent.post('/console/api/departments/jiaojing/check').set('X-CSRF-Token', jj.csrf).send({ text: '{\n  "id": "jiaojing",\n  "name": \n}' }).expect(200);

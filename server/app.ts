@@ -1,11 +1,11 @@
 // createApp(deps): the express app with every capability mounted. It never listens; main.ts does.
 import cors from 'cors';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { Config } from './config.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { createApplicationRouter, createAppointmentRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler } from './http/index.js';
+import { createApplicationRouter, createAppointmentRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler, pageErrorHandler } from './http/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
 import { createRenderer, type Renderer } from './render.js';
 import type { LiveBuild } from './live-build.js';
@@ -45,28 +45,11 @@ export function createApp(deps: AppDeps): Express {
   };
   const app = express();
   app.disable('x-powered-by');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // Page scripts are files served by the app (templates/h5/assets, console/static); page
-          // data travels in <script type="application/json"> blocks, which are never executed.
-          // No inline script and no third-party origin. Styles keep helmet's default, which
-          // allows inline <style> and style="" (the layouts use them).
-          'script-src': ["'self'"],
-          'script-src-attr': ["'none'"],
-          'img-src': ["'self'", 'data:'],
-          'form-action': ["'self'"],
-          'upgrade-insecure-requests': config.publicBaseUrl.startsWith('https:') ? [] : null,
-        },
-      },
-      // WeChat's in-app browser opens H5 pages from the chat; keep referrers on this origin.
-      referrerPolicy: { policy: 'same-origin' },
-    }),
-  );
 
-  // The WeChat callback reads its own raw, size-limited body and checks the signature first.
-  // One gateway for the callback and the health page, which shows its failures.
+  // The WeChat callback first: it reads its own raw, size-limited body and checks the signature
+  // before anything else, and none of the page middleware below (helmet's headers, cookies,
+  // sessions, body parsers) runs on WeChat's hottest path. One gateway for the callback and the
+  // health page, which shows its failures.
   const gateway = deps.gateway ?? createGateway({ store, live, client: wechat, now: deps.now, openidKey: config.sessionSecret, queries });
   app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, now: deps.now }));
   app.use(createHealthRouter({ gateway, uploadSweep: deps.uploadSweep, now: deps.now }));
@@ -79,17 +62,27 @@ export function createApp(deps: AppDeps): Express {
     app.use(STANDIN_PATH, createDepartmentStandin({ secrets }));
   }
 
+  app.use(helmet(pageHeaders(config)));
+
+  // The JSON API, with JSON errors. Payment notifications are verified over the raw bytes, so
+  // nothing here parses bodies for every route.
   app.use('/api', cors({ origin: config.corsOrigins.length ? config.corsOrigins : false }));
-  // Before any JSON parser: payment notifications are verified over the raw bytes.
-  app.use(createApplicationRouter({ ...loop, pay }));
-  app.use(createUploadRouter(loop));
-  app.use(createServicesRouter(loop));
+  // Information queries: an API route and its pages in one router (to be split like the others).
   app.use(createQueryRouter({ config, live, renderer, queries, now: deps.now }));
-  app.use(createAppointmentRouter(loop));
-  app.use(createLocationRouter(loop));
-  app.use(createCitizenAuthRouter(loop));
+  const api = express.Router();
+  api.use(createApplicationRouter({ ...loop, pay }));
+  api.use(createUploadRouter(loop));
+  api.use(createServicesRouter(loop));
+  api.use(createAppointmentRouter(loop));
+  api.use(createLocationRouter(loop));
+  api.use(notFoundHandler());
+  api.use(errorHandler());
+  app.use('/api', api);
+
+  app.use('/auth', createCitizenAuthRouter(loop));
   if (pay.name === 'local') {
     app.use(
+      '/pay/local',
       createLocalCashierRouter({
         provider: pay as LocalPaymentProvider,
         onPaid: paymentCreditor({ ...loop, pay }),
@@ -103,11 +96,41 @@ export function createApp(deps: AppDeps): Express {
       }),
     );
   }
+  // The console renders its own error page (JSON under /console/api).
   app.use('/console', createConsoleRouter({ config, store, live, client: wechat, renderer, publisher, queries, now: deps.now }));
-  app.use(createServicePagesRouter(loop));
+
+  // Citizen H5 pages (/, /s/..., /me/..., /assets/h5/...): an error is a Chinese page, never JSON.
+  const pages = express.Router();
+  pages.use(createServicePagesRouter(loop));
+  pages.use(createBookingPagesRouter(loop));
+  pages.use(createHallsPageRouter(loop));
+  pages.use(pageErrorHandler(renderer, { localMode: config.localMode, accountName: () => live.current().account.name }));
+  app.use('/', pages);
+
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;
+}
+
+/** Security headers for pages and the API (not for the WeChat callback, which WeChat's servers call). */
+function pageHeaders(config: Readonly<Config>): HelmetOptions {
+  return {
+    contentSecurityPolicy: {
+      directives: {
+        // Page scripts are files served by the app (templates/h5/assets, console/static); page
+        // data travels in <script type="application/json"> blocks, which are never executed.
+        // No inline script and no third-party origin. Styles keep helmet's default, which
+        // allows inline <style> and style="" (the layouts use them).
+        'script-src': ["'self'"],
+        'script-src-attr': ["'none'"],
+        'img-src': ["'self'", 'data:'],
+        'form-action': ["'self'"],
+        'upgrade-insecure-requests': config.publicBaseUrl.startsWith('https:') ? [] : null,
+      },
+    },
+    // WeChat's in-app browser opens H5 pages from the chat; keep referrers on this origin.
+    referrerPolicy: { policy: 'same-origin' },
+  };
 }
 
 export { createGateway };

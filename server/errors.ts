@@ -1,6 +1,32 @@
 // Domain errors with stable codes. No HTTP in here: the error middleware maps codes to statuses.
+
+/**
+ * Every code an AppError may carry. The HTTP status table (server/http/error-status.ts) is a
+ * Record over this union, so a new code does not compile until it has a status.
+ */
+export type ErrorCode =
+  | 'INTERNAL'
+  | 'VALIDATION'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'UNAUTHORIZED'
+  | 'BUILD_FAILED'
+  | 'WECHAT_API'
+  | 'WECHAT_CRYPTO'
+  | 'CONFIG'
+  | 'STORAGE_FULL'
+  | 'STORAGE_UNAVAILABLE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'TOO_MANY_UPLOADS'
+  | 'AMOUNT_MISMATCH'
+  | 'UPLOAD_QUOTA_FILES'
+  | 'UPLOAD_QUOTA_BYTES'
+  | 'TOO_MANY_QUERIES'
+  | 'QUERY_SOURCE_UNAVAILABLE';
+
 export class AppError extends Error {
-  readonly code: string = 'INTERNAL';
+  readonly code: ErrorCode = 'INTERNAL';
   readonly details: unknown;
   constructor(message: string, details?: unknown) {
     super(message);

@@ -15,3 +15,6 @@ export { createServicesRouter } from './services/services-router.js';
 export { createUploadRouter } from './uploads/upload-router.js';
 export { createWechatStandin } from './wechat-standin/wechat-standin.js';
 export { createWechatRouter } from './wechat/wechat-router.js';
+export { createBookingPagesRouter } from './appointments/booking-pages-router.js';
+export { createHallsPageRouter } from './location/halls-page-router.js';
+export { pageErrorHandler } from './pages/page-errors.js';

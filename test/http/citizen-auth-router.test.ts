@@ -15,7 +15,7 @@ function appWith(env: Record<string, string>) {
   const config = loadConfig({ SESSION_SECRET: 'a-test-session-secret-of-32-chars!', WECHAT_TOKEN: 'auth-test-token', DATA_DIR: '/tmp/onestop-auth-test', ...env });
   const deps = { config, store: createMemoryStore(), live: createLiveBuild(buildFixture()), renderer: createRenderer() };
   const app = express();
-  app.use(createCitizenAuthRouter(deps));
+  app.use('/auth', createCitizenAuthRouter(deps));
   app.get('/whoami', requireCitizen(config.sessionSecret), (_req, res) => void res.json({ openid: res.locals.openid }));
   app.use(errorHandler());
   return { app, config };

@@ -87,7 +87,7 @@ describe('citizen pages', () => {
   describe('signing in and out', () => {
     const config = loadConfig({ SESSION_SECRET: 'a-test-session-secret-of-32-chars!', DATA_DIR: '/tmp/onestop-pages-test' });
     const app = express();
-    app.use(createCitizenAuthRouter({ config, store: createMemoryStore(), live: createLiveBuild(buildFixture()), renderer: createRenderer() }));
+    app.use('/auth', createCitizenAuthRouter({ config, store: createMemoryStore(), live: createLiveBuild(buildFixture()), renderer: createRenderer() }));
     app.use(errorHandler());
 
     it('keeps the session cookie for the 30 days the README promises', async () => {

@@ -27,7 +27,7 @@ describe('createLocalCashierRouter', () => {
       res.locals.openid = req.get('x-test-openid');
       next();
     });
-    app.use(createLocalCashierRouter({ provider, onPaid, returnUrl: (no) => `/h5/applications/${no}` }));
+    app.use('/pay/local', createLocalCashierRouter({ provider, onPaid, returnUrl: (no) => `/h5/applications/${no}` }));
     app.use(errorHandler());
   });
 
@@ -83,7 +83,7 @@ describe('createLocalCashierRouter', () => {
     let own: express.Express;
     beforeEach(() => {
       own = express();
-      own.use(createLocalCashierRouter({ provider, onPaid: async (n) => void paid.push(n), sessionSecret: secret, allowedOrigins: ['http://localhost:3000'] }));
+      own.use('/pay/local', createLocalCashierRouter({ provider, onPaid: async (n) => void paid.push(n), sessionSecret: secret, allowedOrigins: ['http://localhost:3000'] }));
       own.use(errorHandler());
     });
     const session = (openid: string) => `${CITIZEN_COOKIE}=${signCitizenSession(openid, secret)}`;

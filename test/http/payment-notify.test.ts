@@ -27,7 +27,7 @@ describe('POST /api/payments/notify/wechatpay', () => {
       platformPublicKeyPem: platform.publicPem,
       notifyUrl: 'https://city.example/api/payments/notify/wechatpay',
     });
-    app = express().use(createApplicationRouter({ ...t.deps, pay })).use(errorHandler());
+    app = express().use('/api', createApplicationRouter({ ...t.deps, pay })).use(errorHandler());
   });
   afterEach(() => t.cleanup());
 

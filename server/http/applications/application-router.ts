@@ -4,6 +4,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { appealCase, type ApplicationDeps, applicationsOf, applicationView, attachmentSpecs, citizenCase, clockOf, findOnlineService, inStaffQueue, listCases, loadApplication, moveApplication, parseStage, rateApplication, rateFix, receiveNotification, recordCallback, recordResolution, resubmitApplication, startPayment, submitApplication, type Viewer } from '../../loop/index.js';
 import { requireCitizen, requireStaff, type StaffIdentity } from '../identity.js';
+import { citizenOf, staffOf } from '../locals.js';
 import { formBody, multipartUpload, uploadedFiles } from '../multipart-upload.js';
 import { sendAttachment } from '../send-attachment.js';
 
@@ -32,46 +33,46 @@ export function createApplicationRouter(deps: ApplicationDeps) {
       next(err);
     }
   };
-  router.post('/api/services/:dept/:service/applications', citizen, serviceUpload, run(async (req, res) => {
+  router.post('/services/:dept/:service/applications', citizen, serviceUpload, run(async (req, res) => {
     const app = await submitApplication(deps, {
       serviceRef: `${param(req, 'dept')}/${param(req, 'service')}`,
-      openid: res.locals.openid,
+      openid: citizenOf(res),
       body: formBody(req),
       files: uploadedFiles(req),
     });
     res.status(201).location(`/api/applications/${encodeURIComponent(app.no)}`).json(view(app));
   }));
 
-  router.get('/api/applications', citizen, run(async (_req, res) => {
-    const mine = await applicationsOf(deps.store).findBy('openid', res.locals.openid);
+  router.get('/applications', citizen, run(async (_req, res) => {
+    const mine = await applicationsOf(deps.store).findBy('openid', citizenOf(res));
     res.json({ applications: mine.sort((a, b) => b.submittedAt.localeCompare(a.submittedAt)).map((a) => view(a)) });
   }));
 
-  router.get('/api/applications/:no', anyone, run(async (req, res) => {
+  router.get('/applications/:no', anyone, run(async (req, res) => {
     const viewer = viewerOf(res);
     const app = await loadApplication(deps.store, param(req, 'no'), viewer);
     const rectification = viewer.kind === 'citizen' ? await citizenCase(deps, app.rating?.caseId, viewer.openid) : undefined;
     res.json({ ...view(app, viewer.kind === 'staff'), ...(rectification ? { case: rectification } : {}) });
   }));
 
-  router.get('/api/applications/:no/files/:fileId', anyone, run(async (req, res) => {
+  router.get('/applications/:no/files/:fileId', anyone, run(async (req, res) => {
     const app = await loadApplication(deps.store, param(req, 'no'), viewerOf(res));
     await sendAttachment(res, deps.config.dataDir, app, param(req, 'fileId'));
   }));
 
-  router.post('/api/applications/:no/resubmit', citizen, run(async (req, res) => {
-    const app = await loadApplication(deps.store, param(req, 'no'), { kind: 'citizen', openid: res.locals.openid });
+  router.post('/applications/:no/resubmit', citizen, run(async (req, res) => {
+    const app = await loadApplication(deps.store, param(req, 'no'), { kind: 'citizen', openid: citizenOf(res) });
     const step = findOnlineService(deps.live.current(), app.service).steps.processing!;
     await new Promise<void>((resolve, reject) => multipartUpload(attachmentSpecs(step), step.fields?.length ?? 0, deps.config.dataDir)(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
-    const moved = await resubmitApplication(deps, { no: app.no, openid: res.locals.openid, body: formBody(req), files: uploadedFiles(req) });
+    const moved = await resubmitApplication(deps, { no: app.no, openid: citizenOf(res), body: formBody(req), files: uploadedFiles(req) });
     res.json(view(moved));
   }));
 
   // 线上支付
-  router.post('/api/applications/:no/payment', citizen, run(async (req, res) => {
-    res.status(201).json(await startPayment(deps, param(req, 'no'), res.locals.openid));
+  router.post('/applications/:no/payment', citizen, run(async (req, res) => {
+    res.status(201).json(await startPayment(deps, param(req, 'no'), citizenOf(res)));
   }));
-  router.post('/api/payments/notify/:provider', express.raw({ type: () => true, limit: '64kb' }), run(async (req, res) => {
+  router.post('/payments/notify/:provider', express.raw({ type: () => true, limit: '64kb' }), run(async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const outcome = await receiveNotification(deps, param(req, 'provider'), req.headers, raw);
     // WeChat Pay v3 takes any 2xx as "received"; repeats and non-success states are received too.
@@ -79,39 +80,39 @@ export function createApplicationRouter(deps: ApplicationDeps) {
   }));
 
   // 进度 (staff)
-  router.get('/api/staff/applications', staffOnly, run(async (req, res) => {
+  router.get('/staff/applications', staffOnly, run(async (req, res) => {
     const staff = res.locals.staff as StaffIdentity;
     const stage = req.query.stage === undefined || req.query.stage === '' ? undefined : parseStage(req.query.stage);
     const all = await applicationsOf(deps.store).findBy('department', staff.department);
     const listed = all.filter((a) => inStaffQueue(a) && (!stage || a.stage === stage)).sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
     res.json({ applications: listed.map((a) => view(a, true)) });
   }));
-  router.post('/api/applications/:no/transitions', staffOnly, json, run(async (req, res) => {
+  router.post('/applications/:no/transitions', staffOnly, json, run(async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const moved = await moveApplication(deps, { no: param(req, 'no'), to: body.to, note: body.note, amountFen: body.amountFen, staff: res.locals.staff });
+    const moved = await moveApplication(deps, { no: param(req, 'no'), to: body.to, note: body.note, amountFen: body.amountFen, staff: staffOf(res) });
     res.json(view(moved, true));
   }));
 
   // 评价 and 差评整改
-  router.post('/api/applications/:no/rating', citizen, json, run(async (req, res) => {
+  router.post('/applications/:no/rating', citizen, json, run(async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const result = await rateApplication(deps, { no: param(req, 'no'), openid: res.locals.openid, level: body.level, comment: body.comment });
+    const result = await rateApplication(deps, { no: param(req, 'no'), openid: citizenOf(res), level: body.level, comment: body.comment });
     res.status(201).json({ rating: result.application.rating, caseId: result.case?.id ?? null, deadline: result.case?.deadline ?? null });
   }));
-  router.get('/api/staff/cases', staffOnly, run(async (_req, res) => {
-    res.json({ cases: await listCases(deps, res.locals.staff) });
+  router.get('/staff/cases', staffOnly, run(async (_req, res) => {
+    res.json({ cases: await listCases(deps, staffOf(res)) });
   }));
-  router.post('/api/cases/:id/callback', staffOnly, json, run(async (req, res) => {
-    res.json(await recordCallback(deps, param(req, 'id'), res.locals.staff, req.body?.note));
+  router.post('/cases/:id/callback', staffOnly, json, run(async (req, res) => {
+    res.json(await recordCallback(deps, param(req, 'id'), staffOf(res), req.body?.note));
   }));
-  router.post('/api/cases/:id/resolution', staffOnly, json, run(async (req, res) => {
-    res.json(await recordResolution(deps, param(req, 'id'), res.locals.staff, req.body?.kind, req.body?.note));
+  router.post('/cases/:id/resolution', staffOnly, json, run(async (req, res) => {
+    res.json(await recordResolution(deps, param(req, 'id'), staffOf(res), req.body?.kind, req.body?.note));
   }));
-  router.post('/api/cases/:id/appeal', staffOnly, json, run(async (req, res) => {
-    res.json(await appealCase(deps, param(req, 'id'), res.locals.staff, req.body?.reason));
+  router.post('/cases/:id/appeal', staffOnly, json, run(async (req, res) => {
+    res.json(await appealCase(deps, param(req, 'id'), staffOf(res), req.body?.reason));
   }));
-  router.post('/api/cases/:id/rating', citizen, json, run(async (req, res) => {
-    res.status(201).json(await rateFix(deps, param(req, 'id'), res.locals.openid, req.body?.level, req.body?.comment));
+  router.post('/cases/:id/rating', citizen, json, run(async (req, res) => {
+    res.status(201).json(await rateFix(deps, param(req, 'id'), citizenOf(res), req.body?.level, req.body?.comment));
   }));
 
   return router;

@@ -1,10 +1,9 @@
-// Appointment step: slots, booking, the citizen's own appointments, and their H5 pages.
+// Appointment step, JSON API (mounted under /api): slots, booking, the citizen's own appointments.
+// The pages are booking-pages-router.ts.
 import express, { type Request } from 'express';
-import type { AccountBuild } from '../../builder/index.js';
-import { addDays, cityDate } from '../../calendar/index.js';
-import { acceptAttribute, type AppointmentDeps, appointmentsOf, appointmentStepOf, bookAppointment, cancelAppointment, closedReason, daySlots, describeTypes, formatDay, formatSize, formatSlot, hallOf, hallsOf, hoursToday, isActive, listAppointments, nowOf, parseDate, rescheduleAppointment, serviceOf, uploadTarget } from '../../loop/index.js';
-import { optionalCitizen, requireCitizen } from '../identity.js';
-import { signInRedirect } from '../sign-in-redirect.js';
+import { type AppointmentDeps, appointmentStepOf, bookAppointment, cancelAppointment, daySlots, hallOf, listAppointments, nowOf, parseDate, rescheduleAppointment, serviceOf } from '../../loop/index.js';
+import { requireCitizen } from '../identity.js';
+import { citizenOf } from '../locals.js';
 
 const refOf = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
 
@@ -12,9 +11,8 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
   const router = express.Router();
   const citizen = requireCitizen(deps.config.sessionSecret);
   const json = express.json({ limit: '64kb' });
-  const signedIn = signInRedirect(deps.config.localMode);
 
-  router.get('/api/services/:dept/:service/slots', async (req, res) => {
+  router.get('/services/:dept/:service/slots', async (req, res) => {
     const build = deps.live.current();
     const service = serviceOf(build, refOf(req));
     appointmentStepOf(service);
@@ -23,120 +21,24 @@ export function createAppointmentRouter(deps: AppointmentDeps) {
     res.json({ service: service.ref, ...(await daySlots(deps.store, build, service, hall, date, nowOf(deps))) });
   });
 
-  router.post('/api/services/:dept/:service/appointments', citizen, json, async (req, res) => {
+  router.post('/services/:dept/:service/appointments', citizen, json, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const appointment = await bookAppointment(deps, res.locals.openid as string, refOf(req), body);
+    const appointment = await bookAppointment(deps, citizenOf(res), refOf(req), body);
     res.status(201).json({ appointment });
   });
 
-  router.get('/api/appointments', citizen, async (_req, res) => {
-    res.json({ appointments: await listAppointments(deps, res.locals.openid as string) });
+  router.get('/appointments', citizen, async (_req, res) => {
+    res.json({ appointments: await listAppointments(deps, citizenOf(res)) });
   });
 
-  router.delete('/api/appointments/:id', citizen, async (req, res) => {
-    res.json({ appointment: await cancelAppointment(deps, res.locals.openid as string, String(req.params.id)) });
+  router.delete('/appointments/:id', citizen, async (req, res) => {
+    res.json({ appointment: await cancelAppointment(deps, citizenOf(res), String(req.params.id)) });
   });
 
-  router.post('/api/appointments/:id/reschedule', citizen, json, async (req, res) => {
+  router.post('/appointments/:id/reschedule', citizen, json, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    res.json({ appointment: await rescheduleAppointment(deps, res.locals.openid as string, String(req.params.id), body) });
-  });
-
-  router.get('/s/:dept/:service/book', optionalCitizen(deps.config.sessionSecret), signedIn, async (req, res) => {
-    const build = deps.live.current();
-    const service = serviceOf(build, refOf(req));
-    const step = appointmentStepOf(service);
-    const now = nowOf(deps);
-    const today = cityDate(now);
-    const dates = Array.from({ length: step.horizonDays + 1 }, (_, i) => addDays(today, i));
-    const halls = await Promise.all(hallsOf(build, service).map(async (hall) => ({
-      ref: hall.ref,
-      name: hall.name,
-      address: hall.address,
-      hoursToday: hoursToday(hall, build, now),
-      // One entry per day in the booking window; closed days keep their reason for the picker, and
-      // `free` (seats left) lets the picker open on the first day a citizen can actually book.
-      days: await Promise.all(dates.map(async (date) => ({
-        date,
-        label: formatDay(date),
-        closed: closedReason(build, hall, step, date, now),
-        free: (await daySlots(deps.store, build, service, hall, date, now)).slots.reduce((n, s) => n + s.available, 0),
-      }))),
-    })));
-    const rescheduleId = typeof req.query.reschedule === 'string' ? req.query.reschedule : undefined;
-    const openid = res.locals.openid as string | undefined;
-    const current = rescheduleId ? await currentAppointment(deps, openid, rescheduleId) : undefined;
-    // Say up front what booking would refuse with 409, rather than after the whole form is filled.
-    const held = rescheduleId ? undefined : await heldAppointment(deps, openid, service.ref, now);
-    res.type('html').send(
-      deps.renderer.page('h5/appointment-book', {
-        title: `${rescheduleId ? '改约' : '预约'} · ${service.name}`,
-        backUrl: `/s/${service.ref}`,
-        localMode: deps.config.localMode,
-        accountName: build.account.name,
-        service,
-        step,
-        fields: (step.fields ?? []).map((f) => ({ ...f, isSelect: f.type === 'select', inputType: inputTypeOf(f.type), ...(f.type === 'file' && fileInput(build, service.ref, f.name)) })),
-        documents: step.documents ?? [],
-        current: current && { hallName: current.hallName, when: formatSlot(current.start, current.end) },
-        held: held && {
-          number: held.number,
-          hallName: held.hallName,
-          when: formatSlot(held.start, held.end),
-          rescheduleUrl: `/s/${service.ref}/book?reschedule=${encodeURIComponent(held.id)}`,
-        },
-        page: { service: service.ref, halls, rescheduleId, current: current && { hall: current.hall, date: current.date, start: current.start } },
-      }),
-    );
-  });
-
-  router.get('/me/appointments', optionalCitizen(deps.config.sessionSecret), signedIn, async (_req, res) => {
-    const build = deps.live.current();
-    const openid = res.locals.openid as string | undefined;
-    const appointments = openid ? await listAppointments(deps, openid) : [];
-    res.type('html').send(
-      deps.renderer.page('h5/appointments', {
-        title: '我的预约',
-        backUrl: '/',
-        signedIn: Boolean(openid),
-        localMode: deps.config.localMode,
-        accountName: build.account.name,
-        appointments: appointments.map((a) => ({
-          ...a,
-          when: formatSlot(a.start, a.end),
-          cancelled: a.status === 'cancelled',
-          past: new Date(a.start).getTime() <= nowOf(deps).getTime(),
-          rescheduleUrl: `/s/${a.service}/book?reschedule=${encodeURIComponent(a.id)}`,
-        })),
-      }),
-    );
+    res.json({ appointment: await rescheduleAppointment(deps, citizenOf(res), String(req.params.id), body) });
   });
 
   return router;
-}
-
-/** The appointment being rescheduled, so the pickers start from it; someone else's id shows nothing. */
-async function currentAppointment(deps: AppointmentDeps, openid: string | undefined, id: string) {
-  if (!openid) return undefined;
-  const appt = await appointmentsOf(deps.store).get(id);
-  return appt && appt.openid === openid ? appt : undefined;
-}
-
-/** The citizen's active appointment for this service, which blocks booking another one. */
-async function heldAppointment(deps: AppointmentDeps, openid: string | undefined, service: string, now: Date) {
-  if (!openid) return undefined;
-  return (await appointmentsOf(deps.store).findBy('openid', openid)).find((a) => a.service === service && isActive(a, now));
-}
-
-/** A file field uploads through POST /api/uploads; the input shows what that will accept. */
-function fileInput(build: AccountBuild, service: string, field: string) {
-  const { spec } = uploadTarget(build, service, field);
-  return { isFile: true, accept: acceptAttribute(spec.types), maxSizeKb: spec.maxSizeKb, hint: `${describeTypes(spec.types)}，不超过 ${formatSize(spec.maxSizeKb)}` };
-}
-
-function inputTypeOf(type: string): string {
-  if (type === 'number') return 'number';
-  if (type === 'date') return 'date';
-  if (type === 'phone') return 'tel';
-  return 'text';
 }

@@ -42,7 +42,7 @@ export function createLocalCashierRouter(opts: LocalCashierOptions): Router {
     return order;
   }
 
-  router.get('/pay/local/:orderNo', ...citizen, async (req, res) => {
+  router.get('/:orderNo', ...citizen, async (req, res) => {
     const order = await ownedOrder(String(req.params.orderNo), res.locals.openid);
     res.type('html').send(
       renderer.page('pay/local-cashier', {
@@ -56,7 +56,7 @@ export function createLocalCashierRouter(opts: LocalCashierOptions): Router {
     );
   });
 
-  router.post('/pay/local/:orderNo', ...citizen, async (req, res) => {
+  router.post('/:orderNo', ...citizen, async (req, res) => {
     const order = await ownedOrder(String(req.params.orderNo), res.locals.openid);
     const signed = await opts.provider.pay(order.id);
     const notification = await opts.provider.parseNotification(signed.headers, signed.rawBody);

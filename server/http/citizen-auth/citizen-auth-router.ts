@@ -25,13 +25,13 @@ export function createCitizenAuthRouter(deps: LoopDeps) {
   const localOnly = (_req: Request, _res: Response, next: NextFunction) =>
     next(config.localMode ? undefined : new NotFoundError('页面或接口不存在'));
 
-  router.get('/auth/local', localOnly, (req, res) => {
+  router.get('/local', localOnly, (req, res) => {
     res.type('html').send(
       deps.renderer.page('h5/local-login', { title: '本地测试登录', localMode: true, next: safeNext(req.query.next) }),
     );
   });
   // Cross-site checked like every citizen POST: another site must not sign a visitor in as its openid.
-  router.post('/auth/local', localOnly, sameOriginOnly(), express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), (req, res) => {
+  router.post('/local', localOnly, sameOriginOnly(), express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), (req, res) => {
     const openid = typeof req.body?.openid === 'string' ? req.body.openid.trim() : '';
     if (!OPENID.test(openid)) throw new ValidationError('openid 须为 1~64 位字母、数字、下划线或连字符', { field: 'openid' });
     signIn(res, openid);
@@ -40,7 +40,7 @@ export function createCitizenAuthRouter(deps: LoopDeps) {
   });
 
   // 退出登录: a form POST from our own pages (a cross-site one is refused, so no page can sign a citizen out).
-  router.post('/auth/logout', sameOriginOnly(), (_req, res) => {
+  router.post('/logout', sameOriginOnly(), (_req, res) => {
     res.clearCookie(CITIZEN_COOKIE, cookieOptions);
     res.redirect(303, '/');
   });
@@ -48,7 +48,7 @@ export function createCitizenAuthRouter(deps: LoopDeps) {
   const wechatOnly = (_req: Request, _res: Response, next: NextFunction) =>
     next(config.wechat.appId ? undefined : new NotFoundError('页面或接口不存在'));
 
-  router.get('/auth/wechat', wechatOnly, (req, res) => {
+  router.get('/wechat', wechatOnly, (req, res) => {
     const state = randomBytes(12).toString('hex');
     // The state and where to go afterwards travel in a signed short-lived cookie, not in a server session.
     res.cookie(OAUTH_COOKIE, signValue(OAUTH_PURPOSE, `${state}|${safeNext(req.query.next)}`, config.sessionSecret), { ...cookieOptions, maxAge: 10 * 60 * 1000 });
@@ -60,7 +60,7 @@ export function createCitizenAuthRouter(deps: LoopDeps) {
     );
   });
 
-  router.get('/auth/wechat/callback', wechatOnly, async (req, res, next) => {
+  router.get('/wechat/callback', wechatOnly, async (req, res, next) => {
     try {
       const saved = readSignedValue(OAUTH_PURPOSE, readCookie(req, OAUTH_COOKIE), config.sessionSecret);
       const [state, target] = (saved ?? '').split('|');

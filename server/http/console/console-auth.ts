@@ -21,12 +21,6 @@ export interface ConsoleSession extends Doc {
   expiresAt: string;
 }
 
-export interface ConsoleLocals {
-  user: SessionUser;
-  csrfToken: string;
-  sessionKey: string;
-}
-
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 export const randomToken = () => randomBytes(32).toString('base64url');
 

@@ -8,6 +8,7 @@ import { projectRoot } from '../../config.js';
 import { NotFoundError } from '../../errors.js';
 import { applicationsOf, applicationView, attachmentSpecs, citizenCase, cityTime, clockOf, departmentName, applyNotice, describeSteps, describeTypes, findOnlineService, formatSize, loadApplication, type LoopDeps, RATING_LEVELS, searchServices, serviceOf } from '../../loop/index.js';
 import { optionalCitizen } from '../identity.js';
+import { citizenOf } from '../locals.js';
 import { signInRedirect } from '../sign-in-redirect.js';
 
 const INPUT_TYPES: Record<string, string> = { number: 'number', date: 'date', phone: 'tel', idcard: 'text', text: 'text' };
@@ -59,7 +60,7 @@ export function createServicePagesRouter(deps: LoopDeps) {
     try {
       const service = findOnlineService(build(), ref(req));
       const step = service.steps.processing!;
-      const resubmit = typeof req.query.resubmit === 'string' ? await loadApplication(deps.store, req.query.resubmit, { kind: 'citizen', openid: res.locals.openid }) : undefined;
+      const resubmit = typeof req.query.resubmit === 'string' ? await loadApplication(deps.store, req.query.resubmit, { kind: 'citizen', openid: citizenOf(res) }) : undefined;
       const fields = (step.fields ?? []).filter((f) => f.type !== 'file').map((f) => ({
         ...f,
         isSelect: f.type === 'select',
@@ -82,16 +83,16 @@ export function createServicePagesRouter(deps: LoopDeps) {
   });
 
   router.get('/me/applications', citizen, signedIn, async (_req, res) => {
-    const mine = await applicationsOf(deps.store).findBy('openid', res.locals.openid);
+    const mine = await applicationsOf(deps.store).findBy('openid', citizenOf(res));
     const views = mine.sort((a, b) => b.submittedAt.localeCompare(a.submittedAt)).map((a) => applicationView(a, build(), clockOf(deps)));
     page(res, 'h5/my-applications', { ...common('我的办件', '/'), applications: views, signedIn: true });
   });
 
   router.get('/me/applications/:no', citizen, signedIn, async (req, res) => {
     try {
-      const app = await loadApplication(deps.store, String(req.params.no), { kind: 'citizen', openid: res.locals.openid });
+      const app = await loadApplication(deps.store, String(req.params.no), { kind: 'citizen', openid: citizenOf(res) });
       const view = applicationView(app, build(), clockOf(deps));
-      const rectification = await citizenCase(deps, app.rating?.caseId, res.locals.openid);
+      const rectification = await citizenCase(deps, app.rating?.caseId, citizenOf(res));
       page(res, 'h5/application', {
         ...common(`办件 ${app.no}`, '/me/applications'),
         app: view,

@@ -21,7 +21,7 @@ function summaryOf(build: AccountBuild, s: BuiltService) {
 export function createServicesRouter(deps: { live: LiveBuild }) {
   const router = express.Router();
 
-  router.get('/api/services', (req, res) => {
+  router.get('/services', (req, res) => {
     const build = deps.live.current();
     const topic = typeof req.query.topic === 'string' ? req.query.topic : undefined;
     const department = typeof req.query.department === 'string' ? req.query.department : undefined;
@@ -36,7 +36,7 @@ export function createServicesRouter(deps: { live: LiveBuild }) {
     });
   });
 
-  router.get('/api/services/:dept/:service', (req, res) => {
+  router.get('/services/:dept/:service', (req, res) => {
     const build = deps.live.current();
     const service = serviceOf(build, `${req.params.dept}/${req.params.service}`);
     res.json({

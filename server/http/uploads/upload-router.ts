@@ -36,7 +36,7 @@ export function createUploadRouter(deps: LoopDeps) {
     }
   };
 
-  router.post('/api/uploads', citizen, parse, run(async (req, res) => {
+  router.post('/uploads', citizen, parse, run(async (req, res) => {
     const body = formBody(req);
     const target = uploadTarget(deps.live.current(), req.query.service ?? body.service, req.query.field ?? body.field);
     const upload = await saveUpload(deps, { openid: res.locals.openid as string, target, files: uploadedFiles(req) });
@@ -46,7 +46,7 @@ export function createUploadRouter(deps: LoopDeps) {
       .json({ id: upload.id, name: upload.name, type: upload.type, size: upload.size });
   }));
 
-  router.get('/api/uploads/:id', anyone, run(async (req, res) => {
+  router.get('/uploads/:id', anyone, run(async (req, res) => {
     const staff = res.locals.staff as StaffIdentity | undefined;
     const viewer: UploadViewer = staff ? { kind: 'staff', department: staff.department } : { kind: 'citizen', openid: res.locals.openid as string };
     const upload = await loadUpload(deps.store, String(req.params.id), viewer);

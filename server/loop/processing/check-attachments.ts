@@ -24,7 +24,7 @@ export interface FieldError {
   message: string;
 }
 
-/** 413: the error middleware falls back to `status` for codes it does not map. */
+/** HTTP 413 (server/http/error-status.ts). */
 export class PayloadTooLargeError extends AppError {
   override readonly code = 'PAYLOAD_TOO_LARGE';
   readonly status = 413;

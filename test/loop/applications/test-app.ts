@@ -52,7 +52,7 @@ export function createTestApp(opts: { build?: AccountBuild; now?: string; wechat
     ...(opts.wechat ? { wechat: opts.wechat } : {}),
   };
   const app = express();
-  app.use(createApplicationRouter(deps));
+  app.use('/api', createApplicationRouter(deps));
   app.use(createServicePagesRouter(deps));
   app.use(errorHandler());
   return {

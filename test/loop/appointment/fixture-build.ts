@@ -8,6 +8,8 @@ import { CITIZEN_COOKIE, signCitizenSession } from '../../../server/http/identit
 import { createRenderer } from '../../../server/render.js';
 import { createAppointmentRouter } from '../../../server/http/appointments/appointment-router.js';
 import { createLocationRouter } from '../../../server/http/location/location-router.js';
+import { createBookingPagesRouter } from '../../../server/http/appointments/booking-pages-router.js';
+import { createHallsPageRouter } from '../../../server/http/location/halls-page-router.js';
 import { createLiveBuild } from '../../../server/live-build.js';
 import type { AppointmentDeps } from '../../../server/loop/appointment/notify-appointment.js';
 import type { WeeklyHours } from '../../../server/model/generated.js';
@@ -129,8 +131,10 @@ export function makeContext(options: { store?: Store; wechat?: WechatClient; tem
     wechat: options.wechat,
   };
   const app = express();
-  app.use(createLocationRouter(deps));
-  app.use(createAppointmentRouter(deps));
+  app.use('/api', createLocationRouter(deps));
+  app.use('/api', createAppointmentRouter(deps));
+  app.use(createHallsPageRouter(deps));
+  app.use(createBookingPagesRouter(deps));
   app.use(errorHandler());
   return { deps, app, clock, cookie: (openid) => `${CITIZEN_COOKIE}=${signCitizenSession(openid, config.sessionSecret)}` };
 }

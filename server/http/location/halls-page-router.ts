@@ -1,0 +1,31 @@
+// Location step, citizen page: the halls serving a service. The JSON API is location-router.ts.
+import express, { type Request } from 'express';
+import { listHalls, type LoopDeps, nowOf, parsePosition, serviceOf } from '../../loop/index.js';
+import { optionalCitizen } from '../identity.js';
+
+const refOf = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
+
+export function createHallsPageRouter(deps: LoopDeps) {
+  const router = express.Router();
+
+  router.get('/s/:dept/:service/halls', optionalCitizen(deps.config.sessionSecret), (req, res) => {
+    const build = deps.live.current();
+    const service = serviceOf(build, refOf(req));
+    const position = parsePosition(req.query.lat, req.query.lng);
+    const halls = listHalls(build, service.ref, nowOf(deps), position);
+    res.type('html').send(
+      deps.renderer.page('h5/halls', {
+        title: `${service.name} · 办理地点`,
+        backUrl: `/s/${service.ref}`,
+        localMode: deps.config.localMode,
+        accountName: build.account.name,
+        service,
+        halls,
+        sortedByDistance: !!position,
+        bookUrl: service.steps.appointment?.online ? `/s/${service.ref}/book` : undefined,
+      }),
+    );
+  });
+
+  return router;
+}

@@ -17,6 +17,8 @@ export type AuditAction =
   | 'desk.reply'
   | 'desk.assign'
   | 'desk.close'
+  | 'appointment.checked-in'
+  | 'appointment.no-show'
   | 'application.move'
   | 'case.callback'
   | 'case.resolution'
@@ -46,6 +48,8 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
   'desk.reply': '回复工单',
   'desk.assign': '转派工单',
   'desk.close': '关闭工单',
+  'appointment.checked-in': '预约签到',
+  'appointment.no-show': '预约未到',
   'application.move': '变更办件状态',
   'case.callback': '整改回访',
   'case.resolution': '提交整改结果',

@@ -5,6 +5,7 @@
 import type { BuiltService } from '../builder/index.js';
 import { ValidationError, NotFoundError } from '../errors.js';
 import { type Application, applicationsOf, inStaffQueue, type LoopDeps, moveApplication, parseStage, type Stage } from '../loop/index.js';
+import { maskIdNumber } from './mask.js';
 import { inScope, type WorkScope } from './work-scope.js';
 
 /** The queue the loop's staff API shows, for every department in scope, oldest first. */
@@ -21,11 +22,13 @@ export async function loadScopedApplication(store: LoopDeps['store'], no: string
   return app;
 }
 
-/** The citizen's answers with the form's labels (select options by their label), in form order. */
+/** The citizen's answers with the form's labels (select options by their label), in form order; ID numbers masked. */
 export function applicationAnswers(app: Application, service: BuiltService | undefined): Array<{ label: string; value: string }> {
   const fields = (service?.steps.processing?.fields ?? []).filter((f) => f.type !== 'file');
   const shown = (name: string, raw: unknown): string => {
-    const options = fields.find((f) => f.name === name)?.options;
+    const field = fields.find((f) => f.name === name);
+    if (field?.type === 'idcard' && typeof raw === 'string' && raw) return maskIdNumber(raw);
+    const options = field?.options;
     const one = (v: unknown) => options?.find((o) => o.value === v)?.label ?? String(v);
     return Array.isArray(raw) ? raw.map(one).join('、') : raw === undefined || raw === null || raw === '' ? '（未填写）' : one(raw);
   };

@@ -73,11 +73,14 @@ export function applicationDetail(app: Application, build: AccountBuild, now: Da
     answers: applicationAnswers(app, service),
     attachments: view.attachments.map((a) => ({ ...a, url: `/console/work/applications/${encodeURIComponent(app.no)}/files/${a.id}`, kb: Math.max(1, Math.round(a.size / 1024)) })),
     timeline: view.timeline.map((t) => ({ ...t, when: at(t.at) })),
-    moves: next.map((s) => ({ stage: s, label: STAGE_LABELS[s], noteRequired: NOTE_REQUIRED.includes(s) })),
+    moves: next.map((s) => ({ stage: s, label: STAGE_LABELS[s], noteRequired: NOTE_REQUIRED.includes(s), final: FINAL_STAGES.includes(s) })),
     assess: app.payment.state === 'awaiting-assessment' && next.includes('accepted'),
     maxYuan: maxFen === undefined ? undefined : (maxFen / 100).toFixed(2),
   };
 }
+
+/** Moves that cannot be undone (办结, 不予许可, 不予受理): the page asks before sending them. */
+const FINAL_STAGES: readonly Stage[] = ['completed', 'denied', 'not-accepted'];
 
 export const CASE_STATUS_NAMES: Readonly<Record<CaseStatus, string>> = { open: '待整改', resolved: '已反馈，待市民评价', closed: '市民已评价' };
 

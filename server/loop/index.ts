@@ -5,7 +5,8 @@ export { applicationsOf, loadApplication } from './applications/application-acce
 export type { Viewer } from './applications/application-access.js';
 export { STAGE_LABELS } from './applications/application-types.js';
 export type { Application, Stage, StoredAttachment } from './applications/application-types.js';
-export { appointmentsOf } from './appointment/appointment-types.js';
+export { ATTENDANCE_NAMES, appointmentsOf } from './appointment/appointment-types.js';
+export type { Appointment, Attendance } from './appointment/appointment-types.js';
 export { bookAppointment, isActive } from './appointment/book-appointment.js';
 export { formatDay, formatSlot } from './appointment/format-slot.js';
 export { cancelAppointment, listAppointments, rescheduleAppointment } from './appointment/manage-appointments.js';

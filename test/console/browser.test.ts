@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../browser/launch-chromium.js';
 import { addTestUsers, createHarness, PASSWORD, type Harness } from './harness.js';
+import { applicationsOf } from '../../server/loop/index.js';
+import { licenceApplication, seedApplication } from '../desk/work-fixtures.js';
 
 const SHOTS = path.join(tmpdir(), 'onestop-screenshots');
 
@@ -118,6 +120,23 @@ describe('console in a browser', function () {
     page.once('dialog', (d) => void (messages.push(d.message()), d.accept()));
     await Promise.all([page.waitForURL(`${base}/console/audit?`), page.click('#go')]);
     assert.deepEqual(messages, ['确定发布？', '确定发布？']);
+    await page.close();
+  });
+
+  it('asks before a final move of an application and changes nothing when declined', async () => {
+    await seedApplication(h.store, licenceApplication('JJ-20261102-0099', { stage: 'accepted' }));
+    const page = await loginAs('jj-staff');
+    await page.goto(`${base}/console/work/applications/JJ-20261102-0099`);
+    const messages: string[] = [];
+    page.once('dialog', (d) => void (messages.push(d.message()), d.dismiss()));
+    await page.click('button[value="completed"]');
+    await page.waitForTimeout(300);
+    assert.equal((await applicationsOf(h.store).get('JJ-20261102-0099'))?.stage, 'accepted', 'declining sends nothing');
+    page.once('dialog', (d) => void (messages.push(d.message()), d.accept()));
+    await Promise.all([page.waitForURL(/msg=moved/), page.click('button[value="completed"]')]);
+    assert.equal((await applicationsOf(h.store).get('JJ-20261102-0099'))?.stage, 'completed');
+    assert.match(messages[0] ?? '', /确定将办件改为“已办结”？这是最终结果/);
+    assert.equal(messages.length, 2);
     await page.close();
   });
 });

@@ -59,3 +59,20 @@ describe('department applications', () => {
     assert.equal((await listScopedCases(deps, workScope('platform', []))).length, 3);
   });
 });
+
+describe('ID numbers on staff screens', () => {
+  it('shows only the first six and last four characters', async () => {
+    const { maskIdNumber } = await import('../../server/desk/mask.js');
+    assert.equal(maskIdNumber('11010519491231002X'), '110105********002X');
+    assert.equal(maskIdNumber('110105491231002'), '110105*****1002');
+    assert.equal(maskIdNumber('12345'), '*****');
+  });
+
+  it('masks an idcard answer of an application', () => {
+    const service = {
+      ref: 'renshe/card', steps: { processing: { online: true, timeLimitDays: 1, fields: [{ name: 'idNumber', label: '身份证号码', type: 'idcard', required: true }] } },
+    } as unknown as BuiltService;
+    const app = licenceApplication('JJ-1', { service: 'renshe/card', data: { idNumber: '11010519491231002X' } });
+    assert.deepEqual(applicationAnswers(app, service), [{ label: '身份证号码', value: '110105********002X' }]);
+  });
+});

@@ -12,6 +12,8 @@ import type { LiveBuild } from '../../live-build.js';
 import { departmentName, type LoopDeps, serviceRules, STAGE_LABELS } from '../../loop/index.js';
 import type { Store } from '../../store/index.js';
 import type { WechatClient } from '../../wechat/index.js';
+import { dayListRow, listHallDay, recordAttendance } from '../../desk/index.js';
+import { cityDate } from '../../calendar/index.js';
 import { applicationDetail, applicationRow, assignTicket, caseAppeal, caseCallback, caseResolution, caseRow, citizenTickets, closeTicket, lastMessageAt, listDepartmentApplications, listScopedCases, listSimulatedTickets, listTickets, loadScopedApplication, loadScopedCase, loadTicket, MAX_REASON, MAX_REPLY, moveFromWorkbench, replyToTicket, stageCounts, TICKET_STATUS_NAMES, TICKET_STATUSES, ticketHistory, ticketRow, type TicketStatus, workScope, type WorkScope } from '../../desk/index.js';
 import { audit, type AuditRecord } from '../../audit/index.js';
 import { requireRole } from './console-auth.js';
@@ -36,6 +38,8 @@ const FLASH: Record<string, string> = {
   callback: '回访记录已保存。',
   resolution: '整改结果已提交，市民可对整改结果评价。',
   appeal: '申诉复核已提交。',
+  'checked-in': '已登记签到。',
+  'no-show': '已登记未到。',
 };
 
 const WECHAT_WINDOW_MS = 48 * 3600_000;
@@ -98,6 +102,7 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
       stages: stageCounts(apps, '').filter((s) => s.count > 0),
       overdueApps: apps.map((a) => applicationRow(a, build, now())).filter((a) => a.clock.overdue).length,
       openCases: cases.filter((c) => c.status === 'open').length,
+      todayAppointments: (await listHallDay(store, scope, { date: cityDate(now()) })).length,
       overdueCases: cases.filter((c) => c.overdue).length,
     });
   });
@@ -162,6 +167,37 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
       '/console/work/desk?msg=assigned', (error, status) => (res.status(status), renderTicket(req, res, { error })),
       (ticket) => ({ action: 'desk.assign', target: `工单 ${id}`, detail: `转派至${departmentName(live.current(), ticket.department ?? '')}` }));
   });
+
+  // 预约: a hall's day list with the pre-check answers; 签到 and 未到 on the day.
+  const dayQuery = (req: Request) => {
+    const raw = (name: string) => (typeof req.query[name] === 'string' ? String(req.query[name]) : typeof field(req, name) === 'string' ? String(field(req, name)) : '');
+    const date = /^\d{4}-\d{2}-\d{2}$/.test(raw('date')) ? raw('date') : cityDate(now());
+    return { date, hall: raw('hall') || undefined, service: raw('service') || undefined };
+  };
+  const dayUrl = (q: { date: string; hall?: string; service?: string }, msg?: string) =>
+    `/console/work/appointments?${new URLSearchParams({ date: q.date, ...(q.hall ? { hall: q.hall } : {}), ...(q.service ? { service: q.service } : {}), ...(msg ? { msg } : {}) })}`;
+
+  async function renderDay(req: Request, res: Response, extra: Record<string, unknown> = {}) {
+    const scope = scopeOf(res);
+    const build = live.current();
+    const q = dayQuery(req);
+    const rows = (await listHallDay(store, scope, q)).map((a) => dayListRow(a, build, now()));
+    const mine = (d: string) => scope.all || scope.departments.includes(d);
+    const halls = build.halls.filter((h) => mine(h.department)).map((h) => ({ ref: h.ref, name: h.name, selected: h.ref === q.hall }));
+    const services = build.services.filter((s) => mine(s.department) && s.steps.appointment?.online).map((s) => ({ ref: s.ref, name: s.name, selected: s.ref === q.service }));
+    page(res, 'work-appointments', '预约', { rows, halls, services, date: q.date, hidden: { hall: q.hall ?? '', service: q.service ?? '' }, count: rows.length, flash: flash(req), ...extra });
+  }
+
+  router.get('/appointments', (req, res) => renderDay(req, res));
+
+  for (const kind of ['checked-in', 'no-show'] as const) {
+    router.post(`/appointments/:id/${kind}`, async (req, res) => {
+      const id = param(req, 'id');
+      await act(res, () => recordAttendance(store, id, scopeOf(res), kind, { actor: user(res).username, now: now() }),
+        dayUrl(dayQuery(req), kind), (error, status) => (res.status(status), renderDay(req, res, { error })),
+        (a) => ({ action: `appointment.${kind}`, target: `预约 ${a.number}` }));
+    });
+  }
 
   // 办件
   router.get('/applications', async (req, res) => {

@@ -36,7 +36,17 @@ export interface Appointment {
   updatedAt: string;
   remindedAt?: string;
   history: AppointmentEvent[];
+  /** Set by hall staff on the day: the citizen came (签到) or did not (未到). */
+  attendance?: Attendance;
 }
+
+export interface Attendance {
+  kind: 'checked-in' | 'no-show';
+  at: string;
+  by: string;
+}
+
+export const ATTENDANCE_NAMES: Readonly<Record<Attendance['kind'], string>> = { 'checked-in': '已签到', 'no-show': '未到' };
 
 export const slotKeyOf = (service: string, hall: string, start: string) => `${service}|${hall}|${start}`;
 

@@ -1,0 +1,74 @@
+// 预约 on the staff workbench: a hall's day list with each citizen's pre-check answers (ID masked),
+// and 签到 / 未到 recorded once on the day, only within the user's departments.
+import assert from 'node:assert/strict';
+import { cityDate } from '../../server/calendar/index.js';
+import { addDays } from '../../server/calendar/working-days.js';
+import { appointmentsOf, type Appointment } from '../../server/loop/index.js';
+import { addTestUsers, createHarness, login, type Harness, type Session } from './harness.js';
+
+const SERVICE = 'jiaojing/jiashizheng-huanzheng';
+const HALL = 'jiaojing/chezhusuo';
+
+function appointment(id: string, start: Date, fields: Partial<Appointment> = {}): Appointment {
+  const at = new Date().toISOString();
+  return {
+    id, number: `JJ-${id}`, openid: `o-${id}`, service: SERVICE, serviceName: '驾驶证期满换证', department: 'jiaojing', hall: HALL, hallName: '车管所',
+    hallAddress: '某路 1 号', date: cityDate(start), start: start.toISOString(), end: new Date(start.getTime() + 30 * 60_000).toISOString(),
+    slotKey: `${SERVICE}|${HALL}|${start.toISOString()}`, fields: { idNumber: '11010519491231002X' }, documents: ['身份证', '驾驶证'],
+    cancelNoticeHours: 4, status: 'booked', createdAt: at, updatedAt: at, history: [], ...fields,
+  };
+}
+
+describe('console workbench 预约', () => {
+  let h: Harness;
+  let jj: Session;
+  let sb: Session;
+  const today = () => cityDate(new Date());
+  const post = (s: Session, url: string, body: Record<string, string> = {}) => s.agent.post(url).type('form').send({ ...body, _csrf: s.csrf });
+
+  before(async () => {
+    h = await createHarness();
+    await addTestUsers(h.store);
+    jj = await login(h.app, 'jj-staff');
+    sb = await login(h.app, 'sb-admin');
+    const store = appointmentsOf(h.store);
+    await store.insert(appointment('begun', new Date(Date.now() - 10 * 60_000)));
+    await store.insert(appointment('later', new Date(Date.now() + 20 * 60_000)));
+    await store.insert(appointment('gone', new Date(Date.now() + 40 * 60_000), { status: 'cancelled' }));
+    await store.insert(appointment('tomorrow', new Date(Date.now() + 26 * 3600_000)));
+  });
+
+  it('lists the day’s appointments of the department’s halls with the pre-check answers and a masked ID', async () => {
+    const res = await jj.agent.get(`/console/work/appointments?date=${today()}&hall=${encodeURIComponent(HALL)}`).expect(200);
+    assert.match(res.text, /JJ-begun/);
+    assert.match(res.text, /JJ-later/);
+    assert.doesNotMatch(res.text, /JJ-gone|JJ-tomorrow/);
+    assert.ok(res.text.indexOf('JJ-begun') < res.text.indexOf('JJ-later'), 'by start time');
+    assert.match(res.text, /身份证号：<\/span>110105\*{8}002X/);
+    assert.doesNotMatch(res.text, /11010519491231002X/);
+    assert.match(res.text, /携带：身份证、驾驶证/);
+    const next = await jj.agent.get(`/console/work/appointments?date=${addDays(today(), 1)}`).expect(200);
+    assert.match(next.text, /JJ-tomorrow/);
+  });
+
+  it('hides another department’s appointments and refuses to mark them', async () => {
+    const res = await sb.agent.get(`/console/work/appointments?date=${today()}`).expect(200);
+    assert.doesNotMatch(res.text, /JJ-begun/);
+    await post(sb, '/console/work/appointments/begun/checked-in', { date: today() }).expect(404);
+  });
+
+  it('records 签到 once, with who and when, and 未到 only after the slot began', async () => {
+    const done = await post(jj, '/console/work/appointments/begun/checked-in', { date: today(), hall: HALL }).expect(303);
+    assert.match(String(done.headers.location), /\/console\/work\/appointments\?date=\d{4}-\d{2}-\d{2}&hall=jiaojing%2Fchezhusuo&msg=checked-in/);
+    const stored = await appointmentsOf(h.store).get('begun');
+    assert.equal(stored?.attendance?.kind, 'checked-in');
+    assert.equal(stored?.attendance?.by, 'jj-staff');
+    const again = await post(jj, '/console/work/appointments/begun/no-show', { date: today() }).expect(409);
+    assert.match(again.text, /已登记为“已签到”/);
+    const early = await post(jj, '/console/work/appointments/later/no-show', { date: today() }).expect(409);
+    assert.match(early.text, /尚未开始/);
+    await post(jj, '/console/work/appointments/tomorrow/checked-in', { date: today() }).expect(409);
+    const page = await jj.agent.get(`/console/work/appointments?date=${today()}`).expect(200);
+    assert.match(page.text, /id="appt-JJ-begun"[^]*?已签到/);
+  });
+});

@@ -85,4 +85,13 @@ describe('department drafts', () => {
     assert.equal(bad.status, 400);
     assert.match(bad.text, /不是 UTF-8 编码/);
   });
+
+  it('answers 400 in Chinese for an upload that is not well-formed multipart', async () => {
+    const jj = await login(h.app, 'jj-admin');
+    for (const contentType of ['multipart/form-data', 'multipart/form-data; boundary=x']) {
+      const res = await jj.agent.post('/console/departments/jiaojing/upload').set('Content-Type', contentType).send('--y\r\nContent-Disposition: form-data; name="file"; filename="a.json"\r\n\r\n{}');
+      assert.equal(res.status, 400, contentType);
+      assert.match(res.text, /上传内容格式不正确/);
+    }
+  });
 });

@@ -1,11 +1,11 @@
 // Department admins' pages: their department's file in the editor, live checks, drafts, upload,
 // submission for review, and a phone preview of a draft. Staff see the same pages read-only.
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
 import type { Store } from '../../store/index.js';
 import { canEditDepartment, requireCsrf } from './console-auth.js';
 import { departmentPath, type Draft, DRAFT_STATUS_NAMES, type DraftService, MAX_DRAFT_BYTES, phonePreview, type SessionUser } from '../../console/index.js';
-import { ValidationError } from '../../errors.js';
+import { AppError, ValidationError } from '../../errors.js';
 import type { Publisher } from '../../publish/index.js';
 import type { PageRenderer } from './page.js';
 
@@ -44,10 +44,17 @@ export function createUploadRoute(deps: DepartmentRouteDeps): Router {
   const router = Router();
   const upload = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_DRAFT_BYTES, files: 1, fields: 5 },
+    limits: { fileSize: MAX_DRAFT_BYTES, files: 1, fields: 5, headerPairs: 20 },
     fileFilter: (_req, file, cb) => cb(null, /\.json$/i.test(file.originalname)),
-  });
-  router.post('/departments/:id/upload', upload.single('file'), requireCsrf(), async (req, res) => {
+  }).single('file');
+  // busboy's own errors (no or wrong boundary, a truncated body, a malformed part header) are the
+  // client's mistake: 400 with a Chinese message, not 500. Multer's limit errors keep their mapping.
+  const parse = (req: Request, res: Response, next: NextFunction) =>
+    upload(req, res, (err?: unknown) => {
+      const malformed = err instanceof Error && !(err instanceof multer.MulterError) && !(err instanceof AppError) && (err as NodeJS.ErrnoException).syscall === undefined;
+      next(malformed ? new ValidationError('上传内容格式不正确（multipart 表单不完整或已损坏），请重新提交') : err);
+    });
+  router.post('/departments/:id/upload', parse, requireCsrf(), async (req, res) => {
     const file = (req as Request & { file?: Express.Multer.File }).file;
     if (!file) throw new ValidationError('请选择一个 .json 文件（最大 512 KB）');
     let text: string;

@@ -1,5 +1,4 @@
-// What onestop asks of WeChat's HTTP API. One implementation wraps wechat-api (wechat-client.ts);
-// swapping that library later touches only that file.
+// What onestop asks of WeChat's HTTP API. One implementation, on fetch (wechat-client.ts).
 import type { WechatMenu } from '../builder/index.js';
 
 export interface NewsArticle {

@@ -170,6 +170,15 @@ describe('createWechatClient', () => {
     assert.ok(scope.isDone());
   });
 
+  it('gives up on a WeChat that does not answer within the timeout', async () => {
+    const scope = nock(WX).get('/cgi-bin/token').query(true).delay(2_000).reply(200, fixture('token'));
+    const client = createWechatClient({ ...creds, tokenStore: createMemoryTokenStore(), timeoutMs: 100 });
+    const err = await rejection(client.createMenu(menu));
+    assert.equal(err.errcode, -1);
+    assert.match(err.message, /无法访问微信接口 https:\/\/api\.weixin\.qq\.com/);
+    assert.ok(scope.isDone());
+  });
+
   it('turns a network failure into a WechatApiError naming the base', async () => {
     const scope = nock(WX).get('/cgi-bin/token').query(true).replyWithError('socket hang up');
     const client = createWechatClient({ ...creds, tokenStore: createMemoryTokenStore() });

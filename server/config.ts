@@ -1,9 +1,16 @@
 // The only reader of process.env: typed, validated, frozen.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './errors.js';
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The folder holding package.json: one up from server/, two up from the compiled dist/server/. */
+export function findProjectRoot(serverDir: string): string {
+  const up = path.resolve(serverDir, '..');
+  return existsSync(path.join(up, 'package.json')) ? up : path.resolve(up, '..');
+}
+
+export const projectRoot = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 export interface Config {
   port: number;

@@ -11,7 +11,7 @@ import { createRenderer, type Renderer } from './render.js';
 import type { LiveBuild } from './live-build.js';
 import { applicationNoFromOrderNo, type LocalPaymentProvider, type LoopDeps, paymentCreditor, type PaymentProvider, type UploadSweeper } from './loop/index.js';
 import type { Store } from './store/index.js';
-import type { WechatClient } from './wechat/index.js';
+import { createPushGuard, type WechatClient } from './wechat/index.js';
 import { createConnectorCaller, LOCAL_CONNECTOR_SECRET, STANDIN_PATH } from './connectors/index.js';
 
 export interface AppDeps {
@@ -50,9 +50,12 @@ export function createApp(deps: AppDeps): Express {
   // before anything else, and none of the page middleware below (helmet's headers, cookies,
   // sessions, body parsers) runs on WeChat's hottest path. One gateway for the callback and the
   // health page, which shows its failures.
-  const gateway = deps.gateway ?? createGateway({ store, live, client: wechat, now: deps.now, openidKey: config.sessionSecret, queries });
-  app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, now: deps.now }));
-  app.use(createHealthRouter({ gateway, uploadSweep: deps.uploadSweep, now: deps.now }));
+  const maxClockSkewS = config.wechat.maxClockSkewS;
+  const gateway = deps.gateway ?? createGateway({ store, live, client: wechat, now: deps.now, openidKey: config.sessionSecret, queries, maxClockSkewS });
+  // Shared with the health page, which shows the refused pushes (a drifting clock shows there first).
+  const pushGuard = createPushGuard({ maxClockSkewS, warn: (line) => console.warn(`[onestop:wechat] ${line}`) });
+  app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, pushGuard, now: deps.now }));
+  app.use(createHealthRouter({ gateway, pushes: () => pushGuard.stats(), uploadSweep: deps.uploadSweep, now: deps.now }));
   // Local mode: a stand-in for api.weixin.qq.com, so the real client runs over real HTTP.
   if (config.localMode) app.use('/_wechat', createWechatStandin(store));
   // Local mode: a stand-in for the departments' own systems, behind the sample city's connectors.

@@ -52,8 +52,11 @@ export interface GatewayDeps {
   templates?: ReplyTemplates;
   /** Key for hashing openids in the message log (e.g. config.sessionSecret). */
   openidKey?: string;
-  /** How long a push's answer is remembered for retries; at least DEDUP_TTL_MS. */
-  dedupTtlMs?: number;
+  /**
+   * The push replay window (WECHAT_MAX_CLOCK_SKEW_S): an answered push is remembered until its
+   * timestamp has left the window, 2 x the window after it came, so a repeat never acts twice.
+   */
+  maxClockSkewS?: number;
   warn?: (line: string) => void;
   /** Information queries (shared with the query API and result pages). */
   queries?: QueryDeps;
@@ -92,7 +95,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const hashed = memoHashOpenid(deps.openidKey ?? 'onestop-message-log');
   const warn = deps.warn ?? ((line: string) => console.warn(`[onestop:wechat] ${line}`));
   const log: Log<MessageLogRecord> = store.log<MessageLogRecord>(MESSAGE_LOG);
-  const once = new OnceCache<RouteResult>(Math.max(DEDUP_TTL_MS, deps.dedupTtlMs ?? 0));
+  const once = new OnceCache<RouteResult>(Math.max(DEDUP_TTL_MS, 2 * (deps.maxClockSkewS ?? 0) * 1000));
   const health = createGatewayHealth();
   const onFailure = (kind: 'deskTicket', err: unknown) => {
     health.record(kind, err, now());

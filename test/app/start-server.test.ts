@@ -54,6 +54,17 @@ describe('startServer with the sample city', () => {
     assert.equal(res.status, 200);
   });
 
+  it('refuses a stale signed push and shows it on /healthz', async () => {
+    const timestamp = String(Math.floor(Date.now() / 1000) - 3600);
+    const nonce = '777';
+    const signature = createHash('sha1').update([TOKEN, timestamp, nonce].sort().join('')).digest('hex');
+    const res = await fetch(`${base}/wechat?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, { method: 'POST', body: textMessage('帮助', '9001') });
+    assert.equal(res.status, 401);
+    const health = (await (await fetch(`${base}/healthz`)).json()) as { status: string; wechatPushes: { refused: Record<string, number> } };
+    assert.equal(health.wechatPushes.refused['stale-timestamp'], 1);
+    assert.equal(health.status, 'degraded');
+  });
+
   it('serves the H5 home page listing the topics', async () => {
     const res = await fetch(`${base}/`);
     assert.equal(res.status, 200);

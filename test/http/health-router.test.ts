@@ -4,13 +4,14 @@ import request from 'supertest';
 import type { Gateway, GatewayHealth } from '../../server/gateway/index.js';
 import { createHealthRouter } from '../../server/http/health/health-router.js';
 import type { StorageHealth } from '../../server/store/index.js';
+import type { PushGuardStats } from '../../server/wechat/index.js';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
 
-function appWith(gateway: GatewayHealth, storage: StorageHealth) {
+function appWith(gateway: GatewayHealth, storage: StorageHealth, pushes?: PushGuardStats) {
   const app = express();
-  app.use(createHealthRouter({ gateway: { health: () => gateway } as Gateway, storage: () => storage, now: () => NOW }));
+  app.use(createHealthRouter({ gateway: { health: () => gateway } as Gateway, storage: () => storage, now: () => NOW, ...(pushes ? { pushes: () => pushes } : {}) }));
   return app;
 }
 
@@ -20,7 +21,7 @@ const quietStorage: StorageHealth = { refusedWrites: 0, lastRefusal: null };
 describe('GET /healthz', () => {
   it('says ok with zero counts when nothing failed', async () => {
     const res = await request(appWith(quietGateway, quietStorage)).get('/healthz').expect(200);
-    assert.deepEqual(res.body, { status: 'ok', gateway: quietGateway, storage: quietStorage, uploadSweep: null });
+    assert.deepEqual(res.body, { status: 'ok', gateway: quietGateway, storage: quietStorage, uploadSweep: null, wechatPushes: null });
   });
 
   it('says degraded while a lost desk ticket or a refused write is less than 15 minutes old', async () => {
@@ -35,5 +36,15 @@ describe('GET /healthz', () => {
     const res = await request(appWith(old, quietStorage)).get('/healthz').expect(200);
     assert.equal(res.body.status, 'ok');
     assert.equal(res.body.gateway.deskTicketFailures, 2);
+  });
+
+  it('shows refused WeChat pushes and says degraded while a stale timestamp is recent', async () => {
+    const refused = { 'invalid-timestamp': 1, 'stale-timestamp': 4, 'replayed-nonce': 2 };
+    const recentStale: PushGuardStats = { refused, lastStale: { skewS: 420, at: minutesAgo(3) } };
+    const res = await request(appWith(quietGateway, quietStorage, recentStale)).get('/healthz').expect(200);
+    assert.equal(res.body.status, 'degraded');
+    assert.deepEqual(res.body.wechatPushes, recentStale);
+    const oldStale: PushGuardStats = { refused, lastStale: { skewS: 420, at: minutesAgo(30) } };
+    assert.equal((await request(appWith(quietGateway, quietStorage, oldStale)).get('/healthz')).body.status, 'ok');
   });
 });

@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../../config.js';
-import { createGateway, DEDUP_TTL_MS, type Gateway, MAX_ARTICLES_TO_EVENT, MAX_ARTICLES_TO_MESSAGE } from '../../gateway/index.js';
+import { createGateway, type Gateway, MAX_ARTICLES_TO_EVENT, MAX_ARTICLES_TO_MESSAGE } from '../../gateway/index.js';
 import type { LiveBuild } from '../../live-build.js';
 import type { Store } from '../../store/index.js';
 import { createMsgCrypt, createPushGuard, encryptedReplyXml, type MsgCrypt, newsReplyXml, parseMessage, parseXmlObject, type PushGuard, textReplyXml, UnsafeXmlError, verifyPlainSignature, type WechatClient, WechatCryptoError, type WechatMessage } from '../../wechat/index.js';
@@ -72,9 +72,7 @@ export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
   const now = deps.now ?? (() => new Date());
   const skewS = config.wechat.maxClockSkewS;
   const guard = deps.pushGuard ?? createPushGuard({ maxClockSkewS: skewS, warn });
-  // A push accepted once may come back (retry or replay) until its timestamp leaves the window.
-  const dedupTtlMs = Math.max(DEDUP_TTL_MS, 2 * skewS * 1000);
-  const gateway = deps.gateway ?? createGateway({ ...deps, openidKey: config.sessionSecret, warn, dedupTtlMs });
+  const gateway = deps.gateway ?? createGateway({ ...deps, openidKey: config.sessionSecret, warn, maxClockSkewS: skewS });
   const { encodingAesKey, appId } = config.wechat;
   let crypt: MsgCrypt | undefined;
   if (encodingAesKey && appId) crypt = createMsgCrypt({ token, encodingAesKey, appId });

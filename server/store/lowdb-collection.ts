@@ -83,16 +83,16 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
     const c = new LowdbCollection<T>(dir, lockPrefix, lock, { ...tuning, shards: meta.state === 'ok' ? meta.meta.shards : tuning.shards }, (seqs.at(-1) ?? 0) + 1);
     await c.load();
     for (const seq of seqs) for (const entry of await readJournal<T>(fs, dir, seq, tuning.warn)) c.replay(entry);
-    try {
-      if (meta.state !== 'ok') await c.ensureDir();
-      // Fold the replayed journal into the shard files now, so it never grows across restarts.
-      if (c.dirty.size) await c.checkpoint();
-    } catch (e) {
-      // A still-full disk must not keep the city from starting: the journal stays, reads work,
-      // and writes answer 507 until there is space again.
+    // A still-full disk must not keep the city from starting: the journal stays, reads work, and
+    // writes answer 507 until there is space again. checkpoint() reports its own failure.
+    const tolerate = (e: unknown) => {
       if (!isStorageError(e)) throw e;
-      tuning.warn(`[onestop] 启动时无法整理数据文件（${(e as Error).message}），已保留日志，稍后重试: ${dir}`);
+    };
+    if (meta.state !== 'ok' && !c.dirty.size) {
+      await c.ensureDir().catch((e: unknown) => (tolerate(e), tuning.warn(`[onestop] 启动时无法写入集合元数据（${(e as Error).message}），首次写入时重试: ${dir}`)));
     }
+    // Fold the replayed journal into the shard files now, so it never grows across restarts.
+    if (c.dirty.size) await c.checkpoint().catch(tolerate);
     c.dirReady = meta.state === 'ok' || c.dirReady;
     return c;
   }

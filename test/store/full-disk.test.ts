@@ -228,7 +228,7 @@ describe('lowdb store on a full disk', () => {
     disk.freeBytes = 0;
     const store = await open();
     assert.deepEqual(await items(store).get('a'), { id: 'a', owner: 'x', n: 1 });
-    assert.ok(warnings.some((w) => w.includes('启动时无法整理数据文件')), warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.includes('数据检查点写入失败')), warnings.join('\n'));
     assert.ok(!(await readdir(itemsDir())).some((f) => f.endsWith('.tmp')), 'no half-written shard file is left');
     await assert.rejects(items(store).insert({ id: 'b', owner: 'x', n: 2 }), StorageFullError);
     disk.freeBytes = Infinity;

@@ -71,7 +71,10 @@ export function applicationDetail(app: Application, build: AccountBuild, now: Da
     departmentName: departmentName(build, app.department),
     submitted: at(app.submittedAt),
     answers: applicationAnswers(app, service),
-    attachments: view.attachments.map((a) => ({ ...a, url: `/console/work/applications/${encodeURIComponent(app.no)}/files/${a.id}`, kb: Math.max(1, Math.round(a.size / 1024)) })),
+    attachments: view.attachments.map((a) => {
+      const url = `/console/work/applications/${encodeURIComponent(app.no)}/files/${a.id}`;
+      return { ...a, url, previewUrl: ['png', 'jpg', 'pdf'].includes(a.ext) ? `${url}/preview` : undefined, kb: Math.max(1, Math.round(a.size / 1024)) };
+    }),
     timeline: view.timeline.map((t) => ({ ...t, when: at(t.at) })),
     moves: next.map((s) => ({ stage: s, label: STAGE_LABELS[s], noteRequired: NOTE_REQUIRED.includes(s), final: FINAL_STAGES.includes(s) })),
     assess: app.payment.state === 'awaiting-assessment' && next.includes('accepted'),

@@ -224,6 +224,11 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
     await sendAttachment(res, deps.config.dataDir, app, param(req, 'fileId'));
   });
 
+  router.get('/applications/:no/files/:fileId/preview', async (req, res) => {
+    const app = await loadScopedApplication(store, param(req, 'no'), scopeOf(res));
+    await sendAttachment(res, deps.config.dataDir, app, param(req, 'fileId'), 'preview');
+  });
+
   router.post('/applications/:no/move', async (req, res) => {
     const no = param(req, 'no');
     await act(res, () => moveFromWorkbench(loop, no, scopeOf(res), user(res).username, { to: field(req, 'to'), note: field(req, 'note'), amount: field(req, 'amount') }),

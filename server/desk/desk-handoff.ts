@@ -20,6 +20,16 @@ export interface DeskTicket extends Doc {
   status: 'open';
   /** Sent from the console's simulator: shown apart, never in the real queue or its figures. */
   simulated?: true;
+  /** Later messages of the same conversation, sent while the ticket still awaited an answer. */
+  messages?: DeskMessage[];
+}
+
+export interface DeskMessage {
+  /** The id this message's own ticket would have had: a retried push is recognised by it. */
+  id: string;
+  at: string;
+  text: string;
+  msgType: string;
 }
 
 /**
@@ -35,12 +45,35 @@ export function deskTicketId(dedupKey: string): string {
   return `dt-${createHash('sha1').update(dedupKey).digest('hex').slice(0, 20)}`;
 }
 
+/**
+ * One conversation per citizen while it awaits an answer: a message from a citizen whose ticket is
+ * still open joins that ticket instead of opening another (staff answer the whole conversation at
+ * once). After an answer or a close, the next message opens a new ticket.
+ */
 export async function storeDeskTicket(store: Store, ticket: DeskTicket): Promise<void> {
-  try {
-    await store.collection<DeskTicket>(DESK_TICKETS, { indexes: ['openid', 'status'] }).insert(ticket);
-  } catch (err) {
-    if (!(err instanceof ConflictError)) throw err; // same push already stored: idempotent
-  }
+  const tickets = store.collection<DeskTicket>(DESK_TICKETS, { indexes: ['openid', 'status'] });
+  await store.withLock(`desk-conversation:${ticket.openid}`, async () => {
+    if (await tickets.get(ticket.id)) return; // same push already stored: idempotent
+    const open = (await tickets.findBy('openid', ticket.openid))
+      .filter((t) => t.status === 'open' && !t.simulated === !ticket.simulated)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+    if (!open) {
+      try {
+        await tickets.insert(ticket);
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+      return;
+    }
+    if (open.messages?.some((m) => m.id === ticket.id)) return;
+    const message: DeskMessage = { id: ticket.id, at: ticket.createdAt, text: ticket.text, msgType: ticket.msgType };
+    await tickets.update(open.id, (t) => ({
+      ...t,
+      // A later message may name the matter the first did not: take its guess if the ticket has none.
+      ...(!t.department && ticket.department ? { department: ticket.department, ...(ticket.topic ? { topic: ticket.topic } : {}) } : {}),
+      messages: [...(t.messages ?? []), message],
+    }));
+  });
 }
 
 const WEEKDAY_CN = { sun: '周日', mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六' } as const;

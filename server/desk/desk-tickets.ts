@@ -85,7 +85,7 @@ export async function citizenTickets(store: Store, ticket: WorkTicket, scope: Wo
 /** When the citizen last wrote (as far as the desk knows): WeChat's 48-hour window runs from it. */
 export async function lastMessageAt(store: Store, openid: string): Promise<string | undefined> {
   const all = await ticketsOf(store).findBy('openid', openid);
-  return all.map((t) => t.createdAt).sort().at(-1);
+  return all.flatMap((t) => [t.createdAt, ...(t.messages ?? []).map((m) => m.at)]).sort().at(-1);
 }
 
 export interface TicketChange {

@@ -22,6 +22,8 @@ export function ticketRow(ticket: WorkTicket, build: AccountBuild, now: Date) {
     departmentName: ticket.department ? departmentName(build, ticket.department) : '未分派（平台分派）',
     topicName: ticket.topic ? build.topics.find((t) => t.id === ticket.topic)?.name : undefined,
     citizen: maskOpenid(ticket.openid),
+    /** The conversation's later messages (the first is `text`). */
+    more: (ticket.messages ?? []).map((m) => ({ when: at(m.at), text: m.text })),
     simulated: ticket.simulated === true,
     createdAt: at(ticket.createdAt),
     answeredAt: at(ticket.answeredAt),

@@ -41,7 +41,7 @@ describe('console attachment preview', () => {
 
   it('never previews a type outside png, jpg and pdf, whatever the record says', async () => {
     await seedApplication(h.store, licenceApplication('JJ-20261102-0302', {
-      attachments: [{ id: ATTACHMENT_ID, name: 'photo', label: '证件照', originalName: 'x.html', ext: 'html', mime: 'text/html', size: PNG.length }],
+      attachments: [{ id: ATTACHMENT_ID, name: 'photo', label: '证件照', originalName: 'x.html', ext: 'html' as 'png', mime: 'text/html', size: PNG.length }],
     }));
     const res = await jj.agent.get(`/console/work/applications/JJ-20261102-0302/files/${ATTACHMENT_ID}/preview`).expect(404);
     assert.doesNotMatch(String(res.headers['content-type']), /text\/html.*inline/);

@@ -26,6 +26,8 @@ function slowStore(delayMs: number): Store & { inserts: number } {
         get: c.get.bind(c),
         list: c.list.bind(c),
         count: c.count.bind(c),
+        findBy: c.findBy.bind(c),
+        update: c.update.bind(c),
         insert: async (doc: T) => {
           store.inserts++;
           await new Promise((r) => setTimeout(r, delayMs));

@@ -169,7 +169,7 @@ describe('gateway routing', () => {
         { openid: tickets[0]!.openid, text: tickets[0]!.text, status: tickets[0]!.status, department: tickets[0]!.department, topic: tickets[0]!.topic, createdAt: tickets[0]!.createdAt },
         { openid: 'o-citizen-9', text: '我的驾照扣分了怎么处理', status: 'open', department: undefined, topic: undefined, createdAt: WEDNESDAY_10.toISOString() },
       );
-      await reply(h, textXml('驾驶员体检在哪做', 'o-citizen-9'));
+      await reply(h, textXml('驾驶员体检在哪做', 'o-citizen-10'));
       const guessed = (await h.store.collection<DeskTicket>('deskTickets').list()).find((t) => t.text.startsWith('驾驶员'));
       assert.equal(guessed?.department, 'jiaojing');
       assert.equal(guessed?.topic, 'chuxing');
@@ -182,7 +182,8 @@ describe('gateway routing', () => {
 
     it('hands images, videos and links to the desk too', async () => {
       for (const name of ['image', 'video', 'link']) await reply(h, fixture(name));
-      const texts = (await h.store.collection<DeskTicket>('deskTickets').list()).map((t) => t.text).sort();
+      // One sender: one conversation holding all three.
+      const texts = (await h.store.collection<DeskTicket>('deskTickets').list()).flatMap((t) => [t.text, ...(t.messages ?? []).map((m) => m.text)]).sort();
       assert.deepEqual(texts, ['[图片] this is a url', '[视频]', '[链接] 公众平台官网链接 url']);
     });
   });

@@ -1,6 +1,6 @@
 // Server-side page rendering: handlebars templates under templates/, compiled once and cached.
 // Default {{ }} escaping is the rule; templates never use {{{ }}} for user-supplied text.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { projectRoot } from './config.js';
@@ -20,6 +20,11 @@ export function createRenderer(templatesDir = path.join(projectRoot, 'templates'
     // For embedding data in <script type="application/json">: escape < so "</script>" cannot close it.
     new Handlebars.SafeString(JSON.stringify(value ?? null).replace(/</g, '\\u003c')),
   );
+  // templates/partials/<name>.hbs is available as {{> name}} everywhere.
+  const partialsDir = path.join(templatesDir, 'partials');
+  for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
+    hbs.registerPartial(file.slice(0, -4), readFileSync(path.join(partialsDir, file), 'utf8'));
+  }
   const cache = new Map<string, Handlebars.TemplateDelegate>();
   const compile = (name: string) => {
     let t = cache.get(name);

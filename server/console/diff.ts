@@ -1,7 +1,8 @@
 // What a publish would change for citizens, computed from the published build and the candidate
 // build rather than from text, so a reviewer sees "按钮“违章查询”改名为“查违章”" instead of a
 // line diff of someone else's JSON formatting.
-import type { AccountBuild, BuiltService, CompiledKeyword, MenuButton } from '../builder/index.js';
+import type { AccountBuild, CompiledKeyword, MenuButton } from '../builder/index.js';
+import { citizenSubjects, type Section, type Subject } from './citizen-fields.js';
 
 export interface MenuChange {
   change: 'added' | 'removed' | 'renamed' | 'moved';
@@ -12,17 +13,29 @@ export interface MenuChange {
 }
 
 export interface KeywordChange {
-  change: 'added' | 'removed' | 'owner-changed' | 'target-changed';
+  change: 'added' | 'removed' | 'owner-changed' | 'target-changed' | 'priority-changed';
   text: string;
   ownersBefore: string[];
   ownersAfter: string[];
+  /** For 'priority-changed': the highest priority before and after. */
+  priorityBefore?: number;
+  priorityAfter?: number;
+}
+
+/** One field of something citizens see (account, department, hall, topic, service), old → new. */
+export interface FieldChange {
+  section: Section;
+  subject: string;
+  field: string;
+  before: string;
+  after: string;
 }
 
 export interface ServiceChange {
   change: 'added' | 'removed' | 'changed';
   ref: string;
   name: string;
-  /** For 'changed': which parts differ, e.g. 名称, 简介, 步骤“预约”. */
+  /** For 'changed': each field that differs, e.g. 缴费 · 费用：¥20 → ¥2,000. */
   details: string[];
 }
 
@@ -30,6 +43,8 @@ export interface BuildDiff {
   menu: MenuChange[];
   keywords: KeywordChange[];
   services: ServiceChange[];
+  /** Field changes of the account, departments, halls and topics (services are in `services`). */
+  fields: FieldChange[];
   empty: boolean;
 }
 
@@ -96,6 +111,7 @@ function byText(keywords: CompiledKeyword[]): Map<string, CompiledKeyword[]> {
 }
 
 const owners = (rules: CompiledKeyword[]) => [...new Set(rules.map((r) => r.owner))].sort();
+const topPriority = (rules: CompiledKeyword[]) => Math.max(...rules.map((r) => r.priority));
 const targets = (rules: CompiledKeyword[]) => JSON.stringify(rules.map((r) => r.target).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))));
 
 export function diffKeywords(before: CompiledKeyword[], after: CompiledKeyword[]): KeywordChange[] {
@@ -110,6 +126,8 @@ export function diffKeywords(before: CompiledKeyword[], after: CompiledKeyword[]
       changes.push({ change: 'owner-changed', text, ownersBefore: owners(prev), ownersAfter: owners(rules) });
     } else if (targets(prev) !== targets(rules)) {
       changes.push({ change: 'target-changed', text, ownersBefore: owners(prev), ownersAfter: owners(rules) });
+    } else if (topPriority(prev) !== topPriority(rules)) {
+      changes.push({ change: 'priority-changed', text, ownersBefore: owners(prev), ownersAfter: owners(rules), priorityBefore: topPriority(prev), priorityAfter: topPriority(rules) });
     }
   }
   for (const [key, rules] of old) {
@@ -118,36 +136,29 @@ export function diffKeywords(before: CompiledKeyword[], after: CompiledKeyword[]
   return changes;
 }
 
-const STEP_NAMES: Record<string, string> = {
-  location: '位置', appointment: '预约', processing: '办理', payment: '缴费', progress: '进度', rating: '评价',
-};
-
-function serviceDetails(b: BuiltService, a: BuiltService): string[] {
-  const details: string[] = [];
-  if (b.name !== a.name) details.push(`名称：${b.name} → ${a.name}`);
-  if (b.menuName !== a.menuName) details.push(`菜单名：${b.menuName} → ${a.menuName}`);
-  if (b.summary !== a.summary) details.push('简介');
-  if (b.url !== a.url) details.push('页面地址');
-  if (JSON.stringify(b.halls) !== JSON.stringify(a.halls)) details.push('服务大厅');
-  for (const step of Object.keys(STEP_NAMES)) {
-    const sb = (b.steps as Record<string, unknown>)[step];
-    const sa = (a.steps as Record<string, unknown>)[step];
-    if (sb === undefined && sa !== undefined) details.push(`新增步骤“${STEP_NAMES[step]}”`);
-    else if (sb !== undefined && sa === undefined) details.push(`删除步骤“${STEP_NAMES[step]}”`);
-    else if (JSON.stringify(sb) !== JSON.stringify(sa)) details.push(`修改步骤“${STEP_NAMES[step]}”`);
+/** Field-by-field differences of two subjects, as `field：old → new` (无 for a missing value). */
+export function fieldChanges(before: Subject, after: Subject): Array<{ field: string; before: string; after: string }> {
+  const out: Array<{ field: string; before: string; after: string }> = [];
+  const labels = [...new Set([...before.fields.keys(), ...after.fields.keys()])];
+  for (const field of labels) {
+    const b = before.fields.get(field) ?? '无';
+    const a = after.fields.get(field) ?? '无';
+    if (b !== a) out.push({ field, before: b, after: a });
   }
-  return details;
+  return out;
 }
 
-export function diffServices(before: BuiltService[], after: BuiltService[]): ServiceChange[] {
-  const old = new Map(before.map((s) => [s.ref, s]));
-  const next = new Map(after.map((s) => [s.ref, s]));
+export function diffServices(beforeBuild: AccountBuild, afterBuild: AccountBuild): ServiceChange[] {
+  const old = new Map(beforeBuild.services.map((s) => [s.ref, s]));
+  const next = new Map(afterBuild.services.map((s) => [s.ref, s]));
+  const oldSubjects = citizenSubjects(beforeBuild);
+  const nextSubjects = citizenSubjects(afterBuild);
   const changes: ServiceChange[] = [];
   for (const [ref, s] of next) {
     const prev = old.get(ref);
     if (!prev) changes.push({ change: 'added', ref, name: s.name, details: [] });
     else {
-      const details = serviceDetails(prev, s);
+      const details = fieldChanges(oldSubjects.get(`service:${ref}`)!, nextSubjects.get(`service:${ref}`)!).map((c) => `${c.field}：${c.before} → ${c.after}`);
       if (details.length) changes.push({ change: 'changed', ref, name: s.name, details });
     }
   }
@@ -155,15 +166,33 @@ export function diffServices(before: BuiltService[], after: BuiltService[]): Ser
   return changes;
 }
 
+/** Added, removed and changed account, department, hall and topic fields. */
+export function diffSubjects(before: AccountBuild, after: AccountBuild): FieldChange[] {
+  const old = citizenSubjects(before);
+  const next = citizenSubjects(after);
+  const changes: FieldChange[] = [];
+  const keys = [...new Set([...old.keys(), ...next.keys()])].filter((k) => !k.startsWith('service:'));
+  for (const key of keys) {
+    const b = old.get(key);
+    const a = next.get(key);
+    const subject = (a ?? b)!;
+    if (!b) changes.push({ section: subject.section, subject: subject.title, field: '', before: '', after: '新增' });
+    else if (!a) changes.push({ section: subject.section, subject: subject.title, field: '', before: '删除', after: '' });
+    else for (const c of fieldChanges(b, a)) changes.push({ section: subject.section, subject: a.title, ...c });
+  }
+  return changes;
+}
+
 export function diffBuilds(before: AccountBuild, after: AccountBuild): BuildDiff {
   const menu = diffMenus(before.menu.button, after.menu.button);
   const keywords = diffKeywords(before.keywords, after.keywords);
-  const services = diffServices(before.services, after.services);
-  return { menu, keywords, services, empty: !menu.length && !keywords.length && !services.length };
+  const services = diffServices(before, after);
+  const fields = diffSubjects(before, after);
+  return { menu, keywords, services, fields, empty: !menu.length && !keywords.length && !services.length && !fields.length };
 }
 
 export interface DiffLine {
-  section: '菜单' | '关键词' | '服务';
+  section: '菜单' | '关键词' | Section;
   kind: 'added' | 'removed' | 'changed';
   text: string;
 }
@@ -184,12 +213,17 @@ export function describeDiff(diff: BuildDiff): DiffLine[] {
     if (k.change === 'added') lines.push({ section: '关键词', kind: 'added', text: `新增关键词“${k.text}”（${ownerList(k.ownersAfter)}）` });
     else if (k.change === 'removed') lines.push({ section: '关键词', kind: 'removed', text: `删除关键词“${k.text}”（${ownerList(k.ownersBefore)}）` });
     else if (k.change === 'owner-changed') lines.push({ section: '关键词', kind: 'changed', text: `关键词“${k.text}”的归属部门由 ${ownerList(k.ownersBefore)} 变为 ${ownerList(k.ownersAfter)}` });
+    else if (k.change === 'priority-changed') lines.push({ section: '关键词', kind: 'changed', text: `关键词“${k.text}”（${ownerList(k.ownersAfter)}）的优先级：${k.priorityBefore} → ${k.priorityAfter}` });
     else lines.push({ section: '关键词', kind: 'changed', text: `关键词“${k.text}”回复的内容改变` });
+  }
+  for (const f of diff.fields) {
+    if (!f.field) lines.push({ section: f.section, kind: f.before ? 'removed' : 'added', text: `${f.before || f.after}${f.subject}` });
+    else lines.push({ section: f.section, kind: 'changed', text: `${f.subject} · ${f.field}：${f.before} → ${f.after}` });
   }
   for (const s of diff.services) {
     if (s.change === 'added') lines.push({ section: '服务', kind: 'added', text: `新增服务“${s.name}”（${s.ref}）` });
     else if (s.change === 'removed') lines.push({ section: '服务', kind: 'removed', text: `删除服务“${s.name}”（${s.ref}）` });
-    else lines.push({ section: '服务', kind: 'changed', text: `修改服务“${s.name}”（${s.ref}）：${s.details.join('；')}` });
+    else for (const d of s.details) lines.push({ section: '服务', kind: 'changed', text: `服务“${s.name}”（${s.ref}） · ${d}` });
   }
   return lines;
 }

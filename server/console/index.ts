@@ -1,6 +1,8 @@
 // The console's front door: drafts and review, users and roles, diffs and the phone preview. Its pages live in server/http/console/.
 // Other rooms import this folder only through this file; everything else in it is private.
 export { describeDiff, diffBuilds } from './diff.js';
+export { diffFiles } from './line-diff.js';
+export type { FileDiff } from './line-diff.js';
 export { DRAFT_STATUS_NAMES, MAX_DRAFT_BYTES, createDraftService, departmentPath, withFile } from './drafts.js';
 export type { Draft, DraftService } from './drafts.js';
 export { phonePreview } from './phone-preview.js';

@@ -5,6 +5,7 @@ import { buildAccount } from '../../server/builder/build-account.js';
 import { loadCityFromDir } from '../../server/builder/load-city.js';
 import { withFile } from '../../server/console/drafts.js';
 import { cityDir, editedDepartment } from './harness.js';
+import { diffFiles } from '../../server/console/line-diff.js';
 
 const view = (name: string, url: string): MenuButton => ({ type: 'view', name, url });
 const click = (name: string, key: string): MenuButton => ({ type: 'click', name, key });
@@ -71,17 +72,60 @@ describe('diffKeywords', () => {
 });
 
 describe('diffServices', () => {
-  it('reports added, removed and changed services with the changed steps', () => {
-    const before = [svc('jj/a'), svc('jj/b', { steps: { payment: { online: true, timing: 'after-acceptance', fee: { mode: 'fixed', amountFen: 100 } } } })];
-    const after = [
-      svc('jj/b', { name: 'B2', steps: { payment: { online: true, timing: 'after-acceptance', fee: { mode: 'fixed', amountFen: 200 } }, rating: { online: true } } }),
-      svc('jj/c'),
-    ];
+  it('reports added, removed and changed services field by field, fees in yuan', async () => {
+    const build = buildAccount(await loadCityFromDir(cityDir), { publicBaseUrl: 'https://gov.example.cn' });
+    const pay = (amountFen: number) => ({ online: true, timing: 'after-acceptance' as const, fee: { mode: 'fixed' as const, amountFen } });
+    const before = { ...build, services: [svc('jj/a'), svc('jj/b', { steps: { payment: pay(2000) } })] };
+    const after = { ...build, services: [svc('jj/b', { name: 'B2', steps: { payment: pay(200000) }, }), svc('jj/c')] };
     assert.deepEqual(diffServices(before, after), [
-      { change: 'changed', ref: 'jj/b', name: 'B2', details: ['名称：b → B2', '修改步骤“缴费”', '新增步骤“评价”'] },
+      { change: 'changed', ref: 'jj/b', name: 'B2', details: ['名称：b → B2', '缴费 · 费用：¥20 → ¥2,000'] },
       { change: 'added', ref: 'jj/c', name: 'c', details: [] },
       { change: 'removed', ref: 'jj/a', name: 'a', details: [] },
     ]);
+  });
+});
+
+describe('diffBuilds shows what citizens see change', () => {
+  const opts = { publicBaseUrl: 'https://gov.example.cn' };
+  async function lines(department: string, edit: (json: any) => void) {
+    const files = await loadCityFromDir(cityDir);
+    const after = withFile(files, `departments/${department}.json`, editedDepartment(files.files, department, edit));
+    return describeDiff(diffBuilds(buildAccount(files, opts), buildAccount(after, opts))).map((l) => l.text);
+  }
+
+  it('shows a raised fee old → new in yuan', async () => {
+    const text = await lines('jiaojing', (d) => {
+      const s = d.services.find((x: any) => x.steps.payment?.fee?.mode === 'byOption');
+      s.steps.payment.fee.amounts[0].amountFen = 200000;
+    });
+    assert.ok(text.some((t) => /缴费 · 费用：按所选项目：.*¥10.* → 按所选项目：.*¥2,000/.test(t)), text.join('\n'));
+  });
+
+  it('shows every hall phone, address, hours and the department hotline and name', async () => {
+    const text = await lines('jiaojing', (d) => {
+      d.name = `${d.name}（新）`;
+      d.hotline = '12345';
+      for (const h of d.halls) { h.phone = '110'; h.address = '新地址 1 号'; h.hours = { mon: [{ open: '10:00', close: '12:00' }] }; }
+    });
+    const joined = text.join('\n');
+    assert.match(joined, /大厅“[^”]+”.* · 电话：0571-87654321 → 110/);
+    assert.match(joined, /大厅“[^”]+”.* · 地址：.+ → 新地址 1 号/);
+    assert.match(joined, /大厅“[^”]+”.* · 开放时间：周一 .+ → 周一 10:00-12:00/);
+    assert.match(joined, /部门“[^”]+（新）”（jiaojing） · 热线：0571-122 → 12345/);
+    assert.match(joined, /部门“[^”]+（新）”（jiaojing） · 名称：.+ → .+（新）/);
+  });
+
+  it('shows time limits, field labels and requirements', async () => {
+    const text = await lines('jiaojing', (d) => {
+      const s = d.services.find((x: any) => x.steps.processing?.fields?.length);
+      s.steps.processing.timeLimitDays += 5;
+      s.steps.processing.fields[0].label = '新标签';
+      s.steps.processing.fields[0].required = !s.steps.processing.fields[0].required;
+    });
+    const joined = text.join('\n');
+    assert.match(joined, /办理 · 承诺时限：\d+ 个工作日 → \d+ 个工作日/);
+    assert.match(joined, /办理 · 字段 \w+ · 名称：.+ → 新标签/);
+    assert.match(joined, /办理 · 字段 \w+ · 必填：(是 → 否|否 → 是)/);
   });
 });
 
@@ -97,7 +141,7 @@ describe('diffBuilds', () => {
     const text = describeDiff(diff).map((l) => l.text);
     assert.ok(text.includes('“出行”下的按钮“违章查询”改名为“查违章”'), text.join('\n'));
     assert.ok(text.includes('新增关键词“违章处理”（jiaojing）'), text.join('\n'));
-    assert.ok(text.some((t) => t.startsWith('修改服务“交通违法查询”（jiaojing/weizhang-chaxun）：菜单名：违章查询 → 查违章')), text.join('\n'));
+    assert.ok(text.includes('服务“交通违法查询”（jiaojing/weizhang-chaxun） · 菜单名：违章查询 → 查违章'), text.join('\n'));
     assert.equal(diff.empty, false);
   });
 
@@ -105,5 +149,19 @@ describe('diffBuilds', () => {
     const files = await loadCityFromDir(cityDir);
     const build = buildAccount(files, { publicBaseUrl: 'https://gov.example.cn' });
     assert.equal(diffBuilds(build, build).empty, true);
+  });
+});
+
+describe('diffFiles', () => {
+  it('gives a line diff with line numbers for a changed file, nothing for an unchanged one', () => {
+    const before = { files: [{ path: 'a.json', text: '{\n  "x": 1,\n  "y": 2\n}\n' }, { path: 'b.json', text: 'same\n' }] };
+    const after = { files: [{ path: 'a.json', text: '{\n  "x": 1,\n  "y": 3\n}\n' }, { path: 'b.json', text: 'same\n' }] };
+    const [diff, ...rest] = diffFiles(before, after);
+    assert.deepEqual(rest, []);
+    assert.equal(diff?.path, 'a.json');
+    assert.deepEqual(diff?.rows.filter((r) => r.kind === 'added' || r.kind === 'removed'), [
+      { kind: 'removed', oldLine: 3, text: '  "y": 2' },
+      { kind: 'added', newLine: 3, text: '  "y": 3' },
+    ]);
   });
 });

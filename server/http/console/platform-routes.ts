@@ -1,12 +1,12 @@
 // The platform team's pages: review with structural diffs, the merged phone preview, the one
 // atomic city-wide publish, versions with rollback, and the audit log.
 import { Router, type Request, type Response } from 'express';
-import { BuildFailedError, WechatApiError } from '../../errors.js';
+import { BuildFailedError, NotFoundError, WechatApiError } from '../../errors.js';
 import type { LiveBuild } from '../../live-build.js';
 import type { Store } from '../../store/index.js';
 import { AUDIT_ACTION_NAMES, readAudit } from '../../audit/index.js';
 import { requireRole } from './console-auth.js';
-import { departmentPath, describeDiff, diffBuilds, DRAFT_STATUS_NAMES, type DraftService, phonePreview, type SessionUser, withFile } from '../../console/index.js';
+import { departmentPath, describeDiff, diffBuilds, diffFiles, DRAFT_STATUS_NAMES, type DraftService, phonePreview, type SessionUser, withFile } from '../../console/index.js';
 import type { Publisher } from '../../publish/index.js';
 import type { PageRenderer } from './page.js';
 
@@ -44,8 +44,12 @@ export function createPlatformRoutes(deps: PlatformRouteDeps): Router {
     const currentFiles = await publisher.currentFiles();
     const published = publisher.build(currentFiles);
     const submitted = (await drafts.byStatus('submitted')).map((d) => {
-      const candidate = publisher.build(withFile(currentFiles, departmentPath(d.department), d.text));
-      return { ...d, path: departmentPath(d.department), diff: describeDiff(diffBuilds(published, candidate)), errors: candidate.diagnostics.filter((x) => x.severity === 'error') };
+      const candidateFiles = withFile(currentFiles, departmentPath(d.department), d.text);
+      const candidate = publisher.build(candidateFiles);
+      return {
+        ...d, path: departmentPath(d.department), diff: describeDiff(diffBuilds(published, candidate)),
+        fileDiff: diffFiles(currentFiles, candidateFiles), errors: candidate.diagnostics.filter((x) => x.severity === 'error'),
+      };
     });
     const approved = await drafts.byStatus('approved');
     const merged = publisher.build(await drafts.mergedFiles());
@@ -98,12 +102,26 @@ export function createPlatformRoutes(deps: PlatformRouteDeps): Router {
     const versions = await publisher.listVersions();
     const liveHash = deps.live.current().hash;
     page(res, 'versions', '版本与回滚', {
-      versions: versions.map((v, i) => ({ ...v, isCurrent: i === 0, isLive: v.hash === liveHash, fileCount: v.files.files.length, rollbackNumber: versions.find((x) => x.id === v.rollbackOf)?.number })),
+      versions: versions.map((v, i) => ({ ...v, isCurrent: i === 0, previousNumber: versions[i + 1]?.number, isLive: v.hash === liveHash, fileCount: v.files.files.length, rollbackNumber: versions.find((x) => x.id === v.rollbackOf)?.number })),
       ...extra,
     }, '/console/versions');
   }
 
   router.get('/versions', platform, async (req, res) => renderVersions(res, { flash: FLASH[String(req.query.msg ?? '')] }));
+
+  // The same review between any two published versions: what citizens saw change, and the files.
+  router.get('/versions/compare', platform, async (req, res) => {
+    const versions = await publisher.listVersions();
+    const pick = (n: unknown) => versions.find((v) => String(v.number) === String(n ?? ''));
+    const to = pick(req.query.to) ?? versions[0];
+    const from = pick(req.query.from) ?? versions.find((v) => to && v.number === to.number - 1) ?? to;
+    if (!from || !to) throw new NotFoundError('没有可比较的版本');
+    page(res, 'version-compare', `版本 #${from.number} → #${to.number}`, {
+      from, to, numbers: versions.map((v) => v.number),
+      diff: describeDiff(diffBuilds(publisher.build(from.files), publisher.build(to.files))),
+      fileDiff: diffFiles(from.files, to.files),
+    }, '/console/versions');
+  });
 
   router.post('/versions/:id/rollback', platform, async (req, res) => {
     try {

@@ -20,12 +20,21 @@ interface ActiveResolution {
 
 const HINT = '。请改用不同的关键词或 priority，或请平台在 account.json 的 keywordResolutions 中裁决';
 
+/** Platform approvals of a keyword winning over other departments by priority (strategy "priority"). */
+interface PriorityApproval {
+  source: SourceRef;
+  keyword: string;
+  used: boolean;
+}
+
 export function compileKeywords(model: CityModel, sink: DiagnosticSink): CompiledKeyword[] {
   const claims = collectKeywordClaims(model);
   const index = indexClaims(claims);
-  const resolutions = activeResolutions(model, index, sink);
+  const approvals = new Map<string, PriorityApproval>();
+  const resolutions = activeResolutions(model, index, approvals, sink);
   const byPriority = new Set<KeywordClaim>();
-  for (const pair of findClaimPairs(index)) judgePair(pair, resolutions, byPriority, sink);
+  const beats = new Map<KeywordClaim, Set<string>>();
+  for (const pair of findClaimPairs(index)) judgePair(pair, { resolutions, approvals, byPriority, beats }, sink);
 
   const compiled: CompiledKeyword[] = [];
   for (const c of claims) {
@@ -39,7 +48,11 @@ export function compileKeywords(model: CityModel, sink: DiagnosticSink): Compile
       target: c.target,
       source: c.source,
       ...(byPriority.has(c) ? { resolution: 'priority' as const } : {}),
+      ...(beats.has(c) ? { beats: [...beats.get(c)!].sort(compareStrings) } : {}),
     });
+  }
+  for (const approval of approvals.values()) {
+    if (!approval.used) sink.warning('KEYWORD_RESOLUTION_UNUSED', approval.source, `关键词“${approval.keyword}”没有靠优先级胜过其他部门的关键词，这条批准没有用到`);
   }
   for (const [normalized, active] of resolutions) {
     if (active.used) compiled.push(resolvedRule(normalized, active));
@@ -48,11 +61,16 @@ export function compileKeywords(model: CityModel, sink: DiagnosticSink): Compile
   return compiled.sort(compareCompiled);
 }
 
-function activeResolutions(model: CityModel, index: KeywordIndex, sink: DiagnosticSink): Map<string, ActiveResolution> {
+function activeResolutions(model: CityModel, index: KeywordIndex, approvals: Map<string, PriorityApproval>, sink: DiagnosticSink): Map<string, ActiveResolution> {
   const active = new Map<string, ActiveResolution>();
   for (const { index: i, resolution } of model.account.resolutions) {
     const source = { file: model.account.file, pointer: `/keywordResolutions/${i}` };
     const normalized = normalizeKeyword(resolution.keyword);
+    if (resolution.strategy === 'priority') {
+      if (approvals.has(normalized)) sink.error('KEYWORD_RESOLUTION_DUPLICATE', source, `关键词“${resolution.keyword}”已有一条优先级批准`, approvals.get(normalized)!.source);
+      else approvals.set(normalized, { source, keyword: resolution.keyword, used: false });
+      continue;
+    }
     if (active.has(normalized)) {
       sink.error('KEYWORD_RESOLUTION_DUPLICATE', source, `关键词“${resolution.keyword}”已有一条裁决`, active.get(normalized)!.source);
       continue;
@@ -76,7 +94,15 @@ function activeResolutions(model: CityModel, index: KeywordIndex, sink: Diagnost
   return active;
 }
 
-function judgePair(pair: ClaimPair, resolutions: Map<string, ActiveResolution>, byPriority: Set<KeywordClaim>, sink: DiagnosticSink): void {
+interface Judgement {
+  resolutions: Map<string, ActiveResolution>;
+  approvals: Map<string, PriorityApproval>;
+  byPriority: Set<KeywordClaim>;
+  beats: Map<KeywordClaim, Set<string>>;
+}
+
+function judgePair(pair: ClaimPair, judgement: Judgement, sink: DiagnosticSink): void {
+  const { resolutions, approvals, byPriority, beats } = judgement;
   const { captured: x, other: y, relation } = pair;
   if (x.targetKey === y.targetKey) {
     if (relation === 'same') sink.warning('KEYWORD_DUPLICATE', x.source, `${describeKeyword(x)}与同一${subjectOf(x)}的${describeKeyword(y)}重复`, y.source);
@@ -89,6 +115,17 @@ function judgePair(pair: ClaimPair, resolutions: Map<string, ActiveResolution>, 
   }
   if (x.priority !== y.priority) {
     const [winner, loser] = x.priority > y.priority ? [x, y] : [y, x];
+    if (winner.owner !== loser.owner) {
+      // Across departments a priority takes another department's traffic: the platform decides.
+      const approval = approvals.get(winner.normalized);
+      if (!approval) {
+        const message = `${describeKeyword(winner)}靠优先级（${winner.priority} > ${loser.priority}）胜过 ${loser.label}的${describeKeyword(loser)}，跨部门的优先级须经平台批准：请平台在 account.json 的 keywordResolutions 中添加 { "keyword": "${winner.text}", "strategy": "priority" }，或改用不同的关键词`;
+        sink.error('KEYWORD_PRIORITY_UNAPPROVED', winner.source, message, loser.source);
+        return;
+      }
+      approval.used = true;
+      beats.set(winner, (beats.get(winner) ?? new Set()).add(loser.owner));
+    }
     byPriority.add(x).add(y);
     if (covers(winner, loser)) {
       const message = `${describeKeyword(loser)}不会生效：${winner.label}的${describeKeyword(winner)}优先级更高（${winner.priority} > ${loser.priority}）`;

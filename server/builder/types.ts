@@ -64,6 +64,8 @@ export interface CompiledKeyword {
   source: { file: string; pointer: string };
   /** Set when the platform resolved a conflict for this keyword (account.json keywordResolutions). */
   resolution?: 'disambiguate' | 'prefer' | 'priority';
+  /** Departments whose keywords this rule wins over by a priority the platform approved. */
+  beats?: string[];
 }
 
 export interface BuiltHall extends Hall {

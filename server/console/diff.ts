@@ -13,13 +13,15 @@ export interface MenuChange {
 }
 
 export interface KeywordChange {
-  change: 'added' | 'removed' | 'owner-changed' | 'target-changed' | 'priority-changed';
+  change: 'added' | 'removed' | 'owner-changed' | 'target-changed' | 'priority-changed' | 'beats-changed';
   text: string;
   ownersBefore: string[];
   ownersAfter: string[];
   /** For 'priority-changed': the highest priority before and after. */
   priorityBefore?: number;
   priorityAfter?: number;
+  /** Departments the keyword wins over by a platform-approved priority, after the change. */
+  beats?: string[];
 }
 
 /** One field of something citizens see (account, department, hall, topic, service), old → new. */
@@ -111,6 +113,7 @@ function byText(keywords: CompiledKeyword[]): Map<string, CompiledKeyword[]> {
 }
 
 const owners = (rules: CompiledKeyword[]) => [...new Set(rules.map((r) => r.owner))].sort();
+const beaten = (rules: CompiledKeyword[]) => [...new Set(rules.flatMap((r) => r.beats ?? []))].sort();
 const topPriority = (rules: CompiledKeyword[]) => Math.max(...rules.map((r) => r.priority));
 const targets = (rules: CompiledKeyword[]) => JSON.stringify(rules.map((r) => r.target).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))));
 
@@ -121,11 +124,13 @@ export function diffKeywords(before: CompiledKeyword[], after: CompiledKeyword[]
   for (const [key, rules] of next) {
     const prev = old.get(key);
     const text = rules[0]!.text;
-    if (!prev) changes.push({ change: 'added', text, ownersBefore: [], ownersAfter: owners(rules) });
+    if (!prev) changes.push({ change: 'added', text, ownersBefore: [], ownersAfter: owners(rules), ...(beaten(rules).length ? { beats: beaten(rules) } : {}) });
     else if (owners(prev).join() !== owners(rules).join()) {
       changes.push({ change: 'owner-changed', text, ownersBefore: owners(prev), ownersAfter: owners(rules) });
     } else if (targets(prev) !== targets(rules)) {
       changes.push({ change: 'target-changed', text, ownersBefore: owners(prev), ownersAfter: owners(rules) });
+    } else if (beaten(prev).join() !== beaten(rules).join()) {
+      changes.push({ change: 'beats-changed', text, ownersBefore: owners(prev), ownersAfter: owners(rules), beats: beaten(rules) });
     } else if (topPriority(prev) !== topPriority(rules)) {
       changes.push({ change: 'priority-changed', text, ownersBefore: owners(prev), ownersAfter: owners(rules), priorityBefore: topPriority(prev), priorityAfter: topPriority(rules) });
     }
@@ -210,6 +215,11 @@ export function describeDiff(diff: BuildDiff): DiffLine[] {
     else lines.push({ section: '菜单', kind: 'changed', text: `按钮“${m.after}”从“${m.before || '一级菜单'}”移到“${m.parent || '一级菜单'}”` });
   }
   for (const k of diff.keywords) {
+    // A keyword that takes another department's traffic is never a quiet line.
+    if (k.beats?.length && k.change !== 'removed') {
+      lines.push({ section: '关键词', kind: 'changed', text: `跨部门优先级（经平台批准）：关键词“${k.text}”（${ownerList(k.ownersAfter)}）胜过 ${ownerList(k.beats)} 的关键词` });
+      if (k.change === 'beats-changed') continue;
+    }
     if (k.change === 'added') lines.push({ section: '关键词', kind: 'added', text: `新增关键词“${k.text}”（${ownerList(k.ownersAfter)}）` });
     else if (k.change === 'removed') lines.push({ section: '关键词', kind: 'removed', text: `删除关键词“${k.text}”（${ownerList(k.ownersBefore)}）` });
     else if (k.change === 'owner-changed') lines.push({ section: '关键词', kind: 'changed', text: `关键词“${k.text}”的归属部门由 ${ownerList(k.ownersBefore)} 变为 ${ownerList(k.ownersAfter)}` });

@@ -179,9 +179,9 @@ export interface Calendar {
 export interface KeywordResolution {
   keyword: string;
   /**
-   * disambiguate: reply with a list of each department's service; prefer: the named service answers.
+   * disambiguate: reply with a list of each department's service; prefer: the named service answers; priority: the platform approves that this keyword wins over other departments' keywords by its `priority` (required whenever priorities decide between departments, so no department silently takes another's traffic).
    */
-  strategy: 'disambiguate' | 'prefer';
+  strategy: 'disambiguate' | 'prefer' | 'priority';
   prefer?: ServiceRef1;
   /**
    * Why the platform team decided so.

@@ -18,6 +18,8 @@ interface Case {
   a2?: Json[];
   resolutions?: Json[];
   errors: number;
+  /** Code of the errors (KEYWORD_CONFLICT unless said). */
+  code?: string;
   warnings?: string[];
 }
 
@@ -44,14 +46,38 @@ describe('keyword conflicts', () => {
     { name: 'a contains keyword shadowing a longer one', a: [{ text: '社保', match: 'contains' }], b: [{ text: '社保卡', match: 'contains' }], errors: 2 },
     { name: 'two different exact keywords', a: [{ text: '社保' }], b: [{ text: '社保卡' }], errors: 0 },
     { name: 'a longer contains keyword against a shorter exact one', a: [{ text: '社保' }], b: [{ text: '社保卡', match: 'contains' }], errors: 0 },
-    { name: 'different priorities, the specific keyword winning', a: [{ text: '社保', match: 'contains' }], b: [{ text: '社保卡补办', priority: 10 }], errors: 0 },
     {
-      name: 'different priorities, the capturing keyword winning',
+      name: 'different priorities across departments, approved by the platform, the specific keyword winning',
+      a: [{ text: '社保', match: 'contains' }],
+      b: [{ text: '社保卡补办', priority: 10 }],
+      resolutions: [{ keyword: '社保卡补办', strategy: 'priority' }],
+      errors: 0,
+    },
+    {
+      name: 'different priorities across departments, approved, the capturing keyword winning',
       a: [{ text: '社保', match: 'contains', priority: 10 }],
       b: [{ text: '社保卡补办' }],
+      resolutions: [{ keyword: '社保', strategy: 'priority' }],
       errors: 0,
       warnings: ['KEYWORD_UNREACHABLE'],
     },
+    {
+      name: 'a priority that takes another department\'s keyword without the platform\'s approval',
+      a: [{ text: '社保', match: 'contains' }],
+      b: [{ text: '社保卡补办', priority: 99 }],
+      errors: 1,
+      code: 'KEYWORD_PRIORITY_UNAPPROVED',
+    },
+    {
+      name: 'an approval for the losing side, not the winner',
+      a: [{ text: '社保', match: 'contains' }],
+      b: [{ text: '社保卡补办', priority: 99 }],
+      resolutions: [{ keyword: '社保', strategy: 'priority' }],
+      errors: 1,
+      code: 'KEYWORD_PRIORITY_UNAPPROVED',
+      warnings: ['KEYWORD_RESOLUTION_UNUSED'],
+    },
+    { name: 'different priorities inside one department', a: [{ text: '社保', match: 'contains' }], a2: [{ text: '社保卡补办', priority: 10 }], errors: 0 },
     { name: 'a disambiguate resolution', a: [{ text: '社保' }], b: [{ text: '社保' }], resolutions: [{ keyword: '社保', strategy: 'disambiguate' }], errors: 0 },
     { name: 'a prefer resolution', a: [{ text: '社保' }], b: [{ text: '社保' }], resolutions: [{ keyword: '社保', strategy: 'prefer', prefer: B }], errors: 0 },
     { name: 'the same keyword twice in one department', a: [{ text: '社保' }], a2: [{ text: '社保' }], errors: 0, warnings: ['KEYWORD_DUPLICATE'] },
@@ -66,7 +92,7 @@ describe('keyword conflicts', () => {
   for (const c of cases) {
     it(`${c.errors > 0 ? 'rejects' : 'accepts'} ${c.name}`, () => {
       const build = run(c);
-      assert.equal(withCode(build, 'KEYWORD_CONFLICT').length, c.errors, JSON.stringify(build.diagnostics, null, 1));
+      assert.equal(withCode(build, c.code ?? 'KEYWORD_CONFLICT').length, c.errors, JSON.stringify(build.diagnostics, null, 1));
       assert.deepEqual(
         build.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.code),
         c.warnings ?? [],
@@ -89,13 +115,22 @@ describe('keyword conflicts', () => {
     assert.ok(inB!.message.startsWith('关键词“社保卡补办”（exact）会被 departments/shebao.json（市社会保险事业管理中心）服务“养老保险缴费查询”的关键词“社保”（contains）截获'));
   });
 
-  it('marks both rules of a priority-resolved conflict', () => {
-    const build = run({ a: [{ text: '社保', match: 'contains' }], b: [{ text: '社保卡补办', priority: 10 }] });
+  it('marks both rules of a priority-resolved conflict and what the approved winner beats', () => {
+    const build = run({ a: [{ text: '社保', match: 'contains' }], b: [{ text: '社保卡补办', priority: 10 }], resolutions: [{ keyword: '社保卡补办', strategy: 'priority' }] });
     const rules = build.keywords.filter((k) => k.normalized.startsWith('社保'));
-    assert.deepEqual(rules.map((k) => [k.text, k.priority, k.resolution]), [
-      ['社保', 0, 'priority'],
-      ['社保卡补办', 10, 'priority'],
+    assert.deepEqual(rules.map((k) => [k.text, k.priority, k.resolution, k.beats]), [
+      ['社保', 0, 'priority', undefined],
+      ['社保卡补办', 10, 'priority', ['shebao']],
     ]);
+  });
+
+  it('tells the department which approval the platform must add', () => {
+    const build = run({ a: [{ text: '社保', match: 'contains' }], b: [{ text: '社保卡补办', priority: 99 }] });
+    const [d] = withCode(build, 'KEYWORD_PRIORITY_UNAPPROVED');
+    assert.equal(d!.file, B_FILE);
+    assert.equal(d!.related?.file, A_FILE);
+    assert.match(d!.message, /跨部门的优先级须经平台批准/);
+    assert.match(d!.message, /"strategy": "priority"/);
   });
 
   it('compiles a disambiguation rule naming every claimant', () => {

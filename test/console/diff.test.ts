@@ -165,3 +165,12 @@ describe('diffFiles', () => {
     ]);
   });
 });
+
+describe('diffKeywords and cross-department priorities', () => {
+  it('flags a keyword that now wins over another department by an approved priority', () => {
+    const before = [kw('违停', 'chengguan'), kw('违停查询', 'jiaojing')];
+    const after = [kw('违停', 'chengguan'), { ...kw('违停查询', 'jiaojing'), priority: 10, resolution: 'priority' as const, beats: ['chengguan'] }];
+    const text = describeDiff({ menu: [], keywords: diffKeywords(before, after), services: [], fields: [], empty: false }).map((l) => l.text);
+    assert.deepEqual(text, ['跨部门优先级（经平台批准）：关键词“违停查询”（jiaojing）胜过 chengguan 的关键词']);
+  });
+});

@@ -40,6 +40,22 @@ describe('department drafts', () => {
     assert.ok(many.body.diagnostics.some((d: { message: string }) => /服务大厅最多 300 项/.test(d.message)), JSON.stringify(many.body.diagnostics).slice(0, 500));
   });
 
+  it('flags a keyword priority that takes another department\'s traffic until the platform approves it', async () => {
+    const files = (await h.publisher.currentFiles()).files;
+    const jj = await login(h.app, 'jj-admin');
+    // 社保 (contains, priority 99) would silently win over 社保中心's 社保卡补办.
+    const jjText = editedDepartment(files, 'jiaojing', (d) => d.services[0].keywords.push({ text: '社保', match: 'contains', priority: 99 }));
+    const check = await jj.agent.post('/console/api/departments/jiaojing/check').set('X-CSRF-Token', jj.csrf).send({ text: jjText }).expect(200);
+    const flagged = check.body.diagnostics.find((d: { code: string }) => d.code === 'KEYWORD_PRIORITY_UNAPPROVED');
+    assert.ok(flagged, JSON.stringify(check.body.diagnostics));
+    assert.equal(flagged.severity, 'error');
+    assert.match(flagged.message, /departments\/shebao\.json/);
+    await jj.agent.post('/console/departments/jiaojing/drafts').type('form').send({ _csrf: jj.csrf, text: jjText }).expect(303);
+    const [draft] = await h.store.collection<Draft>('drafts').list();
+    await jj.agent.post(`/console/drafts/${draft!.id}/submit`).type('form').send({ _csrf: jj.csrf }).expect(303);
+    assert.equal((await h.store.collection<Draft>('drafts').get(draft!.id))!.status, 'draft');
+  });
+
   it('reports a syntax error at its line and refuses to submit a draft with errors', async () => {
     const jj = await login(h.app, 'jj-admin');
     const check = await jj.agent.post('/console/api/departments/jiaojing/check').set('X-CSRF-Token', jj.csrf).send({ text: '{\n  "id": "jiaojing",\n  "name": \n}' }).expect(200);

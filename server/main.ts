@@ -2,9 +2,10 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.js';
+export { serveLocalStandin } from './http/index.js';
 import { buildAccount, formatDiagnostic, hasErrors, loadCityFromDir } from './builder/index.js';
 import { loadConfig, withListeningPort, type Config } from './config.js';
-import { createPublisher, followLiveVersion } from './publish/index.js';
+import { createPublisher, describeTopicsDrift, followLiveVersion } from './publish/index.js';
 import { createLiveBuild } from './live-build.js';
 import { createPaymentProvider, createUploadSweeper, startReminderTimer, uploadFilesIn } from './loop/index.js';
 import { createRenderer } from './render.js';
@@ -81,7 +82,8 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const port = typeof address === 'object' && address ? address.port : requested.port;
   const config = withListeningPort(requested, port);
   // The build served until the publisher has restored the latest published version.
-  const initial = buildAccount(await loadCityFromDir(config.topicsDir), { publicBaseUrl: config.publicBaseUrl });
+  const dirFiles = await loadCityFromDir(config.topicsDir);
+  const initial = buildAccount(dirFiles, { publicBaseUrl: config.publicBaseUrl });
   const published = await store.collection('versions').count();
   if (hasErrors(initial) && published === 0) {
     for (const d of initial.diagnostics) log(formatDiagnostic(d));
@@ -117,6 +119,10 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   log(`  H5 首页        ${config.publicBaseUrl}/`);
   log(`  管理后台       ${config.publicBaseUrl}/console/`);
   log(`  微信回调地址   ${config.publicBaseUrl}/wechat`);
+  if (boot.version) {
+    const drift = describeTopicsDrift(dirFiles, boot.version, { topicsDir: config.topicsDir, consoleUrl: `${config.publicBaseUrl}/console/`, localMode: config.localMode });
+    for (const line of drift) log(line);
+  }
 
   return {
     server,

@@ -57,16 +57,17 @@ export function registerBuildCommand(program: Command): void {
 export function registerPublishCommand(program: Command): void {
   program
     .command('publish')
-    .description('构建并发布到微信公众号（调用 menu/create）；有错误或微信拒绝时不做任何改变')
+    .description('构建并发布到微信公众号（调用 menu/create）；本地模式发布到本地替身；有错误或微信拒绝时不做任何改变')
     .option('--dir <dir>', '主题目录（默认 TOPICS_DIR 或 ./topics）')
     .action(async (opts: { dir?: string }) => {
       const config = loadConfig();
-      const { openStore, wechatClientFor } = await import('../main.js');
+      const { openStore, serveLocalStandin, wechatClientFor } = await import('../main.js');
       process.exitCode = await runPublish({
         config,
         dir: opts.dir ?? config.topicsDir,
         openStore: () => openStore(config),
-        clientFor: (store) => wechatClientFor(config, store, () => ''),
+        clientFor: (store, standinBase) => wechatClientFor(config, store, () => standinBase ?? ''),
+        startStandin: serveLocalStandin,
       });
     });
 }

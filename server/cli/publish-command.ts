@@ -17,26 +17,34 @@ export interface PublishCommandDeps {
   config: Readonly<Config>;
   dir: string;
   openStore: () => Promise<Store>;
-  clientFor: (store: Store) => WechatClient;
+  /** standinBase: in local mode, where the local stand-in listens for this command. */
+  clientFor: (store: Store, standinBase?: string) => WechatClient;
+  /** Local mode: serves the WeChat stand-in for the command (the composition root's serveLocalStandin). */
+  startStandin?: (store: Store) => Promise<{ base: string; close(): Promise<void> }>;
   io?: PublishIo;
 }
 
-/** Returns the exit code: 0 published, 1 refused (no credentials, build errors, WeChat refusal). */
+/**
+ * Returns the exit code: 0 published, 1 refused (build errors, WeChat refusal). Without WeChat
+ * credentials (local mode) it publishes to the local stand-in, which needs none.
+ */
 export async function runPublish(deps: PublishCommandDeps): Promise<number> {
   const io = deps.io ?? { out: (l) => console.log(l), err: (l) => console.error(l) };
   const { config } = deps;
-  if (config.localMode) {
+  if (config.localMode && !deps.startStandin) {
     io.err('未设置 WECHAT_APPID 和 WECHAT_SECRET，无法发布到微信公众号。');
-    io.err('本地试用请运行 npm start：菜单会发布到本地替身，并可在管理后台的模拟器中查看。');
     return 1;
   }
   const files = await loadCityFromDir(deps.dir);
   const store = await deps.openStore();
+  const standin = config.localMode && deps.startStandin ? await deps.startStandin(store) : undefined;
   try {
     const live = createLiveBuild(buildAccount(files, { publicBaseUrl: config.publicBaseUrl }));
-    const publisher = createPublisher({ store, live, client: deps.clientFor(store), publicBaseUrl: config.publicBaseUrl });
+    const publisher = createPublisher({ store, live, client: deps.clientFor(store, standin?.base), publicBaseUrl: config.publicBaseUrl });
     const version = await publisher.publish(files, 'cli', `命令行发布（${deps.dir}）`);
-    io.out(`已发布版本 #${version.number}（${version.hash.slice(0, 12)}）：微信已接受新菜单。`);
+    io.out(standin
+      ? `本地模式：已发布版本 #${version.number}（${version.hash.slice(0, 12)}）到本地替身（未设置 WECHAT_APPID / WECHAT_SECRET，不会发布到真实公众号）。`
+      : `已发布版本 #${version.number}（${version.hash.slice(0, 12)}）：微信已接受新菜单。`);
     io.out('正在运行的服务器会在下次启动时加载这个版本；运行中请改用管理后台发布，以便即时切换。');
     return 0;
   } catch (err) {
@@ -52,6 +60,7 @@ export async function runPublish(deps: PublishCommandDeps): Promise<number> {
     }
     throw err;
   } finally {
+    await standin?.close();
     await store.close();
   }
 }

@@ -23,6 +23,7 @@ export interface DiagnosticsSummary {
 }
 
 export interface Draft extends Doc {
+  /** The department id, or for the platform's own files their path: account.json, <topic>.json. */
   department: string;
   number: number;
   text: string;
@@ -54,9 +55,20 @@ export interface CheckResult {
 
 export const MAX_DRAFT_BYTES = 512 * 1024;
 const DEPARTMENT_ID = /^[a-z][a-z0-9-]*$/;
+/** account.json and the topic files: the platform team's own files, drafted like a department's. */
+const PLATFORM_FILE = /^[a-z][a-z0-9-]*\.json$/;
+
+export const isPlatformFile = (key: string) => PLATFORM_FILE.test(key);
 const PENDING: DraftStatus[] = ['submitted', 'approved'];
 
-export const departmentPath = (department: string) => `departments/${department}.json`;
+/** The file a draft key names: departments/<id>.json, or a platform file (account.json, <topic>.json) as is. */
+export const departmentPath = (key: string) => (isPlatformFile(key) ? key : `departments/${key}.json`);
+
+/** The platform's files in a city: account.json first, then the topic files. */
+export function platformFilesIn(files: CityFiles): string[] {
+  const top = files.files.map((f) => f.path).filter((p) => isPlatformFile(p));
+  return ['account.json', ...top.filter((p) => p !== 'account.json').sort()];
+}
 
 export function withFile(files: CityFiles, path: string, text: string): CityFiles {
   const rest = files.files.filter((f) => f.path !== path);
@@ -91,6 +103,8 @@ export function placeDiagnostics(build: AccountBuild, path: string): CheckResult
 
 export interface DraftService {
   departments(user: SessionUser): Promise<string[]>;
+  /** account.json and the topic files, for the platform role only (others get none). */
+  platformFiles(user: SessionUser): Promise<string[]>;
   publishedText(department: string): Promise<string | undefined>;
   check(user: SessionUser, department: string, text: string): Promise<CheckResult>;
   save(user: SessionUser, department: string, text: string): Promise<Draft>;
@@ -110,6 +124,10 @@ export function createDraftService(deps: { store: Store; publisher: Publisher; n
   const drafts = store.collection<Draft>('drafts', { indexes: ['department', 'status'] });
 
   function assertDepartment(user: SessionUser, department: string, edit: boolean) {
+    if (isPlatformFile(department)) {
+      if (user.role !== 'platform') throw new ForbiddenError('account.json 和主题文件只有平台管理员可以查看和修改');
+      return;
+    }
     if (!DEPARTMENT_ID.test(department)) throw new NotFoundError(`部门不存在：${department}`);
     if (!canAccessDepartment(user, department)) throw new ForbiddenError(`您无权访问部门“${department}”`);
     if (edit && !canEditDepartment(user, department)) throw new ForbiddenError('只有该部门的管理员可以修改和提交草稿');
@@ -157,6 +175,10 @@ export function createDraftService(deps: { store: Store; publisher: Publisher; n
     async departments(user) {
       const all = departmentsIn(await publisher.currentFiles());
       return user.role === 'platform' ? all : [...new Set([...user.departments])].sort();
+    },
+
+    async platformFiles(user) {
+      return user.role === 'platform' ? platformFilesIn(await publisher.currentFiles()) : [];
     },
 
     async publishedText(department) {

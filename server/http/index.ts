@@ -14,6 +14,8 @@ export { createQueryRouter } from './query/query-router.js';
 export { createServicesRouter } from './services/services-router.js';
 export { createUploadRouter } from './uploads/upload-router.js';
 export { createWechatStandin } from './wechat-standin/wechat-standin.js';
+export { serveLocalStandin } from './wechat-standin/serve-local-standin.js';
+export type { RunningStandin } from './wechat-standin/serve-local-standin.js';
 export { createWechatRouter } from './wechat/wechat-router.js';
 export { createBookingPagesRouter } from './appointments/booking-pages-router.js';
 export { createHallsPageRouter } from './location/halls-page-router.js';

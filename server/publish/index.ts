@@ -4,3 +4,4 @@ export { createPublisher } from './publisher.js';
 export type { CityVersion, Publisher } from './publisher.js';
 export { followLiveVersion } from './follow-live-version.js';
 export { LIVE_VERSION_SIGNAL } from './publisher.js';
+export { describeTopicsDrift } from './topics-drift.js';

@@ -10,6 +10,8 @@ import { createMemoryStore } from '../../server/store/memory-store.js';
 import type { Store } from '../../server/store/types.js';
 import { createMemoryTokenStore } from '../../server/wechat/token-store.js';
 import { createWechatClient } from '../../server/wechat/wechat-client.js';
+import { serveLocalStandin, wechatClientFor } from '../../server/main.js';
+import { readStandinMenu } from '../../server/wechat/standin/standin-state.js';
 
 const WX = 'https://api.weixin.qq.com';
 const fixture = async (name: string) => JSON.parse(await readFile(new URL(`../fixtures/wechat/${name}.json`, import.meta.url), 'utf8'));
@@ -40,11 +42,14 @@ describe('onestop publish', () => {
   afterEach(() => nock.cleanAll());
   after(() => nock.enableNetConnect());
 
-  it('says plainly that credentials are missing and calls nothing', async () => {
-    const code = await runPublish({ ...deps(), config: loadConfig({}) });
-    assert.equal(code, 1);
-    assert.match(lines.err.join('\n'), /未设置 WECHAT_APPID 和 WECHAT_SECRET/);
-    assert.deepEqual(await versions(), []);
+  it('publishes to the local stand-in without credentials (local mode) and says so', async () => {
+    const local = loadConfig({});
+    const code = await runPublish({ ...deps(), config: local, clientFor: (s, base) => wechatClientFor(local, s, () => base ?? ''), startStandin: serveLocalStandin });
+    assert.equal(code, 0, lines.err.join('\n'));
+    assert.match(lines.out.join('\n'), /本地模式：已发布版本 #1.*到本地替身/);
+    const [version] = await versions();
+    assert.equal(version?.number, 1);
+    assert.deepEqual(await readStandinMenu(store), version?.menu);
   });
 
   it('builds, sends the menu to menu/create and records version 1', async () => {

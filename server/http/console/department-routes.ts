@@ -4,7 +4,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import multer from 'multer';
 import type { Store } from '../../store/index.js';
 import { canEditDepartment, requireCsrf } from './console-auth.js';
-import { departmentPath, type Draft, DRAFT_STATUS_NAMES, type DraftService, MAX_DRAFT_BYTES, phonePreview, type SessionUser } from '../../console/index.js';
+import { departmentPath, type Draft, DRAFT_STATUS_NAMES, type DraftService, isPlatformFile, MAX_DRAFT_BYTES, phonePreview, type SessionUser } from '../../console/index.js';
 import { AppError, ValidationError } from '../../errors.js';
 import type { Publisher } from '../../publish/index.js';
 import type { PageRenderer } from './page.js';
@@ -24,8 +24,12 @@ function refusalMessage(draft: Draft, errors: number): string {
 
 const OPEN: Draft['status'][] = ['draft', 'submitted', 'approved', 'rejected'];
 
-function skeleton(department: string): string {
-  return `${JSON.stringify({ $schema: '../../schemas/department.schema.json', id: department, name: '', halls: [], services: [] }, null, 2)}\n`;
+function skeleton(key: string): string {
+  if (isPlatformFile(key)) {
+    const id = key.replace(/\.json$/, '');
+    return `${JSON.stringify({ $schema: '../schemas/topic.schema.json', id, name: '', menuName: '', lead: '', services: [] }, null, 2)}\n`;
+  }
+  return `${JSON.stringify({ $schema: '../../schemas/department.schema.json', id: key, name: '', halls: [], services: [] }, null, 2)}\n`;
 }
 
 const withStatusName = (d: Draft) => ({ ...d, statusName: DRAFT_STATUS_NAMES[d.status] });
@@ -74,15 +78,22 @@ export function createDepartmentRoutes(deps: DepartmentRouteDeps): Router {
   const router = Router();
 
   router.get('/departments', async (_req, res) => {
-    const ids = await drafts.departments(user(res));
+    const ids = [...(await drafts.platformFiles(user(res))), ...(await drafts.departments(user(res)))];
     const rows = await Promise.all(
       ids.map(async (id) => {
         const history = await drafts.history(user(res), id);
         const open = history.find((d) => OPEN.includes(d.status));
-        return { id, path: departmentPath(id), latest: open && withStatusName(open), published: (await drafts.publishedText(id)) !== undefined };
+        return { id, path: departmentPath(id), platformFile: isPlatformFile(id), latest: open && withStatusName(open), published: (await drafts.publishedText(id)) !== undefined };
       }),
     );
-    page(res, 'departments', '部门文件', { rows }, '/console/departments');
+    page(res, 'departments', '部门文件', { rows, canAddTopic: user(res).role === 'platform' }, '/console/departments');
+  });
+
+  router.get('/departments/new-topic', async (req, res) => {
+    const id = String(req.query.id ?? '');
+    if (!/^[a-z][a-z0-9-]*$/.test(id) || id === 'account') throw new ValidationError('主题 id 只能由小写字母、数字和连字符组成，且以字母开头');
+    await drafts.history(user(res), `${id}.json`); // platform role only
+    res.redirect(303, `/console/departments/${id}.json`);
   });
 
   router.get('/departments/:id', async (req, res) => {

@@ -22,7 +22,14 @@ export type AuditAction =
   | 'application.move'
   | 'case.callback'
   | 'case.resolution'
-  | 'case.appeal';
+  | 'case.appeal'
+  // The platform team's decisions.
+  | 'case.appeal-decide'
+  | 'user.add'
+  | 'user.update'
+  | 'user.password'
+  | 'user.disable'
+  | 'user.enable';
 
 export interface AuditRecord {
   at: string;
@@ -54,6 +61,12 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
   'case.callback': '整改回访',
   'case.resolution': '提交整改结果',
   'case.appeal': '申诉复核',
+  'case.appeal-decide': '裁定申诉',
+  'user.add': '新建账号',
+  'user.update': '修改账号角色或部门',
+  'user.password': '重置密码',
+  'user.disable': '停用账号',
+  'user.enable': '启用账号',
 };
 
 export function audit(store: Store, now: Date, record: Omit<AuditRecord, 'at'>): void {

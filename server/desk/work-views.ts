@@ -87,7 +87,9 @@ export function applicationDetail(app: Application, build: AccountBuild, now: Da
 /** Moves that cannot be undone (办结, 不予许可, 不予受理): the page asks before sending them. */
 const FINAL_STAGES: readonly Stage[] = ['completed', 'denied', 'not-accepted'];
 
-export const CASE_STATUS_NAMES: Readonly<Record<CaseStatus, string>> = { open: '待整改', resolved: '已反馈，待市民评价', closed: '市民已评价' };
+export const CASE_STATUS_NAMES: Readonly<Record<CaseStatus, string>> = { open: '待整改', resolved: '已反馈，待市民评价', closed: '市民已评价', 'appeal-upheld': '申诉成立，已结案' };
+
+const APPEAL_STATUS_NAMES = { pending: '待平台复核', upheld: '申诉成立', rejected: '申诉不成立' } as const;
 
 export function caseRow(c: CaseView, build: AccountBuild) {
   const note = (n: { at: string; actor: { name: string }; note: string }) => ({ when: at(n.at), by: n.actor.name, note: n.note });
@@ -100,7 +102,8 @@ export function caseRow(c: CaseView, build: AccountBuild) {
     opened: at(c.openedAt),
     callbackNotes: c.callbacks.map(note),
     resolutionNote: c.resolution && { ...note(c.resolution), kindName: c.resolution.kind === 'fixed' ? '整改' : '解释说明' },
-    appealNote: c.appeal && note(c.appeal),
+    appealNote: c.appeal && { ...note(c.appeal), statusName: APPEAL_STATUS_NAMES[c.appeal.status] },
+    appealDecision: c.appeal?.decision && note(c.appeal.decision),
     citizenLevel: c.citizenRating && levelLabel(c.citizenRating.level),
   };
 }

@@ -19,6 +19,8 @@ function navFor(user: SessionUser | undefined, active: string): NavItem[] {
     ['/console/review', '审核与发布', user.role === 'platform'],
     ['/console/preview', '合并预览', user.role === 'platform'],
     ['/console/versions', '版本与回滚', user.role === 'platform'],
+    ['/console/appeals', '申诉复核', user.role === 'platform'],
+    ['/console/users', '账号管理', user.role === 'platform'],
     ['/console/audit', '审计日志', user.role === 'platform'],
     ['/console/simulator', '公众号模拟器', true],
   ];

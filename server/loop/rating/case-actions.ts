@@ -29,10 +29,15 @@ export async function listCases(deps: LoopDeps, staff: StaffActor): Promise<Case
   return views.sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.deadline.localeCompare(b.deadline) || a.id.localeCompare(b.id));
 }
 
+const CLOSED_BY_APPEAL = '申诉已成立，该整改件已结案';
+
 async function change(deps: LoopDeps, id: string, staff: StaffActor, fn: (c: RectificationCase, at: string) => RectificationCase): Promise<CaseView> {
   await loadOwned(deps, id, staff);
   const at = clockOf(deps).toISOString();
-  return caseView(await casesOf(deps.store).update(id, (c) => fn(c, at)), today(deps));
+  return caseView(await casesOf(deps.store).update(id, (c) => {
+    if (c.appeal?.status === 'upheld') throw new ConflictError(CLOSED_BY_APPEAL);
+    return fn(c, at);
+  }), today(deps));
 }
 
 export function recordCallback(deps: LoopDeps, id: string, staff: StaffActor, note: unknown) {
@@ -58,6 +63,32 @@ export function appealCase(deps: LoopDeps, id: string, staff: StaffActor, reason
   });
 }
 
+/** Pending appeals first (oldest first), then decided ones, newest first. */
+export async function listAppeals(deps: LoopDeps): Promise<CaseView[]> {
+  const views = (await casesOf(deps.store).list((c) => c.appeal !== undefined)).map((c) => caseView(c, today(deps)));
+  const pending = views.filter((c) => c.appeal!.status === 'pending').sort((a, b) => a.appeal!.at.localeCompare(b.appeal!.at));
+  const decided = views.filter((c) => c.appeal!.status !== 'pending').sort((a, b) => b.appeal!.decision!.at.localeCompare(a.appeal!.decision!.at));
+  return [...pending, ...decided];
+}
+
+/**
+ * The platform team's decision on an appeal, with the reason the department will read. Upheld:
+ * the case is closed and the rating no longer counts in the statistics; rejected: rectification
+ * goes on (the deadline stands).
+ */
+export async function decideAppeal(deps: LoopDeps, id: string, reviewer: string, decision: unknown, reason: unknown): Promise<CaseView> {
+  if (decision !== 'upheld' && decision !== 'rejected') throw new ValidationError('请选择复核结果：申诉成立（upheld）或不成立（rejected）', { field: 'decision' });
+  const text = parseNote(reason, '复核理由');
+  if (!(await casesOf(deps.store).get(id))) throw new NotFoundError(`整改件不存在：${id}`);
+  const at = clockOf(deps).toISOString();
+  const updated = await casesOf(deps.store).update(id, (c) => {
+    if (!c.appeal) throw new ConflictError('该差评没有申诉，无需复核');
+    if (c.appeal.status !== 'pending') throw new ConflictError('该申诉已复核，不能重复处理');
+    return { ...c, appeal: { ...c.appeal, status: decision, decision: { at, actor: { kind: 'staff', name: reviewer }, note: text } } };
+  });
+  return caseView(updated, today(deps));
+}
+
 /** The citizen's rating of the fix, once, after the department reported back. */
 export async function rateFix(deps: LoopDeps, id: string, openid: string, level: unknown, comment: unknown): Promise<CaseView> {
   const parsed = parseLevel(level);
@@ -66,6 +97,7 @@ export async function rateFix(deps: LoopDeps, id: string, openid: string, level:
   if (!c || c.openid !== openid) throw new NotFoundError(`整改件不存在：${id}`);
   const at = clockOf(deps).toISOString();
   const updated = await casesOf(deps.store).update(id, (cur) => {
+    if (cur.appeal?.status === 'upheld') throw new ConflictError(CLOSED_BY_APPEAL);
     if (!cur.resolution) throw new ConflictError('部门尚未反馈整改结果，暂不能评价');
     if (cur.citizenRating) throw new ConflictError('您已评价过整改结果');
     return { ...cur, citizenRating: { level: parsed, ...(text ? { comment: text } : {}), at } };

@@ -27,12 +27,15 @@ export interface RectificationCase extends Doc {
   callbacks: CaseNote[];
   resolution?: CaseNote & { kind: 'fixed' | 'explained' };
   citizenRating?: { level: RatingLevel; comment?: string; at: string };
-  appeal?: CaseNote & { status: 'pending' };
+  appeal?: CaseNote & { status: AppealStatus; decision?: CaseNote };
 }
+
+/** 申诉复核, decided by the platform team: upheld removes the rating, rejected keeps the case going. */
+export type AppealStatus = 'pending' | 'upheld' | 'rejected';
 
 export const casesOf = (store: Store) => store.collection<RectificationCase>('rectificationCases', { indexes: ['department', 'openid'] });
 
-export type CaseStatus = 'open' | 'resolved' | 'closed';
+export type CaseStatus = 'open' | 'resolved' | 'closed' | 'appeal-upheld';
 
 export interface CaseView extends Omit<RectificationCase, 'openid'> {
   status: CaseStatus;
@@ -42,6 +45,7 @@ export interface CaseView extends Omit<RectificationCase, 'openid'> {
 
 export function caseView(c: RectificationCase, today: string): CaseView {
   const { openid: _openid, ...rest } = c;
-  const status: CaseStatus = c.citizenRating ? 'closed' : c.resolution ? 'resolved' : 'open';
-  return { ...rest, status, overdue: !c.resolution && today > c.deadline };
+  const upheld = c.appeal?.status === 'upheld';
+  const status: CaseStatus = upheld ? 'appeal-upheld' : c.citizenRating ? 'closed' : c.resolution ? 'resolved' : 'open';
+  return { ...rest, status, overdue: !upheld && !c.resolution && today > c.deadline };
 }

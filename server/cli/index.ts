@@ -7,9 +7,11 @@ import { Command } from 'commander';
 import { loadConfig, projectRoot } from '../config.js';
 import { runBuild, runValidate } from './build-commands.js';
 import { addUser } from '../console/index.js';
+import { loadCityFromDir } from '../builder/index.js';
 import { createStaffTokenCommand } from './staff-token-command.js';
 import { runPublish } from './publish-command.js';
 import { createStoreCommand } from './store-command.js';
+import { readPassword } from './read-password.js';
 
 export function createProgram(): Command {
   const program = new Command('onestop')
@@ -85,21 +87,6 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-async function readPassword(fromStdin: boolean): Promise<string> {
-  if (fromStdin || !process.stdin.isTTY) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
-  }
-  const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return await rl.question('密码（至少 10 个字符）：');
-  } finally {
-    rl.close();
-  }
-}
-
 export function registerUserCommand(program: Command): void {
   const user = program.command('user').description('管理后台账号');
   user
@@ -111,11 +98,13 @@ export function registerUserCommand(program: Command): void {
     .option('--password-stdin', '从标准输入读取密码')
     .action(async (opts: { username: string; role: string; department: string[]; passwordStdin?: boolean }) => {
       const config = loadConfig();
-      const password = await readPassword(Boolean(opts.passwordStdin));
+      const password = await readPassword('密码（至少 10 个字符，输入时不显示）：', process.stdin, process.stdout, Boolean(opts.passwordStdin));
       const { openStore } = await import('../main.js');
       const store = await openStore(config);
       try {
-        const created = await addUser(store, { username: opts.username, password, role: opts.role, departments: opts.department });
+        // Departments the city declares in TOPICS_DIR: a typo in --department is refused, not stored.
+        const known = (await loadCityFromDir(config.topicsDir)).files.map((f) => /^departments\/([a-z][a-z0-9-]*)\.json$/.exec(f.path)?.[1]).filter((d): d is string => d !== undefined);
+        const created = await addUser(store, { username: opts.username, password, role: opts.role, departments: opts.department }, new Date(), known.length ? known : undefined);
         console.log(`已创建账号 ${created.username}（${created.role}${created.departments.length ? '：' + created.departments.join('、') : ''}）`);
       } finally {
         await store.close();

@@ -9,3 +9,5 @@ export { phonePreview } from './phone-preview.js';
 export { ROLE_NAMES, addUser, canAccessDepartment, canEditDepartment, publicUser, usersOf, verifyLogin } from './users.js';
 export type { Role, SessionUser } from './users.js';
 export { normalizeUsername } from './users.js';
+export { changeRole, createUser, listUsers, resetPassword, setDisabled } from './manage-users.js';
+export type { ManageDeps } from './manage-users.js';

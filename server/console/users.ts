@@ -3,7 +3,7 @@
 // the store or a log.
 import { randomUUID } from 'node:crypto';
 import { ConflictError, ValidationError } from '../errors.js';
-import { checkPasswordRules, hashPassword, needsRehash, verifyPassword } from '../passwords/index.js';
+import { checkPasswordRules, checkPasswordStrength, hashPassword, needsRehash, verifyPassword } from '../passwords/index.js';
 import type { Doc, Store } from '../store/index.js';
 
 export type Role = 'platform' | 'dept-admin' | 'staff';
@@ -22,6 +22,8 @@ export interface ConsoleUser extends Doc {
   /** Departments a dept-admin or staff member belongs to; empty for the platform team. */
   departments: string[];
   createdAt: string;
+  /** A disabled account cannot sign in and its sessions end. */
+  disabled?: boolean;
 }
 
 /** What pages and handlers see: never the hash. */
@@ -34,6 +36,9 @@ export interface NewUser {
   departments?: string[];
 }
 
+/** The departments a city has; when given, a user's departments must be among them. */
+export type KnownDepartments = readonly string[] | undefined;
+
 const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
 const DEPARTMENT_ID = /^[a-z][a-z0-9-]*$/;
 
@@ -41,25 +46,39 @@ export function usersOf(store: Store) {
   return store.collection<ConsoleUser>('console-users', { indexes: ['username'] });
 }
 
-function validate(input: NewUser): asserts input is NewUser & { role: Role } {
-  if (!USERNAME.test(input.username ?? '')) {
-    throw new ValidationError('用户名须为 3~32 位字母、数字、下划线、点或短横线');
+/** Length rules, then the strength estimate (common and trivially weak passwords are refused). */
+export function checkNewPassword(password: unknown, username: string): asserts password is string {
+  checkPasswordRules(password);
+  checkPasswordStrength(password, [username]);
+}
+
+export function checkRoleAndDepartments(role: unknown, departments: string[], known: KnownDepartments): asserts role is Role {
+  if (!ROLES.includes(role as Role)) {
+    throw new ValidationError(`角色无效：${String(role)}（应为 platform、dept-admin 或 staff）`);
   }
-  checkPasswordRules(input.password);
-  if (!ROLES.includes(input.role as Role)) {
-    throw new ValidationError(`角色无效：${input.role}（应为 platform、dept-admin 或 staff）`);
-  }
-  const departments = input.departments ?? [];
-  if (input.role !== 'platform' && departments.length === 0) {
+  if (role !== 'platform' && departments.length === 0) {
     throw new ValidationError('部门管理员和部门工作人员必须至少指定一个部门（--department）');
   }
   const bad = departments.find((d) => !DEPARTMENT_ID.test(d));
   if (bad !== undefined) throw new ValidationError(`部门编号无效：${bad}（小写字母、数字和短横线）`);
+  const unknown = known ? departments.filter((d) => !known.includes(d)) : [];
+  if (unknown.length) throw new ValidationError(`部门不存在：${unknown.join('、')}（现有部门：${known!.join('、')}）`);
 }
 
-/** Creates a console user; for the CLI `onestop user add`. Returns the user without the hash. */
-export async function addUser(store: Store, input: NewUser, now = new Date()): Promise<SessionUser> {
-  validate(input);
+function validate(input: NewUser, known: KnownDepartments): asserts input is NewUser & { role: Role } {
+  if (!USERNAME.test(input.username ?? '')) {
+    throw new ValidationError('用户名须为 3~32 位字母、数字、下划线、点或短横线');
+  }
+  checkNewPassword(input.password, input.username);
+  checkRoleAndDepartments(input.role, input.departments ?? [], known);
+}
+
+/**
+ * Creates a console user (CLI `onestop user add`, console 账号管理). Returns the user without the hash.
+ * known: the city's departments; unknown ones are refused.
+ */
+export async function addUser(store: Store, input: NewUser, now = new Date(), known?: KnownDepartments): Promise<SessionUser> {
+  validate(input, known);
   const users = usersOf(store);
   const passwordHash = await hashPassword(input.password);
   const user: ConsoleUser = {
@@ -101,7 +120,7 @@ export async function verifyLogin(store: Store, username: string, password: stri
   const [user] = await usersOf(store).findBy('username', normalizeUsername(username));
   dummyHash ??= hashPassword('onestop-dummy-password');
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
-  if (!ok || !user) return undefined;
+  if (!ok || !user || user.disabled) return undefined;
   if (!needsRehash(user.passwordHash)) return user;
   const passwordHash = await hashPassword(password);
   // Only if nobody changed the password meanwhile.

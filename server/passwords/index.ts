@@ -2,6 +2,8 @@
 // event loop. New and changed passwords get scrypt ($scrypt$v=1$...); bcrypt hashes from before
 // still verify (on a worker thread) and needsRehash() tells the caller to replace them.
 import { ValidationError } from '../errors.js';
+
+export { checkPasswordStrength, MIN_PASSWORD_SCORE } from './password-strength.js';
 import { BCRYPT_HASH, verifyBcrypt } from './bcrypt-worker.js';
 import { SCRYPT_PARAMS, hashScrypt, parseScrypt, verifyScrypt } from './scrypt-hash.js';
 

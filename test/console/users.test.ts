@@ -43,6 +43,11 @@ describe('addUser', () => {
     ['an unknown role', { role: 'admin' }, /角色无效：admin/],
     ['a dept-admin without department', { departments: [] }, /必须至少指定一个部门/],
     ['a malformed department id', { departments: ['Jiao Jing'] }, /部门编号无效：Jiao Jing/],
+    ['a common password', { password: 'password123' }, /密码太容易被猜中：这是常用密码/],
+    ['a keyboard row', { password: 'qwertyuiop' }, /密码太容易被猜中/],
+    ['a run of digits', { password: '1234567890' }, /密码太容易被猜中/],
+    ['a repeated character', { password: 'aaaaaaaaaaaa' }, /密码太容易被猜中：像“aaa”这样重复的字符很容易被猜中/],
+    ['the username with a year', { password: 'jj-admin2026' }, /密码太容易被猜中/],
   ];
   for (const [what, change, message] of invalid) {
     it(`refuses ${what} in Chinese`, async () => {
@@ -55,5 +60,10 @@ describe('addUser', () => {
     const store = createMemoryStore();
     await addUser(store, { username: 'plat', password: 'a-long-password', role: 'platform' });
     await assert.rejects(addUser(store, { username: 'plat', password: 'another-password', role: 'platform' }), /用户名已存在：plat/);
+  });
+
+  it('refuses a department the city does not have, naming the ones it has', async () => {
+    const input = { username: 'xx-admin', password: 'a-long-password', role: 'dept-admin', departments: ['jiaojng'] };
+    await assert.rejects(addUser(createMemoryStore(), input, new Date(), ['jiaojing', 'shebao']), /部门不存在：jiaojng（现有部门：jiaojing、shebao）/);
   });
 });

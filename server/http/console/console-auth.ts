@@ -71,7 +71,7 @@ export function loadSession(store: Store, now: () => Date) {
       const session = await sessionsOf(store).get(key);
       if (session && new Date(session.expiresAt) > now()) {
         const user = await usersOf(store).get(session.userId);
-        if (user) Object.assign(res.locals, { user: publicUser(user), csrfToken: session.csrfToken, sessionKey: key });
+        if (user && !user.disabled) Object.assign(res.locals, { user: publicUser(user), csrfToken: session.csrfToken, sessionKey: key });
       } else if (session) {
         await sessionsOf(store).delete(key);
       }
@@ -114,3 +114,8 @@ export function requireRole(...roles: Role[]) {
 }
 
 export { canAccessDepartment, canEditDepartment } from '../../console/index.js';
+
+/** Ends every session of one user: after a password reset or when the account is disabled. */
+export async function endUserSessions(store: Store, userId: string): Promise<void> {
+  for (const s of await sessionsOf(store).list((s) => s.userId === userId)) await sessionsOf(store).delete(s.id);
+}

@@ -21,6 +21,7 @@ import type { Publisher } from '../../publish/index.js';
 import { createDepartmentRoutes, createUploadRoute } from './department-routes.js';
 import { createPageRenderer, type PageRenderer } from './page.js';
 import { createAppealRoutes } from './appeal-routes.js';
+import { createUserRoutes } from './user-routes.js';
 import { createPlatformRoutes } from './platform-routes.js';
 import { createSimulatorRoutes } from './simulator-routes.js';
 import type { QueryDeps } from '../../query/index.js';
@@ -194,6 +195,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use(createDepartmentRoutes(routeDeps));
   router.use(createPlatformRoutes(routeDeps));
   router.use(createAppealRoutes({ ...routeDeps, renderer: deps.renderer }));
+  router.use(createUserRoutes(routeDeps));
   router.use(createSimulatorRoutes({ ...routeDeps, queries: deps.queries }));
   router.use('/work', createWorkRoutes({ ...routeDeps, client: deps.client, renderer: deps.renderer }));
   router.use((_req, _res, next) => next(new NotFoundError('页面或接口不存在')));

@@ -70,6 +70,39 @@ describe('console in a browser', function () {
     await page.close();
   });
 
+  it('lets the platform team add and disable an account on the users page', async () => {
+    const page = await loginAs('plat');
+    await page.goto(`${base}/console/users`);
+    await page.fill('#new-username', 'sb-staff2');
+    await page.fill('#new-password', 'password123');
+    await page.selectOption('#new-role', 'staff');
+    await page.check('#add-user input[name=departments][value=shebao]');
+    await Promise.all([page.waitForURL(/\/console\/users$/), page.click('#add-user button[type=submit]')]);
+    assert.match(await page.locator('#users-error').innerText(), /密码太容易被猜中/);
+    await page.fill('#new-password', 'violet-lantern-harbour');
+    await page.check('#add-user input[name=departments][value=shebao]');
+    await Promise.all([page.waitForURL(/msg=added/), page.click('#add-user button[type=submit]')]);
+    const row = page.locator('#user-sb-staff2');
+    assert.match(await row.innerText(), /部门工作人员\s+市社会保险事业管理中心\s+启用/);
+    page.once('dialog', (d) => void d.accept());
+    await row.locator('summary').click();
+    await Promise.all([page.waitForURL(/msg=disabled/), row.locator('button.danger').click()]);
+    assert.match(await page.locator('#user-sb-staff2').innerText(), /已停用/);
+    await page.close();
+  });
+
+  it('opens account.json in the editor for the platform team with live checks', async () => {
+    const page = await loginAs('plat');
+    await page.goto(`${base}/console/departments`);
+    await Promise.all([page.waitForURL(/account\.json$/), page.click('a[href="/console/departments/account.json"]')]);
+    const original = await page.inputValue('#text');
+    assert.match(original, /"welcome"/);
+    await page.fill('#text', original.replace('"type": "service"', '"type": "newspaper"'));
+    await page.locator('#diagnostics li.diag.error').first().waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('#diagnostics').innerText(), /SCHEMA_ENUM/);
+    await page.close();
+  });
+
   it('draws the phone preview with the three top-level buttons and a pop-up sub-menu', async () => {
     const page = await loginAs('plat');
     await page.goto(`${base}/console/preview`);

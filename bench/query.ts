@@ -5,6 +5,7 @@
 //   while (c) runs. Targets, each against a baseline from the same run: (b) ≥ 0.9 × (a);
 //   (c) p99 < 200 ms; (a) while (c) runs ≥ 0.9 × (a) alone.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -78,6 +79,18 @@ interface Figures {
   p50: number;
   p99: number;
   errors: number;
+  /** onestop server CPU (user+system) per answered request: the capacity figure that load on a shared machine distorts least. */
+  cpuUsPerReq?: number;
+}
+
+/** CPU seconds a process has used so far (Linux /proc; undefined elsewhere). */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 type Autocannon = (opts: object) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number; timeouts: number }>;
@@ -91,7 +104,20 @@ async function load(name: string, port: number, texts: string[], seconds = DURAT
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
 }
 
-const print = (f: Figures) => console.log(`${f.name.padEnd(40)} ${f.rps.toFixed(0).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}`);
+const print = (f: Figures) =>
+  console.log(`${f.name.padEnd(40)} ${f.rps.toFixed(0).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}${f.cpuUsPerReq === undefined ? '' : `  server CPU ${f.cpuUsPerReq.toFixed(0)} µs/req`}`);
+
+/** Runs `loads` at once and adds the server's CPU per request (shared out by request count). */
+async function measured(pid: number, loads: Array<() => Promise<Figures>>): Promise<Figures[]> {
+  const before = cpuSeconds(pid);
+  const results = await Promise.all(loads.map((l) => l()));
+  const after = cpuSeconds(pid);
+  if (before !== undefined && after !== undefined) {
+    const total = results.reduce((n, f) => n + f.rps * DURATION_S, 0);
+    for (const f of results) f.cpuUsPerReq = ((after - before) * 1e6) / total;
+  }
+  return results;
+}
 
 async function main() {
   const standin = await start(['--standin']);
@@ -102,15 +128,20 @@ async function main() {
     const connectorTexts = ['违章 鄂A12345 4F2A91', '违章 鄂AD23456 K83210', '记分 420102199003071232 420100123456', '公积金余额 420105198511124569 李四', '社保查询 420111199206187899 王五'];
     console.log(`完整服务器（示例城市，lowdb 消息日志），${CONNECTIONS} 连接，每项 ${DURATION_S} 秒；部门系统替身：每次 50 毫秒，1% 返回 500。`);
     await load('warm-up', server.port, [...keywordTexts, ...tableTexts, ...connectorTexts], 2);
-    const a = await load('(a) keyword replies', server.port, keywordTexts);
+    const pid = server.child.pid!;
+    const [a] = (await measured(pid, [() => load('(a) keyword replies', server.port, keywordTexts)])) as [Figures];
     print(a);
-    const b = await load('(b) table queries', server.port, tableTexts);
+    const [b] = (await measured(pid, [() => load('(b) table queries', server.port, tableTexts)])) as [Figures];
     print(b);
-    const c = await load('(c) connector queries', server.port, connectorTexts);
+    const [c] = (await measured(pid, [() => load('(c) connector queries', server.port, connectorTexts)])) as [Figures];
     print(c);
-    const [aDuring, cDuring] = await Promise.all([load('(a) keyword replies while (c) runs', server.port, keywordTexts), load('(c) connector queries, alongside', server.port, connectorTexts)]);
+    const [aDuring, cDuring] = (await measured(pid, [() => load('(a) keyword replies while (c) runs', server.port, keywordTexts), () => load('(c) connector queries, alongside', server.port, connectorTexts)])) as [Figures, Figures];
     print(aDuring);
     print(cDuring);
+    console.log(`负载（1 分钟平均）：${os.loadavg()[0]!.toFixed(1)}，CPU 核数 ${os.cpus().length}：负载高于核数时吞吐量比值不可靠，以服务器每请求 CPU 为准。`);
+    if (a.cpuUsPerReq !== undefined && b.cpuUsPerReq !== undefined && c.cpuUsPerReq !== undefined) {
+      console.log(`Capacity per core (1 / server CPU per request): keyword ${(1e6 / a.cpuUsPerReq).toFixed(0)}, table ${(1e6 / b.cpuUsPerReq).toFixed(0)}, connector ${(1e6 / c.cpuUsPerReq).toFixed(0)} req/s; table/keyword ${(a.cpuUsPerReq / b.cpuUsPerReq).toFixed(2)}`);
+    }
     const check = (label: string, ok: boolean, figure: string) => {
       console.log(`${ok ? 'PASS' : 'FAIL'}  ${label}: ${figure}`);
       return ok;

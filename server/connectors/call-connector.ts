@@ -3,6 +3,8 @@
 // only. The answer is mapped through the department's JSON pointers; the raw body goes no further.
 import type { Connector } from '../model/index.js';
 import type { ConnectorAnswer } from '../query/index.js';
+import http from 'node:http';
+import https from 'node:https';
 import { signRequest } from './sign-request.js';
 
 export const DEFAULT_TIMEOUT_MS = 2000;
@@ -26,29 +28,17 @@ export interface CallOptions {
 
 export class CallFailure extends Error {}
 
-/** Reads at most maxBytes of a response body; more is a failure, not a truncation. */
-export async function readLimited(res: Response, maxBytes: number): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await res.body?.cancel();
-    throw new CallFailure(`返回内容过大（超过 ${Math.round(maxBytes / 1024)} KB）`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  if (!res.body) return Buffer.alloc(0);
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new CallFailure(`返回内容过大（超过 ${Math.round(maxBytes / 1024)} KB）`);
-    }
-    chunks.push(Buffer.from(value));
-  }
-  return Buffer.concat(chunks);
+/** An answer whose body has not been read yet: read it within a size limit, or throw it away. */
+export interface PendingAnswer {
+  status: number;
+  type: string;
+  read(maxBytes: number): Promise<Buffer>;
+  discard(): void;
 }
+
+// node:http with keep-alive rather than fetch: a third of the CPU per call, and connections to a
+// department's system are reused across citizens.
+const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
 
 export function requestTarget(baseUrl: string, path: string, query?: Record<string, string>): URL {
   const base = new URL(baseUrl);
@@ -59,25 +49,87 @@ export function requestTarget(baseUrl: string, path: string, query?: Record<stri
   return url;
 }
 
-export async function fetchSigned(options: CallOptions, method: 'GET' | 'POST', url: URL, body: string): Promise<Response> {
+/**
+ * Sends one signed request. The whole exchange (connect, answer, body) must finish within the
+ * connector's timeout; redirects are not followed (a 3xx is just not a 200).
+ */
+export function fetchSigned(options: CallOptions, method: 'GET' | 'POST', url: URL, body: string): Promise<PendingAnswer> {
   const { connector, secret } = options;
   const pathWithQuery = `${url.pathname}${url.search}`;
   const auth =
     connector.auth.type === 'bearer' ? { authorization: `Bearer ${secret}` } : signRequest(secret, method, pathWithQuery, body, options.now?.() ?? new Date());
   const timeoutMs = connector.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  try {
-    return await fetch(url, {
-      method,
-      headers: { accept: 'application/json', ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...auth },
-      ...(method === 'POST' ? { body } : {}),
-      redirect: 'error',
-      signal: AbortSignal.timeout(timeoutMs),
+  const headers: Record<string, string> = { accept: 'application/json', ...auth };
+  if (method === 'POST') Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+  const secure = url.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const fail = (err: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      reject(err);
+    };
+    const req = (secure ? https : http).request(url, { method, headers, agent: secure ? agents.https : agents.http }, (res) => {
+      const answer: PendingAnswer = {
+        status: res.statusCode ?? 0,
+        type: String(res.headers['content-type'] ?? ''),
+        discard() {
+          done = true;
+          clearTimeout(timer);
+          res.resume();
+        },
+        read(maxBytes) {
+          return new Promise<Buffer>((resolveBody, rejectBody) => {
+            const declared = Number(res.headers['content-length'] ?? NaN);
+            const tooLarge = () => new CallFailure(`返回内容过大（超过 ${Math.round(maxBytes / 1024)} KB）`);
+            if (declared > maxBytes) {
+              req.destroy();
+              done = true;
+              clearTimeout(timer);
+              return rejectBody(tooLarge());
+            }
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > maxBytes) {
+                req.destroy();
+                done = true;
+                clearTimeout(timer);
+                rejectBody(tooLarge());
+              } else chunks.push(chunk);
+            });
+            res.on('end', () => {
+              if (done) return;
+              done = true;
+              clearTimeout(timer);
+              resolveBody(Buffer.concat(chunks));
+            });
+            res.on('error', () => {
+              if (done) return;
+              done = true;
+              clearTimeout(timer);
+              rejectBody(new CallFailure('无法连接'));
+            });
+            onTimeout = rejectBody;
+          });
+        },
+      };
+      resolve(answer);
     });
-  } catch (err) {
-    const name = (err as Error).name;
-    if (name === 'TimeoutError' || name === 'AbortError') throw new CallFailure(`超时（${timeoutMs} 毫秒内没有答复）`);
-    throw new CallFailure('无法连接');
-  }
+    // Before the answer starts, a timeout rejects the call; while the body streams, the read.
+    let onTimeout: (err: Error) => void = reject;
+    const timer = setTimeout(() => {
+      if (done) return;
+      done = true;
+      req.destroy();
+      onTimeout(new CallFailure(`超时（${timeoutMs} 毫秒内没有答复）`));
+    }, timeoutMs);
+    req.on('error', () => fail(new CallFailure('无法连接')));
+    if (method === 'POST') req.write(body);
+    req.end();
+  });
 }
 
 export async function callConnector(options: CallOptions, request: CallRequest): Promise<ConnectorAnswer> {
@@ -88,14 +140,14 @@ export async function callConnector(options: CallOptions, request: CallRequest):
   const res = await fetchSigned(options, request.method, url, body);
   const maxBytes = (connector.maxResponseKb ?? DEFAULT_MAX_RESPONSE_KB) * 1024;
   if (res.status === 404) {
-    await res.body?.cancel();
+    res.discard();
     return { kind: 'not-found', data: {} };
   }
   if (res.status !== 200) {
-    await res.body?.cancel();
+    res.discard();
     throw new CallFailure(`返回 HTTP ${res.status}`);
   }
-  const raw = await readLimited(res, maxBytes);
+  const raw = await res.read(maxBytes);
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));

@@ -6,7 +6,7 @@ import { isLoopbackHost } from '../builder/index.js';
 import type { LiveBuild } from '../live-build.js';
 import type { Connector } from '../model/index.js';
 import type { ConnectorCaller } from '../query/index.js';
-import { CallFailure, callConnector, fetchSigned, readLimited, requestTarget } from './call-connector.js';
+import { CallFailure, callConnector, fetchSigned, requestTarget } from './call-connector.js';
 import { createCircuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
 
 /** The local stand-in's secret when no CONNECTOR_* variable is set (local mode only, like the session default). */
@@ -73,12 +73,12 @@ export function createConnectorCaller(deps: ConnectorCallerDeps): ConnectorCalle
       if (typeof target === 'string') return undefined;
       try {
         const res = await fetchSigned({ ...target, ...(deps.now ? { now: deps.now } : {}) }, 'GET', requestTarget(target.baseUrl, path), '');
-        const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
+        const type = res.type.split(';')[0]!.trim();
         if (res.status !== 200 || !PHOTO_TYPES.has(type)) {
-          await res.body?.cancel();
+          res.discard();
           return undefined;
         }
-        return { type, body: await readLimited(res, MAX_PHOTO_BYTES) };
+        return { type, body: await res.read(MAX_PHOTO_BYTES) };
       } catch {
         return undefined;
       }

@@ -1,5 +1,5 @@
 // How a WeChat phone draws a menu name: the top level shows about 4 汉字, a sub-menu about 8,
-// anything longer is cut and ends in "..." (WECHAT-PROTOCOL.md §4.1). Widths are counted in
+// anything longer is cut and ends in "..." (docs/wechat.md §4). Widths are counted in
 // columns, a wide (CJK / full-width) character taking 2 and an ASCII one 1, so "ETC办理" fits
 // where "不动产登记" does not.
 

@@ -1,6 +1,6 @@
 // 人工客服: the desk tickets the gateway stores when a citizen's message matched nothing. Staff
 // answer, close or pass on the tickets of their departments; the platform team also places the
-// tickets whose department could not be guessed, so every message gets an answer (DOMAIN.md).
+// tickets whose department could not be guessed, so every message gets an answer.
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { DESK_TICKETS, type DeskTicket } from './desk-handoff.js';
 import type { Collection, Store } from '../store/index.js';

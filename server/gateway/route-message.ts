@@ -2,20 +2,18 @@
 // Side effects (desk ticket, last location) are keyed by the push so retries cannot repeat
 // them; dryRun (the console's simulator) decides and traces without writing anything.
 import { type MenuButton, normalizeKeyword } from '../builder/index.js';
-import type { Store } from '../store/index.js';
-import type { WechatLocation, WechatMessage } from '../wechat/index.js';
-import { departmentName, serviceUrl, type BuildIndex } from './build-index.js';
+import type { WechatMessage } from '../wechat/index.js';
+import { departmentName, serviceUrl } from './build-index.js';
 import { deskAnswerTime, deskTicketId, SIMULATOR_ACCOUNT_ID, storeDeskTicket } from '../desk/index.js';
 import type { KeywordMatch } from './keyword-matcher.js';
-import { farAwayMeters, nearestHalls } from './nearest-halls.js';
-import { hallText, ITEM_NUMBER, recentItems, type NumberedItem, type RecentList } from './numbered-items.js';
+import { hallText, ITEM_NUMBER, recentItems, type NumberedItem } from './numbered-items.js';
 import * as R from './replies.js';
 import type { ReplyTemplates } from './reply-templates.js';
 import { routeClick, routeEvent } from './route-event.js';
 import { hasQuery, matchChat, queryIndexOf } from '../query/index.js';
 import { answerQuery, failedQueryFor, followUpQuery } from './route-query.js';
 import { answerNearby } from './answer-nearby.js';
-import { CITIZEN_LOCATIONS, none, type AnsweredBy, type MaybePromise, type RecentNearby, type RouteContext, type RouteResult, type RouteTrace } from './route-types.js';
+import { none, type MaybePromise, type RouteContext, type RouteResult, type RouteTrace } from './route-types.js';
 
 export { answerNearby } from './answer-nearby.js';
 export { CITIZEN_LOCATIONS, none } from './route-types.js';

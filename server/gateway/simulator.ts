@@ -76,7 +76,7 @@ export function parseSimulateInput(body: Record<string, unknown>): SimulateInput
   throw new ValidationError('未知的模拟操作');
 }
 
-/** The inbound push as WeChat sends it (WECHAT-PROTOCOL.md §2). */
+/** The inbound push as WeChat sends it (docs/wechat.md §2). */
 export function inboundXml(input: SimulateInput, openid: string, createTime: number, msgId: string): string {
   const head = `<xml><ToUserName>${cdata(SIMULATOR_ACCOUNT_ID)}</ToUserName><FromUserName>${cdata(openid)}</FromUserName><CreateTime>${createTime}</CreateTime>`;
   switch (input.action) {

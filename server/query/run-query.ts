@@ -111,7 +111,7 @@ function baseContext(build: AccountBuild, entry: IndexedQuery) {
 
 function render(entry: IndexedQuery, name: 'found' | 'notFound' | 'failed', context: Record<string, unknown>): string {
   const template = entry.render[name];
-  let text = template ? template(inert(context) as object) : '';
+  const text = template ? template(inert(context) as object) : '';
   const pageUrl = context.pageUrl;
   // The link goes last and is never cut: the long part of an answer is what the page is for.
   if (typeof pageUrl === 'string') return `${capText(text, 1900)}\n<a href="${String(inert(pageUrl, 'pageUrl'))}">查看详情</a>（仅本人可看，${String(context.pageMinutes ?? DEFAULT_PAGE_MINUTES)} 分钟内有效）`;

@@ -1,4 +1,4 @@
-// WXBizMsgCrypt, the safe-mode (安全模式) cipher of WECHAT-PROTOCOL.md §3.1:
+// WXBizMsgCrypt, the safe-mode (安全模式) cipher of docs/wechat.md §3:
 // AES-256-CBC, key = base64(EncodingAESKey + '='), IV = key[0..16), PKCS#7 to 32-byte blocks,
 // plaintext = random16 ‖ uint32be byte length ‖ msg ‖ appid.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 // Chinese explanations of WeChat's errcodes, for staff who publish menus and send messages.
-// Meanings follow the official global return-code table (see WECHAT-PROTOCOL.md §4.4, §5, §6);
+// Meanings follow the official global return-code table (see docs/wechat.md §4, §5);
 // each line adds what to do about it, because the raw errmsg ("invalid button name size") does not.
 
 const MESSAGES: Readonly<Record<number, string>> = {

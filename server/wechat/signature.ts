@@ -1,4 +1,4 @@
-// WeChat callback signatures (WECHAT-PROTOCOL.md §1, §3.1): sha1 over the lexicographically
+// WeChat callback signatures (docs/wechat.md §1, §3): sha1 over the lexicographically
 // sorted parts joined without separator, hex lower case. Compared in constant time so the
 // answer time does not reveal how many leading characters of a forged signature were right.
 import { createHash, timingSafeEqual } from 'node:crypto';

@@ -1,5 +1,5 @@
 // Where the access_token lives. Every fetch of /cgi-bin/token invalidates the previous token, so
-// all server processes must share one stored token and serialise refreshes (WECHAT-PROTOCOL.md §5).
+// all server processes must share one stored token and serialise refreshes (docs/wechat.md §5).
 import { type Doc, KeyedLock, type Store } from '../store/index.js';
 
 /** The token as stored: expireTime is a ms epoch, already 10 s before WeChat's expiry. */

@@ -1,4 +1,4 @@
-// Inbound message XML and passive reply XML (WECHAT-PROTOCOL.md §2).
+// Inbound message XML and passive reply XML (docs/wechat.md §2).
 // Parsing is deliberately dumb: no DTDs, no entities, every value a string (a 64-bit MsgId
 // must survive exactly), so a hostile body can neither expand nor reach the file system.
 import { XMLParser } from 'fast-xml-parser';

@@ -48,7 +48,7 @@ const ROWS: Row[] = [
   { method: 'get', path: () => '/console/simulator', expect: all(200, 303) },
   { method: 'get', path: (i) => `/console/simulator?draft=${i.jjDraft}`, expect: { platform: 200, jjAdmin: 200, sbAdmin: 404, jjStaff: 200, anon: 303 } },
   { method: 'post', path: () => '/console/api/simulate', json: { action: 'text', text: '违章' }, expect: all(200, 401) },
-  { method: 'post', path: (i) => `/console/api/simulate`, json: { action: 'text', text: '违章', draft: 'JJDRAFT' }, expect: { platform: 200, jjAdmin: 200, sbAdmin: 404, jjStaff: 200, anon: 401 } },
+  { method: 'post', path: () => `/console/api/simulate`, json: { action: 'text', text: '违章', draft: 'JJDRAFT' }, expect: { platform: 200, jjAdmin: 200, sbAdmin: 404, jjStaff: 200, anon: 401 } },
 ];
 
 const ACTORS: Actor[] = ['platform', 'jjAdmin', 'sbAdmin', 'jjStaff', 'anon'];

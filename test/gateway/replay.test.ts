@@ -1,4 +1,4 @@
-// Replays the public sample pushes (WECHAT-PROTOCOL.md §2.2, §2.3, §7) in all three modes.
+// Replays the public sample pushes (docs/wechat.md §2) in all three modes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseXmlObject } from '../../server/wechat/xml.js';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import { WechatApiError } from '../../server/errors.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
 import { createWechatClient } from '../../server/wechat/wechat-client.js';
 import { createMemoryTokenStore, createStoreTokenStore } from '../../server/wechat/token-store.js';

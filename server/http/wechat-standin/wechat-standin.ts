@@ -14,7 +14,7 @@ export interface WechatStandinOptions {
 }
 
 const TOKEN_TTL_S = 7200;
-/** WeChat keeps the previous token working for 5 minutes after a refresh (WECHAT-PROTOCOL.md §5). */
+/** WeChat keeps the previous token working for 5 minutes after a refresh (docs/wechat.md §5). */
 const OVERLAP_MS = 5 * 60_000;
 const OK = { errcode: 0, errmsg: 'ok' };
 

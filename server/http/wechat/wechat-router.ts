@@ -142,11 +142,13 @@ export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
 
   // One plain handler rather than a Router: this is the hot path, and a nested router's
   // matching showed up in its profile. Only the mount path itself answers.
-  return (req: Request, res: Response, next: NextFunction) => {
+  const handler = (req: Request, res: Response, next: NextFunction) => {
     if (req.path !== '/') return next();
     if (req.method === 'POST') return void receive(req, res);
     if (req.method === 'GET') return verifyUrl(req, res);
     res.setHeader('Allow', 'GET, POST');
     answer(res, 405, 'text/plain', '只接受 GET 和 POST');
   };
+  // Not a Router, so it names its routes for the route table (docs/api.md, test/architecture/).
+  return Object.assign(handler, { routes: [{ method: 'GET', path: '/' }, { method: 'POST', path: '/' }] });
 }

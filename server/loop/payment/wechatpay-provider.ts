@@ -5,7 +5,6 @@ import {
   checkOrderInput,
   headerValue,
   type NotificationHeaders,
-  type PaymentNotification,
   type PaymentProvider,
 } from './payment-provider.js';
 import { buildAuthorization, decryptResource, loadPrivateKey, loadPublicKey, signLines, verifyLines } from './wechatpay-signing.js';

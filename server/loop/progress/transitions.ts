@@ -25,7 +25,7 @@ export const TRANSITIONS: Readonly<Record<Stage, readonly Stage[]>> = {
 };
 
 export const FINAL_STAGES: readonly Stage[] = ['not-accepted', 'completed', 'denied'];
-/** The promised-time clock stops in these (DOMAIN.md: 补齐补正 and 挂起). */
+/** The promised-time clock stops in these (补齐补正 and 挂起). */
 export const CLOCK_STOPPED: readonly Stage[] = ['supplement', 'suspended'];
 /** Moves that must tell the citizen why (一次性告知). */
 export const NOTE_REQUIRED: readonly Stage[] = ['supplement', 'suspended', 'not-accepted', 'denied'];

@@ -45,7 +45,6 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   pool.on('error', onIdleError);
   logPool.on('error', onIdleError);
 
-  let partitionTimer: NodeJS.Timeout | undefined;
   try {
     const client = await pool.connect();
     try {
@@ -59,7 +58,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     await Promise.all([pool.end(), logPool.end()]);
     throw err;
   }
-  partitionTimer = setInterval(() => {
+  const partitionTimer = setInterval(() => {
     ensureLogPartitions(pool, new Date()).catch((e) => console.error('[onestop] 创建日志月分区失败:', e));
   }, DAY_MS);
   partitionTimer.unref();

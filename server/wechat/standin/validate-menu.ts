@@ -1,5 +1,5 @@
 // WeChat's /cgi-bin/menu/create checks, replayed by the local stand-in so a menu that WeChat would
-// refuse is refused locally with the same errcode (limits: WECHAT-PROTOCOL.md §4.1, codes §4.4).
+// refuse is refused locally with the same errcode (docs/wechat.md §4).
 
 export interface WechatErrorReply {
   errcode: number;

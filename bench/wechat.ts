@@ -7,7 +7,7 @@
 // The bare-express baseline runs in the same run, on the same machine.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,20 +35,32 @@ const APP_ID = LOCAL_STANDIN_CREDENTIALS.appId;
 const SAMPLE_CITY = path.join(projectRoot, 'topics');
 
 /**
- * The sample city plus `count` keywords spread over its services, written as department files:
- * `事项<n>号查询` cannot contain another (号 ends each number), so none conflicts.
+ * The sample city plus `count` keywords in generated departments (25 services × 20 keywords each,
+ * the per-service limit): `事项<n>号查询` cannot contain another (号 ends each number), so none
+ * conflicts with another or with the city's own.
  */
 async function enlargedCity(count: number): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'onestop-bench-city-'));
   await cp(SAMPLE_CITY, dir, { recursive: true });
-  const deptDir = path.join(dir, 'departments');
-  const files = (await import('node:fs')).readdirSync(deptDir).filter((f) => f.endsWith('.json'));
-  const docs = await Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(deptDir, f), 'utf8')) as { services: Array<{ keywords?: unknown[] }> }));
-  const services = docs.flatMap((d) => d.services);
-  for (let i = 0; i < count; i++) {
-    services[i % services.length]!.keywords = [...(services[i % services.length]!.keywords ?? []), { text: `事项${i.toString(36)}号${i % 7 ? '查询' : '办理'}`, match: i % 3 ? 'contains' : 'exact' }];
+  const PER_SERVICE = 20;
+  const PER_DEPARTMENT = 25;
+  let n = 0;
+  for (let d = 0; n < count; d++) {
+    const services = [];
+    for (let s = 0; s < PER_DEPARTMENT && n < count; s++) {
+      const keywords = [];
+      for (let k = 0; k < PER_SERVICE && n < count; k++, n++) keywords.push({ text: `事项${n.toString(36)}号${n % 7 ? '查询' : '办理'}`, match: n % 3 ? 'contains' : 'exact' });
+      services.push({ id: `svc-${s}`, name: `压测事项${d}-${s}`, summary: '压测用的事项。', keywords, steps: { location: { halls: ['main'] } } });
+    }
+    const department = {
+      $schema: '../../schemas/department.schema.json',
+      id: `bench-${d}`,
+      name: `压测第${d}局`,
+      halls: [{ id: 'main', name: '办事大厅', address: `压测路 ${d} 号`, lat: 30, lng: 120, hours: { mon: [{ open: '09:00', close: '17:00' }] } }],
+      services,
+    };
+    await writeFile(path.join(dir, 'departments', `bench-${d}.json`), JSON.stringify(department, null, 1));
   }
-  await Promise.all(files.map((f, k) => writeFile(path.join(deptDir, f), JSON.stringify(docs[k], null, 1))));
   return dir;
 }
 
@@ -82,8 +94,10 @@ async function serve(variant: Variant) {
     WECHAT_API_BASE: `http://127.0.0.1:${apiPort}/_wechat`,
     WECHAT_TOKEN: TOKEN,
     WECHAT_ENCODING_AES_KEY: AES_KEY,
+    // The cashier is not on this path; the local one needs no merchant keys.
+    PAY_PROVIDER: 'local',
   });
-  const running = await startServer(config, () => {});
+  const running = await startServer(config, (line) => void (/错误/.test(line) && process.stderr.write(`${line}\n`)));
   process.stdout.write(`PORT ${running.port}\n`);
   process.on('SIGTERM', () =>
     void running

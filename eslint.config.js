@@ -5,7 +5,9 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 const nodeGlobals = { process: 'readonly', console: 'readonly', module: 'writable', require: 'readonly', __dirname: 'readonly', URL: 'readonly', Buffer: 'readonly' };
-const browserGlobals = { window: 'readonly', document: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', location: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', console: 'readonly', navigator: 'readonly', alert: 'readonly', confirm: 'readonly', Intl: 'readonly', HTMLFormElement: 'readonly', XMLHttpRequest: 'readonly', Event: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' };
+const browserGlobals = { window: 'readonly', document: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', location: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', console: 'readonly', navigator: 'readonly', alert: 'readonly', confirm: 'readonly', Intl: 'readonly', HTMLFormElement: 'readonly', XMLHttpRequest: 'readonly', Event: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
+  HTMLElement: 'readonly', HTMLInputElement: 'readonly', HTMLSelectElement: 'readonly', HTMLButtonElement: 'readonly', HTMLTextAreaElement: 'readonly', HTMLAnchorElement: 'readonly', Element: 'readonly', Node: 'readonly', CustomEvent: 'readonly', KeyboardEvent: 'readonly', MouseEvent: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', requestAnimationFrame: 'readonly', history: 'readonly', AbortController: 'readonly', Blob: 'readonly', File: 'readonly', FileReader: 'readonly', Headers: 'readonly', Response: 'readonly', Request: 'readonly', getComputedStyle: 'readonly', MutationObserver: 'readonly',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'server/model/generated.ts', 'docs/', 'coverage/', 'dist/'] },

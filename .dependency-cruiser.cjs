@@ -19,7 +19,7 @@ const ROOMS = {
   connectors: ['query', 'builder', 'model'],
   desk: ['loop', 'builder', 'calendar', 'model', 'store', 'wechat'],
   gateway: ['desk', 'query', 'builder', 'calendar', 'model', 'store', 'wechat'],
-  console: ['builder', 'publish', 'audit', 'store', 'calendar', 'model', 'passwords'],
+  console: ['builder', 'publish', 'audit', 'store', 'calendar', 'model', 'passwords', 'loop'],
 };
 
 // loop/ is a one-way graph: a step may import the steps before it in this list, never after.

@@ -17,6 +17,8 @@ export type AuditAction =
   | 'desk.reply'
   | 'desk.assign'
   | 'desk.close'
+  | 'desk.template-add'
+  | 'desk.template-delete'
   | 'appointment.checked-in'
   | 'appointment.no-show'
   | 'application.move'
@@ -55,6 +57,8 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
   'desk.reply': '回复工单',
   'desk.assign': '转派工单',
   'desk.close': '关闭工单',
+  'desk.template-add': '添加常用回复',
+  'desk.template-delete': '删除常用回复',
   'appointment.checked-in': '预约签到',
   'appointment.no-show': '预约未到',
   'application.move': '变更办件状态',

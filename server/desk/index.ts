@@ -16,3 +16,4 @@ export { listSimulatedTickets } from './desk-tickets.js';
 export { dayListRow, listHallDay, recordAttendance } from './hall-appointments.js';
 export type { DayListQuery } from './hall-appointments.js';
 export { maskIdNumber } from './mask.js';
+export { addReplyTemplate, deleteReplyTemplate, listReplyTemplates, loadReplyTemplate } from './reply-templates.js';

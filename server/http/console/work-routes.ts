@@ -12,7 +12,7 @@ import type { LiveBuild } from '../../live-build.js';
 import { departmentName, type LoopDeps, serviceRules, STAGE_LABELS } from '../../loop/index.js';
 import type { Store } from '../../store/index.js';
 import type { WechatClient } from '../../wechat/index.js';
-import { dayListRow, listHallDay, recordAttendance } from '../../desk/index.js';
+import { addReplyTemplate, dayListRow, deleteReplyTemplate, listHallDay, listReplyTemplates, loadReplyTemplate, recordAttendance } from '../../desk/index.js';
 import { cityDate } from '../../calendar/index.js';
 import { applicationDetail, applicationRow, assignTicket, caseAppeal, caseCallback, caseResolution, caseRow, citizenTickets, closeTicket, lastMessageAt, listDepartmentApplications, listScopedCases, listSimulatedTickets, listTickets, loadScopedApplication, loadScopedCase, loadTicket, MAX_REASON, MAX_REPLY, moveFromWorkbench, replyToTicket, stageCounts, TICKET_STATUS_NAMES, TICKET_STATUSES, ticketHistory, ticketRow, type TicketStatus, workScope, type WorkScope } from '../../desk/index.js';
 import { audit, type AuditRecord } from '../../audit/index.js';
@@ -39,6 +39,8 @@ const FLASH: Record<string, string> = {
   resolution: '整改结果已提交，市民可对整改结果评价。',
   appeal: '申诉复核已提交。',
   'checked-in': '已登记签到。',
+  'template-added': '常用回复已保存。',
+  'template-deleted': '常用回复已删除。',
   'no-show': '已登记未到。',
 };
 
@@ -121,9 +123,35 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
     page(res, 'work-desk', '人工客服', { tickets, tabs, status, simulated, statusName: simulated ? '来自模拟器' : TICKET_STATUS_NAMES[status] });
   });
 
+  // 常用回复: saved answers; a ticket page lists those of its department and fills the reply with one.
+  async function renderTemplates(_req: Request, res: Response, extra: Record<string, unknown> = {}) {
+    const scope = scopeOf(res);
+    const build = live.current();
+    const templates = (await listReplyTemplates(store, scope)).map((t) => ({ ...t, departmentName: t.department ? departmentName(build, t.department) : '全部部门（通用）' }));
+    const departments = build.departments.filter((d) => scope.all || scope.departments.includes(d.id));
+    page(res, 'work-templates', '常用回复', { templates, departments, shared: scope.all, maxReply: MAX_REPLY, ...extra });
+  }
+
+  router.get('/desk/templates', (req, res) => renderTemplates(req, res, { flash: flash(req) }));
+
+  router.post('/desk/templates', async (req, res) => {
+    await act(res, () => addReplyTemplate(store, scopeOf(res), { department: field(req, 'department'), title: field(req, 'title'), text: field(req, 'text') }, { actor: user(res).username, now: now() }),
+      '/console/work/desk/templates?msg=template-added', (error, status) => (res.status(status), renderTemplates(req, res, { error, draft: { title: field(req, 'title'), text: field(req, 'text') } })),
+      (t) => ({ action: 'desk.template-add', target: `常用回复“${t.title}”` }));
+  });
+
+  router.post('/desk/templates/:id/delete', async (req, res) => {
+    await act(res, () => deleteReplyTemplate(store, scopeOf(res), param(req, 'id')),
+      '/console/work/desk/templates?msg=template-deleted', (error, status) => (res.status(status), renderTemplates(req, res, { error })),
+      (t) => ({ action: 'desk.template-delete', target: `常用回复“${t.title}”` }));
+  });
+
   async function renderTicket(req: Request, res: Response, extra: Record<string, unknown> = {}) {
     const scope = scopeOf(res);
     const ticket = await loadTicket(store, param(req, 'id'), scope);
+    const templates = await listReplyTemplates(store, scope, ticket.department);
+    // ?template=<id> fills the reply box (no script needed); staff edit it before sending.
+    const chosen = typeof req.query.template === 'string' ? await loadReplyTemplate(store, scope, req.query.template) : undefined;
     const build = live.current();
     const last = await lastMessageAt(store, ticket.openid);
     page(res, 'work-ticket', `工单 ${ticket.id}`, {
@@ -138,6 +166,8 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
       maxReply: MAX_REPLY,
       maxReason: MAX_REASON,
       flash: flash(req),
+      templates,
+      ...(chosen ? { draft: chosen.text } : {}),
       ...extra,
     });
   }

@@ -118,10 +118,10 @@ async function keywordTexts(): Promise<string[]> {
 
 function keywordRequest(texts: string[], run: string) {
   const ts = String(Math.floor(Date.now() / 1000));
-  const nonce = 'scale';
-  const signature = plainSignature(TOKEN, ts, nonce);
+  // A nonce per push: the gateway refuses a replayed (timestamp, nonce).
+  const signed = (nonce: string) => `/wechat?signature=${plainSignature(TOKEN, ts, nonce)}&timestamp=${ts}&nonce=${nonce}`;
   return (i: number) => ({
-    path: `/wechat?signature=${signature}&timestamp=${ts}&nonce=${nonce}`,
+    path: signed(`${run.charCodeAt(0)}${i}`),
     headers: { 'content-type': 'text/xml' },
     body: `<xml><ToUserName><![CDATA[gh_scale]]></ToUserName><FromUserName><![CDATA[o-${run}-${i % 997}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${texts[i % texts.length]}]]></Content><MsgId>${BigInt(run.charCodeAt(0)) * 1_000_000_000n + BigInt(i)}</MsgId></xml>`,
   });
@@ -297,6 +297,8 @@ async function main() {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL binaries not found (install Debian postgresql or set PG_BIN)');
   const cluster = await startCluster(bin, { durable: true });
+  // Ctrl-C still removes the cluster and its directory.
+  process.once('SIGINT', () => void cluster.stop().finally(() => process.exit(130)));
   console.log(`PostgreSQL cluster (fsync on) in ${cluster.dir}; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}`);
   const results: boolean[] = [];
   try {

@@ -9,6 +9,7 @@ export { replyToTicket } from './reply-to-ticket.js';
 export { createStaffToken, hashToken, staffTokenShortId, staffTokensOf } from './staff-tokens.js';
 export type { StaffToken } from './staff-tokens.js';
 export { workScope } from './work-scope.js';
+export { ticketTiming } from './ticket-timing.js';
 export type { WorkScope } from './work-scope.js';
 export { applicationDetail, applicationRow, caseRow, stageCounts, ticketHistory, ticketRow } from './work-views.js';
 export { SIMULATOR_ACCOUNT_ID } from './desk-handoff.js';

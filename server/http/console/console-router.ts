@@ -24,6 +24,7 @@ import { createAppealRoutes } from './appeal-routes.js';
 import { createUserRoutes } from './user-routes.js';
 import { createPlatformRoutes } from './platform-routes.js';
 import { createSimulatorRoutes } from './simulator-routes.js';
+import { createStatsRoutes } from './stats-routes.js';
 import type { QueryDeps } from '../../query/index.js';
 import { createWorkRoutes } from './work-routes.js';
 import { statusOf } from '../error-handler.js';
@@ -197,6 +198,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use(createAppealRoutes({ ...routeDeps, renderer: deps.renderer }));
   router.use(createUserRoutes(routeDeps));
   router.use(createSimulatorRoutes({ ...routeDeps, queries: deps.queries }));
+  router.use('/stats', createStatsRoutes(routeDeps));
   router.use('/work', createWorkRoutes({ ...routeDeps, client: deps.client, renderer: deps.renderer }));
   router.use((_req, _res, next) => next(new NotFoundError('页面或接口不存在')));
   router.use(consoleErrorHandler(page));

@@ -23,6 +23,7 @@ function navFor(user: SessionUser | undefined, active: string): NavItem[] {
     ['/console/users', '账号管理', user.role === 'platform'],
     ['/console/audit', '审计日志', user.role === 'platform'],
     ['/console/simulator', '公众号模拟器', true],
+    ['/console/stats', '综合评估', true],
   ];
   return items.filter(([, , shown]) => shown).map(([href, label]) => ({ href, label, active: href === active }));
 }

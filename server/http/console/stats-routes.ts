@@ -1,0 +1,111 @@
+// The evaluation dashboard under /console/stats: a date range in city time and filters by
+// department and service; the platform team sees every department, a department's admins and
+// staff only their own (a filter outside their departments is a 404, here and on the exports).
+// Numbers come from the stats room; this file parses the query, renders and sends CSV.
+import { Router, type Request, type Response } from 'express';
+import { addDays, cityDate } from '../../calendar/index.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import type { LiveBuild } from '../../live-build.js';
+import type { SessionUser } from '../../console/index.js';
+import type { Store } from '../../store/index.js';
+import {
+  barChartSvg, computeStats, pieChartSvg, statsTables, suppressSmallCounts, TABLE_IDS, tableCsv, type StatsQuery, type StatsTable,
+} from '../../stats/index.js';
+import { requireRole } from './console-auth.js';
+import type { PageRenderer } from './page.js';
+
+export interface StatsRouteDeps {
+  store: Store;
+  live: LiveBuild;
+  page: PageRenderer;
+  now: () => Date;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The longest range one page may ask for. */
+export const MAX_RANGE_DAYS = 366;
+const DEFAULT_DAYS = 30;
+
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+
+/** The query of a stats page or export, checked against what the user may see. */
+export function parseStatsQuery(req: Request, user: SessionUser, today: string, known: { departments: string[]; services: Map<string, string> }): StatsQuery {
+  const to = text(req.query.to) || today;
+  const from = text(req.query.from) || addDays(to, -(DEFAULT_DAYS - 1));
+  if (!DATE.test(from) || !DATE.test(to) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) throw new ValidationError('日期格式应为 YYYY-MM-DD');
+  if (from > to) throw new ValidationError('开始日期不能晚于结束日期');
+  if (addDays(from, MAX_RANGE_DAYS - 1) < to) throw new ValidationError(`日期范围最多 ${MAX_RANGE_DAYS} 天`);
+  const scope = user.role === 'platform' ? undefined : user.departments;
+  const department = text(req.query.department);
+  const service = text(req.query.service);
+  const visible = (d: string) => known.departments.includes(d) && (scope === undefined || scope.includes(d));
+  if (department && !visible(department)) throw new NotFoundError('没有这个部门的统计');
+  const serviceDepartment = known.services.get(service);
+  if (service && (!serviceDepartment || !visible(serviceDepartment) || (department && serviceDepartment !== department))) throw new NotFoundError('没有这个服务事项的统计');
+  return { from, to, scope, ...(department ? { department } : {}), ...(service ? { service } : {}) };
+}
+
+export function createStatsRoutes(deps: StatsRouteDeps): Router {
+  const { store, live, page, now } = deps;
+  const router = Router();
+  router.use(requireRole('platform', 'dept-admin', 'staff'));
+
+  async function report(req: Request, res: Response) {
+    const user = res.locals.user as SessionUser;
+    const build = live.current();
+    const known = { departments: build.departments.map((d) => d.id), services: new Map(build.services.map((s) => [s.ref, s.department])) };
+    const query = parseStatsQuery(req, user, cityDate(now()), known);
+    const result = await computeStats({ store, build, now }, query);
+    return { user, build, query, result, tables: statsTables(result) };
+  }
+
+  router.get('/', async (req, res) => {
+    const { user, build, query, result, tables } = await report(req, res);
+    const byId = new Map(tables.map((t) => [t.id, t]));
+    const chart = (id: string, svg: string) => ({ table: byId.get(id) as StatsTable, svg });
+    const charts = [
+      chart('per-day', barChartSvg({ title: '每日消息量', categories: result.perDay.map((d) => d.date.slice(5)), values: result.perDay.map((d) => d.count) })),
+      chart('per-hour', barChartSvg({ title: '各时段消息量', categories: result.perHour.map((_n, h) => String(h)), values: result.perHour })),
+      chart('answers', pieChartSvg({ title: '答复方式', slices: result.answers.map((a) => ({ name: a.name, value: a.count })) })),
+      chart('funnel', barChartSvg({
+        title: '服务办理漏斗（合计）',
+        categories: ['预约', '申请', '已缴费', '已办结', '已评价'],
+        values: [
+          result.funnel.reduce((s, f) => s + f.appointments, 0), result.funnel.reduce((s, f) => s + f.applications, 0),
+          result.funnel.reduce((s, f) => s + (f.paid ?? 0), 0), result.funnel.reduce((s, f) => s + f.completed, 0), result.funnel.reduce((s, f) => s + f.rated, 0),
+        ],
+      })),
+      chart('ratings', pieChartSvg({ title: '评价等级', slices: result.ratings.map((r) => ({ name: r.name, value: r.count })) })),
+    ];
+    const charted = new Set(charts.map((c) => c.table.id));
+    const mine = (d: string) => user.role === 'platform' || user.departments.includes(d);
+    const params = new URLSearchParams({ from: query.from, to: query.to, ...(query.department ? { department: query.department } : {}), ...(query.service ? { service: query.service } : {}) });
+    page(res, 'stats', '综合评估', {
+      query,
+      params: params.toString(),
+      departments: build.departments.filter((d) => mine(d.id)).map((d) => ({ id: d.id, name: d.name, selected: d.id === query.department })),
+      services: build.services.filter((s) => mine(s.department)).map((s) => ({ ref: s.ref, name: s.name, selected: s.ref === query.service })),
+      charts,
+      plainTables: tables.filter((t) => !charted.has(t.id)),
+      automaticRate: result.automaticRate === null ? '—' : `${(result.automaticRate * 100).toFixed(1)}%`,
+      satisfactionRate: result.satisfactionRate === null ? '—' : `${(result.satisfactionRate * 100).toFixed(1)}%`,
+      totalMessages: result.totalMessages,
+      tickets: result.tickets,
+      cases: result.cases,
+      suppressed: user.role !== 'platform',
+    }, '/console/stats');
+  });
+
+  router.get('/export/:table', async (req, res) => {
+    const id = String(req.params.table ?? '').replace(/\.csv$/, '');
+    if (!(TABLE_IDS as readonly string[]).includes(id)) throw new NotFoundError('没有这张统计表');
+    const { user, query, tables } = await report(req, res);
+    let table = tables.find((t) => t.id === id) as StatsTable;
+    // A department's export: small counts could point at a person.
+    if (user.role !== 'platform') table = suppressSmallCounts(table);
+    res.set('Content-Disposition', `attachment; filename="stats-${id}-${query.from}-${query.to}.csv"`);
+    res.type('text/csv; charset=utf-8').send(tableCsv(table));
+  });
+
+  return router;
+}

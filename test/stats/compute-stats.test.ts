@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { createMemoryStore } from '../../server/store/memory-store.js';
+import { computeStats, type StatsReport } from '../../server/stats/index.js';
+import { fixtureBuild, NOW, seedEvents } from './stats-fixture.js';
+
+async function report(query: { scope?: string[]; department?: string; service?: string } = {}): Promise<StatsReport> {
+  const store = createMemoryStore();
+  await seedEvents(store);
+  return computeStats({ store, build: await fixtureBuild(), now: () => NOW }, { from: '2026-11-02', to: '2026-11-03', ...query });
+}
+
+const answerCounts = (r: StatsReport) => Object.fromEntries(r.answers.filter((a) => a.count > 0).map((a) => [a.kind, a.count]));
+
+describe('stats: the dashboard figures from known events', () => {
+  it('counts messages per city day and hour of day, across the UTC midnight', async () => {
+    const r = await report();
+    assert.equal(r.totalMessages, 8);
+    assert.deepEqual(r.perDay, [{ date: '2026-11-02', count: 6 }, { date: '2026-11-03', count: 2 }]);
+    const hours = Object.fromEntries(r.perHour.map((n, h) => [h, n]).filter(([, n]) => n! > 0));
+    assert.deepEqual(hours, { 0: 1, 9: 1, 10: 2, 11: 3, 13: 1 });
+  });
+
+  it('gives how messages were answered as shares and the automatic-answer rate', async () => {
+    const r = await report();
+    assert.deepEqual(answerCounts(r), { keyword: 2, menu: 1, location: 1, query: 1, welcome: 1, human: 1, none: 1 });
+    assert.equal(r.answers.find((a) => a.kind === 'keyword')?.share, 0.25);
+    // keyword 2 + menu + location + query + welcome = 6 of 8.
+    assert.equal(r.automaticRate, 0.75);
+  });
+
+  it('shows a department only the messages its rules answered', async () => {
+    const r = await report({ scope: ['jiaojing'] });
+    assert.equal(r.totalMessages, 4);
+    assert.deepEqual(answerCounts(r), { keyword: 1, menu: 1, query: 1, human: 1 });
+    assert.equal(r.automaticRate, 0.75);
+  });
+
+  it('counts desk tickets open, overdue against the promise and answered, leaving out the simulator', async () => {
+    assert.deepEqual((await report()).tickets, { total: 3, open: 2, overdue: 2, answered: 1, late: 0 });
+    assert.deepEqual((await report({ department: 'jiaojing' })).tickets, { total: 2, open: 1, overdue: 1, answered: 1, late: 0 });
+  });
+
+  it('gives the funnel per service: appointments, applications, paid, completed, rated', async () => {
+    const r = await report({ scope: ['jiaojing'] });
+    assert.deepEqual(r.funnel.map((f) => [f.service, f.appointments, f.applications, f.paid, f.completed, f.rated]), [
+      ['jiaojing/fakuan-jiaona', 0, 1, 0, 0, 0],
+      ['jiaojing/jiashizheng-huanzheng', 1, 3, 2, 1, 1],
+    ]);
+  });
+
+  it('filters the funnel by service', async () => {
+    const r = await report({ service: 'shebao/shebaoka-buban' });
+    assert.deepEqual(r.funnel.map((f) => [f.service, f.applications, f.paid, f.completed, f.rated]), [['shebao/shebaoka-buban', 1, 1, 1, 1]]);
+    assert.equal(r.totalRatings, 1);
+  });
+
+  it('gives ratings by level and the satisfaction rate', async () => {
+    const r = await report();
+    assert.deepEqual(Object.fromEntries(r.ratings.map((x) => [x.level, x.count])), {
+      'very-satisfied': 1, satisfied: 0, 'basically-satisfied': 0, dissatisfied: 1, 'very-dissatisfied': 0,
+    });
+    assert.equal(r.satisfactionRate, 0.5);
+  });
+
+  it('counts bad reviews rectified on time, overdue, pending and appealed', async () => {
+    assert.deepEqual((await report()).cases, { total: 3, onTime: 1, overdue: 1, pending: 1, appealed: 1 });
+    assert.deepEqual((await report({ scope: ['shebao'] })).cases, { total: 0, onTime: 0, overdue: 0, pending: 0, appealed: 0 });
+  });
+});

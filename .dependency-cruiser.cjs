@@ -20,6 +20,7 @@ const ROOMS = {
   desk: ['loop', 'builder', 'calendar', 'model', 'store', 'wechat'],
   gateway: ['desk', 'query', 'builder', 'calendar', 'model', 'store', 'wechat'],
   console: ['builder', 'publish', 'audit', 'store', 'calendar', 'model', 'passwords', 'loop'],
+  stats: ['builder', 'calendar', 'desk', 'loop', 'store'],
 };
 
 // loop/ is a one-way graph: a step may import the steps before it in this list, never after.

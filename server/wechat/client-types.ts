@@ -1,4 +1,5 @@
-// What onestop asks of WeChat's HTTP API. One implementation, on fetch (wechat-client.ts).
+// What onestop asks of WeChat's HTTP API. One implementation wraps wechat-api (wechat-client.ts);
+// swapping that library later touches only that file.
 import type { WechatMenu } from '../builder/index.js';
 
 export interface NewsArticle {

@@ -1,4 +1,4 @@
-// The WeChat edge's front door: signature, crypto, XML, the API client (the only caller of WeChat's HTTP API) and the local stand-in's state.
+// The WeChat edge's front door: signature, crypto, XML, the API client wrapper (the only importer of wechat-api) and the local stand-in's state.
 // Other rooms import this folder only through this file; everything else in it is private.
 export type { TemplateData, WechatClient } from './client-types.js';
 export { WechatCryptoError, createMsgCrypt } from './crypto.js';

@@ -2,7 +2,7 @@
 // all server processes must share one stored token and serialise refreshes (docs/wechat.md §5).
 import { type Doc, KeyedLock, type Store } from '../store/index.js';
 
-/** The token as stored: expireTime is a ms epoch, already 10 s before WeChat's expiry. */
+/** wechat-api's token object: expireTime is a ms epoch, already 10 s before WeChat's expiry. */
 export interface StoredToken {
   accessToken: string;
   expireTime: number;

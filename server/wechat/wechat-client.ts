@@ -1,7 +1,7 @@
-// The one module that calls WeChat's API (api.weixin.qq.com, or WECHAT_API_BASE), on Node's own
-// fetch. It shares the access_token through a TokenStore and, on a token error, clears it,
-// fetches a fresh one and retries once. It replaced the wechat-api package, whose pinned urllib
-// 2.21.0 and 20 other unmaintained packages carried the AppSecret (see the README).
+// The one module that imports wechat-api (callback-based, unmaintained since 2017). It turns each
+// call into a promise, shares the access_token through a TokenStore, and does what wechat-api
+// does not: on a token error it clears the stored token, fetches a fresh one and retries once.
+import { createRequire } from 'node:module';
 import { WechatApiError } from '../errors.js';
 import type { WechatMenu } from '../builder/index.js';
 import type { NewsArticle, TemplateData, WechatClient } from './client-types.js';
@@ -19,80 +19,81 @@ export interface WechatClientOptions {
   timeoutMs?: number;
 }
 
-type WechatReply = Record<string, unknown> & { errcode?: unknown; errmsg?: unknown };
+type Callback = (err: (Error & { code?: unknown }) | null, data?: unknown) => void;
+
+/** The slice of wechat-api we use. Underscored methods skip its preRequest (which never forces a refresh). */
+interface WechatApi {
+  endpoint: string;
+  mpPrefix: string;
+  fileServerPrefix: string;
+  token: StoredToken;
+  setOpts(opts: { timeout: number }): void;
+  getAccessToken(callback: (err: Error | null, token?: StoredToken) => void): void;
+  _createMenu(menu: WechatMenu, callback: Callback): void;
+  _getMenu(callback: Callback): void;
+  _sendText(openid: string, text: string, callback: Callback): void;
+  _sendNews(openid: string, articles: NewsArticle[], callback: Callback): void;
+  _sendTemplate(openid: string, templateId: string, url: string, data: TemplateData, callback: Callback): void;
+}
+type WechatApiConstructor = new (
+  appId: string,
+  secret: string,
+  getToken: (callback: (err: Error | null, token?: StoredToken | null) => void) => void,
+  saveToken: (token: StoredToken, callback: (err: Error | null) => void) => void,
+) => WechatApi;
+
+const require = createRequire(import.meta.url);
+const WechatApiClass = require('wechat-api') as WechatApiConstructor;
 
 const usable = (t: StoredToken | null, rejected?: string): t is StoredToken =>
   !!t && !!t.accessToken && t.accessToken !== rejected && Date.now() < t.expireTime;
 
 /**
- * The AppSecret (token fetch) and the access_token (every other call) travel in query strings,
- * and messages reach the audit log and the console, so every text this client produces goes
- * through here.
+ * urllib puts the full request URL in its error messages, query string included: the AppSecret
+ * (token fetch) and the access_token (every other call). Messages reach the audit log and the
+ * console, so every text this client produces goes through here.
  */
 export function redactSecrets(text: string): string {
   return text.replace(/(secret|access_token)=[^&\s]+/gi, '$1=***');
 }
 
-/** fetch says "fetch failed" and keeps the reason (ECONNRESET, a TLS error...) in err.cause. */
-function describe(err: unknown): string {
-  const e = err as Error & { cause?: { message?: string; code?: string } };
-  const cause = e.cause?.message ?? e.cause?.code;
-  return cause && cause !== e.message ? `${e.message}（${cause}）` : String(e.message ?? err);
+function toWechatError(err: Error & { code?: unknown }, data: unknown, base: string): WechatApiError {
+  const reply = data as { errcode?: unknown; errmsg?: unknown } | undefined;
+  if (reply && typeof reply.errcode === 'number' && reply.errcode !== 0) {
+    const errmsg = redactSecrets(typeof reply.errmsg === 'string' ? reply.errmsg : '');
+    return new WechatApiError(redactSecrets(wechatErrorMessage(reply.errcode, errmsg)), reply.errcode, errmsg);
+  }
+  // No errcode: the request itself failed (network, timeout, a proxy answering HTML).
+  const detail = redactSecrets(err.message);
+  return new WechatApiError(`无法访问微信接口 ${redactSecrets(base)}：${detail}`, -1, detail);
 }
 
 export function createWechatClient(opts: WechatClientOptions): WechatClient {
   const base = (opts.apiBase ?? DEFAULT_WECHAT_API_BASE).replace(/\/+$/, '');
   const { tokenStore } = opts;
-  const timeoutMs = opts.timeoutMs ?? 10_000;
+  // wechat-api's own hooks also go to the shared store, so nothing keeps a private token.
+  const api = new WechatApiClass(
+    opts.appId,
+    opts.secret,
+    (cb) => void tokenStore.get().then((t) => cb(null, t), (e: Error) => cb(e)),
+    (t, cb) =>
+      void tokenStore
+        .save({ accessToken: t.accessToken, expireTime: t.expireTime })
+        .then(() => cb(null), (e: Error) => cb(e)),
+  );
+  // wechat-api builds every URL from these fields; there is no PREFIX constant to patch.
+  api.endpoint = base;
+  api.mpPrefix = `${base}/cgi-bin/`;
+  api.fileServerPrefix = `${base}/cgi-bin/`;
+  api.setOpts({ timeout: opts.timeoutMs ?? 10_000 });
 
-  // No errcode: the request itself failed (network, timeout, a proxy answering HTML).
-  const unreachable = (detail: string) => {
-    const safe = redactSecrets(detail);
-    return new WechatApiError(`无法访问微信接口 ${redactSecrets(base)}：${safe}`, -1, safe);
-  };
-
-  async function request(path: string, query: Record<string, string>, body?: unknown): Promise<WechatReply> {
-    const url = new URL(`${base}/cgi-bin/${path}`);
-    url.search = new URLSearchParams(query).toString();
-    let status: number;
-    let text: string;
-    try {
-      const res = await fetch(url, {
-        method: body === undefined ? 'GET' : 'POST',
-        signal: AbortSignal.timeout(timeoutMs),
-        ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) }),
-      });
-      status = res.status;
-      text = await res.text();
-    } catch (err) {
-      throw unreachable(describe(err));
-    }
-    let reply: unknown;
-    try {
-      reply = JSON.parse(text);
-    } catch {
-      throw unreachable(`HTTP ${status}，响应不是 JSON`);
-    }
-    if (!reply || typeof reply !== 'object') throw unreachable(`HTTP ${status}，响应不是 JSON 对象`);
-    const { errcode, errmsg } = reply as WechatReply;
-    if (typeof errcode === 'number' && errcode !== 0) {
-      const message = redactSecrets(typeof errmsg === 'string' ? errmsg : '');
-      throw new WechatApiError(redactSecrets(wechatErrorMessage(errcode, message)), errcode, message);
-    }
-    if (status < 200 || status >= 300) throw unreachable(`HTTP ${status}`);
-    return reply as WechatReply;
-  }
-
-  async function fetchToken(): Promise<StoredToken> {
-    const reply = await request('token', { grant_type: 'client_credential', appid: opts.appId, secret: opts.secret });
-    if (typeof reply.access_token !== 'string' || !reply.access_token || typeof reply.expires_in !== 'number') {
-      throw unreachable('微信未返回 access_token');
-    }
-    // 10 s early, so a token is never used in its last seconds.
-    const token = { accessToken: reply.access_token, expireTime: Date.now() + (reply.expires_in - 10) * 1000 };
-    await tokenStore.save(token);
-    return token;
-  }
+  const fetchToken = () =>
+    new Promise<StoredToken>((resolve, reject) =>
+      api.getAccessToken((err, token) => {
+        if (err || !token) reject(toWechatError(err ?? new Error('No token'), errorReply(err), base));
+        else resolve({ accessToken: token.accessToken, expireTime: token.expireTime });
+      }),
+    );
 
   /** A valid token; `rejected` is one WeChat just refused, which must not be reused. */
   async function validToken(rejected?: string): Promise<StoredToken> {
@@ -107,29 +108,41 @@ export function createWechatClient(opts: WechatClientOptions): WechatClient {
     });
   }
 
-  async function call(path: string, body?: unknown): Promise<WechatReply> {
+  const once = <T>(token: StoredToken, invoke: (cb: Callback) => void) =>
+    new Promise<T>((resolve, reject) => {
+      // The underscored method reads api.token synchronously, so concurrent calls cannot mix tokens.
+      api.token = token;
+      invoke((err, data) => (err ? reject(toWechatError(err, data ?? errorReply(err), base)) : resolve(data as T)));
+    });
+
+  async function call<T>(invoke: (cb: Callback) => void): Promise<T> {
     const token = await validToken();
     try {
-      return await request(path, { access_token: token.accessToken }, body);
+      return await once<T>(token, invoke);
     } catch (err) {
       if (!(err instanceof WechatApiError) || !TOKEN_ERROR_CODES.has(err.errcode)) throw err;
-      return request(path, { access_token: (await validToken(token.accessToken)).accessToken }, body);
+      return once<T>(await validToken(token.accessToken), invoke);
     }
   }
 
   return {
-    async createMenu(menu: WechatMenu) {
-      await call('menu/create', menu);
+    async createMenu(menu) {
+      await call((cb) => api._createMenu(menu, cb));
     },
-    getMenu: () => call('menu/get'),
-    async sendText(openid: string, text: string) {
-      await call('message/custom/send', { touser: openid, msgtype: 'text', text: { content: text } });
+    getMenu: () => call((cb) => api._getMenu(cb)),
+    async sendText(openid, text) {
+      await call((cb) => api._sendText(openid, text, cb));
     },
-    async sendNews(openid: string, articles: NewsArticle[]) {
-      await call('message/custom/send', { touser: openid, msgtype: 'news', news: { articles } });
+    async sendNews(openid, articles) {
+      await call((cb) => api._sendNews(openid, articles, cb));
     },
-    async sendTemplate(openid: string, templateId: string, url: string, data: TemplateData) {
-      await call('message/template/send', { touser: openid, template_id: templateId, url, data });
+    async sendTemplate(openid, templateId, url, data) {
+      await call((cb) => api._sendTemplate(openid, templateId, url, data, cb));
     },
   };
+}
+
+/** wechat-api's wrapper puts the errcode on err.code and the message in err.message. */
+function errorReply(err: (Error & { code?: unknown }) | null): unknown {
+  return err && typeof err.code === 'number' ? { errcode: err.code, errmsg: err.message } : undefined;
 }

@@ -96,7 +96,7 @@ describe('gateway', () => {
       assert.equal(h.client.sent.length, 1);
     });
 
-    it('sends the late reply through the WeChat client to the customer-service endpoint', async () => {
+    it('sends the late reply through wechat-api to the customer-service endpoint', async () => {
       nock.disableNetConnect();
       nock.enableNetConnect(/127\.0\.0\.1|localhost/);
       try {

@@ -4,8 +4,6 @@
 //   departments' systems in its own process answering in 50 ms with 1% failures, and (a) again
 //   while (c) runs. Targets, each against a baseline from the same run: (b) ≥ 0.9 × (a);
 //   (c) p99 < 200 ms; (a) while (c) runs ≥ 0.9 × (a) alone.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -17,6 +15,7 @@ import { loadConfig } from '../server/config.js';
 import { createDepartmentStandin } from '../server/http/index.js';
 import { startServer } from '../server/main.js';
 import { plainSignature } from '../server/wechat/index.js';
+import { cpuSeconds, startChild } from './support/child-server.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
@@ -49,17 +48,7 @@ async function serveOnestop(standinPort: string) {
   process.on('SIGTERM', () => void running.close().finally(() => Promise.all([rm(topics, { recursive: true, force: true }), rm(data, { recursive: true, force: true })]).finally(() => process.exit(0))));
 }
 
-async function start(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      const m = /PORT (\d+)/.exec(d.toString());
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
-  return { child, port };
-}
+const start = (args: string[]) => startChild(SELF, args);
 
 let sequence = 0;
 /** Signed text pushes, each with its own MsgId and nonce, from a few thousand citizens. */
@@ -83,15 +72,6 @@ interface Figures {
   cpuUsPerReq?: number;
 }
 
-/** CPU seconds a process has used so far (Linux /proc; undefined elsewhere). */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
 
 type Autocannon = (opts: object) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number; timeouts: number }>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;

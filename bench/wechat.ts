@@ -5,8 +5,6 @@
 // API on loopback, with safe mode configured. autocannon (32 connections, loopback only) sends
 // signed text messages that hit a keyword, each with a fresh MsgId so dedup cannot short-circuit.
 // The bare-express baseline runs in the same run, on the same machine.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -22,6 +20,7 @@ import { createMemoryStore } from '../server/store/memory-store.js';
 import { createMsgCrypt } from '../server/wechat/crypto.js';
 import { msgSignature, plainSignature } from '../server/wechat/signature.js';
 import { LOCAL_STANDIN_CREDENTIALS } from '../server/wechat/standin/standin-state.js';
+import { cpuSeconds, startChild } from './support/child-server.js';
 
 type Variant = 'bare' | 'small' | 'large';
 type Mode = 'plain' | 'safe';
@@ -135,27 +134,8 @@ interface Figures {
   cpuShare?: number;
 }
 
-/** CPU seconds a child has used so far (Linux /proc; undefined elsewhere). */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
-  } catch {
-    return undefined;
-  }
-}
 
-async function start(variant: Variant): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--serve', variant], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      const m = /PORT (\d+)/.exec(d.toString());
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`server ${variant} exited with ${code}`)));
-  });
-  return { child, port };
-}
+const start = (variant: Variant) => startChild(SELF, ['--serve', variant]);
 
 async function run(name: string, variant: Variant, mode: Mode, texts: string[]): Promise<Figures> {
   const require = createRequire(import.meta.url);

@@ -71,15 +71,28 @@ export function createConnectorCaller(deps: ConnectorCallerDeps): ConnectorCalle
       if (!/^\/[A-Za-z0-9/_.-]{1,200}$/.test(path) || path.includes('..') || path.includes('//')) return undefined;
       const target = resolve(id);
       if (typeof target === 'string') return undefined;
+      // Photos share the connector's breaker: a system that fails them is a failing system, and
+      // a page of photos must not pile calls onto it once it is open.
+      const admission = breakerOf(id).admit();
+      if (!admission.ok) return undefined;
       try {
         const res = await fetchSigned({ ...target, ...(deps.now ? { now: deps.now } : {}) }, 'GET', requestTarget(target.baseUrl, path), '');
         const type = res.type.split(';')[0]!.trim();
-        if (res.status !== 200 || !PHOTO_TYPES.has(type)) {
+        if (res.status === 404) {
           res.discard();
+          admission.done(true); // the system answered: no such photo is not a failure of the system
           return undefined;
         }
-        return { type, body: await res.read(MAX_PHOTO_BYTES) };
+        if (res.status !== 200 || !PHOTO_TYPES.has(type)) {
+          res.discard();
+          admission.done(false);
+          return undefined;
+        }
+        const body = await res.read(MAX_PHOTO_BYTES);
+        admission.done(true);
+        return { type, body };
       } catch {
+        admission.done(false);
         return undefined;
       }
     },

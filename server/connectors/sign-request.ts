@@ -18,8 +18,41 @@ export function signRequest(secret: string, method: string, pathWithQuery: strin
   return { [SIGNATURE_HEADERS.timestamp]: timestamp, [SIGNATURE_HEADERS.nonce]: nonce, [SIGNATURE_HEADERS.signature]: signature };
 }
 
-/** What a department's system does with a request: true when signed with the secret, recently. */
-export function verifyRequest(secret: string, method: string, pathWithQuery: string, body: string, headers: Record<string, string | string[] | undefined>, now = new Date()): boolean {
+/**
+ * The nonces a verifier has accepted within the skew window, so a captured request replayed
+ * inside those five minutes is refused too. Bounded: entries older than the window are dropped,
+ * and past `max` entries the oldest go first (a replay of an evicted nonce is then at least
+ * `max` requests old, which a real system sizes to outlast the window).
+ */
+export interface NonceMemory {
+  /** True the first time `nonce` is seen at `nowS`; false for a replay. */
+  remember(nonce: string, nowS: number): boolean;
+  readonly size: number;
+}
+
+export function createNonceMemory(max = 100_000): NonceMemory {
+  const seen = new Map<string, number>();
+  return {
+    get size() {
+      return seen.size;
+    },
+    remember(nonce, nowS) {
+      for (const [n, at] of seen) {
+        if (nowS - at <= 2 * MAX_SKEW_S && seen.size < max) break;
+        seen.delete(n);
+      }
+      if (seen.has(nonce)) return false;
+      seen.set(nonce, nowS);
+      return true;
+    },
+  };
+}
+
+/**
+ * What a department's system does with a request: true when signed with the secret, recently,
+ * and — when given a nonce memory — with a nonce not seen before.
+ */
+export function verifyRequest(secret: string, method: string, pathWithQuery: string, body: string, headers: Record<string, string | string[] | undefined>, now = new Date(), nonces?: NonceMemory): boolean {
   const one = (name: string) => {
     const v = headers[name];
     return Array.isArray(v) ? v[0] : v;
@@ -32,5 +65,6 @@ export function verifyRequest(secret: string, method: string, pathWithQuery: str
   const expected = createHmac('sha256', secret).update(signingString(method, pathWithQuery, timestamp, nonce, body)).digest('hex');
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return false;
+  return nonces ? nonces.remember(`${timestamp}:${nonce}`, Math.floor(now.getTime() / 1000)) : true;
 }

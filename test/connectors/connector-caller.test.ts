@@ -2,7 +2,7 @@
 // receiving side: found, not found, 500, timeout, oversize, non-JSON, redirects, the breaker.
 import assert from 'node:assert/strict';
 import nock from 'nock';
-import { createConnectorCaller, verifyRequest } from '../../server/connectors/index.js';
+import { createConnectorCaller, createNonceMemory, signRequest, verifyRequest } from '../../server/connectors/index.js';
 import { createLiveBuild } from '../../server/live-build.js';
 import type { Connector } from '../../server/model/generated.js';
 import type { AccountBuild } from '../../server/builder/types.js';
@@ -129,5 +129,53 @@ describe('connector calls', () => {
     assert.equal(photo?.type, 'image/png');
     assert.ok(scope.isDone());
     for (const bad of ['//evil.example.com/x.png', '/../../etc/passwd', 'https://evil.example.com/x.png']) assert.equal(await caller.photo!('tmri', bad), undefined);
+  });
+
+  it('counts failed photo fetches on the breaker and stops fetching photos once it is open', async () => {
+    const caller = callerFor();
+    const scope = nock(BASE).get('/api/photos/1.png').times(3).reply(500, 'down');
+    for (let i = 0; i < 3; i++) assert.equal(await caller.photo!('tmri', '/photos/1.png'), undefined);
+    assert.ok(scope.isDone());
+    // Open now: neither a photo nor a query reaches the failing system.
+    assert.equal(await caller.photo!('tmri', '/photos/1.png'), undefined);
+    assert.deepEqual(await caller.call(REQUEST), { kind: 'failed', reason: '连续失败 3 次，已暂停调用（熔断）' });
+  });
+
+  it('does not count a missing photo (404) as a failing system', async () => {
+    const caller = callerFor();
+    nock(BASE).get('/api/photos/gone.png').times(3).reply(404, { code: 'NOT_FOUND' });
+    for (let i = 0; i < 3; i++) assert.equal(await caller.photo!('tmri', '/photos/gone.png'), undefined);
+    nock(BASE).get('/api/violations/%E9%84%82A12345').query(true).reply(signedReply(200, VIOLATIONS));
+    assert.equal((await caller.call(REQUEST)).kind, 'found');
+  });
+});
+
+describe('request verification on the receiving side', () => {
+  const now = new Date('2026-12-01T02:00:00Z');
+
+  it('refuses a signed request replayed within the skew window when it remembers nonces', () => {
+    const nonces = createNonceMemory();
+    const headers = signRequest(SECRET, 'GET', '/api/violations/x', '', now);
+    assert.equal(verifyRequest(SECRET, 'GET', '/api/violations/x', '', headers, now, nonces), true);
+    assert.equal(verifyRequest(SECRET, 'GET', '/api/violations/x', '', headers, new Date(now.getTime() + 10_000), nonces), false);
+    // A fresh nonce from the same caller is fine.
+    assert.equal(verifyRequest(SECRET, 'GET', '/api/violations/x', '', signRequest(SECRET, 'GET', '/api/violations/x', '', now), now, nonces), true);
+  });
+
+  it('does not remember a nonce whose signature was wrong, so a forged copy cannot burn it', () => {
+    const nonces = createNonceMemory();
+    const headers = signRequest(SECRET, 'GET', '/api/violations/x', '', now);
+    assert.equal(verifyRequest('another-secret', 'GET', '/api/violations/x', '', headers, now, nonces), false);
+    assert.equal(verifyRequest(SECRET, 'GET', '/api/violations/x', '', headers, now, nonces), true);
+  });
+
+  it('keeps its memory bounded: old nonces expire, and past the cap the oldest go first', () => {
+    const nonces = createNonceMemory(3);
+    const t = Math.floor(now.getTime() / 1000);
+    for (const n of ['a', 'b', 'c', 'd']) assert.equal(nonces.remember(n, t), true);
+    assert.equal(nonces.size, 3);
+    assert.equal(nonces.remember('d', t), false);
+    assert.equal(nonces.remember('e', t + 601), true);
+    assert.equal(nonces.size, 1);
   });
 });

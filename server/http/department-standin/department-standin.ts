@@ -3,7 +3,7 @@
 // bearer token a real system would, and can be slowed down or made to fail for benchmarks.
 import { deflateSync } from 'node:zlib';
 import express, { type Request, type Response } from 'express';
-import { STANDIN_SAMPLES, verifyRequest } from '../../connectors/index.js';
+import { createNonceMemory, STANDIN_SAMPLES, verifyRequest } from '../../connectors/index.js';
 
 const { vehicles: SAMPLE_VEHICLES, licences: SAMPLE_LICENCES, fundAccounts: SAMPLE_FUND_ACCOUNTS, contributions: SAMPLE_CONTRIBUTIONS } = STANDIN_SAMPLES;
 
@@ -20,8 +20,10 @@ export interface StandinOptions {
 export function createDepartmentStandin(options: StandinOptions) {
   const router = express.Router();
   const random = options.random ?? Math.random;
+  // Like a real system, the stand-in refuses a signed request it has already seen.
+  const nonces = createNonceMemory();
   const signed = (department: 'jiaojing' | 'gongjijin') => (req: Request, res: Response, next: () => void) => {
-    if (verifyRequest(options.secrets[department], req.method, req.originalUrl, '', req.headers)) return next();
+    if (verifyRequest(options.secrets[department], req.method, req.originalUrl, '', req.headers, new Date(), nonces)) return next();
     res.status(401).json({ code: 'BAD_SIGNATURE', message: '签名无效' });
   };
   const bearer = (req: Request, res: Response, next: () => void) => {

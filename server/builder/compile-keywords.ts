@@ -173,7 +173,8 @@ function resolvedRule(normalized: string, active: ActiveResolution): CompiledKey
   }
   const services = unique(claimants.flatMap((c) => (c.target.kind === 'service' ? [c.target.service] : [])));
   const topics = unique(claimants.flatMap((c) => (c.target.kind === 'topic' ? [c.target.topic] : [])));
-  return { ...base, owner: PLATFORM_OWNER, target: { kind: 'disambiguation', services, ...(topics.length ? { topics } : {}) } };
+  const answers = unique(claimants.flatMap((c) => (c.target.kind === 'answer' ? [c.target.answer] : [])));
+  return { ...base, owner: PLATFORM_OWNER, target: { kind: 'disambiguation', services, ...(topics.length ? { topics } : {}), ...(answers.length ? { answers } : {}) } };
 }
 
 function unique(values: string[]): string[] {

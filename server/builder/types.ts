@@ -48,8 +48,8 @@ export type KeywordTarget =
   | { kind: 'service'; service: string }
   | { kind: 'topic'; topic: string }
   | { kind: 'answer'; answer: string }
-  /** topics: claimant topics (topic keywords), present only when a topic claimed the keyword. */
-  | { kind: 'disambiguation'; services: string[]; topics?: string[] };
+  /** topics / answers: claimant topics and canned answers, present only when one claimed the keyword. */
+  | { kind: 'disambiguation'; services: string[]; topics?: string[]; answers?: string[] };
 
 /** One compiled keyword rule. Normalised text is what the gateway matches against. */
 export interface CompiledKeyword {

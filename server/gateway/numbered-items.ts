@@ -9,6 +9,8 @@ export type NumberedItem =
   | { kind: 'topic'; topic: string }
   | { kind: 'service'; service: string }
   | { kind: 'hall'; hall: string }
+  /** A department's canned answer (a disambiguation list can offer one). */
+  | { kind: 'answer'; answer: string }
   /** A menu button inside a group: answered like tapping it. */
   | { kind: 'menu'; key: string };
 

@@ -50,9 +50,21 @@ export function topicReply(index: BuildIndex, templates: ReplyTemplates, topicId
   return { kind: 'text', content: templates.render('topic', { title: heading, services: serviceLines(index, found) }), numbered: serviceItems(found) };
 }
 
-export function disambiguationReply(index: BuildIndex, templates: ReplyTemplates, keyword: string, services: string[]): Reply {
-  const found = servicesOf(index, services);
-  return { kind: 'text', content: templates.render('disambiguation', { keyword, services: serviceLines(index, found) }), numbered: serviceItems(found) };
+/**
+ * A keyword several departments share: every claimant in one numbered list — services (linked),
+ * then canned answers and topics (answered when their number is picked).
+ */
+export function disambiguationReply(index: BuildIndex, templates: ReplyTemplates, keyword: string, target: { services: string[]; answers?: string[]; topics?: string[] }): Reply {
+  const services = servicesOf(index, target.services);
+  const answers = (target.answers ?? []).map((ref) => index.answers.get(ref)).filter((a): a is BuiltAnswer => a !== undefined);
+  const topics = (target.topics ?? []).map((id) => index.topics.get(id)).filter((t): t is NonNullable<typeof t> => t !== undefined);
+  const rows = [
+    ...services.map((s) => ({ name: s.name, url: serviceUrl(index, s), department: departmentName(index, s.department) ?? '' })),
+    ...answers.map((a) => ({ name: a.name, department: departmentName(index, a.department) ?? '' })),
+    ...topics.map((t) => ({ name: `${t.name}（服务主题）`, department: departmentName(index, t.lead) ?? '' })),
+  ].map((row, i) => ({ n: i + 1, ...row }));
+  const numbered: NumberedItem[] = [...serviceItems(services), ...answers.map((a) => ({ kind: 'answer' as const, answer: a.ref })), ...topics.map((t) => ({ kind: 'topic' as const, topic: t.id }))];
+  return { kind: 'text', content: templates.render('disambiguation', { keyword, services: rows }), numbered };
 }
 
 /** A menu group's buttons, as the phone lists them when the group is tapped. */

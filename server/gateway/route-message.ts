@@ -100,6 +100,9 @@ async function pickItem(msg: WechatMessage, items: NumberedItem[], n: number, ct
   } else if (item.kind === 'service') {
     const service = index.services.get(item.service);
     if (service) return { reply: R.serviceReply(index, service), trace: { answeredBy: 'keyword', department: service.department, rule, reason: `${picked}：服务“${service.name}”` } };
+  } else if (item.kind === 'answer') {
+    const answer = index.answers.get(item.answer);
+    if (answer) return { reply: R.answerReply(answer), trace: { answeredBy: 'keyword', department: answer.department, rule, reason: `${picked}：${departmentName(index, answer.department) ?? answer.department}的固定答复“${answer.name}”` } };
   } else if (item.kind === 'hall') {
     const hall = index.halls.get(item.hall);
     if (hall) return { reply: R.textReply(hallText(index, hall, now)), trace: { answeredBy: 'location', department: hall.department, rule, reason: `${picked}：办事大厅“${hall.name}”` } };
@@ -184,7 +187,7 @@ function renderKeywordAnswer({ rule, match }: KeywordMatch, ctx: RouteContext): 
     const answer = index.answers.get(target.answer);
     if (answer) return { reply: R.answerReply(answer), trace: trace(`回复固定答复“${answer.name}”`) };
   } else {
-    const reply = R.disambiguationReply(index, templates, rule.text, target.services);
+    const reply = R.disambiguationReply(index, templates, rule.text, target);
     return { reply, trace: trace(`该关键词由多个部门共用，回复各部门服务供选择`) };
   }
   return { reply: R.helpReply(index, templates), trace: { ...trace('但目标不在当前版本中'), answeredBy: 'help' } };

@@ -30,6 +30,24 @@ describe('canned answers', () => {
     assert.ok(conflicts.some((d) => d.file === 'departments/jiaojing.json' && /固定答复“社保分局电话”/.test(d.message)));
   });
 
+  it('lists a canned answer beside the services when the platform disambiguates a shared keyword, and answers its number', async () => {
+    city.department('shebao').answers[0].keywords = [{ text: '违章', match: 'exact' }];
+    city.account.keywordResolutions = [{ keyword: '违章', strategy: 'disambiguate' }];
+    const build = city.build();
+    assert.deepEqual(withCode(build, 'KEYWORD_CONFLICT'), []);
+    const { gateway } = gatewayFor(build);
+    const list = await gateway.handle(parseMessage(textXml('违章', 'o-citizen-9')));
+    assert.equal(list.reply.kind, 'text');
+    const content = list.reply.kind === 'text' ? list.reply.content : '';
+    const line = content.split('\n').find((l) => l.includes('社保分局电话'));
+    assert.ok(line, content);
+    assert.doesNotMatch(line, /<a /); // an answer has no page to link to
+    const n = line.split('.')[0]!;
+    const picked = await gateway.handle(parseMessage(textXml(n, 'o-citizen-9')));
+    assert.deepEqual(picked.reply, { kind: 'text', content: '您好，社保分局电话是83106399' });
+    assert.match(picked.trace.reason, /固定答复“社保分局电话”/);
+  });
+
   it('refuses a text reply over WeChat’s 2048 bytes', () => {
     city.department('shebao').answers[0].text = '电'.repeat(683);
     const [d] = withCode(city.build(), 'ANSWER_TEXT_TOO_LONG');

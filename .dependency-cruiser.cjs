@@ -93,6 +93,20 @@ module.exports = {
       from: { path: `^server/(?!(${['http', 'cli', ...Object.keys(ROOMS)].join('|')})/)[^/]+/` },
       to: {},
     },
+    {
+      name: 'loop-config-through-its-deps',
+      comment: 'the loop reads only LoopConfig, handed in through LoopDeps (loop/deps.ts); no step imports config.ts',
+      severity: 'error',
+      from: { path: '^server/loop/', pathNot: ['^server/loop/deps\\.ts$'] },
+      to: { path: '^server/config\\.ts$' },
+    },
+    {
+      name: 'simulator-through-the-gateway',
+      comment: "the console's simulator asks the gateway's front door (Gateway.simulate), never its router directly",
+      severity: 'error',
+      from: { path: '^server/gateway/simulator\\.ts$' },
+      to: { path: '^server/gateway/(route-message|route-event|route-query|build-index|dedup|keyword-matcher)\\.ts$' },
+    },
     ...roomRules,
     ...loopRules,
     {

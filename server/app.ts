@@ -5,11 +5,11 @@ import helmet, { type HelmetOptions } from 'helmet';
 import type { Config } from './config.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { createApplicationRouter, createAppointmentRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler, pageErrorHandler } from './http/index.js';
+import { createApplicationRouter, createAppointmentRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
 import { createRenderer, type Renderer } from './render.js';
 import type { LiveBuild } from './live-build.js';
-import { applicationNoFromOrderNo, type LocalPaymentProvider, type LoopDeps, paymentCreditor, type PaymentProvider, type UploadSweeper } from './loop/index.js';
+import { applicationNoFromOrderNo, type LocalPaymentProvider, paymentCreditor, type PaymentProvider, type UploadSweeper } from './loop/index.js';
 import type { Store } from './store/index.js';
 import { createPushGuard, type WechatClient } from './wechat/index.js';
 import { createConnectorCaller, LOCAL_CONNECTOR_SECRET, STANDIN_PATH } from './connectors/index.js';
@@ -35,7 +35,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { config, store, live, wechat, pay, publisher } = deps;
   const renderer = deps.renderer ?? createRenderer();
-  const loop: LoopDeps = { config, store, live, wechat, renderer, now: deps.now };
+  const loop: RouterDeps = { config, store, live, wechat, renderer, now: deps.now };
   const localOrigin = deps.localOrigin ?? (() => `http://127.0.0.1:${config.port}`);
   const queries: QueryDeps = deps.queries ?? {
     limiter: createRateLimiter(),
@@ -70,14 +70,13 @@ export function createApp(deps: AppDeps): Express {
   // The JSON API, with JSON errors. Payment notifications are verified over the raw bytes, so
   // nothing here parses bodies for every route.
   app.use('/api', cors({ origin: config.corsOrigins.length ? config.corsOrigins : false }));
-  // Information queries: an API route and its pages in one router (to be split like the others).
-  app.use(createQueryRouter({ config, live, renderer, queries, now: deps.now }));
   const api = express.Router();
   api.use(createApplicationRouter({ ...loop, pay }));
   api.use(createUploadRouter(loop));
   api.use(createServicesRouter(loop));
   api.use(createAppointmentRouter(loop));
   api.use(createLocationRouter(loop));
+  api.use(createQueryApiRouter({ config, live, queries }));
   api.use(notFoundHandler());
   api.use(errorHandler());
   app.use('/api', api);
@@ -100,13 +99,14 @@ export function createApp(deps: AppDeps): Express {
     );
   }
   // The console renders its own error page (JSON under /console/api).
-  app.use('/console', createConsoleRouter({ config, store, live, client: wechat, renderer, publisher, queries, now: deps.now }));
+  app.use('/console', createConsoleRouter({ config, store, live, client: wechat, renderer, publisher, gateway, queries, now: deps.now }));
 
-  // Citizen H5 pages (/, /s/..., /me/..., /assets/h5/...): an error is a Chinese page, never JSON.
+  // Citizen H5 pages (/, /s/..., /me/..., /q/..., /assets/h5/...): an error is a Chinese page, never JSON.
   const pages = express.Router();
   pages.use(createServicePagesRouter(loop));
   pages.use(createBookingPagesRouter(loop));
   pages.use(createHallsPageRouter(loop));
+  pages.use(createQueryPagesRouter({ config, live, renderer, queries, now: deps.now }));
   pages.use(pageErrorHandler(renderer, { localMode: config.localMode, accountName: () => live.current().account.name }));
   app.use('/', pages);
 

@@ -1,22 +1,19 @@
 // The WeChat simulator: builds the XML WeChat would push for a tap or a typed message, signs
 // (and, in safe mode, encrypts) it exactly as WeChat does, and sends it over real HTTP to this
 // server's own /wechat, so the whole path (signature check, decryption, routing, reply XML) runs.
-// The trace comes from the gateway's message log entry for this push, explained by routing the
-// same push dry-run. A draft, which is not live, is routed in-process (dryRun) with its build.
+// The trace comes from the gateway's message log entry for this push, explained by the gateway's
+// own dry run (Gateway.simulate). A draft, which is not live, goes through that same front door
+// with the draft's build.
 // Pushes outside a reply (staff replies, template notices) are read back from the stand-in's outbox.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AccountBuild } from '../builder/index.js';
 import type { Config } from '../config.js';
 import { ValidationError } from '../errors.js';
-import { indexBuild } from './build-index.js';
-import { dedupKey } from './dedup.js';
 import { SIMULATOR_ACCOUNT_ID } from '../desk/index.js';
-import { hashOpenid, MESSAGE_LOG, type MessageLogRecord } from './gateway.js';
+import { hashOpenid, MESSAGE_LOG, type Gateway, type MessageLogRecord } from './gateway.js';
 import { distanceText } from './replies.js';
-import { loadReplyTemplates, type ReplyTemplates } from './reply-templates.js';
-import { routeMessage, type RouteTrace } from './route-message.js';
+import type { RouteTrace } from './route-types.js';
 import type { Store } from '../store/index.js';
-import type { QueryDeps } from '../query/index.js';
 import { cdata, createMsgCrypt, parseMessage, parseXmlObject, plainSignature, readStandinOutbox, type StandinOutboxRecord } from '../wechat/index.js';
 
 export type SimulateAction = 'text' | 'subscribe' | 'click' | 'location';
@@ -132,6 +129,8 @@ async function loggedDecision(store: Store, openidHash: string, type: string, si
 export interface LiveSimulation {
   config: Config;
   store: Store;
+  /** The gateway that answers /wechat: it explains the logged decision by a dry run. */
+  gateway: Pick<Gateway, 'simulate'>;
   /** The build the server answers from, to explain the decision the gateway logged. */
   build: AccountBuild;
   /** http://127.0.0.1:<port> of this very server. */
@@ -175,8 +174,7 @@ export async function simulateLive(sim: LiveSimulation): Promise<SimulateResult>
   }
   const msg = parseMessage(xml);
   const logged = await loggedDecision(sim.store, hashOpenid(openid, config.sessionSecret), msg.msgType, since);
-  templates ??= loadReplyTemplates();
-  const explained = await routeMessage(msg, { index: indexBuild(sim.build), store: sim.store, templates, now: sim.now, key: dedupKey(msg), dryRun: true });
+  const explained = await sim.gateway.simulate(msg, sim.build);
   const reply = parseReplyXml(replyXml);
   // The dry run does not see the gateway's recent-location memory, so it would describe a hall
   // list the gateway in fact suppressed as a repeat; the logged "none" and the empty reply tell.
@@ -212,15 +210,12 @@ export function readableReason(reason: string): string {
     .replace(/约 (\d+) 米/g, (_, meters: string) => `约 ${distanceText(Number(meters))}`);
 }
 
-let templates: ReplyTemplates | undefined;
-
-/** Routes the push in-process against a draft build; dryRun so no ticket or location is stored. */
-export async function simulateDraft(store: Store, build: AccountBuild, openid: string, input: SimulateInput, now: Date, queries?: QueryDeps): Promise<SimulateResult> {
-  templates ??= loadReplyTemplates();
+/** Routes the push through the gateway's dry run against a draft build: no ticket, location or log is stored. */
+export async function simulateDraft(gateway: Pick<Gateway, 'simulate'>, build: AccountBuild, openid: string, input: SimulateInput, now: Date): Promise<SimulateResult> {
   const createTime = Math.floor(now.getTime() / 1000);
   const xml = inboundXml(input, openid, createTime, `${createTime}${randomInt(100000, 999999)}`);
   const msg = parseMessage(xml);
-  const routed = await routeMessage(msg, { index: indexBuild(build), store, templates, now, key: dedupKey(msg), dryRun: true, ...(queries ? { queries } : {}) });
+  const routed = await gateway.simulate(msg, build);
   const { reply } = routed;
   const trace = { ...routed.trace, reason: readableReason(routed.trace.reason) };
   const simReply: SimReply =

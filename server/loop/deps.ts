@@ -5,8 +5,18 @@ import type { LiveBuild } from '../live-build.js';
 import type { Store } from '../store/index.js';
 import type { WechatClient } from '../wechat/index.js';
 
+/**
+ * The part of the configuration the loop reads, and all of it that reaches the loop: the base URL
+ * of links in notices, where uploaded files live, the per-citizen upload quota. The edge (http/)
+ * keeps the rest (session secret, local mode, CORS, WeChat credentials) to itself.
+ */
+export type LoopConfig = Pick<Config, 'publicBaseUrl' | 'dataDir' | 'uploadQuota'>;
+
+/** What the payment providers read: the provider and its merchant keys, the AppID, the local cashier's key. */
+export type PaymentConfig = Pick<Config, 'pay' | 'publicBaseUrl' | 'sessionSecret'> & { wechat: Pick<Config['wechat'], 'appId'> };
+
 export interface LoopDeps {
-  config: Readonly<Config>;
+  config: Readonly<LoopConfig>;
   store: Store;
   live: LiveBuild;
   /** Absent in local mode: notifications are then recorded in the store log 'notifications'. */

@@ -18,7 +18,7 @@ export { departmentName, findOnlineService, hallOf, hallsOf, serviceOf } from '.
 export { clockOf, nowOf } from './deps.js';
 export { validateForm } from './forms/validate-form.js';
 export type { FieldError, FormResult } from './forms/validate-form.js';
-export type { LoopDeps } from './deps.js';
+export type { LoopConfig, LoopDeps, PaymentConfig } from './deps.js';
 export { hoursToday, listHalls, parsePosition } from './location/list-halls.js';
 export { createPaymentProvider } from './payment/create-payment-provider.js';
 export { paymentCreditor, receiveNotification } from './payment/credit-payment.js';

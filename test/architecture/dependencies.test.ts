@@ -55,6 +55,14 @@ describe('the architecture (.dependency-cruiser.cjs)', function () {
       assert.ok(found.includes('only-the-composition-root-imports-http: server/beta/imports-http.ts → server/http/index.ts'), found.join('\n'));
     });
 
+    it('fails on a loop step importing config.ts instead of reading LoopDeps.config', () => {
+      assert.ok(found.includes('loop-config-through-its-deps: server/loop/stray-config.ts → server/config.ts'), found.join('\n'));
+    });
+
+    it("fails on the simulator calling the gateway's router instead of Gateway.simulate", () => {
+      assert.ok(found.includes('simulator-through-the-gateway: server/gateway/simulator.ts → server/gateway/route-message.ts'), found.join('\n'));
+    });
+
     it('fails on a room that is not declared in ROOMS', () => {
       assert.ok(found.some((v) => v.startsWith('rooms-are-declared: server/alpha/')), found.join('\n'));
     });

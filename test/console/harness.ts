@@ -10,6 +10,7 @@ import { addUser } from '../../server/console/users.js';
 import { createConsoleRouter } from '../../server/http/console/console-router.js';
 import { createRenderer } from '../../server/render.js';
 import { createWechatRouter } from '../../server/http/wechat/wechat-router.js';
+import { createGateway, type Gateway } from '../../server/gateway/gateway.js';
 import { createLiveBuild, type LiveBuild } from '../../server/live-build.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
 import type { Store } from '../../server/store/types.js';
@@ -35,7 +36,14 @@ export interface Harness {
   client: WechatClient;
 }
 
-export async function createHarness(options: { client?: WechatClient; env?: NodeJS.ProcessEnv } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  client?: WechatClient;
+  env?: NodeJS.ProcessEnv;
+  /** Wraps the one gateway shared by /wechat and the console (e.g. to record what the simulator asks it). */
+  gateway?: (real: Gateway) => Gateway;
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const config = loadConfig({ PUBLIC_BASE_URL: 'http://localhost:3000', WECHAT_TOKEN: 'console-test-token', DATA_DIR: '/nonexistent', SESSION_SECRET: 'console-test-session-secret-32-chars', ...options.env });
   const store = createMemoryStore();
   const client = options.client ?? new FakeWechatClient();
@@ -47,8 +55,11 @@ export async function createHarness(options: { client?: WechatClient; env?: Node
   app.set('trust proxy', false);
   // One query memory for the chat and the console, as createApp shares it.
   const queries = { limiter: createRateLimiter(), pages: createResultPages() };
-  app.use('/wechat', createWechatRouter({ config, store, live, client, queries }));
-  app.use('/console', createConsoleRouter({ config, store, live, client, renderer: createRenderer(), publisher, queries }));
+  // One gateway for /wechat and the console's simulator, as createApp shares it.
+  const real = createGateway({ store, live, client, openidKey: config.sessionSecret, queries, maxClockSkewS: config.wechat.maxClockSkewS });
+  const gateway = options.gateway ? options.gateway(real) : real;
+  app.use('/wechat', createWechatRouter({ config, store, live, client, queries, gateway }));
+  app.use('/console', createConsoleRouter({ config, store, live, client, renderer: createRenderer(), publisher, gateway, queries }));
   return { app, store, live, publisher, config, client };
 }
 

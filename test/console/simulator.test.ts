@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
+import type { AccountBuild } from '../../server/builder/index.js';
 import type { Draft } from '../../server/console/drafts.js';
 import { readableReason } from '../../server/gateway/simulator.js';
 import { createWechatClient } from '../../server/wechat/wechat-client.js';
@@ -97,6 +98,29 @@ describe('console simulator', () => {
       assert.equal(preview.body.trace.department, 'jiaojing');
       const page = await s.agent.get(`/console/simulator?draft=${draft!.id}`).expect(200);
       assert.match(page.text, /草稿预览/);
+    });
+  });
+
+  describe('through the gateway’s front door', () => {
+    it('previews a draft and explains a live push with Gateway.simulate, given the draft’s or the live build', async () => {
+      const asked: { text: string | undefined; build: AccountBuild | undefined }[] = [];
+      const h = await createHarness({
+        gateway: (real) => ({ ...real, simulate: (msg, build) => (asked.push({ text: msg.content, build }), real.simulate(msg, build)) }),
+      });
+      await addTestUsers(h.store);
+      const s = await login(h.app, 'jj-admin');
+      const text = editedDepartment((await h.publisher.currentFiles()).files, 'jiaojing', (d) => d.services[0].keywords.push({ text: '电子眼' }));
+      await s.agent.post('/console/departments/jiaojing/drafts').type('form').send({ _csrf: s.csrf, text }).expect(303);
+      const [draft] = await h.store.collection<Draft>('drafts').list();
+      const preview = await s.agent.post('/console/api/simulate').set('X-CSRF-Token', s.csrf).send({ action: 'text', text: '电子眼', draft: draft!.id }).expect(200);
+      assert.equal(preview.body.trace.answeredBy, 'keyword');
+      assert.equal(asked.length, 1);
+      assert.equal(asked[0]!.text, '电子眼');
+      assert.notEqual(asked[0]!.build, h.live.current(), 'the draft’s own build, not the live one');
+      assert.ok(asked[0]!.build?.keywords.some((k) => k.text === '电子眼'));
+      await s.agent.post('/console/api/simulate').set('X-CSRF-Token', s.csrf).send({ action: 'text', text: '违章' }).expect(200);
+      assert.equal(asked.length, 2);
+      assert.equal(asked[1]!.build, h.live.current());
     });
   });
 

@@ -39,6 +39,21 @@ describe('error pages per surface', () => {
     assert.match(res.body.message, /暂不支持在线申请/);
   });
 
+  it('answers an expired query result page and its photo with a Chinese page, not JSON', async () => {
+    const page = await request(app).get('/q/no-such-token').set('Cookie', cookie).expect(404);
+    assert.match(page.headers['content-type'] ?? '', /text\/html/);
+    assert.match(page.text, /查询结果不存在或已过期/);
+    const photo = await request(app).get('/q/no-such-token/photo/0/0').set('Cookie', cookie).expect(404);
+    assert.match(photo.headers['content-type'] ?? '', /text\/html/);
+    assert.match(photo.text, /照片不存在或已过期/);
+    assert.doesNotMatch(photo.text, /"code"\s*:/);
+  });
+
+  it('answers a query of a service without one on the JSON API as { code, message, details }', async () => {
+    const res = await request(app).post('/api/services/jiaojing/nianjian-yuyue/query').set('Cookie', cookie).send({}).expect(404);
+    assert.equal(res.body.code, 'NOT_FOUND');
+  });
+
   it('answers an unknown API path with JSON 404', async () => {
     const res = await request(app).get('/api/no-such-thing').expect(404);
     assert.equal(res.body.code, 'NOT_FOUND');

@@ -16,7 +16,7 @@ import { createStaffToken } from '../../server/desk/staff-tokens.js';
 import { createRenderer } from '../../server/render.js';
 import { createUploadRouter } from '../../server/http/uploads/upload-router.js';
 import { createLiveBuild } from '../../server/live-build.js';
-import type { LoopDeps } from '../../server/loop/deps.js';
+import type { RouterDeps } from '../../server/http/router-deps.js';
 import { MAX_UPLOADS_PER_DAY } from '../../server/loop/appointment/save-upload.js';
 import { type Upload, uploadsOf } from '../../server/loop/uploads/upload-types.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
@@ -53,7 +53,7 @@ function buildWithFileFields(): AccountBuild {
 
 describe('pre-check uploads', () => {
   let dir: string;
-  let deps: LoopDeps;
+  let deps: RouterDeps;
   let app: express.Express;
   const cookie = (openid: string) => `${CITIZEN_COOKIE}=${signCitizenSession(openid, deps.config.sessionSecret)}`;
   const upload = (openid: string, bytes: Buffer, name = 'proof.png', query = `service=${SERVICE}&field=proof`) =>

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import express from 'express';
 import request from 'supertest';
 import { loadConfig } from '../../server/config.js';
-import { createQueryRouter, errorHandler } from '../../server/http/index.js';
+import { createQueryApiRouter, createQueryPagesRouter, errorHandler } from '../../server/http/index.js';
 import { CITIZEN_COOKIE, signCitizenSession } from '../../server/http/identity.js';
 
 import { createLiveBuild } from '../../server/live-build.js';
@@ -20,7 +20,9 @@ function setup(edit?: (city: ReturnType<typeof cityWithRestriction>) => void) {
   const config = loadConfig({ SESSION_SECRET: SECRET, DATA_DIR: '/tmp/onestop-query-api' });
   const queries = { limiter: createRateLimiter(), pages: createResultPages(), now: () => clock.now };
   const app = express();
-  app.use(createQueryRouter({ config, live: createLiveBuild(city.build()), renderer: createRenderer(), queries, now: () => clock.now }));
+  const live = createLiveBuild(city.build());
+  app.use('/api', createQueryApiRouter({ config, live, queries }));
+  app.use(createQueryPagesRouter({ config, live, renderer: createRenderer(), queries, now: () => clock.now }));
   app.use(errorHandler());
   const cookie = (openid: string) => `${CITIZEN_COOKIE}=${encodeURIComponent(signCitizenSession(openid, SECRET, clock.now))}`;
   return { app, clock, cookie };

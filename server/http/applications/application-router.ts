@@ -7,12 +7,13 @@ import { requireCitizen, requireStaff, type StaffIdentity } from '../identity.js
 import { citizenOf, staffOf } from '../locals.js';
 import { formBody, multipartUpload, uploadedFiles } from '../multipart-upload.js';
 import { sendAttachment } from '../send-attachment.js';
+import type { RouterDeps } from '../router-deps.js';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 const run = (h: Handler) => (req: Request, res: Response, next: NextFunction) => void h(req, res).catch(next);
 const param = (req: Request, name: string) => String(req.params[name] ?? '');
 
-export function createApplicationRouter(deps: ApplicationDeps) {
+export function createApplicationRouter(deps: RouterDeps<ApplicationDeps>) {
   const router = express.Router();
   const citizen = requireCitizen(deps.config.sessionSecret);
   const staffOnly = requireStaff(deps.store);

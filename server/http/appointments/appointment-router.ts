@@ -4,10 +4,11 @@ import express, { type Request } from 'express';
 import { type AppointmentDeps, appointmentStepOf, bookAppointment, cancelAppointment, daySlots, hallOf, listAppointments, nowOf, parseDate, rescheduleAppointment, serviceOf } from '../../loop/index.js';
 import { requireCitizen } from '../identity.js';
 import { citizenOf } from '../locals.js';
+import type { RouterDeps } from '../router-deps.js';
 
 const refOf = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
 
-export function createAppointmentRouter(deps: AppointmentDeps) {
+export function createAppointmentRouter(deps: RouterDeps<AppointmentDeps>) {
   const router = express.Router();
   const citizen = requireCitizen(deps.config.sessionSecret);
   const json = express.json({ limit: '64kb' });

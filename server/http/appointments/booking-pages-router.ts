@@ -6,10 +6,11 @@ import { addDays, cityDate } from '../../calendar/index.js';
 import { acceptAttribute, type AppointmentDeps, appointmentsOf, appointmentStepOf, closedReason, daySlots, describeTypes, formatDay, formatSize, formatSlot, hallsOf, hoursToday, isActive, listAppointments, nowOf, serviceOf, uploadTarget } from '../../loop/index.js';
 import { optionalCitizen } from '../identity.js';
 import { signInRedirect } from '../sign-in-redirect.js';
+import type { RouterDeps } from '../router-deps.js';
 
 const refOf = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
 
-export function createBookingPagesRouter(deps: AppointmentDeps) {
+export function createBookingPagesRouter(deps: RouterDeps<AppointmentDeps>) {
   const router = express.Router();
   const signedIn = signInRedirect(deps.config.localMode);
 

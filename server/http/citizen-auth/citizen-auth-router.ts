@@ -4,17 +4,17 @@
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { NotFoundError, UnauthorizedError, ValidationError, WechatApiError } from '../../errors.js';
-import type { LoopDeps } from '../../loop/index.js';
 import { redactSecrets } from '../../wechat/index.js';
 import { CITIZEN_COOKIE, CITIZEN_SESSION_MAX_AGE_MS, readCookie, readSignedValue, sameOriginOnly, signCitizenSession, signValue } from '../identity.js';
 import { safeNext } from '../safe-next.js';
+import type { RouterDeps } from '../router-deps.js';
 
 const OAUTH_COOKIE = 'os_oauth';
 /** Signing purpose of the state cookie: never accepted where a citizen session is expected. */
 const OAUTH_PURPOSE = 'oauth-state';
 const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function createCitizenAuthRouter(deps: LoopDeps) {
+export function createCitizenAuthRouter(deps: RouterDeps) {
   const { config } = deps;
   const router = express.Router();
   const secure = config.publicBaseUrl.startsWith('https://');

@@ -11,6 +11,7 @@ import type { LiveBuild } from '../../live-build.js';
 import type { Renderer } from '../../render.js';
 import type { Store } from '../../store/index.js';
 import type { WechatClient } from '../../wechat/index.js';
+import type { Gateway } from '../../gateway/index.js';
 import { audit } from '../../audit/index.js';
 import {
   LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookieOptions, endSession, loadSession, randomToken,
@@ -39,6 +40,8 @@ export interface ConsoleDeps {
   client: WechatClient;
   renderer: Renderer;
   publisher: Publisher;
+  /** The gateway that answers /wechat: the simulator explains and previews through its front door. */
+  gateway: Pick<Gateway, 'simulate'>;
   /** Information queries, for the simulator and the test query against a draft. */
   queries?: QueryDeps;
   now?: () => Date;
@@ -197,7 +200,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use(createPlatformRoutes(routeDeps));
   router.use(createAppealRoutes({ ...routeDeps, renderer: deps.renderer }));
   router.use(createUserRoutes(routeDeps));
-  router.use(createSimulatorRoutes({ ...routeDeps, queries: deps.queries }));
+  router.use(createSimulatorRoutes({ ...routeDeps, gateway: deps.gateway, queries: deps.queries }));
   router.use('/stats', createStatsRoutes(routeDeps));
   router.use('/work', createWorkRoutes({ ...routeDeps, client: deps.client, renderer: deps.renderer }));
   router.use((_req, _res, next) => next(new NotFoundError('页面或接口不存在')));

@@ -1,12 +1,13 @@
 // The simulator page and its API. Live mode posts real signed XML to this server's own /wechat;
-// draft mode (草稿预览) routes in-process against the draft's build because it is not live.
+// draft mode (草稿预览) asks the gateway's dry run (Gateway.simulate) with the draft's build,
+// because the draft is not live.
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config.js';
 import type { LiveBuild } from '../../live-build.js';
 import type { Store } from '../../store/index.js';
 import { departmentPath, DRAFT_STATUS_NAMES, type DraftService, phonePreview, type SessionUser } from '../../console/index.js';
 import type { Publisher } from '../../publish/index.js';
-import { parseSimulateInput, parseSince, simulateDraft, simulateLive, simulatorOutbox } from '../../gateway/index.js';
+import { type Gateway, parseSimulateInput, parseSince, simulateDraft, simulateLive, simulatorOutbox } from '../../gateway/index.js';
 import type { PageRenderer } from './page.js';
 import { createRateLimiter, createResultPages, queryIndexOf, runQuery, type QueryDeps } from '../../query/index.js';
 import { ValidationError } from '../../errors.js';
@@ -17,6 +18,7 @@ export interface SimulatorRouteDeps {
   live: LiveBuild;
   drafts: DraftService;
   publisher: Publisher;
+  gateway: Pick<Gateway, 'simulate'>;
   page: PageRenderer;
   queries?: QueryDeps;
   now: () => Date;
@@ -40,7 +42,7 @@ function selfBaseUrl(req: Request): string {
 export function createSimulatorRoutes(deps: SimulatorRouteDeps): Router {
   const { drafts, page } = deps;
   const router = Router();
-  // Test queries and draft simulations run dry (no limit taken, no page kept), against the same systems.
+  // Test queries run dry (no limit taken, no page kept), against the same systems as the chat.
   const queries: QueryDeps = deps.queries ?? { limiter: createRateLimiter(), pages: createResultPages() };
   const buildFor = async (req: Request, res: Response, draftId: unknown) => {
     if (typeof draftId !== 'string' || !draftId) return deps.live.current();
@@ -74,9 +76,9 @@ export function createSimulatorRoutes(deps: SimulatorRouteDeps): Router {
     if (typeof body.draft === 'string' && body.draft) {
       const draft = await drafts.get(user(res), body.draft);
       const build = deps.publisher.build(await drafts.mergedFiles(draft));
-      return res.json(await simulateDraft(deps.store, build, openid, input, deps.now(), queries));
+      return res.json(await simulateDraft(deps.gateway, build, openid, input, deps.now()));
     }
-    res.json(await simulateLive({ config: deps.config, store: deps.store, build: deps.live.current(), baseUrl: selfBaseUrl(req), openid, input, now: deps.now() }));
+    res.json(await simulateLive({ config: deps.config, store: deps.store, gateway: deps.gateway, build: deps.live.current(), baseUrl: selfBaseUrl(req), openid, input, now: deps.now() }));
   });
 
   // A test query against the live build or a draft: the answer, the data and why, with no side effect.

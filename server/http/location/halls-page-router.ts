@@ -1,11 +1,12 @@
 // Location step, citizen page: the halls serving a service. The JSON API is location-router.ts.
 import express, { type Request } from 'express';
-import { listHalls, type LoopDeps, nowOf, parsePosition, serviceOf } from '../../loop/index.js';
+import { listHalls, nowOf, parsePosition, serviceOf } from '../../loop/index.js';
 import { optionalCitizen } from '../identity.js';
+import type { RouterDeps } from '../router-deps.js';
 
 const refOf = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
 
-export function createHallsPageRouter(deps: LoopDeps) {
+export function createHallsPageRouter(deps: RouterDeps) {
   const router = express.Router();
 
   router.get('/s/:dept/:service/halls', optionalCitizen(deps.config.sessionSecret), (req, res) => {

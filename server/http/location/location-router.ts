@@ -1,11 +1,12 @@
 // Location step, JSON API (mounted under /api): the halls serving a service. The page is
 // halls-page-router.ts.
 import express, { type Request } from 'express';
-import { listHalls, type LoopDeps, nowOf, parsePosition } from '../../loop/index.js';
+import { listHalls, nowOf, parsePosition } from '../../loop/index.js';
+import type { RouterDeps } from '../router-deps.js';
 
 const refOf = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
 
-export function createLocationRouter(deps: LoopDeps) {
+export function createLocationRouter(deps: RouterDeps) {
   const router = express.Router();
 
   router.get('/services/:dept/:service/halls', (req, res) => {

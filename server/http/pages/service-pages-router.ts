@@ -6,10 +6,11 @@ import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { projectRoot } from '../../config.js';
 import { NotFoundError } from '../../errors.js';
-import { applicationsOf, applicationView, attachmentSpecs, citizenCase, cityTime, clockOf, departmentName, applyNotice, describeSteps, describeTypes, findOnlineService, formatSize, loadApplication, type LoopDeps, RATING_LEVELS, searchServices, serviceOf } from '../../loop/index.js';
+import { applicationsOf, applicationView, attachmentSpecs, citizenCase, cityTime, clockOf, departmentName, applyNotice, describeSteps, describeTypes, findOnlineService, formatSize, loadApplication, RATING_LEVELS, searchServices, serviceOf } from '../../loop/index.js';
 import { optionalCitizen } from '../identity.js';
 import { citizenOf } from '../locals.js';
 import { signInRedirect } from '../sign-in-redirect.js';
+import type { RouterDeps } from '../router-deps.js';
 
 const INPUT_TYPES: Record<string, string> = { number: 'number', date: 'date', phone: 'tel', idcard: 'text', text: 'text' };
 const ACCEPT: Record<string, string> = { pdf: '.pdf,application/pdf', jpg: '.jpg,.jpeg,image/jpeg', png: '.png,image/png' };
@@ -17,7 +18,7 @@ const ACCEPT: Record<string, string> = { pdf: '.pdf,application/pdf', jpg: '.jpg
 const ASSETS_DIR = path.join(projectRoot, 'templates/h5/assets');
 const ASSETS = new Map(readdirSync(ASSETS_DIR).filter((f) => f.endsWith('.js')).map((f) => [f, readFileSync(path.join(ASSETS_DIR, f), 'utf8')]));
 
-export function createServicePagesRouter(deps: LoopDeps) {
+export function createServicePagesRouter(deps: RouterDeps) {
   const router = express.Router();
   const citizen = optionalCitizen(deps.config.sessionSecret);
   const build = () => deps.live.current();

@@ -3,17 +3,18 @@
 // can read it back. Mount before any app-wide body parser (multer reads the body itself).
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { FILE_PART, largestUploadKb, loadUpload, type LoopDeps, readAttachment, saveUpload, uploadTarget, type UploadViewer } from '../../loop/index.js';
+import { FILE_PART, largestUploadKb, loadUpload, readAttachment, saveUpload, uploadTarget, type UploadViewer } from '../../loop/index.js';
 import { requireCitizen, requireStaff, type StaffIdentity } from '../identity.js';
 import { formBody, multipartUpload, uploadedFiles } from '../multipart-upload.js';
 import { sendDownload } from '../send-attachment.js';
+import type { RouterDeps } from '../router-deps.js';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 const run = (h: Handler) => (req: Request, res: Response, next: NextFunction) => void h(req, res).catch(next);
 /** service and field may come in the query (limits known before reading) or as form fields. */
 const TEXT_FIELDS = 2;
 
-export function createUploadRouter(deps: LoopDeps) {
+export function createUploadRouter(deps: RouterDeps) {
   const router = express.Router();
   const citizen = requireCitizen(deps.config.sessionSecret);
   const staffOnly = requireStaff(deps.store);

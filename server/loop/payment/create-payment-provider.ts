@@ -1,7 +1,7 @@
 // Chooses the payment provider from the config (PAY_PROVIDER) and loads the merchant keys.
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Config } from '../../config.js';
+import type { PaymentConfig } from '../deps.js';
 import { ConfigError } from '../../errors.js';
 import type { Store } from '../../store/index.js';
 import { createLocalPaymentProvider } from './local-payment-provider.js';
@@ -9,7 +9,7 @@ import type { PaymentProvider } from './payment-provider.js';
 import { createWechatPayProvider } from './wechatpay-provider.js';
 import { certificateSerial } from './wechatpay-signing.js';
 
-export function createPaymentProvider(config: Readonly<Config>, store: Store): PaymentProvider {
+export function createPaymentProvider(config: Readonly<PaymentConfig>, store: Store): PaymentProvider {
   if (config.pay.provider === 'local') {
     return createLocalPaymentProvider({
       publicBaseUrl: config.publicBaseUrl,

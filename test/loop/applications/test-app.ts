@@ -16,6 +16,7 @@ import { createStaffToken } from '../../../server/desk/staff-tokens.js';
 import { createRenderer } from '../../../server/render.js';
 import { createLiveBuild } from '../../../server/live-build.js';
 import type { ApplicationDeps } from '../../../server/loop/payment/payment-deps.js';
+import type { RouterDeps } from '../../../server/http/router-deps.js';
 import { createLocalPaymentProvider, LOCAL_PAY_HEADERS, type LocalPaymentProvider } from '../../../server/loop/payment/local-payment-provider.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
 import type { Store } from '../../../server/store/types.js';
@@ -26,7 +27,7 @@ export const PAY_SECRET = 'test-pay-secret';
 
 export interface TestApp {
   app: express.Express;
-  deps: ApplicationDeps;
+  deps: RouterDeps<ApplicationDeps>;
   dataDir: string;
   clock: { now: Date };
   cookie(openid: string): string;
@@ -42,7 +43,7 @@ export function createTestApp(opts: { build?: AccountBuild; now?: string; wechat
   const store = opts.store ?? createMemoryStore();
   const clock = { now: new Date(opts.now ?? '2026-11-20T02:00:00Z') };
   const pay = createLocalPaymentProvider({ publicBaseUrl: config.publicBaseUrl, secret: PAY_SECRET, store });
-  const deps: ApplicationDeps = {
+  const deps: RouterDeps<ApplicationDeps> = {
     config,
     store,
     live: createLiveBuild(opts.build ?? buildFixture()),

@@ -12,6 +12,7 @@ import { createBookingPagesRouter } from '../../../server/http/appointments/book
 import { createHallsPageRouter } from '../../../server/http/location/halls-page-router.js';
 import { createLiveBuild } from '../../../server/live-build.js';
 import type { AppointmentDeps } from '../../../server/loop/appointment/notify-appointment.js';
+import type { RouterDeps } from '../../../server/http/router-deps.js';
 import type { WeeklyHours } from '../../../server/model/generated.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
 import type { Store } from '../../../server/store/types.js';
@@ -110,7 +111,7 @@ export const VALID_FIELDS = { name: '张三', idcard: '11010519491231002X', phon
 export { FakeWechatClient as FakeWechat } from '../../fakes/fake-wechat-client.js';
 
 export interface TestContext {
-  deps: AppointmentDeps;
+  deps: RouterDeps<AppointmentDeps>;
   app: express.Express;
   clock: { now: Date };
   cookie(openid: string): string;
@@ -122,7 +123,7 @@ export function makeContext(options: { store?: Store; wechat?: WechatClient; tem
   const build = makeBuild();
   // The template id comes from account.json (notifications.appointmentTemplateId), as in production.
   if (options.templateId) build.account.notifications = { appointmentTemplateId: options.templateId };
-  const deps: AppointmentDeps = {
+  const deps: RouterDeps<AppointmentDeps> = {
     config,
     store: options.store ?? createMemoryStore(),
     live: createLiveBuild(build),

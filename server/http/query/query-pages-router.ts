@@ -1,16 +1,16 @@
-// Information queries over HTTP: the API (H5 form and department systems), the H5 query form, and
-// result pages that answer only the citizen who asked, until they expire. Photos on a result page
-// come through onestop, so the department's URLs never reach the citizen.
+// Information queries, citizen pages: the H5 query form, and result pages that answer only the
+// citizen who asked, until they expire. Photos on a result page come through onestop, so the
+// department's URLs never reach the citizen. The JSON API is query-api-router.ts under /api.
 import express, { type Request, type Response } from 'express';
 import type { Config } from '../../config.js';
-import { NotFoundError, QuerySourceError, TooManyQueriesError, ValidationError } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
 import type { LiveBuild } from '../../live-build.js';
-import { hasQuery, runQuery, type QueryDeps } from '../../query/index.js';
+import { hasQuery, type QueryDeps } from '../../query/index.js';
 import type { Renderer } from '../../render.js';
-import { optionalCitizen, sameOriginOnly } from '../identity.js';
+import { optionalCitizen } from '../identity.js';
 import { signInRedirect } from '../sign-in-redirect.js';
 
-export interface QueryRouterDeps {
+export interface QueryPagesRouterDeps {
   config: Readonly<Config>;
   live: LiveBuild;
   renderer: Renderer;
@@ -20,30 +20,13 @@ export interface QueryRouterDeps {
 
 const INPUT_TYPES: Record<string, string> = { number: 'number', date: 'date', phone: 'tel', idcard: 'text', text: 'text' };
 
-export function createQueryRouter(deps: QueryRouterDeps) {
+export function createQueryPagesRouter(deps: QueryPagesRouterDeps) {
   const router = express.Router();
   const citizen = optionalCitizen(deps.config.sessionSecret);
-  const json = express.json({ limit: '16kb' });
   const now = () => (deps.now ? deps.now() : new Date());
   const ref = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
   const page = (res: Response, name: string, data: Record<string, unknown>, status = 200) =>
     res.status(status).type('html').send(deps.renderer.page(name, { localMode: deps.config.localMode, accountName: deps.live.current().account.name, ...data }));
-
-  router.post('/api/services/:dept/:service/query', sameOriginOnly({ allowedOrigins: [deps.config.publicBaseUrl, ...deps.config.corsOrigins] }), citizen, json, async (req, res) => {
-    const openid = res.locals.openid as string | undefined;
-    const inputs = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
-    const asker = openid ? { key: openid, openid } : { key: `ip:${req.ip ?? ''}` };
-    const result = await runQuery(deps.queries, { build: deps.live.current(), service: ref(req), inputs, asker });
-    if (result.outcome === 'ask' || result.outcome === 'invalid') {
-      const service = deps.live.current().services.find((s) => s.ref === result.service);
-      const fields = service?.steps.query?.inputs ?? [];
-      const details = result.errors ?? fields.filter((f) => f.required && (inputs[f.name] === undefined || String(inputs[f.name]).trim() === '')).map((f) => ({ field: f.name, label: f.label, message: `请填写“${f.label}”` }));
-      throw new ValidationError('查询条件不完整或有误', details);
-    }
-    if (result.outcome === 'limited') throw new TooManyQueriesError(result.text);
-    if (result.outcome === 'failed') throw new QuerySourceError(plain(result.text));
-    res.json({ found: result.outcome === 'found', reply: result.text, data: result.data ?? null, pageUrl: result.pageUrl ?? null });
-  });
 
   router.get('/s/:dept/:service/query', citizen, signInRedirect(deps.config.localMode), (req, res) => {
     const build = deps.live.current();
@@ -76,9 +59,4 @@ export function createQueryRouter(deps: QueryRouterDeps) {
   });
 
   return router;
-}
-
-/** The chat text without its WeChat link markup, for an API error message. */
-function plain(text: string): string {
-  return text.replace(/<a [^>]*>([^<]*)<\/a>/g, '$1');
 }

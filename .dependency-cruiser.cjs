@@ -18,9 +18,11 @@ const ROOMS = {
   query: ['builder', 'calendar', 'loop', 'model', 'patterns'],
   connectors: ['query', 'builder', 'model'],
   desk: ['loop', 'builder', 'calendar', 'model', 'store', 'wechat'],
-  gateway: ['desk', 'query', 'builder', 'calendar', 'model', 'store', 'wechat'],
+  gateway: ['desk', 'query', 'bindings', 'builder', 'calendar', 'model', 'store', 'wechat'],
   console: ['builder', 'publish', 'audit', 'store', 'calendar', 'model', 'passwords', 'loop'],
   stats: ['builder', 'calendar', 'desk', 'loop', 'store'],
+  vault: [],
+  bindings: ['builder', 'loop', 'model', 'patterns', 'query', 'store', 'vault'],
 };
 
 // loop/ is a one-way graph: a step may import the steps before it in this list, never after.

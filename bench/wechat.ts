@@ -95,6 +95,9 @@ async function serve(variant: Variant) {
     WECHAT_ENCODING_AES_KEY: AES_KEY,
     // The cashier is not on this path; the local one needs no merchant keys.
     PAY_PROVIDER: 'local',
+    // A real account needs vault keys; these protect nothing but bench data.
+    VAULT_KEYS: `bench:${Buffer.alloc(32, 3).toString('base64')}`,
+    VAULT_INDEX_KEY: Buffer.alloc(32, 5).toString('base64'),
   });
   const running = await startServer(config, (line) => void (/错误/.test(line) && process.stderr.write(`${line}\n`)));
   process.stdout.write(`PORT ${running.port}\n`);

@@ -2,10 +2,12 @@
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
-import type { Config } from './config.js';
+import { DEVELOPMENT_VAULT, type Config } from './config.js';
+import type { BindingsDeps } from './bindings/index.js';
+import { createVault, type Vault } from './vault/index.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { createApplicationRouter, createAppointmentRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
+import { createApplicationRouter, createAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
 import { createRenderer, type Renderer } from './render.js';
 import type { LiveBuild } from './live-build.js';
@@ -29,6 +31,8 @@ export interface AppDeps {
   queries?: QueryDeps;
   /** This server's own origin once it listens, for connectors pointing at the local stand-in. */
   localOrigin?: () => string;
+  /** Personal data at rest; made from config.vault when absent. */
+  vault?: Vault;
   now?: () => Date;
 }
 
@@ -43,6 +47,8 @@ export function createApp(deps: AppDeps): Express {
     connectors: createConnectorCaller({ live, config, localOrigin, now: deps.now }),
     now: deps.now,
   };
+  const vault = deps.vault ?? createVault(config.vault ?? DEVELOPMENT_VAULT);
+  const bindings: BindingsDeps = { store, vault, live, connectors: queries.connectors, now: deps.now };
   const app = express();
   app.disable('x-powered-by');
 
@@ -51,7 +57,7 @@ export function createApp(deps: AppDeps): Express {
   // sessions, body parsers) runs on WeChat's hottest path. One gateway for the callback and the
   // health page, which shows its failures.
   const maxClockSkewS = config.wechat.maxClockSkewS;
-  const gateway = deps.gateway ?? createGateway({ store, live, client: wechat, now: deps.now, openidKey: config.sessionSecret, queries, maxClockSkewS });
+  const gateway = deps.gateway ?? createGateway({ store, live, client: wechat, now: deps.now, openidKey: config.sessionSecret, queries, bindings, maxClockSkewS });
   // Shared with the health page, which shows the refused pushes (a drifting clock shows there first).
   const pushGuard = createPushGuard({ maxClockSkewS, warn: (line) => console.warn(`[onestop:wechat] ${line}`) });
   app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, pushGuard, now: deps.now }));
@@ -77,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createAppointmentRouter(loop));
   api.use(createLocationRouter(loop));
   api.use(createQueryApiRouter({ config, live, queries }));
+  api.use(createBindingsApiRouter({ config, live, renderer, bindings }));
   api.use(notFoundHandler());
   api.use(errorHandler());
   app.use('/api', api);
@@ -107,6 +114,7 @@ export function createApp(deps: AppDeps): Express {
   pages.use(createBookingPagesRouter(loop));
   pages.use(createHallsPageRouter(loop));
   pages.use(createQueryPagesRouter({ config, live, renderer, queries, now: deps.now }));
+  pages.use(createBindingsPagesRouter({ config, live, renderer, bindings }));
   pages.use(pageErrorHandler(renderer, { localMode: config.localMode, accountName: () => live.current().account.name }));
   app.use('/', pages);
 

@@ -1,4 +1,5 @@
 // The only reader of process.env: typed, validated, frozen.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,8 @@ export interface Config {
    * variable per connector, and no other variable can be named, so no other secret can leave.
    */
   connectorSecrets?: Readonly<Record<string, string>>;
+  /** Keys for personal data at rest (server/vault): the first key encrypts, all decrypt. Absent: the development key (tests). */
+  vault?: VaultConfig;
   pay: {
     provider: 'local' | 'wechatpay';
     mchId?: string;
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const filesPerDay = positiveInteger(env, 'UPLOAD_FILES_PER_DAY', 50);
   const mbPerDay = positiveInteger(env, 'UPLOAD_MB_PER_DAY', 100);
+  const vault = vaultConfig(env, localMode);
   const storeUrl = env.STORE_URL || undefined;
   if (storeUrl !== undefined && !/^postgres(ql)?:\/\//.test(storeUrl)) {
     throw new ConfigError('STORE_URL 必须是 postgres:// 或 postgresql:// 开头的连接串（不设置则使用 DATA_DIR 中的内置存储）');
@@ -126,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sessionSecret: env.SESSION_SECRET || 'onestop-local-session-secret-change-me',
     uploadQuota: Object.freeze({ filesPerDay, bytesPerDay: mbPerDay * 1024 * 1024 }),
     corsOrigins: Object.freeze((env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) as string[],
+    vault,
     connectorSecrets: Object.freeze(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => /^CONNECTOR_[A-Z0-9_]+$/.test(e[0]) && !!e[1]))),
     pay: Object.freeze({
       provider,
@@ -138,6 +143,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       apiBase: env.WECHATPAY_API_BASE || undefined,
     }),
   });
+}
+
+export interface VaultConfig {
+  keys: readonly { id: string; key: Buffer }[];
+  indexKey: Buffer;
+  /** True for local mode's published development key, which protects nothing. */
+  development: boolean;
+}
+
+/**
+ * Local mode's vault key: derived from a published phrase, so it protects nothing. Its id says so
+ * in every ciphertext it writes, and a real account refuses to start with it.
+ */
+export const DEVELOPMENT_VAULT_KEY_ID = 'dev-local-insecure';
+const developmentKey = (what: string) => createHash('sha256').update(`onestop development ${what} - not secret`).digest();
+export const DEVELOPMENT_VAULT: VaultConfig = Object.freeze({
+  keys: Object.freeze([Object.freeze({ id: DEVELOPMENT_VAULT_KEY_ID, key: developmentKey('vault key') })]),
+  indexKey: developmentKey('blind-index key'),
+  development: true,
+});
+
+/** VAULT_KEYS="<id>:<base64 32 bytes>[,<id>:<base64>…]" (first = active), VAULT_INDEX_KEY="<base64 32 bytes>". */
+function vaultConfig(env: NodeJS.ProcessEnv, localMode: boolean): VaultConfig {
+  const devKey = DEVELOPMENT_VAULT.keys[0]!.key;
+  const devIndex = DEVELOPMENT_VAULT.indexKey;
+  if (!env.VAULT_KEYS && !env.VAULT_INDEX_KEY) {
+    // Personal data at rest must never be sealed with a key everyone can read.
+    if (!localMode) throw new ConfigError('连接真实微信时必须设置 VAULT_KEYS 和 VAULT_INDEX_KEY（个人信息加密密钥，见 docs/bindings.md）');
+    return DEVELOPMENT_VAULT;
+  }
+  const keys: { id: string; key: Buffer }[] = [];
+  for (const part of (env.VAULT_KEYS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=]+)$/.exec(part);
+    const key = m ? Buffer.from(m[2]!, 'base64') : undefined;
+    if (!m || key?.length !== 32) throw new ConfigError('VAULT_KEYS 的每一项须为“编号:密钥”，编号 1~32 位字母、数字、- 或 _，密钥为 32 字节的 base64（openssl rand -base64 32）');
+    if (m[1] === DEVELOPMENT_VAULT_KEY_ID || key.equals(devKey)) throw new ConfigError('VAULT_KEYS 不能使用本地开发密钥');
+    if (keys.some((k) => k.id === m[1])) throw new ConfigError(`VAULT_KEYS 中密钥编号“${m[1]}”重复`);
+    keys.push(Object.freeze({ id: m[1]!, key }));
+  }
+  const indexKey = Buffer.from(env.VAULT_INDEX_KEY ?? '', 'base64');
+  if (keys.length === 0) throw new ConfigError('设置了 VAULT_INDEX_KEY 就必须同时设置 VAULT_KEYS');
+  if (indexKey.length !== 32) throw new ConfigError('VAULT_INDEX_KEY 须为 32 字节的 base64（openssl rand -base64 32）');
+  if (indexKey.equals(devIndex)) throw new ConfigError('VAULT_INDEX_KEY 不能使用本地开发密钥');
+  return Object.freeze({ keys: Object.freeze(keys), indexKey, development: false });
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

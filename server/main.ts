@@ -115,6 +115,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
         '用公开的默认密钥伪造会话和支付通知、从 /_wechat 取得令牌。只在可信网络中这样做；否则去掉 HOST（默认 127.0.0.1）。',
     );
   }
+  if (config.vault?.development) log('个人信息加密使用本地开发密钥（dev-local-insecure，仅供本地测试；正式环境须设置 VAULT_KEYS 和 VAULT_INDEX_KEY）');
   log(config.localMode ? '本地模式：未设置 WECHAT_APPID / WECHAT_SECRET，微信接口由本地替身 /_wechat 提供' : `已连接微信公众号 ${config.wechat.appId}`);
   log(`  H5 首页        ${config.publicBaseUrl}/`);
   log(`  管理后台       ${config.publicBaseUrl}/console/`);

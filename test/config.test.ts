@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ConfigError } from '../server/errors.js';
 import { loadConfig } from '../server/config.js';
+import { TEST_VAULT_ENV } from './support/vault-env.js';
 
 describe('loadConfig', () => {
   it('runs in local mode without WeChat credentials, with defaults', () => {
@@ -14,7 +15,7 @@ describe('loadConfig', () => {
 
   it('requires a long SESSION_SECRET once real WeChat credentials are set', () => {
     assert.throws(() => loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't' }), (e) => e instanceof ConfigError && /SESSION_SECRET/.test(e.message));
-    const config = loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32), PUBLIC_BASE_URL: 'https://gov.example.cn' });
+    const config = loadConfig({ WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32), PUBLIC_BASE_URL: 'https://gov.example.cn', ...TEST_VAULT_ENV });
     assert.equal(config.localMode, false);
   });
 
@@ -27,7 +28,7 @@ describe('loadConfig', () => {
   });
 
   it('listens on 127.0.0.1 in local mode and everywhere with a real account unless HOST says otherwise', () => {
-    const real = { WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32), PUBLIC_BASE_URL: 'https://gov.example.cn' };
+    const real = { WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32), PUBLIC_BASE_URL: 'https://gov.example.cn', ...TEST_VAULT_ENV };
     assert.equal(loadConfig({}).host, '127.0.0.1');
     assert.equal(loadConfig({ HOST: '0.0.0.0' }).host, '0.0.0.0');
     assert.equal(loadConfig(real).host, undefined);
@@ -39,7 +40,7 @@ describe('loadConfig', () => {
   });
 
   it('defaults to WeChat Pay with a real account and to the simulated cashier only in local mode', () => {
-    const real = { WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32), PUBLIC_BASE_URL: 'https://gov.example.cn' };
+    const real = { WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHAT_TOKEN: 't', SESSION_SECRET: 'z'.repeat(32), PUBLIC_BASE_URL: 'https://gov.example.cn', ...TEST_VAULT_ENV };
     assert.equal(loadConfig(real).pay.provider, 'wechatpay');
     assert.equal(loadConfig({ ...real, PAY_PROVIDER: 'local' }).pay.provider, 'local');
     assert.equal(loadConfig({}).pay.provider, 'local');

@@ -13,6 +13,7 @@ import { checkMenuLimits } from './check-menu-limits.js';
 import { buildCatalog } from './build-catalog.js';
 import { buildAnswers, checkMenuExtras } from './build-answers.js';
 import { checkQueries } from './check-queries.js';
+import { checkBindings } from './check-bindings.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 
 export interface BuildOptions {
@@ -42,6 +43,7 @@ export function buildAccount(files: CityFiles, options: BuildOptions): AccountBu
   const answers = buildAnswers(model, publicBaseUrl, sink);
   checkMenuExtras(model, sink);
   const tables = checkQueries(model, sink);
+  const bindings = checkBindings(model, sink);
   const assembly = buildMenu({
     accountFile: model.account.file,
     slots: model.account.slots,
@@ -63,6 +65,7 @@ export function buildAccount(files: CityFiles, options: BuildOptions): AccountBu
     ...catalog,
     answers,
     tables,
+    ...(bindings.length > 0 ? { bindings } : {}),
     diagnostics: resolveDiagnostics(sink.items, model),
   };
   build.hash = buildHash(build);

@@ -5,7 +5,7 @@
 import Handlebars from 'handlebars';
 import type { CityModel, ServiceEntry } from './city-model.js';
 import type { DiagnosticSink, SourceRef } from './diagnostics.js';
-import type { Connector, QueryStep, TableSource } from '../model/index.js';
+import type { Connector, ConnectorSource, QueryStep, TableSource } from '../model/index.js';
 import type { BuiltTable } from './types.js';
 import { parseTable } from './parse-table.js';
 import { checkChatPatterns } from './check-chat-patterns.js';
@@ -89,17 +89,7 @@ function checkQuery(
     const built = checkTable(model, entry, table, inputs, at, sink);
     if (built) tables[table.file] = built;
   } else if (connector) {
-    if (!connectors.has(connector.connector)) {
-      const known = [...connectors.keys()].join('、') || '无';
-      sink.error('UNKNOWN_CONNECTOR', at('/source/connector/connector'), `接口“${connector.connector}”没有在 account.json 的 connectors 中声明（现有：${known}）；部门系统接口由平台团队声明`);
-    }
-    if (!connector.path.startsWith('/') || LOOKS_LIKE_HOST.test(connector.path) || connector.path.includes('..')) {
-      sink.error('QUERY_HOST_FORBIDDEN', at('/source/connector/path'), `接口路径必须以 / 开头且不能包含主机名、“//”或“..”：部门文件不能指定访问哪个地址`);
-    }
-    for (const m of connector.path.matchAll(PLACEHOLDER)) unknownInput(m[1]!, at('/source/connector/path'), '接口路径');
-    for (const [key, value] of Object.entries(connector.params ?? {})) {
-      for (const m of value.matchAll(PLACEHOLDER)) unknownInput(m[1]!, at(`/source/connector/params/${key}`), `参数“${key}”`);
-    }
+    checkConnectorSource(connector, new Set(connectors.keys()), new Set(inputs.keys()), (suffix) => at(`/source/connector${suffix}`), 'QUERY_INPUT_UNKNOWN', sink);
   }
   for (const name of ['found', 'notFound', 'failed'] as const) {
     const template = query.reply[name];
@@ -111,6 +101,31 @@ function checkQuery(
     if (!lists.includes(page.list)) {
       sink.error('QUERY_PAGE_LIST_UNKNOWN', at('/reply/page/list'), `结果页列表“${page.list}”不是查询结果中的名称（可用：${lists.join('、') || '无'}）`);
     }
+  }
+}
+
+/** A connector named by a department (a query's source, a binding's verification): declared id, a path that names no host, placeholders that resolve. */
+export function checkConnectorSource(
+  connector: ConnectorSource,
+  connectors: Set<string>,
+  names: Set<string>,
+  at: (suffix: string) => SourceRef,
+  unknownCode: string,
+  sink: DiagnosticSink,
+): void {
+  if (!connectors.has(connector.connector)) {
+    const known = [...connectors].join('、') || '无';
+    sink.error('UNKNOWN_CONNECTOR', at('/connector'), `接口“${connector.connector}”没有在 account.json 的 connectors 中声明（现有：${known}）；部门系统接口由平台团队声明`);
+  }
+  if (!connector.path.startsWith('/') || LOOKS_LIKE_HOST.test(connector.path) || connector.path.includes('..')) {
+    sink.error('QUERY_HOST_FORBIDDEN', at('/path'), `接口路径必须以 / 开头且不能包含主机名、“//”或“..”：部门文件不能指定访问哪个地址`);
+  }
+  const unknown = (name: string, where: SourceRef, what: string) => {
+    if (!names.has(name)) sink.error(unknownCode, where, unknownCode === 'QUERY_INPUT_UNKNOWN' ? `${what}引用了“${name}”，但 inputs 中没有这个查询条件` : `${what}引用了“${name}”，但绑定的 fields 中没有这个字段`);
+  };
+  for (const m of connector.path.matchAll(PLACEHOLDER)) unknown(m[1]!, at('/path'), '接口路径');
+  for (const [key, value] of Object.entries(connector.params ?? {})) {
+    for (const m of value.matchAll(PLACEHOLDER)) unknown(m[1]!, at(`/params/${key}`), `参数“${key}”`);
   }
 }
 

@@ -1,6 +1,6 @@
 // The account build: what the builder produces and every other capability reads.
 // Deterministic: the same input files give a byte-identical JSON serialisation.
-import type { Account, Department, Hall, Service, Steps, Topic } from '../model/index.js';
+import type { Account, Binding, Department, Hall, Service, Steps, Topic } from '../model/index.js';
 
 export type { Account, Department, Hall, Service, Steps, Topic };
 
@@ -119,6 +119,14 @@ export interface BuiltAnswer {
   reply: { kind: 'text'; content: string } | { kind: 'news'; title: string; description: string; url: string; picUrl?: string };
 }
 
+/** One kind of binding a department declares (机动车, 驾驶证…), checked. */
+export interface BuiltBindingKind extends Binding {
+  /** <department>/<kind id> */
+  ref: string;
+  department: string;
+  maxPerCitizen: number;
+}
+
 /** A query's data table as published: every cell a string, in file order. */
 export interface BuiltTable {
   columns: string[];
@@ -143,5 +151,7 @@ export interface AccountBuild {
   answers?: BuiltAnswer[];
   /** Tables read by the services' queries, by path (data/<department>/<file>); absent in older builds. */
   tables?: Record<string, BuiltTable>;
+  /** What citizens can bind, every department's kinds; absent when none (and in older builds). */
+  bindings?: BuiltBindingKind[];
   diagnostics: Diagnostic[];
 }

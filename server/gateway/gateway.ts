@@ -16,6 +16,7 @@ import { loadReplyTemplates, type ReplyTemplates } from './reply-templates.js';
 import type { RecentList } from './numbered-items.js';
 import { routeMessage, type AnsweredBy, type RecentNearby, type RouteResult } from './route-message.js';
 import type { QueryDeps } from '../query/index.js';
+import type { BindingsDeps } from '../bindings/index.js';
 
 export const DEFAULT_BUDGET_MS = 4000;
 /** WeChat's three retries come within ~15 s; twice that is plenty (the router asks for more: the replay window). */
@@ -60,6 +61,8 @@ export interface GatewayDeps {
   warn?: (line: string) => void;
   /** Information queries (shared with the query API and result pages). */
   queries?: QueryDeps;
+  /** Citizens' bindings (绑定 / 解绑, queries on bound things). */
+  bindings?: BindingsDeps;
 }
 
 export interface Gateway {
@@ -148,7 +151,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     };
     let routed: RouteResult | Promise<RouteResult>;
     try {
-      routed = routeMessage(msg, { index: current(), store, templates, now: at, key, recentNearby, recentLists, recentQueries, onFailure, queries: deps.queries });
+      routed = routeMessage(msg, { index: current(), store, templates, now: at, key, recentNearby, recentLists, recentQueries, onFailure, queries: deps.queries, bindings: deps.bindings });
     } catch (err) {
       return finish(failed(err));
     }
@@ -187,7 +190,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     async simulate(msg, build) {
       const index = build ? indexBuild(build) : current();
-      return routeMessage(msg, { index, store, templates, now: now(), key: dedupKey(msg), dryRun: true, queries: deps.queries });
+      return routeMessage(msg, { index, store, templates, now: now(), key: dedupKey(msg), dryRun: true, queries: deps.queries, bindings: deps.bindings });
     },
     health: () => health.snapshot(),
   };

@@ -13,6 +13,8 @@ import { routeClick, routeEvent } from './route-event.js';
 import { hasQuery, matchChat, queryIndexOf } from '../query/index.js';
 import { answerQuery, failedQueryFor, followUpQuery } from './route-query.js';
 import { answerNearby } from './answer-nearby.js';
+import { isBindingMessage, queryBindingOf } from '../bindings/index.js';
+import { answerBindingWords, answerBoundQuery, usesBindings } from './route-binding.js';
 import { none, type MaybePromise, type RouteContext, type RouteResult, type RouteTrace } from './route-types.js';
 
 export { answerNearby } from './answer-nearby.js';
@@ -57,6 +59,7 @@ function routeText(msg: WechatMessage, text: string, ctx: RouteContext): MaybePr
     const failed = failedQueryFor(msg, ctx);
     if (failed) return handOff(msg, `[查询未成功，转人工] ${failed}`, ctx, `刚才的查询“${failed}”未成功，市民要求人工`);
   }
+  if (ctx.bindings && isBindingMessage(index.build, text)) return answerBindingWords(msg, text, ctx);
   if (ITEM_NUMBER.test(normalized)) {
     const items = recentItems(ctx.recentLists, msg.fromUser, ctx.now);
     if (items) return pickItem(msg, items, Number(normalized), ctx);
@@ -145,8 +148,16 @@ function serviceOfUrl(index: RouteContext['index'], url: string) {
 /** A keyword naming a query service runs the query (asking for what is missing); others are cached answers. */
 function answerKeywordOrQuery(msg: WechatMessage, hit: KeywordMatch, ctx: RouteContext): MaybePromise<RouteResult> {
   const target = hit.rule.target;
+  const how = `关键词“${hit.rule.text}”（${hit.match === 'exact' ? '完全匹配' : '包含匹配'}）指向查询服务`;
   if (ctx.queries && target.kind === 'service' && hasQuery(ctx.index.build, target.service)) {
-    return answerQuery(msg, target.service, {}, ctx, `关键词“${hit.rule.text}”（${hit.match === 'exact' ? '完全匹配' : '包含匹配'}）指向查询服务`);
+    if (usesBindings(ctx, [target.service])) return answerBoundQuery(msg, target.service, ctx, how).then((bound) => bound ?? answerQuery(msg, target.service, {}, ctx, how));
+    return answerQuery(msg, target.service, {}, ctx, how);
+  }
+  // A shared keyword ("违章": 交警's lookup or 城管's complaint): a citizen who bound a car gets the lookup, the others listed after.
+  if (target.kind === 'disambiguation' && usesBindings(ctx, target.services)) {
+    const ref = target.services.find((s) => queryBindingOf(ctx.index.build, s) !== undefined)!;
+    const others = target.services.filter((s) => s !== ref);
+    return answerBoundQuery(msg, ref, ctx, `共用关键词“${hit.rule.text}”，市民绑定了该查询所需的信息`, others).then((bound) => bound ?? answerKeyword(hit, ctx));
   }
   return answerKeyword(hit, ctx);
 }

@@ -2,6 +2,7 @@
 // route-message.ts and route-event.ts, so neither imports the other's types.
 import type { Store } from '../store/index.js';
 import type { QueryDeps } from '../query/index.js';
+import type { BindingsDeps } from '../bindings/index.js';
 import type { BuildIndex } from './build-index.js';
 import type { RecentList } from './numbered-items.js';
 import * as R from './replies.js';
@@ -48,6 +49,8 @@ export interface RouteContext {
   queries?: QueryDeps;
   /** Each citizen's last query: a bare follow-up ("3" after "限行") continues it; "人工" after a failure hands it on. */
   recentQueries?: Map<string, { service: string; at: number; outcome: string }>;
+  /** Citizens' bindings: 绑定 / 解绑 in the chat, and queries run on what the citizen bound. */
+  bindings?: BindingsDeps;
 }
 
 export interface RecentNearby {

@@ -1,6 +1,7 @@
 // The HTTP edge's front door, for the composition root only: every router and the error renderers.
 // Other rooms import this folder only through this file; everything else in it is private.
 export { createApplicationRouter } from './applications/application-router.js';
+export { createBindingsApiRouter, createBindingsPagesRouter } from './bindings/bindings-router.js';
 export { createAppointmentRouter } from './appointments/appointment-router.js';
 export { createLocalCashierRouter } from './cashier/local-cashier-router.js';
 export { createCitizenAuthRouter } from './citizen-auth/citizen-auth-router.js';

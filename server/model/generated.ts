@@ -311,6 +311,17 @@ export type Stage =
  * Lower-case identifier: letters, digits and hyphens, starting with a letter.
  */
 
+export type Id2 = string;
+/**
+ * Lower-case identifier: letters, digits and hyphens, starting with a letter.
+ */
+
+export type Id3 = string;
+
+/**
+ * One department's file (topics/departments/<id>.json), edited by that department's admins.
+ */
+
 export interface Department {
   $schema?: string;
   id: Id;
@@ -325,6 +336,12 @@ export interface Department {
    * Canned replies (固定答复): keywords or a menu button answer at once with the department's own text or article, with no service page (a phone number, an index, a notice).
    */
   answers?: Answer[];
+  /**
+   * What a citizen can bind to their account (绑定): a vehicle, a driving licence, a social-security card… Queries and notices then find it without the citizen typing it again.
+   *
+   * @maxItems 20
+   */
+  bindings?: Binding[];
 }
 /**
  * A service hall (办事大厅 / 窗口) where citizens come in person.
@@ -577,6 +594,7 @@ export interface QueryStep {
    * Typed inputs, with the same types and checks as form fields (no file fields).
    */
   inputs: FormField[];
+  binding?: Id2;
   /**
    * Inputs that prove the citizen owns what is looked up (plate + last 6 of the VIN); they must be required inputs. A query with proof is personal: its result page answers only the citizen who asked.
    */
@@ -743,4 +761,70 @@ export interface AnswerNews {
   description: string;
   url?: string;
   picUrl?: string;
+}
+/**
+ * One kind of thing a citizen can bind (机动车, 驾驶证…). What the citizen enters is encrypted at rest and masked wherever staff see it; removing a binding deletes it.
+ */
+
+export interface Binding {
+  id: Id3;
+  /**
+   * What citizens see, e.g. 机动车.
+   */
+  name: string;
+  /**
+   * What binding it gives the citizen (shown on /me/bindings).
+   */
+  summary?: string;
+  /**
+   * What the citizen enters, with the same types and checks as form fields (no file fields).
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  fields: FormField[];
+  /**
+   * Required fields that identify the bound thing (号牌种类 + 号牌号码). A citizen binds one thing once; department systems address notices by these values, joined with ':' in this order.
+   *
+   * @minItems 1
+   * @maxItems 3
+   */
+  key: string[];
+  verify: BindingVerify;
+  chat?: BindingChat;
+  /**
+   * How many of this kind one citizen may bind.
+   */
+  maxPerCitizen?: number;
+}
+/**
+ * Exactly one of: connector (the department's system must confirm it; its mapped answer is kept with the binding, e.g. the inspection due date) or declared: true (accepted as the citizen declared it).
+ */
+
+export interface BindingVerify {
+  connector?: ConnectorSource;
+  declared?: true;
+}
+/**
+ * Binding from the chat: after the word 绑定, a message matching a pattern binds with its named groups.
+ */
+
+export interface BindingChat {
+  /**
+   * RE2 regular expressions with named groups (?<field>…), tried on the whole message (e.g. 绑定 鄂A12345 4F2A91).
+   *
+   * @minItems 1
+   * @maxItems 5
+   */
+  patterns: string[];
+  /**
+   * What to send, e.g. 绑定 鄂A12345 4F2A91.
+   */
+  example?: string;
+  /**
+   * Values for fields a chat message does not carry (e.g. plateType 02, 小型汽车).
+   */
+  defaults?: {
+    [k: string]: string;
+  };
 }

@@ -12,6 +12,7 @@ import { createMemoryTokenStore } from '../../server/wechat/token-store.js';
 import { createWechatClient } from '../../server/wechat/wechat-client.js';
 import { serveLocalStandin, wechatClientFor } from '../../server/main.js';
 import { readStandinMenu } from '../../server/wechat/standin/standin-state.js';
+import { TEST_VAULT_ENV } from '../support/vault-env.js';
 
 const WX = 'https://api.weixin.qq.com';
 const fixture = async (name: string) => JSON.parse(await readFile(new URL(`../fixtures/wechat/${name}.json`, import.meta.url), 'utf8'));
@@ -21,7 +22,7 @@ describe('onestop publish', () => {
   let store: Store;
   let lines: { out: string[]; err: string[] };
   const io = () => ({ out: (l: string) => lines.out.push(l), err: (l: string) => lines.err.push(l) });
-  const config = loadConfig({ WECHAT_APPID: 'wx1234567890abcdef', WECHAT_SECRET: 'SECRET', SESSION_SECRET: 'x'.repeat(32), WECHAT_TOKEN: 'publish-test-token', PUBLIC_BASE_URL: 'https://city.example' });
+  const config = loadConfig({ WECHAT_APPID: 'wx1234567890abcdef', WECHAT_SECRET: 'SECRET', SESSION_SECRET: 'x'.repeat(32), WECHAT_TOKEN: 'publish-test-token', PUBLIC_BASE_URL: 'https://city.example', ...TEST_VAULT_ENV });
   const deps = (dir = cityDir) => ({
     config,
     dir,

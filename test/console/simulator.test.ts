@@ -11,6 +11,7 @@ import { createMemoryTokenStore } from '../../server/wechat/token-store.js';
 import { createWechatStandin } from '../../server/http/wechat-standin/wechat-standin.js';
 import { LOCAL_STANDIN_CREDENTIALS } from '../../server/wechat/standin/standin-state.js';
 import { addTestUsers, createHarness, editedDepartment, login, type Harness } from './harness.js';
+import { TEST_VAULT_ENV } from '../support/vault-env.js';
 
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 
@@ -19,7 +20,7 @@ describe('console simulator', () => {
     describe(mode, () => {
       let h: Harness;
       before(async () => {
-        h = await createHarness({ env: mode === 'plain' ? {} : { WECHAT_ENCODING_AES_KEY: AES_KEY, WECHAT_APPID: 'wx1234567890abcdef', WECHAT_SECRET: 's' } });
+        h = await createHarness({ env: mode === 'plain' ? {} : { WECHAT_ENCODING_AES_KEY: AES_KEY, WECHAT_APPID: 'wx1234567890abcdef', WECHAT_SECRET: 's', ...TEST_VAULT_ENV } });
         await addTestUsers(h.store);
       });
 

@@ -10,6 +10,7 @@ import { createRenderer } from '../../server/render.js';
 import { createLiveBuild } from '../../server/live-build.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
 import { buildFixture } from '../loop/applications/build-fixture.js';
+import { TEST_VAULT_ENV } from '../support/vault-env.js';
 
 function appWith(env: Record<string, string>) {
   const config = loadConfig({ SESSION_SECRET: 'a-test-session-secret-of-32-chars!', WECHAT_TOKEN: 'auth-test-token', DATA_DIR: '/tmp/onestop-auth-test', ...env });
@@ -77,7 +78,7 @@ describe('citizen sign-in', () => {
   });
 
   describe('with WeChat credentials', () => {
-    const { app, config } = appWith({ WECHAT_APPID: 'wxappid', WECHAT_SECRET: 'wxsecret', PUBLIC_BASE_URL: 'https://gov.example.cn' });
+    const { app, config } = appWith({ WECHAT_APPID: 'wxappid', WECHAT_SECRET: 'wxsecret', PUBLIC_BASE_URL: 'https://gov.example.cn', ...TEST_VAULT_ENV });
     before(() => {
       nock.disableNetConnect();
       nock.enableNetConnect(/127\.0\.0\.1|localhost/);

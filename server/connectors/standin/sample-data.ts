@@ -44,4 +44,22 @@ export const SAMPLE_CONTRIBUTIONS: Record<string, { name: string; records: { mon
   },
 };
 
-export const STANDIN_SAMPLES = { vehicles: SAMPLE_VEHICLES, licences: SAMPLE_LICENCES, fundAccounts: SAMPLE_FUND_ACCOUNTS, contributions: SAMPLE_CONTRIBUTIONS };
+/** Vehicle registrations and licence holders, for verifying bindings (docs/bindings.md). */
+export const SAMPLE_REGISTRATIONS: Record<string, { plateType: string; vin: string; model: string; inspectionDue: string }> = {
+  鄂A12345: { plateType: '02', vin: '4F2A91', model: '小型轿车', inspectionDue: '2027-01-15' },
+  鄂A0B789: { plateType: '02', vin: '7C3E55', model: '小型普通客车', inspectionDue: '2026-12-20' },
+  鄂AD23456: { plateType: '52', vin: 'K83210', model: '小型新能源轿车', inspectionDue: '2028-06-30' },
+};
+export const SAMPLE_LICENCE_HOLDERS: Record<string, { name: string; validUntil: string; points: number; cycleEnd: string }> = {
+  '420102199003071232': { name: '张三', validUntil: '2027-03-07', points: 3, cycleEnd: '2027-03-07' },
+  '420105198511124569': { name: '李四', validUntil: '2031-11-12', points: 0, cycleEnd: '2027-11-12' },
+};
+
+export const STANDIN_SAMPLES = {
+  vehicles: SAMPLE_VEHICLES,
+  licences: SAMPLE_LICENCES,
+  fundAccounts: SAMPLE_FUND_ACCOUNTS,
+  contributions: SAMPLE_CONTRIBUTIONS,
+  registrations: SAMPLE_REGISTRATIONS,
+  licenceHolders: SAMPLE_LICENCE_HOLDERS,
+};

@@ -57,6 +57,17 @@ export function createDepartmentStandin(options: StandinOptions) {
     const { fileNumber: _f, ...rest } = licence;
     res.json({ code: 0, data: rest });
   });
+  // Binding verification (docs/bindings.md): a registration whose type and VIN match; a holder whose name matches.
+  router.get('/jiaojing/vehicles/:plate', signed('jiaojing'), (req, res) => {
+    const vehicle = STANDIN_SAMPLES.registrations[String(req.params.plate)];
+    if (!vehicle || vehicle.vin !== q(req, 'vin') || vehicle.plateType !== q(req, 'type')) return notFound(res);
+    res.json({ code: 0, data: { verified: true, plateType: vehicle.plateType, model: vehicle.model, inspectionDue: vehicle.inspectionDue } });
+  });
+  router.get('/jiaojing/licence-holders/:idNumber', signed('jiaojing'), (req, res) => {
+    const holder = STANDIN_SAMPLES.licenceHolders[String(req.params.idNumber)];
+    if (!holder || holder.name !== q(req, 'name')) return notFound(res);
+    res.json({ code: 0, data: { verified: true, validUntil: holder.validUntil, points: holder.points, cycleEnd: holder.cycleEnd } });
+  });
   router.get('/gongjijin/accounts/:idNumber', signed('gongjijin'), (req, res) => {
     const account = SAMPLE_FUND_ACCOUNTS[String(req.params.idNumber)];
     if (!account || account.name !== q(req, 'name')) return notFound(res);

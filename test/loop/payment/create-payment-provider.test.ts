@@ -4,6 +4,7 @@ import { loadConfig } from '../../../server/config.js';
 import { ConfigError } from '../../../server/errors.js';
 import { createPaymentProvider } from '../../../server/loop/payment/create-payment-provider.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
+import { TEST_VAULT_ENV } from '../../support/vault-env.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/wechatpay/${name}`, import.meta.url));
 const wechatpayEnv = {
@@ -19,6 +20,7 @@ const wechatpayEnv = {
   WECHATPAY_PRIVATE_KEY: fixture('merchant-key.pem'),
   WECHATPAY_PLATFORM_CERT: fixture('platform-cert.pem'),
   WECHATPAY_NOTIFY_URL: 'https://city.example/pay/notify',
+  ...TEST_VAULT_ENV,
 };
 
 describe('createPaymentProvider', () => {

@@ -11,6 +11,7 @@ import { loadCityFromDir } from '../builder/index.js';
 import { createStaffTokenCommand } from './staff-token-command.js';
 import { runPublish } from './publish-command.js';
 import { createStoreCommand } from './store-command.js';
+import { createVaultCommand } from './vault-command.js';
 import { readPassword } from './read-password.js';
 
 export function createProgram(): Command {
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   registerUserCommand(program);
   program.addCommand(createStaffTokenCommand(async () => (await import('../main.js')).openStore(loadConfig())));
   program.addCommand(createStoreCommand());
+  program.addCommand(createVaultCommand());
   return program;
 }
 

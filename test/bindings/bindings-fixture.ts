@@ -89,5 +89,7 @@ export class FakeDepartmentSystem implements ConnectorCaller {
 export const testVault = () => createVault({ keys: [{ id: 'test-1', key: Buffer.alloc(32, 1) }], indexKey: Buffer.alloc(32, 2) });
 
 export function bindingsDeps(build: AccountBuild = cityWithBindings().build(), system = new FakeDepartmentSystem()): BindingsDeps & { system: FakeDepartmentSystem } {
-  return { store: createMemoryStore(), vault: testVault(), live: createLiveBuild(build), connectors: system, now: () => new Date('2026-12-02T02:00:00Z'), system };
+  let clock = Date.parse('2026-12-02T02:00:00Z');
+  // A second per reading, so bindings made one after the other are listed in that order.
+  return { store: createMemoryStore(), vault: testVault(), live: createLiveBuild(build), connectors: system, now: () => new Date((clock += 1000)), system };
 }

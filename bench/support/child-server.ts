@@ -4,9 +4,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-/** Runs `script` with tsx and `args`; resolves once the child prints `PORT <n>`. */
+/**
+ * Runs `script` with tsx and `args`; resolves once the child prints `PORT <n>`. With
+ * BENCH_CPU_PROF=<dir>, the `--server` child writes a V8 CPU profile there when it exits.
+ */
 export async function startChild(script: string, args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const prof = process.env.BENCH_CPU_PROF && args[0] === '--server' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       const m = /PORT (\d+)/.exec(d.toString());

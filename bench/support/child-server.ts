@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 
 /**
  * Runs `script` with tsx and `args`; resolves once the child prints `PORT <n>`. With
- * BENCH_CPU_PROF=<dir>, the `--server` child writes a V8 CPU profile there when it exits.
+ * BENCH_CPU_PROF=<dir>, a `--server` or `--serve` child writes a V8 CPU profile there when it exits.
  */
 export async function startChild(script: string, args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const prof = process.env.BENCH_CPU_PROF && args[0] === '--server' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const prof = process.env.BENCH_CPU_PROF && args[0]?.startsWith('--serve') ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {

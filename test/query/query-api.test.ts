@@ -112,6 +112,23 @@ describe('query result pages', () => {
     assert.equal(res.body.pageUrl, null);
   });
 
+  it('serves the form of a public table query to a citizen who has not signed in', async () => {
+    const { app } = setup();
+    const res = await request(app).get('/s/jiaojing/xianxing/query').expect(200);
+    assert.match(res.text, /id="q-plateTail"/);
+  });
+
+  it('sends a citizen who has not signed in to sign-in first for a personal query (one with proof inputs)', async () => {
+    const { app, cookie } = setup((city) => {
+      const query = city.service('jiaojing/xianxing').steps.query;
+      query.inputs[0].required = true;
+      query.proof = [query.inputs[0].name];
+    });
+    const res = await request(app).get('/s/jiaojing/xianxing/query').expect(302);
+    assert.equal(res.headers.location, `/auth/local?next=${encodeURIComponent('/s/jiaojing/xianxing/query')}`);
+    await request(app).get('/s/jiaojing/xianxing/query').set('Cookie', cookie('o-asker')).expect(200);
+  });
+
   it('serves the H5 query form with the declared inputs', async () => {
     const { app, cookie } = setup();
     const res = await request(app).get('/s/jiaojing/xianxing/query').set('Cookie', cookie('o-asker')).expect(200);

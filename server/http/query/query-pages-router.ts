@@ -28,13 +28,18 @@ export function createQueryPagesRouter(deps: QueryPagesRouterDeps) {
   const page = (res: Response, name: string, data: Record<string, unknown>, status = 200) =>
     res.status(status).type('html').send(deps.renderer.page(name, { localMode: deps.config.localMode, accountName: deps.live.current().account.name, ...data }));
 
-  router.get('/s/:dept/:service/query', citizen, signInRedirect(deps.config.localMode), (req, res) => {
+  const signIn = signInRedirect(deps.config.localMode);
+  router.get('/s/:dept/:service/query', citizen, (req, res, next) => {
     const build = deps.live.current();
     const service = build.services.find((s) => s.ref === ref(req));
     if (!service || !hasQuery(build, service.ref)) {
       return page(res, 'h5/message', { title: '未找到', backUrl: '/', message: '该事项不提供在线查询' }, 404);
     }
     const query = service.steps.query!;
+    // A public lookup (a published table, no proof of ownership) is open to anyone, like the
+    // API; a personal one or a department system's answer is asked for as a signed-in citizen.
+    const personal = (query.proof?.length ?? 0) > 0 || query.source.connector !== undefined;
+    if (personal && !res.locals.openid) return signIn(req, res, next);
     const fields = query.inputs.map((f) => ({ ...f, isSelect: f.type === 'select', inputType: INPUT_TYPES[f.type] ?? 'text' }));
     page(res, 'h5/query', { title: `在线查询 · ${service.name}`, backUrl: `/s/${service.ref}`, service, fields, example: query.chat?.example, action: `/api/services/${service.ref}/query` });
   });

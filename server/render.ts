@@ -15,6 +15,8 @@ export interface Renderer {
 export function createRenderer(templatesDir = path.join(projectRoot, 'templates')): Renderer {
   const hbs = Handlebars.create();
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  /** One URL path segment (a draft key such as data/jiaojing/xianxing.csv keeps its slashes encoded). */
+  hbs.registerHelper('seg', (value: unknown) => encodeURIComponent(String(value ?? '')));
   hbs.registerHelper('yuan', (fen: unknown) => (typeof fen === 'number' ? (fen / 100).toFixed(2) : ''));
   hbs.registerHelper('json', (value: unknown) =>
     // For embedding data in <script type="application/json">: escape < so "</script>" cannot close it.

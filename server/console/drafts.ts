@@ -23,7 +23,10 @@ export interface DiagnosticsSummary {
 }
 
 export interface Draft extends Doc {
-  /** The department id, or for the platform's own files their path: account.json, <topic>.json. */
+  /**
+   * The department id; for the platform's own files their path (account.json, <topic>.json);
+   * for a department's query table its path (data/<department>/<file>.csv|json).
+   */
   department: string;
   number: number;
   text: string;
@@ -59,10 +62,23 @@ const DEPARTMENT_ID = /^[a-z][a-z0-9-]*$/;
 const PLATFORM_FILE = /^[a-z][a-z0-9-]*\.json$/;
 
 export const isPlatformFile = (key: string) => PLATFORM_FILE.test(key);
+/** A department's data table for its queries: edited and reviewed like its file, owned by it. */
+const TABLE_FILE = /^data\/([a-z][a-z0-9-]*)\/[A-Za-z0-9_-]{1,64}\.(csv|json)$/;
+export const isTableFile = (key: string) => TABLE_FILE.test(key);
+/** The department a draft key belongs to (undefined for the platform's files). */
+export const ownerOf = (key: string): string | undefined => (isPlatformFile(key) ? undefined : (TABLE_FILE.exec(key)?.[1] ?? key));
 const PENDING: DraftStatus[] = ['submitted', 'approved'];
 
 /** The file a draft key names: departments/<id>.json, or a platform file (account.json, <topic>.json) as is. */
-export const departmentPath = (key: string) => (isPlatformFile(key) ? key : `departments/${key}.json`);
+export const departmentPath = (key: string) => (isPlatformFile(key) || isTableFile(key) ? key : `departments/${key}.json`);
+
+/** The query tables of the departments in `departments`, as draft keys (their paths). */
+export function tablesIn(files: CityFiles, departments: string[] | 'all'): string[] {
+  return files.files
+    .map((f) => f.path)
+    .filter((p) => TABLE_FILE.test(p) && (departments === 'all' || departments.includes(TABLE_FILE.exec(p)![1]!)))
+    .sort();
+}
 
 /** The platform's files in a city: account.json first, then the topic files. */
 export function platformFilesIn(files: CityFiles): string[] {
@@ -105,6 +121,8 @@ export interface DraftService {
   departments(user: SessionUser): Promise<string[]>;
   /** account.json and the topic files, for the platform role only (others get none). */
   platformFiles(user: SessionUser): Promise<string[]>;
+  /** The query tables of the departments the user may see (data/<department>/<file>). */
+  tables(user: SessionUser): Promise<string[]>;
   publishedText(department: string): Promise<string | undefined>;
   check(user: SessionUser, department: string, text: string): Promise<CheckResult>;
   save(user: SessionUser, department: string, text: string): Promise<Draft>;
@@ -128,9 +146,10 @@ export function createDraftService(deps: { store: Store; publisher: Publisher; n
       if (user.role !== 'platform') throw new ForbiddenError('account.json 和主题文件只有平台管理员可以查看和修改');
       return;
     }
-    if (!DEPARTMENT_ID.test(department)) throw new NotFoundError(`部门不存在：${department}`);
-    if (!canAccessDepartment(user, department)) throw new ForbiddenError(`您无权访问部门“${department}”`);
-    if (edit && !canEditDepartment(user, department)) throw new ForbiddenError('只有该部门的管理员可以修改和提交草稿');
+    const owner = ownerOf(department)!;
+    if (!DEPARTMENT_ID.test(owner)) throw new NotFoundError(`部门不存在：${department}`);
+    if (!canAccessDepartment(user, owner)) throw new ForbiddenError(`您无权访问部门“${owner}”`);
+    if (edit && !canEditDepartment(user, owner)) throw new ForbiddenError('只有该部门的管理员可以修改和提交草稿');
   }
 
   /** Latest draft in one of the statuses, per department, except one department. */
@@ -155,7 +174,8 @@ export function createDraftService(deps: { store: Store; publisher: Publisher; n
   async function load(user: SessionUser, draftId: string): Promise<Draft> {
     const draft = await drafts.get(draftId);
     // Another department's draft answers exactly like a missing one: ids reveal nothing.
-    if (!draft || !canAccessDepartment(user, draft.department)) throw new NotFoundError('草稿不存在');
+    const owner = draft && ownerOf(draft.department);
+    if (!draft || (owner === undefined ? user.role !== 'platform' : !canAccessDepartment(user, owner))) throw new NotFoundError('草稿不存在');
     return draft;
   }
 
@@ -179,6 +199,10 @@ export function createDraftService(deps: { store: Store; publisher: Publisher; n
 
     async platformFiles(user) {
       return user.role === 'platform' ? platformFilesIn(await publisher.currentFiles()) : [];
+    },
+
+    async tables(user) {
+      return tablesIn(await publisher.currentFiles(), user.role === 'platform' ? 'all' : user.departments);
     },
 
     async publishedText(department) {

@@ -3,7 +3,7 @@
 export { describeDiff, diffBuilds } from './diff.js';
 export { diffFiles } from './line-diff.js';
 export type { FileDiff } from './line-diff.js';
-export { DRAFT_STATUS_NAMES, MAX_DRAFT_BYTES, createDraftService, departmentPath, isPlatformFile, withFile } from './drafts.js';
+export { DRAFT_STATUS_NAMES, MAX_DRAFT_BYTES, createDraftService, departmentPath, isPlatformFile, isTableFile, ownerOf, withFile } from './drafts.js';
 export type { Draft, DraftService } from './drafts.js';
 export { phonePreview } from './phone-preview.js';
 export { ROLE_NAMES, addUser, canAccessDepartment, canEditDepartment, publicUser, usersOf, verifyLogin } from './users.js';

@@ -41,6 +41,8 @@ export interface HarnessOptions {
   env?: NodeJS.ProcessEnv;
   /** Wraps the one gateway shared by /wechat and the console (e.g. to record what the simulator asks it). */
   gateway?: (real: Gateway) => Gateway;
+  /** Another city directory than the fixture (e.g. a copy with a query table). */
+  cityDir?: string;
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -48,9 +50,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const store = createMemoryStore();
   const client = options.client ?? new FakeWechatClient();
   // Start from the on-disk city, as main.ts does, then let bootstrap store version 1.
-  const live = createLiveBuild(buildAccount(await loadCityFromDir(cityDir), { publicBaseUrl: config.publicBaseUrl }));
+  const dir = options.cityDir ?? cityDir;
+  const live = createLiveBuild(buildAccount(await loadCityFromDir(dir), { publicBaseUrl: config.publicBaseUrl }));
   const publisher = createPublisher({ store, live, client, publicBaseUrl: config.publicBaseUrl });
-  await publisher.bootstrap(cityDir);
+  await publisher.bootstrap(dir);
   const app = express();
   app.set('trust proxy', false);
   // One query memory for the chat and the console, as createApp shares it.

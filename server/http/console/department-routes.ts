@@ -4,7 +4,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import multer from 'multer';
 import type { Store } from '../../store/index.js';
 import { canEditDepartment, requireCsrf } from './console-auth.js';
-import { departmentPath, type Draft, DRAFT_STATUS_NAMES, type DraftService, isPlatformFile, MAX_DRAFT_BYTES, phonePreview, type SessionUser } from '../../console/index.js';
+import { departmentPath, type Draft, DRAFT_STATUS_NAMES, type DraftService, isPlatformFile, isTableFile, MAX_DRAFT_BYTES, ownerOf, phonePreview, type SessionUser } from '../../console/index.js';
 import { AppError, ValidationError } from '../../errors.js';
 import type { Publisher } from '../../publish/index.js';
 import type { PageRenderer } from './page.js';
@@ -24,7 +24,13 @@ function refusalMessage(draft: Draft, errors: number): string {
 
 const OPEN: Draft['status'][] = ['draft', 'submitted', 'approved', 'rejected'];
 
+/** The editor's URL for a draft key (a table's key keeps its slashes inside one path segment). */
+const editorUrl = (key: string) => `/console/departments/${encodeURIComponent(key)}`;
+/** Whether the user may change the drafts of `key` (a table belongs to its department). */
+const mayEdit = (u: SessionUser, key: string) => (isPlatformFile(key) ? u.role === 'platform' : canEditDepartment(u, ownerOf(key)!));
+
 function skeleton(key: string): string {
+  if (isTableFile(key)) return '';
   if (isPlatformFile(key)) {
     const id = key.replace(/\.json$/, '');
     return `${JSON.stringify({ $schema: '../schemas/topic.schema.json', id, name: '', menuName: '', lead: '', services: [] }, null, 2)}\n`;
@@ -49,7 +55,7 @@ export function createUploadRoute(deps: DepartmentRouteDeps): Router {
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: MAX_DRAFT_BYTES, files: 1, fields: 5, headerPairs: 20 },
-    fileFilter: (_req, file, cb) => cb(null, /\.json$/i.test(file.originalname)),
+    fileFilter: (_req, file, cb) => cb(null, /\.(json|csv)$/i.test(file.originalname)),
   }).single('file');
   // busboy's own errors (no or wrong boundary, a truncated body, a malformed part header) are the
   // client's mistake: 400 with a Chinese message, not 500. Multer's limit errors keep their mapping.
@@ -60,7 +66,7 @@ export function createUploadRoute(deps: DepartmentRouteDeps): Router {
     });
   router.post('/departments/:id/upload', parse, requireCsrf(), async (req, res) => {
     const file = (req as Request & { file?: Express.Multer.File }).file;
-    if (!file) throw new ValidationError('请选择一个 .json 文件（最大 512 KB）');
+    if (!file) throw new ValidationError('请选择一个 .json 或 .csv 文件（最大 512 KB）');
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(file.buffer);
@@ -68,7 +74,7 @@ export function createUploadRoute(deps: DepartmentRouteDeps): Router {
       throw new ValidationError('文件不是 UTF-8 编码的文本，请另存为 UTF-8 后再上传');
     }
     const draft = await deps.drafts.save(user(res), param(req, 'id'), text.replace(/^\uFEFF/, ''));
-    res.redirect(303, `/console/departments/${draft.department}?draft=${draft.id}&msg=uploaded`);
+    res.redirect(303, `${editorUrl(draft.department)}?draft=${draft.id}&msg=uploaded`);
   });
   return router;
 }
@@ -78,12 +84,12 @@ export function createDepartmentRoutes(deps: DepartmentRouteDeps): Router {
   const router = Router();
 
   router.get('/departments', async (_req, res) => {
-    const ids = [...(await drafts.platformFiles(user(res))), ...(await drafts.departments(user(res)))];
+    const ids = [...(await drafts.platformFiles(user(res))), ...(await drafts.departments(user(res))), ...(await drafts.tables(user(res)))];
     const rows = await Promise.all(
       ids.map(async (id) => {
         const history = await drafts.history(user(res), id);
         const open = history.find((d) => OPEN.includes(d.status));
-        return { id, path: departmentPath(id), platformFile: isPlatformFile(id), latest: open && withStatusName(open), published: (await drafts.publishedText(id)) !== undefined };
+        return { id, path: departmentPath(id), platformFile: isPlatformFile(id), table: isTableFile(id), latest: open && withStatusName(open), published: (await drafts.publishedText(id)) !== undefined };
       }),
     );
     page(res, 'departments', '部门文件', { rows, canAddTopic: user(res).role === 'platform' }, '/console/departments');
@@ -111,9 +117,10 @@ export function createDepartmentRoutes(deps: DepartmentRouteDeps): Router {
       text,
       check,
       current: current && withStatusName(current),
-      canSubmit: current?.status === 'draft' && canEditDepartment(user(res), id),
+      canSubmit: current?.status === 'draft' && mayEdit(user(res), id),
       history: history.map(withStatusName),
-      canEdit: canEditDepartment(user(res), id),
+      canEdit: mayEdit(user(res), id),
+      isTable: isTableFile(id),
       isPublishedText: !current,
       flash: FLASH[String(req.query.msg ?? '')],
       flashError: refused,
@@ -126,7 +133,7 @@ export function createDepartmentRoutes(deps: DepartmentRouteDeps): Router {
 
   router.post('/departments/:id/drafts', async (req, res) => {
     const draft = await drafts.save(user(res), param(req, 'id'), (req.body as { text?: unknown }).text as string);
-    res.redirect(303, `/console/departments/${draft.department}?draft=${draft.id}&msg=saved`);
+    res.redirect(303, `${editorUrl(draft.department)}?draft=${draft.id}&msg=saved`);
   });
 
   router.post('/drafts/:id/submit', async (req, res) => {
@@ -138,10 +145,10 @@ export function createDepartmentRoutes(deps: DepartmentRouteDeps): Router {
       // explains why next to the file, instead of a bare error page.
       if (!(err instanceof ValidationError)) throw err;
       const refused = await drafts.get(user(res), param(req, 'id'));
-      res.redirect(303, `/console/departments/${refused.department}?draft=${refused.id}&msg=refused`);
+      res.redirect(303, `${editorUrl(refused.department)}?draft=${refused.id}&msg=refused`);
       return;
     }
-    res.redirect(303, `/console/departments/${draft.department}?draft=${draft.id}&msg=submitted`);
+    res.redirect(303, `${editorUrl(draft.department)}?draft=${draft.id}&msg=submitted`);
   });
 
   router.get('/departments/:id/preview', async (req, res) => {

@@ -12,13 +12,15 @@ import { createRateLimiter, createResultPages, type QueryDeps } from './query/in
 import { createRenderer, type Renderer } from './render.js';
 import type { LiveBuild } from './live-build.js';
 import { applicationNoFromOrderNo, type LocalPaymentProvider, paymentCreditor, type PaymentProvider, type UploadSweeper } from './loop/index.js';
-import type { Store } from './store/index.js';
+import type { BlobStore, Store } from './store/index.js';
 import { createPushGuard, type WechatClient } from './wechat/index.js';
 import { createConnectorCaller, LOCAL_CONNECTOR_SECRET, STANDIN_PATH } from './connectors/index.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
   store: Store;
+  /** Uploaded files (BLOB_STORE); absent: config's directory. */
+  blobs?: BlobStore;
   live: LiveBuild;
   wechat: WechatClient;
   pay: PaymentProvider;
@@ -39,7 +41,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { config, store, live, wechat, pay, publisher } = deps;
   const renderer = deps.renderer ?? createRenderer();
-  const loop: RouterDeps = { config, store, live, wechat, renderer, now: deps.now };
+  const loop: RouterDeps = { config, store, live, wechat, renderer, blobs: deps.blobs, now: deps.now };
   const localOrigin = deps.localOrigin ?? (() => `http://127.0.0.1:${config.port}`);
   const queries: QueryDeps = deps.queries ?? {
     limiter: createRateLimiter(),
@@ -106,7 +108,7 @@ export function createApp(deps: AppDeps): Express {
     );
   }
   // The console renders its own error page (JSON under /console/api).
-  app.use('/console', createConsoleRouter({ config, store, live, client: wechat, renderer, publisher, gateway, queries, now: deps.now }));
+  app.use('/console', createConsoleRouter({ config, store, blobs: deps.blobs, live, client: wechat, renderer, publisher, gateway, queries, now: deps.now }));
 
   // Citizen H5 pages (/, /s/..., /me/..., /q/..., /assets/h5/...): an error is a Chinese page, never JSON.
   const pages = express.Router();

@@ -23,6 +23,11 @@ export interface Config {
   dataDir: string;
   /** postgres://… when the city lives in PostgreSQL (several processes); unset = lowdb in dataDir. */
   storeUrl?: string;
+  /**
+   * Where uploaded files live (BLOB_STORE): a directory (BLOB_DIR, default <dataDir>/uploads; one
+   * every process mounts when several serve a city) or PostgreSQL's blob tables (needs STORE_URL).
+   */
+  blobs: { kind: 'dir'; dir: string } | { kind: 'postgres' };
   /** Where the H5 pages live; menu view buttons and article links use it. */
   publicBaseUrl: string;
   /** True when PUBLIC_BASE_URL was not set (local mode): the base URL is http://localhost:<port>. */
@@ -108,14 +113,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (storeUrl !== undefined && !/^postgres(ql)?:\/\//.test(storeUrl)) {
     throw new ConfigError('STORE_URL 必须是 postgres:// 或 postgresql:// 开头的连接串（不设置则使用 DATA_DIR 中的内置存储）');
   }
+  const dataDir = path.resolve(env.DATA_DIR || path.join(projectRoot, 'data'));
+  const blobKind = env.BLOB_STORE || 'dir';
+  if (blobKind !== 'dir' && blobKind !== 'postgres') throw new ConfigError(`BLOB_STORE 只能是 dir 或 postgres：${env.BLOB_STORE}`);
+  if (blobKind === 'postgres' && !storeUrl) throw new ConfigError('BLOB_STORE=postgres 需要同时设置 STORE_URL（上传文件保存在该 PostgreSQL 数据库中）');
+  if (blobKind === 'postgres' && env.BLOB_DIR) throw new ConfigError('BLOB_DIR 只用于 BLOB_STORE=dir；BLOB_STORE=postgres 时请去掉 BLOB_DIR');
+  const blobs = blobKind === 'postgres' ? { kind: 'postgres' as const } : { kind: 'dir' as const, dir: path.resolve(env.BLOB_DIR || path.join(dataDir, 'uploads')) };
   return Object.freeze({
     port,
     // Local mode signs anyone in (/auth/local), uses public default secrets and hands out stand-in
     // tokens: it stays on this machine unless HOST says otherwise.
     host: env.HOST || (localMode ? '127.0.0.1' : undefined),
     topicsDir: path.resolve(env.TOPICS_DIR || path.join(projectRoot, 'topics')),
-    dataDir: path.resolve(env.DATA_DIR || path.join(projectRoot, 'data')),
+    dataDir,
     storeUrl,
+    blobs: Object.freeze(blobs),
     publicBaseUrl,
     publicBaseUrlFollowsPort,
     wechat: Object.freeze({

@@ -7,14 +7,22 @@ import { buildAccount, formatDiagnostic, hasErrors, loadCityFromDir } from './bu
 import { loadConfig, withListeningPort, type Config } from './config.js';
 import { createPublisher, describeTopicsDrift, followLiveVersion } from './publish/index.js';
 import { createLiveBuild } from './live-build.js';
-import { createPaymentProvider, createUploadSweeper, startReminderTimer, uploadFilesIn } from './loop/index.js';
+import { createPaymentProvider, createUploadSweeper, startReminderTimer, uploadFilesOf } from './loop/index.js';
 import { createRenderer } from './render.js';
-import { createLowdbStore, createPostgresStore, type Store } from './store/index.js';
+import { type BlobStore, createDirBlobStore, createLowdbStore, createPostgresStore, type PostgresStore, type Store } from './store/index.js';
 import { createStoreTokenStore, createWechatClient, LOCAL_STANDIN_CREDENTIALS, type WechatClient } from './wechat/index.js';
 
 export function openStore(config: Readonly<Config>): Promise<Store> {
   if (config.storeUrl) return createPostgresStore(config.storeUrl);
   return createLowdbStore(path.join(config.dataDir, 'store'));
+}
+
+/** Where uploaded files live (BLOB_STORE): config's directory, or the PostgreSQL store's blob tables. */
+export function openBlobStore(config: Readonly<Config>, store: Store): BlobStore {
+  if (config.blobs.kind === 'dir') return createDirBlobStore(config.blobs.dir);
+  const blobs = (store as Partial<PostgresStore>).blobs;
+  if (!blobs) throw new Error('BLOB_STORE=postgres needs the PostgreSQL store (STORE_URL)');
+  return blobs;
 }
 
 /**
@@ -96,8 +104,9 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const publisher = createPublisher({ store, live, client: wechat, publicBaseUrl: config.publicBaseUrl });
   const pay = createPaymentProvider(config, store);
   const renderer = createRenderer();
-  const uploadSweep = createUploadSweeper({ store, files: uploadFilesIn(config.dataDir) });
-  handler = createApp({ config, store, live, wechat, pay, publisher, renderer, uploadSweep, localOrigin: () => `http://127.0.0.1:${port}` });
+  const blobs = openBlobStore(config, store);
+  const uploadSweep = createUploadSweeper({ store, files: uploadFilesOf(blobs, config.dataDir) });
+  handler = createApp({ config, store, blobs, live, wechat, pay, publisher, renderer, uploadSweep, localOrigin: () => `http://127.0.0.1:${port}` });
 
   // Listening before bootstrap: a publish by another process in between is not missed.
   const stopFollowing = await followLiveVersion(store, publisher);

@@ -1,9 +1,13 @@
 // Downloads of stored files (application attachments, pre-checked uploads). Always a download,
 // never shown inline, with the type sniffed at upload and nosniff, so a file cannot run as a page
-// of this site; never cached on the way, as it may hold personal data.
+// of this site; never cached on the way, as it may hold personal data. The bytes stream from the
+// blob store a chunk at a time, so a download never holds a whole file in memory.
 import type { Response } from 'express';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { NotFoundError } from '../errors.js';
-import { downloadName, readAttachment, type StoredAttachment } from '../loop/index.js';
+import { downloadName, openAttachment, type StoredAttachment } from '../loop/index.js';
+import type { BlobStore } from '../store/index.js';
 
 export interface DownloadFile {
   id: string;
@@ -15,18 +19,31 @@ export interface DownloadFile {
 }
 
 /**
+ * Streams `body` as the response. A failure once bytes are on the way cannot become an error
+ * page any more: the connection is cut (the client sees a truncated download) and it is logged.
+ */
+async function sendBody(res: Response, body: Readable): Promise<void> {
+  try {
+    await pipeline(body, res);
+  } catch (err) {
+    if (!res.headersSent) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') console.error('[onestop] 文件下载中断:', (err as Error).message);
+  }
+}
+
+/**
  * Sends bytes as a download of `file`. Browsers prefer filename* to filename, so it carries the
  * sniffed extension too (a PNG+HTML polyglot named x.html downloads as x.png), and the name is
  * cleaned again: records from before the cleaning may hold a lone surrogate or a bidi override.
  */
-export function sendDownload(res: Response, file: DownloadFile, bytes: Buffer): void {
+export function sendDownload(res: Response, file: DownloadFile, body: Readable): Promise<void> {
   res.set({
     'Content-Type': file.mime,
     'Content-Disposition': `attachment; filename="${file.id}.${file.ext}"; filename*=UTF-8''${encodeURIComponent(downloadName(file.originalName, file.ext))}`,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'private, no-store',
   });
-  res.send(bytes);
+  return sendBody(res, body);
 }
 
 /** The only types ever shown inline, keyed by the extension sniffed at upload: never HTML, SVG or XML. */
@@ -39,7 +56,7 @@ export const canPreview = (file: { ext: string }) => Object.hasOwn(PREVIEWABLE, 
  * mime; nosniff stops the browser guessing; the CSP sandbox gives the document an opaque origin
  * with no scripts, so even a crafted file cannot act as a page of this site.
  */
-export function sendPreview(res: Response, file: DownloadFile, bytes: Buffer): void {
+export function sendPreview(res: Response, file: DownloadFile, body: Readable): Promise<void> {
   const type = PREVIEWABLE[file.ext];
   if (!type) throw new NotFoundError('该附件不支持预览，请下载查看');
   res.set({
@@ -49,13 +66,13 @@ export function sendPreview(res: Response, file: DownloadFile, bytes: Buffer): v
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'private, no-store',
   });
-  res.send(bytes);
+  return sendBody(res, body);
 }
 
 /** Sends one attachment of an application the caller may already see; 404 for an unknown file id. */
-export async function sendAttachment(res: Response, dataDir: string, app: { attachments: StoredAttachment[] }, fileId: string, how: 'download' | 'preview' = 'download'): Promise<void> {
+export async function sendAttachment(res: Response, blobs: BlobStore, app: { attachments: StoredAttachment[] }, fileId: string, how: 'download' | 'preview' = 'download'): Promise<void> {
   const file = app.attachments.find((a) => a.id === fileId);
   if (!file) throw new NotFoundError('附件不存在');
   if (how === 'preview' && !canPreview(file)) throw new NotFoundError('该附件不支持预览，请下载查看');
-  (how === 'preview' ? sendPreview : sendDownload)(res, file, await readAttachment(dataDir, file.id));
+  await (how === 'preview' ? sendPreview : sendDownload)(res, file, await openAttachment(blobs, file.id));
 }

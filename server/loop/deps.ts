@@ -2,7 +2,7 @@
 import type { Config } from '../config.js';
 import type { Renderer } from '../render.js';
 import type { LiveBuild } from '../live-build.js';
-import type { Store } from '../store/index.js';
+import { type BlobStore, createDirBlobStore, type Store } from '../store/index.js';
 import type { WechatClient } from '../wechat/index.js';
 
 /**
@@ -10,7 +10,7 @@ import type { WechatClient } from '../wechat/index.js';
  * of links in notices, where uploaded files live, the per-citizen upload quota. The edge (http/)
  * keeps the rest (session secret, local mode, CORS, WeChat credentials) to itself.
  */
-export type LoopConfig = Pick<Config, 'publicBaseUrl' | 'dataDir' | 'uploadQuota'>;
+export type LoopConfig = Pick<Config, 'publicBaseUrl' | 'dataDir' | 'blobs' | 'uploadQuota'>;
 
 /** What the payment providers read: the provider and its merchant keys, the AppID, the local cashier's key. */
 export type PaymentConfig = Pick<Config, 'pay' | 'publicBaseUrl' | 'sessionSecret'> & { wechat: Pick<Config['wechat'], 'appId'> };
@@ -22,9 +22,19 @@ export interface LoopDeps {
   /** Absent in local mode: notifications are then recorded in the store log 'notifications'. */
   wechat?: WechatClient;
   renderer: Renderer;
+  /** Uploaded files (BLOB_STORE); absent: the directory config.blobs names. */
+  blobs?: BlobStore;
   /** Injected clock for tests; defaults to the system clock. */
   now?: () => Date;
 }
 
 export const nowOf = (deps: { now?: () => Date }): Date => (deps.now ? deps.now() : new Date());
 export const clockOf = nowOf;
+
+/** The blob store of uploads: the one the composition root opened, or config's directory. */
+export function blobsOf(deps: { config: Readonly<Pick<Config, 'blobs'>>; blobs?: BlobStore }): BlobStore {
+  if (deps.blobs) return deps.blobs;
+  const where = deps.config.blobs;
+  if (where.kind !== 'dir') throw new Error('BLOB_STORE=postgres: the composition root must pass the PostgreSQL blob store');
+  return createDirBlobStore(where.dir);
+}

@@ -31,6 +31,7 @@ export function testConfig(overrides: Partial<Config['wechat']> = {}): Config {
     sessionSecret: 'test-session-secret',
     corsOrigins: [],
     uploadQuota: { filesPerDay: 50, bytesPerDay: 100 * 1024 * 1024 },
+    blobs: { kind: 'dir', dir: '/nonexistent/uploads' },
     pay: { provider: 'local' },
   };
 }

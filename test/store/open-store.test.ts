@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { ConfigError } from '../../server/errors.js';
-import { openStore } from '../../server/main.js';
+import { openBlobStore, openStore } from '../../server/main.js';
 import { usePostgres } from '../support/postgres.js';
 
 describe('openStore', () => {
@@ -40,6 +40,34 @@ describe('openStore', () => {
         await store.close();
       }
       assert.deepEqual(await readdir(dir), [], 'nothing written to DATA_DIR');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps uploads in DATA_DIR/uploads by default, in BLOB_DIR when set, and refuses a BLOB_STORE it does not know', () => {
+    assert.deepEqual(loadConfig({ DATA_DIR: '/srv/city' }).blobs, { kind: 'dir', dir: '/srv/city/uploads' });
+    assert.deepEqual(loadConfig({ DATA_DIR: '/srv/city', BLOB_DIR: '/mnt/shared/uploads' }).blobs, { kind: 'dir', dir: '/mnt/shared/uploads' });
+    assert.throws(() => loadConfig({ BLOB_STORE: 's3' }), (e) => e instanceof ConfigError && /BLOB_STORE/.test(e.message));
+  });
+
+  it('refuses BLOB_STORE=postgres without STORE_URL, or together with BLOB_DIR', () => {
+    assert.throws(() => loadConfig({ BLOB_STORE: 'postgres' }), (e) => e instanceof ConfigError && /STORE_URL/.test(e.message));
+    assert.throws(() => loadConfig({ BLOB_STORE: 'postgres', STORE_URL: 'postgres://db/city', BLOB_DIR: '/x' }), (e) => e instanceof ConfigError && /BLOB_DIR/.test(e.message));
+  });
+
+  it('opens the PostgreSQL store\'s blob tables for BLOB_STORE=postgres (needs PostgreSQL)', async function () {
+    const { url } = await usePostgres(this);
+    const dir = await mkdtemp(path.join(tmpdir(), 'onestop-open-'));
+    try {
+      const config = loadConfig({ STORE_URL: url, BLOB_STORE: 'postgres', DATA_DIR: dir });
+      const store = await openStore(config);
+      try {
+        assert.equal(openBlobStore(config, store).kind, 'postgres');
+        assert.equal(openBlobStore(loadConfig({ STORE_URL: url, DATA_DIR: dir }), store).kind, 'dir');
+      } finally {
+        await store.close();
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

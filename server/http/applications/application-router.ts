@@ -2,7 +2,7 @@
 // attachments), payment, progress (staff moves) and rating (好差评 and rectification cases).
 // Mount BEFORE any app-wide body parser: payment notifications are verified over the raw bytes.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { appealCase, type ApplicationDeps, applicationsOf, applicationView, attachmentSpecs, citizenCase, clockOf, findOnlineService, inStaffQueue, listCases, loadApplication, moveApplication, parseStage, rateApplication, rateFix, receiveNotification, recordCallback, recordResolution, resubmitApplication, startPayment, submitApplication, type Viewer } from '../../loop/index.js';
+import { appealCase, type ApplicationDeps, applicationsOf, applicationView, attachmentSpecs, blobsOf, citizenCase, clockOf, findOnlineService, inStaffQueue, listCases, loadApplication, moveApplication, parseStage, rateApplication, rateFix, receiveNotification, recordCallback, recordResolution, resubmitApplication, startPayment, submitApplication, type Viewer } from '../../loop/index.js';
 import { requireCitizen, requireStaff, type StaffIdentity } from '../identity.js';
 import { citizenOf, staffOf } from '../locals.js';
 import { formBody, multipartUpload, uploadedFiles } from '../multipart-upload.js';
@@ -58,7 +58,7 @@ export function createApplicationRouter(deps: RouterDeps<ApplicationDeps>) {
 
   router.get('/applications/:no/files/:fileId', anyone, run(async (req, res) => {
     const app = await loadApplication(deps.store, param(req, 'no'), viewerOf(res));
-    await sendAttachment(res, deps.config.dataDir, app, param(req, 'fileId'));
+    await sendAttachment(res, blobsOf(deps), app, param(req, 'fileId'));
   }));
 
   router.post('/applications/:no/resubmit', citizen, run(async (req, res) => {

@@ -9,7 +9,7 @@ import { type Config, projectRoot } from '../../config.js';
 import { AppError, NotFoundError } from '../../errors.js';
 import type { LiveBuild } from '../../live-build.js';
 import type { Renderer } from '../../render.js';
-import type { Store } from '../../store/index.js';
+import type { BlobStore, Store } from '../../store/index.js';
 import type { WechatClient } from '../../wechat/index.js';
 import type { Gateway } from '../../gateway/index.js';
 import { audit } from '../../audit/index.js';
@@ -36,6 +36,8 @@ import { createStoreRateLimit } from '../store-rate-limit.js';
 export interface ConsoleDeps {
   config: Config;
   store: Store;
+  /** Uploaded files, for the workbench's attachments; absent: config's directory. */
+  blobs?: BlobStore;
   live: LiveBuild;
   client: WechatClient;
   renderer: Renderer;

@@ -9,8 +9,8 @@ import { statusOf } from '../error-handler.js';
 import { sendAttachment } from '../send-attachment.js';
 import type { Renderer } from '../../render.js';
 import type { LiveBuild } from '../../live-build.js';
-import { departmentName, type LoopDeps, serviceRules, STAGE_LABELS } from '../../loop/index.js';
-import type { Store } from '../../store/index.js';
+import { blobsOf, departmentName, type LoopDeps, serviceRules, STAGE_LABELS } from '../../loop/index.js';
+import type { BlobStore, Store } from '../../store/index.js';
 import type { WechatClient } from '../../wechat/index.js';
 import { addReplyTemplate, dayListRow, deleteReplyTemplate, listHallDay, listReplyTemplates, loadReplyTemplate, recordAttendance } from '../../desk/index.js';
 import { cityDate } from '../../calendar/index.js';
@@ -23,6 +23,8 @@ import type { PageRenderer } from './page.js';
 export interface WorkRouteDeps {
   config: Config;
   store: Store;
+  /** Uploaded files (attachments shown on the workbench); absent: config's directory. */
+  blobs?: BlobStore;
   live: LiveBuild;
   client: WechatClient;
   renderer: Renderer;
@@ -65,7 +67,7 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
   const { store, live, now } = deps;
   // Every workbench page lights the 工作台 link the layout adds to the navigation.
   const page: PageRenderer = (res, name, title, data = {}) => deps.page(res, name, title, { ...data, workNav: true });
-  const loop: LoopDeps = { config: deps.config, store, live, wechat: deps.client, renderer: deps.renderer, now };
+  const loop: LoopDeps = { config: deps.config, store, live, wechat: deps.client, renderer: deps.renderer, blobs: deps.blobs, now };
   const router = Router();
   router.use(requireRole('platform', 'dept-admin', 'staff'));
 
@@ -251,12 +253,12 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
 
   router.get('/applications/:no/files/:fileId', async (req, res) => {
     const app = await loadScopedApplication(store, param(req, 'no'), scopeOf(res));
-    await sendAttachment(res, deps.config.dataDir, app, param(req, 'fileId'));
+    await sendAttachment(res, blobsOf(loop), app, param(req, 'fileId'));
   });
 
   router.get('/applications/:no/files/:fileId/preview', async (req, res) => {
     const app = await loadScopedApplication(store, param(req, 'no'), scopeOf(res));
-    await sendAttachment(res, deps.config.dataDir, app, param(req, 'fileId'), 'preview');
+    await sendAttachment(res, blobsOf(loop), app, param(req, 'fileId'), 'preview');
   });
 
   router.post('/applications/:no/move', async (req, res) => {

@@ -2,8 +2,8 @@
 // field and gets an id to put in that field when booking. The owner and the department's staff
 // can read it back. Mount before any app-wide body parser (multer reads the body itself).
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { NotFoundError, ValidationError } from '../../errors.js';
-import { FILE_PART, largestUploadKb, loadUpload, readAttachment, saveUpload, uploadTarget, type UploadViewer } from '../../loop/index.js';
+import { ValidationError } from '../../errors.js';
+import { blobsOf, FILE_PART, largestUploadKb, loadUpload, openAttachment, saveUpload, uploadTarget, type UploadViewer } from '../../loop/index.js';
 import { requireCitizen, requireStaff, type StaffIdentity } from '../identity.js';
 import { formBody, multipartUpload, uploadedFiles } from '../multipart-upload.js';
 import { sendDownload } from '../send-attachment.js';
@@ -51,11 +51,8 @@ export function createUploadRouter(deps: RouterDeps) {
     const staff = res.locals.staff as StaffIdentity | undefined;
     const viewer: UploadViewer = staff ? { kind: 'staff', department: staff.department } : { kind: 'citizen', openid: res.locals.openid as string };
     const upload = await loadUpload(deps.store, String(req.params.id), viewer);
-    const bytes = await readAttachment(deps.config.dataDir, upload.id).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') throw new NotFoundError('文件不存在', { id: upload.id });
-      throw err;
-    });
-    sendDownload(res, { id: upload.id, mime: upload.mime, ext: upload.type, originalName: upload.name }, bytes);
+    const body = await openAttachment(blobsOf(deps), upload.id);
+    await sendDownload(res, { id: upload.id, mime: upload.mime, ext: upload.type, originalName: upload.name }, body);
   }));
 
   return router;

@@ -2,7 +2,7 @@
 // size, type sniffed from the bytes), written under a random name outside any public path, then
 // recorded. The file is removed again if the record cannot be written, so nothing is half-kept.
 import { AppError } from '../../errors.js';
-import { nowOf, type LoopDeps } from '../deps.js';
+import { blobsOf, nowOf, type LoopDeps } from '../deps.js';
 import { deleteAttachments, discardingIncoming, saveAttachments } from '../processing/attachment-files.js';
 import { checkAttachments, type UploadedFile } from '../processing/check-attachments.js';
 import type { UploadTarget } from './upload-spec.js';
@@ -39,7 +39,7 @@ async function save(deps: LoopDeps, input: UploadInput): Promise<Upload> {
     if (recent.length >= MAX_UPLOADS_PER_DAY) throw new TooManyUploadsError(`24 小时内最多上传 ${MAX_UPLOADS_PER_DAY} 个文件，请稍后再试`);
     const file = checked!;
     return withinUploadQuota(deps, openid, [file.meta], async () => {
-      await saveAttachments(deps.config.dataDir, [file]);
+      await saveAttachments(blobsOf(deps), [file]);
       try {
         return await uploads.insert({
           id: file.meta.id,
@@ -54,7 +54,7 @@ async function save(deps: LoopDeps, input: UploadInput): Promise<Upload> {
           createdAt: now.toISOString(),
         });
       } catch (err) {
-        await deleteAttachments(deps.config.dataDir, [file.meta.id]);
+        await deleteAttachments(blobsOf(deps), [file.meta.id]);
         throw err;
       }
     });

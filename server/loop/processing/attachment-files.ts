@@ -1,39 +1,34 @@
-// Upload storage: <dataDir>/uploads/<random id>, outside any public path. Multipart bodies stream
-// into <dataDir>/uploads-incoming/ first (the same file system, so moving a checked file into
-// place is a rename); writes are undone when a later step fails, so a rejected request leaves no
-// file behind. What a crash leaves in either folder, the orphan sweep removes.
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+// Upload storage: the blob store (store/: a directory or PostgreSQL, chosen by BLOB_STORE) keeps
+// each checked file under a random id, outside any public path. Multipart bodies stream into this
+// process's <dataDir>/uploads-incoming/ first; a checked file is then put into the blob store, and
+// writes are undone when a later step fails, so a rejected request leaves no file behind. What a
+// crash leaves in either place, the orphan sweep removes.
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { BlobStore } from '../../store/index.js';
 import type { UploadFiles } from '../uploads/sweep-orphan-uploads.js';
 import type { CheckedFile } from './check-attachments.js';
 
 export const uploadsDir = (dataDir: string) => path.join(dataDir, 'uploads');
 export const incomingDir = (dataDir: string) => path.join(dataDir, 'uploads-incoming');
 
-/** Ids are 32 hex chars we generated; anything else never reaches the file system. */
-const ID = /^[0-9a-f]{32}$/;
-
-function fileOf(dataDir: string, id: string): string {
-  if (!ID.test(id)) throw new Error(`invalid attachment id ${id}`);
-  return path.join(uploadsDir(dataDir), id);
-}
-
-export async function saveAttachments(dataDir: string, files: CheckedFile[]): Promise<void> {
-  await mkdir(uploadsDir(dataDir), { recursive: true });
+/** Puts every checked file into the blob store, all or none. */
+export async function saveAttachments(blobs: BlobStore, files: CheckedFile[]): Promise<void> {
   const written: string[] = [];
   try {
     for (const f of files) {
-      await rename(f.path, fileOf(dataDir, f.meta.id));
+      await blobs.putFile(f.meta.id, f.path);
       written.push(f.meta.id);
     }
   } catch (err) {
-    await deleteAttachments(dataDir, written);
+    await deleteAttachments(blobs, written);
     throw err;
   }
 }
 
-export async function deleteAttachments(dataDir: string, ids: string[]): Promise<void> {
-  await Promise.all(ids.map((id) => rm(fileOf(dataDir, id), { force: true })));
+export async function deleteAttachments(blobs: BlobStore, ids: string[]): Promise<void> {
+  await blobs.remove(ids);
 }
 
 /** Removes streamed files that were not moved into place (a refused or failed request). */
@@ -50,24 +45,8 @@ export async function discardingIncoming<T>(files: Array<{ path: string }>, fn: 
   }
 }
 
-export const readAttachment = (dataDir: string, id: string) => readFile(fileOf(dataDir, id));
-
-/** The stored upload files (id and last change), for the orphan sweep. */
-export async function listAttachments(dataDir: string): Promise<Array<{ id: string; modifiedAt: Date }>> {
-  let names: string[];
-  try {
-    names = await readdir(uploadsDir(dataDir));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  const out: Array<{ id: string; modifiedAt: Date }> = [];
-  for (const id of names.filter((n) => ID.test(n))) {
-    const info = await stat(fileOf(dataDir, id)).catch(() => undefined); // removed meanwhile
-    if (info?.isFile()) out.push({ id, modifiedAt: info.mtime });
-  }
-  return out;
-}
+/** A stored file as a stream; NotFoundError when it is gone. */
+export const openAttachment = (blobs: BlobStore, id: string): Promise<Readable> => blobs.open(id);
 
 /** Removes streamed files last changed before `before`: no request still owns them (a crash mid-request). */
 export async function removeIncomingBefore(dataDir: string, before: Date): Promise<number> {
@@ -89,7 +68,7 @@ export async function removeIncomingBefore(dataDir: string, before: Date): Promi
   return removed;
 }
 
-/** The upload files of dataDir as the orphan sweep sees them. */
-export function uploadFilesIn(dataDir: string): UploadFiles {
-  return { list: () => listAttachments(dataDir), remove: (ids) => deleteAttachments(dataDir, ids), removeIncomingBefore: (before) => removeIncomingBefore(dataDir, before) };
+/** The upload files as the orphan sweep sees them: the blob store, and this process's incoming folder. */
+export function uploadFilesOf(blobs: BlobStore, dataDir: string): UploadFiles {
+  return { list: () => blobs.list(), remove: (ids) => blobs.remove(ids), removeIncomingBefore: (before) => removeIncomingBefore(dataDir, before) };
 }

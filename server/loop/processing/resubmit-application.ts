@@ -5,7 +5,7 @@
 // and a refund or top-up is the department's business, not a form edit.
 import type { FormField, PaymentStep } from '../../model/index.js';
 import { ConflictError } from '../../errors.js';
-import { clockOf, type LoopDeps } from '../deps.js';
+import { blobsOf, clockOf, type LoopDeps } from '../deps.js';
 import { applicationsOf, loadApplication } from '../applications/application-access.js';
 import type { Application, ApplicationPayment } from '../applications/application-types.js';
 import { serviceOf } from '../catalog.js';
@@ -70,7 +70,7 @@ async function resubmit(deps: LoopDeps, input: ResubmitInput): Promise<Applicati
   const now = clockOf(deps);
   const replaced = new Set(files.map((f) => f.meta.name));
   const moved = await withinUploadQuota(deps, input.openid, files.map((f) => f.meta), async () => {
-    await saveAttachments(deps.config.dataDir, files);
+    await saveAttachments(blobsOf(deps), files);
     try {
       return await applicationsOf(deps.store).update(current.no, (app) => {
         if (app.stage !== 'supplement') throw new ConflictError(NOT_IN_SUPPLEMENT);
@@ -86,11 +86,11 @@ async function resubmit(deps: LoopDeps, input: ResubmitInput): Promise<Applicati
         return { ...next, data, payment, attachments: [...app.attachments.filter((a) => !replaced.has(a.name)), ...files.map((f) => f.meta)] };
       });
     } catch (err) {
-      await deleteAttachments(deps.config.dataDir, files.map((f) => f.meta.id));
+      await deleteAttachments(blobsOf(deps), files.map((f) => f.meta.id));
       throw err;
     }
   });
-  await deleteAttachments(deps.config.dataDir, current.attachments.filter((a) => replaced.has(a.name)).map((a) => a.id));
+  await deleteAttachments(blobsOf(deps), current.attachments.filter((a) => replaced.has(a.name)).map((a) => a.id));
   await notifyCitizen(deps, moved, moved.timeline[moved.timeline.length - 1]!, rules.templateId);
   return moved;
 }

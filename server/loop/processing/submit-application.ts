@@ -2,7 +2,7 @@
 // files are written before the record and removed again if the record cannot be stored.
 import type { ProcessingStep } from '../../model/index.js';
 import { ValidationError } from '../../errors.js';
-import { clockOf, type LoopDeps } from '../deps.js';
+import { blobsOf, clockOf, type LoopDeps } from '../deps.js';
 import { applicationsOf } from '../applications/application-access.js';
 import { insertWithNextNumber } from '../applications/application-number.js';
 import type { Application, TimelineEntry } from '../applications/application-types.js';
@@ -52,7 +52,7 @@ async function submit(deps: LoopDeps, input: SubmitInput): Promise<Application> 
 
   const now = clockOf(deps);
   const { app, entry } = await withinUploadQuota(deps, input.openid, files.map((f) => f.meta), async () => {
-    await saveAttachments(deps.config.dataDir, files);
+    await saveAttachments(blobsOf(deps), files);
     try {
       const at = now.toISOString();
       const entry: TimelineEntry = { at, from: null, to: 'submitted', actor: { kind: 'citizen', name: input.openid }, note: '网上申请已提交' };
@@ -74,7 +74,7 @@ async function submit(deps: LoopDeps, input: SubmitInput): Promise<Application> 
       }));
       return { app, entry };
     } catch (err) {
-      await deleteAttachments(deps.config.dataDir, files.map((f) => f.meta.id));
+      await deleteAttachments(blobsOf(deps), files.map((f) => f.meta.id));
       throw err;
     }
   });

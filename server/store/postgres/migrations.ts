@@ -39,6 +39,29 @@ export const MIGRATIONS: readonly Migration[] = [
       create index log_records_log_seq on log_records (log, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'blobs',
+    sql: `
+      -- Uploaded files (BLOB_STORE=postgres): one row per file, its bytes in chunks of at most
+      -- 256 KB, so no single value is large and a read streams chunk by chunk. The chunks of a
+      -- file are written in the transaction that inserts its row.
+      create table blobs (
+        id text primary key,
+        chunks integer not null default 0,
+        size bigint not null default 0,
+        created_at timestamptz not null default now()
+      );
+      create table blob_chunks (
+        id text not null references blobs (id) on delete cascade,
+        n integer not null,
+        bytes bytea not null,
+        primary key (id, n)
+      );
+      -- Images and PDFs are already compressed: store them as they are.
+      alter table blob_chunks alter column bytes set storage external;
+    `,
+  },
 ];
 
 const LOCK = 'onestop:migrate';

@@ -8,6 +8,8 @@ import { PostgresLog } from './postgres-log.js';
 import { ensureLogPartitions, migrate } from './migrations.js';
 import { createSessions } from './sessions.js';
 import { createSignals } from './postgres-signals.js';
+import { createPostgresBlobStore } from './postgres-blobs.js';
+import type { BlobStore } from '../blob-store.js';
 import type { Collection, CollectionOptions, Doc, Log, Store } from '../types.js';
 
 export interface PostgresStoreOptions {
@@ -32,6 +34,8 @@ export interface PostgresStore extends Store {
   /** The pool behind documents and locks, for the features built on PostgreSQL itself. */
   readonly pool: pg.Pool;
   readonly schema: string | undefined;
+  /** Uploaded files in this database (BLOB_STORE=postgres). */
+  readonly blobs: BlobStore;
 }
 
 export async function createPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -73,6 +77,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   return {
     pool,
     schema,
+    blobs: createPostgresBlobStore(db),
     collection<T extends Doc>(name: string, _options?: CollectionOptions) {
       checkName('集合', name);
       let c = collections.get(name);

@@ -20,6 +20,7 @@ import type { RouterDeps } from '../../../server/http/router-deps.js';
 import { createLocalPaymentProvider, LOCAL_PAY_HEADERS, type LocalPaymentProvider } from '../../../server/loop/payment/local-payment-provider.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
 import type { Store } from '../../../server/store/types.js';
+import type { BlobStore } from '../../../server/store/blob-store.js';
 import type { WechatClient } from '../../../server/wechat/client-types.js';
 import { buildFixture } from './build-fixture.js';
 
@@ -37,7 +38,7 @@ export interface TestApp {
   cleanup(): void;
 }
 
-export function createTestApp(opts: { build?: AccountBuild; now?: string; wechat?: WechatClient; config?: Partial<Config>; store?: Store } = {}): TestApp {
+export function createTestApp(opts: { build?: AccountBuild; now?: string; wechat?: WechatClient; config?: Partial<Config>; store?: Store; blobs?: BlobStore } = {}): TestApp {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'onestop-apps-'));
   const config = { ...loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: 'test-secret' }), ...opts.config };
   const store = opts.store ?? createMemoryStore();
@@ -51,6 +52,7 @@ export function createTestApp(opts: { build?: AccountBuild; now?: string; wechat
     now: () => clock.now,
     pay,
     ...(opts.wechat ? { wechat: opts.wechat } : {}),
+    ...(opts.blobs ? { blobs: opts.blobs } : {}),
   };
   const app = express();
   app.use('/api', createApplicationRouter(deps));

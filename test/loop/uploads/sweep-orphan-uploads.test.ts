@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { APPLICATIONS } from '../../../server/loop/applications/application-types.js';
-import { deleteAttachments, incomingDir, listAttachments, removeIncomingBefore, uploadsDir } from '../../../server/loop/processing/attachment-files.js';
+import { incomingDir, removeIncomingBefore, uploadFilesOf, uploadsDir } from '../../../server/loop/processing/attachment-files.js';
+import { createDirBlobStore } from '../../../server/store/blob-store.js';
 import { createUploadSweeper, ORPHAN_GRACE_MS, sweepOrphanUploads, type UploadFiles } from '../../../server/loop/uploads/sweep-orphan-uploads.js';
 import { uploadsOf } from '../../../server/loop/uploads/upload-types.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
@@ -74,13 +75,14 @@ describe('upload files on disk', () => {
   afterEach(async () => rm(dataDir, { recursive: true, force: true }));
 
   it('lists stored files with their age, ignoring other names, and deletes them', async () => {
+    const files = uploadFilesOf(createDirBlobStore(uploadsDir(dataDir)), dataDir);
     await mkdir(uploadsDir(dataDir), { recursive: true });
     await writeFile(path.join(uploadsDir(dataDir), id(1)), 'x');
     await writeFile(path.join(uploadsDir(dataDir), 'README'), 'not an upload');
     await utimes(path.join(uploadsDir(dataDir), id(1)), hoursAgo(3), hoursAgo(3));
-    assert.deepEqual(await listAttachments(dataDir), [{ id: id(1), modifiedAt: hoursAgo(3) }]);
-    await deleteAttachments(dataDir, [id(1)]);
-    assert.deepEqual(await listAttachments(dataDir), []);
+    assert.deepEqual(await files.list(), [{ id: id(1), modifiedAt: hoursAgo(3) }]);
+    await files.remove([id(1)]);
+    assert.deepEqual(await files.list(), []);
   });
 
   it('removes partly received uploads older than the grace period and keeps those still arriving', async () => {

@@ -1,6 +1,7 @@
 // The store's front door: the Store contract and its implementations; the only importer of lowdb.
 // Other rooms import this folder only through this file; everything else in it is private.
 export { type BlobInfo, type BlobStore, checkBlobId, createDirBlobStore, readBlob } from './blob-store.js';
+export { countBy, type Counter, incrementCounter, withLocks } from './counting.js';
 export { KeyedLock } from './keyed-lock.js';
 export { createLowdbStore } from './lowdb-store.js';
 export { migrateToPostgres, type MigrationReport } from './migrate-to-postgres.js';

@@ -23,6 +23,12 @@ export interface Collection<T extends Doc> {
   /** All documents, optionally filtered; for small collections and admin lists. */
   list(filter?: (doc: T) => boolean): Promise<T[]>;
   count(): Promise<number>;
+  /**
+   * How many documents have `field` equal to `value` (an indexed field) and every field of `also`
+   * equal to its value: counted where the data lives, without reading the documents. Optional;
+   * callers use `countBy` (store/counting.ts), which falls back to findBy.
+   */
+  countBy?(field: string, value: string, also?: Readonly<Record<string, string>>): Promise<number>;
 }
 
 /** An append-only record stream (message log, audit log). Appends never block the caller. */
@@ -47,6 +53,17 @@ export interface Store {
    * not interleave (the last seat of an appointment slot).
    */
   withLock<R>(key: string, fn: () => Promise<R>): Promise<R>;
+  /**
+   * Runs fn holding every lock in keys, taken in the order given (the same as nesting withLock
+   * calls, in one step). Optional; callers use `withLocks` (store/counting.ts), which nests.
+   */
+  withLocks?<R>(keys: readonly string[], fn: () => Promise<R>): Promise<R>;
+  /**
+   * Adds one to the `value` of document `id` in `collection` (creating it with value 1) and
+   * returns the new value, atomically across every process sharing the store. Optional; callers
+   * use `incrementCounter` (store/counting.ts), which falls back to withLock + get + put.
+   */
+  increment?(collection: string, id: string): Promise<number>;
   /**
    * Signals to every process sharing this store, the sender included (the PostgreSQL store:
    * LISTEN/NOTIFY). Absent on the embedded stores, which serve one process. A payload is only a

@@ -2,7 +2,7 @@
 // instances (two pools, as two server processes would have) share locks, documents and logs.
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { migrate } from '../../server/store/postgres/migrations.js';
+import { MIGRATIONS, migrate } from '../../server/store/postgres/migrations.js';
 import { createPostgresStore, type PostgresStore } from '../../server/store/postgres/postgres-store.js';
 import { dropSchema, freshSchema, usePostgres } from '../support/postgres.js';
 
@@ -38,7 +38,7 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
     await Promise.all([open(), open()]);
     await open();
     const rows = await sql<{ version: number }>('select version from onestop_migrations');
-    assert.deepEqual(rows.map((r) => r.version), [1]);
+    assert.deepEqual(rows.map((r) => r.version).sort((a, b) => a - b), MIGRATIONS.map((m) => m.version));
   });
 
   it('leaves the schema untouched when a migration fails', async () => {
@@ -46,10 +46,10 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
     const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
     await client.connect();
     try {
-      const broken = [{ version: 2, name: 'broken', sql: 'create table half_done (x int); select * from no_such_table;' }];
+      const broken = [{ version: 1000, name: 'broken', sql: 'create table half_done (x int); select * from no_such_table;' }];
       await assert.rejects(migrate(client, broken), /no_such_table/);
       assert.deepEqual((await client.query("select to_regclass('half_done') as t")).rows, [{ t: null }]);
-      assert.deepEqual((await client.query('select version from onestop_migrations')).rows, [{ version: 1 }]);
+      assert.deepEqual((await client.query('select version from onestop_migrations order by version')).rows, MIGRATIONS.map((m) => ({ version: m.version })));
     } finally {
       await client.end();
     }
@@ -110,5 +110,24 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
       ),
     );
     assert.equal((await items.get('c'))!.n, 30);
+  });
+
+  it('takes several locks in one step and re-takes none already held inside them', async () => {
+    const [a, b] = [await open(2), await open(2)];
+    const trace: string[] = [];
+    const both = a.withLocks!(['citizen:1', 'slot'], async () => {
+      trace.push('both+');
+      await a.withLocks!(['slot', 'citizen:1', 'other'], async () => void trace.push('nested'));
+      await new Promise((r) => setTimeout(r, 100));
+      trace.push('both-');
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    await Promise.all([both, b.withLock('slot', async () => void trace.push('other process'))]);
+    assert.deepEqual(trace, ['both+', 'nested', 'both-', 'other process']);
+    // The locks go back right after withLocks returns (the unlock is not awaited by the caller).
+    const advisory = async () => Number((await sql<{ n: string }>("select count(*) as n from pg_locks where locktype = 'advisory'"))[0]!.n);
+    const until = Date.now() + 2000;
+    while ((await advisory()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await advisory(), 0, 'every lock given back');
   });
 });

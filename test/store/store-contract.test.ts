@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError } from '../../server/errors.js';
 import { createLowdbStore } from '../../server/store/lowdb-store.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
 import { createPostgresStore } from '../../server/store/postgres/postgres-store.js';
+import { countBy, incrementCounter, withLocks } from '../../server/store/counting.js';
 import type { Store } from '../../server/store/types.js';
 import { dropSchema, freshSchema, usePostgres } from '../support/postgres.js';
 
@@ -180,6 +181,46 @@ for (const subject of subjects) {
     it('releases the lock when the holder throws', async () => {
       await assert.rejects(store.withLock('k', async () => Promise.reject(new Error('boom'))), /boom/);
       assert.equal(await store.withLock('k', async () => 'next'), 'next');
+    });
+
+    it('holds every key of withLocks until fn is done: a holder of any of them waits', async () => {
+      const trace: string[] = [];
+      const both = withLocks(store, ['a', 'b'], async () => {
+        trace.push('both+');
+        await new Promise((r) => setTimeout(r, 100));
+        trace.push('both-');
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      const onlyB = store.withLock('b', async () => void trace.push('b'));
+      const onlyA = store.withLock('a', async () => void trace.push('a'));
+      await Promise.all([both, onlyB, onlyA]);
+      assert.deepEqual(trace.slice(0, 2), ['both+', 'both-']);
+      assert.deepEqual(trace.slice(2).sort(), ['a', 'b']);
+      assert.equal(await withLocks(store, [], async () => 'no keys'), 'no keys');
+    });
+
+    it('counts the documents matching an indexed field and further fields, with findBy semantics', async () => {
+      const tagged = () => store.collection<Item & { state?: string; slot?: unknown }>('items', { indexes: ['owner'] });
+      await tagged().insert({ id: 'a', owner: 'x', n: 1, state: 'booked' });
+      await tagged().insert({ id: 'b', owner: 'x', n: 2, state: 'cancelled' });
+      await tagged().insert({ id: 'c', owner: 'x', n: 3, state: 'booked' });
+      await tagged().insert({ id: 'd', owner: 'y', n: 4, state: 'booked' });
+      await tagged().insert({ id: 'e', owner: ['x'] as unknown as string, n: 5, state: 'booked' }); // an array holding the value is not equal to it
+      assert.equal(await countBy(tagged(), 'owner', 'x'), 3);
+      assert.equal(await countBy(tagged(), 'owner', 'x', { state: 'booked' }), 2);
+      assert.equal(await countBy(tagged(), 'owner', 'z', { state: 'booked' }), 0);
+    });
+
+    it('hands out each counter value once, however many callers increment together', async () => {
+      const values = await Promise.all(Array.from({ length: 20 }, () => incrementCounter(store, 'counters', 'day-1')));
+      assert.deepEqual([...values].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.equal(await incrementCounter(store, 'counters', 'day-2'), 1);
+      assert.deepEqual(await store.collection('counters').get('day-1'), { id: 'day-1', value: 20 });
+    });
+
+    it('continues a counter stored as {id, value} by an earlier version', async () => {
+      await store.collection<{ id: string; value: number }>('counters').put({ id: 'old', value: 41 });
+      assert.equal(await incrementCounter(store, 'counters', 'old'), 42);
     });
   });
 }

@@ -1,11 +1,13 @@
 // Booking a seat. The seat count and the insert happen under the slot's lock, so two citizens
-// can never both take the last seat; the citizen's own lock around it makes "one active
-// appointment per service" hold against double taps. Locks are always taken citizen -> slot.
+// can never both take the last seat; the citizen's own lock with it makes "one active
+// appointment per service" hold against double taps. Locks are always taken citizen -> slot,
+// both in one step (one round trip on PostgreSQL).
 import { randomBytes } from 'node:crypto';
 import type { AccountBuild, BuiltHall, BuiltService } from '../../builder/index.js';
 import { cityDate } from '../../calendar/index.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { AppointmentStep } from '../../model/index.js';
+import { withLocks } from '../../store/index.js';
 import { nowOf } from '../deps.js';
 import { validateForm } from '../forms/validate-form.js';
 import { hallOf, serviceOf } from '../catalog.js';
@@ -60,34 +62,32 @@ export async function bookAppointment(deps: AppointmentDeps, openid: string, ser
 
   const appointments = appointmentsOf(deps.store);
   const slotKey = slotKeyOf(service.ref, hall.ref, start);
-  const appt = await deps.store.withLock(`citizen:${openid}:${service.ref}`, () =>
-    deps.store.withLock(`slot:${slotKey}`, async () => {
-      const mine = (await appointments.findBy('openid', openid)).filter((a) => a.service === service.ref && isActive(a, now));
-      if (mine.some((a) => a.slotKey === slotKey)) throw new ConflictError('您已预约了这个时段，无需重复预约', { appointment: mine[0]!.id });
-      const held = mine[0];
-      if (held) {
-        throw new ConflictError(`您已有该事项的预约（${formatSlot(held.start, held.end)}，预约号 ${held.number}），如需更换时间请改约`, { appointment: held.id });
-      }
-      if ((await bookedCount(deps.store, slotKey)) >= step.capacityPerSlot) throw new ConflictError(FULL_MESSAGE, { slot: start });
-      const at = now.toISOString();
-      return appointments.insert({
-        id: randomBytes(12).toString('hex'),
-        number: await nextAppointmentNumber(deps.store, now),
-        openid,
-        service: service.ref,
-        serviceName: service.name,
-        department: service.department,
-        ...slotPlacement(hall, start, end, slotKey),
-        fields: form.value,
-        documents: step.documents ?? [],
-        cancelNoticeHours: step.cancelNoticeHours,
-        status: 'booked',
-        createdAt: at,
-        updatedAt: at,
-        history: [{ at, action: 'booked', start, hall: hall.ref }],
-      });
-    }),
-  );
+  const appt = await withLocks(deps.store, [`citizen:${openid}:${service.ref}`, `slot:${slotKey}`], async () => {
+    const mine = (await appointments.findBy('openid', openid)).filter((a) => a.service === service.ref && isActive(a, now));
+    if (mine.some((a) => a.slotKey === slotKey)) throw new ConflictError('您已预约了这个时段，无需重复预约', { appointment: mine[0]!.id });
+    const held = mine[0];
+    if (held) {
+      throw new ConflictError(`您已有该事项的预约（${formatSlot(held.start, held.end)}，预约号 ${held.number}），如需更换时间请改约`, { appointment: held.id });
+    }
+    if ((await bookedCount(deps.store, slotKey)) >= step.capacityPerSlot) throw new ConflictError(FULL_MESSAGE, { slot: start });
+    const at = now.toISOString();
+    return appointments.insert({
+      id: randomBytes(12).toString('hex'),
+      number: await nextAppointmentNumber(deps.store, now),
+      openid,
+      service: service.ref,
+      serviceName: service.name,
+      department: service.department,
+      ...slotPlacement(hall, start, end, slotKey),
+      fields: form.value,
+      documents: step.documents ?? [],
+      cancelNoticeHours: step.cancelNoticeHours,
+      status: 'booked',
+      createdAt: at,
+      updatedAt: at,
+      history: [{ at, action: 'booked', start, hall: hall.ref }],
+    });
+  });
   await notifyAppointment(deps, appt, 'confirmation');
   return appt;
 }

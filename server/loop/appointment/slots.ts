@@ -6,7 +6,7 @@ import type { AccountBuild, BuiltHall, BuiltService } from '../../builder/index.
 import { addDays, cityDate, cityInstant, hhmm, minutesOfDay, weekdayOf } from '../../calendar/index.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { AppointmentStep } from '../../model/index.js';
-import type { Store } from '../../store/index.js';
+import { countBy, type Store } from '../../store/index.js';
 import { appointmentsOf, slotKeyOf } from './appointment-types.js';
 
 export interface Slot {
@@ -70,6 +70,7 @@ export function slotTimes(build: AccountBuild, hall: BuiltHall, step: Appointmen
 
 /** Booked seats of one slot (active appointments only). */
 export async function bookedCount(store: Store, slotKey: string, exceptId?: string): Promise<number> {
+  if (exceptId === undefined) return countBy(appointmentsOf(store), 'slotKey', slotKey, { status: 'booked' });
   const found = await appointmentsOf(store).findBy('slotKey', slotKey);
   return found.filter((a) => a.status === 'booked' && a.id !== exceptId).length;
 }

@@ -62,6 +62,18 @@ export const MIGRATIONS: readonly Migration[] = [
       alter table blob_chunks alter column bytes set storage external;
     `,
   },
+  {
+    version: 3,
+    name: 'documents index without a pending list',
+    sql: `
+      -- With fastupdate a GIN index queues new entries in a pending list that every findBy scans
+      -- in full until a vacuum or an insert that overflows it merges them: lookups slow down as
+      -- the list grows and the unlucky insert pays for the merge (booking p99). Entries now go
+      -- straight into the index; what is queued already is merged here.
+      alter index documents_doc set (fastupdate = off);
+      select gin_clean_pending_list('documents_doc'::regclass);
+    `,
+  },
 ];
 
 const LOCK = 'onestop:migrate';

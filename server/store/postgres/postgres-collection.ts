@@ -68,6 +68,19 @@ export class PostgresCollection<T extends Doc> implements Collection<T> {
     return rows.map((r) => r.doc);
   }
 
+  async countBy(field: string, value: string, also: Readonly<Record<string, string>> = {}) {
+    // One containment test on the GIN index for every pair; the ->> tests keep findBy's exact
+    // string semantics (a string equal to the value, not an array holding it).
+    const pairs = Object.entries({ ...also, [field]: value });
+    const exact = pairs.map((_, i) => `doc ->> $${3 + 2 * i} = $${4 + 2 * i}`).join(' and ');
+    const { rows } = await this.db.query<{ n: string }>(`select count(*) as n from documents where collection = $1 and doc @> $2 and ${exact}`, [
+      this.name,
+      json(Object.fromEntries(pairs)),
+      ...pairs.flat(),
+    ]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async list(filter?: (doc: T) => boolean) {
     const { rows } = await this.db.query<{ doc: T }>('select doc from documents where collection = $1', [this.name]);
     const all = rows.map((r) => r.doc);

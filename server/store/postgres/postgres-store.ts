@@ -91,6 +91,18 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       return l as Log<T>;
     },
     withLock: (key, fn) => db.withLock(key, fn),
+    withLocks: (keys, fn) => db.withLocks(keys, fn),
+    async increment(collection, id) {
+      checkName('集合', collection);
+      // One statement, one commit: the row lock of the upsert serialises every process.
+      const { rows } = await db.query<{ value: number }>(
+        `insert into documents (collection, id, doc) values ($1, $2, jsonb_build_object('id', $2::text, 'value', 1))
+         on conflict (collection, id) do update set doc = documents.doc || jsonb_build_object('value', coalesce((documents.doc ->> 'value')::bigint, 0) + 1)
+         returning (doc ->> 'value')::bigint as value`,
+        [collection, id],
+      );
+      return Number(rows[0]!.value);
+    },
     notify: (channel, payload) => signals.notify(channel, payload),
     listen: (channel, listener) => signals.listen(channel, listener),
     async close() {

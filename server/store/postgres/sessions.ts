@@ -29,10 +29,13 @@ export interface Sessions {
    * waits for the same lock. Writes inside commit one by one, as in the embedded store.
    */
   withLock<R>(key: string, fn: () => Promise<R>): Promise<R>;
+  /** withLock for several keys at once, taken left to right in one statement. */
+  withLocks<R>(keys: readonly string[], fn: () => Promise<R>): Promise<R>;
 }
 
-const LOCK = 'select pg_advisory_lock(hashtextextended($1, 0))';
-const UNLOCK = 'select pg_advisory_unlock(hashtextextended($1, 0))';
+/** One statement taking (or giving back) n session locks, left to right: the order nested calls would take them. */
+const advisory = (what: 'lock' | 'unlock', n: number) =>
+  `select ${Array.from({ length: n }, (_, i) => `pg_advisory_${what}(hashtextextended($${i + 1}, 0))`).join(', ')}`;
 
 export function createSessions(pool: pg.Pool, namespace: string): Sessions {
   const context = new AsyncLocalStorage<Held>();
@@ -42,7 +45,7 @@ export function createSessions(pool: pg.Pool, namespace: string): Sessions {
     const h = context.getStore();
     return h && !h.done ? h : undefined;
   };
-  const lockArgs = (key: string) => [`${namespace}:${key}`];
+  const lockArgs = (keys: readonly string[]) => keys.map((key) => `${namespace}:${key}`);
 
   async function inTransaction<R>(client: pg.ClientBase, fn: (client: pg.ClientBase) => Promise<R>): Promise<R> {
     await client.query('begin');
@@ -71,41 +74,58 @@ export function createSessions(pool: pg.Pool, namespace: string): Sessions {
     }
   }
 
-  async function withLock<R>(key: string, fn: () => Promise<R>): Promise<R> {
+  async function withLocks<R>(keys: readonly string[], fn: () => Promise<R>): Promise<R> {
     const h = held();
     if (h) {
-      if (h.keys.has(key)) return fn();
-      await h.use((client) => client.query(LOCK, lockArgs(key)));
-      h.keys.add(key);
+      const fresh = [...new Set(keys)].filter((k) => !h.keys.has(k));
+      if (!fresh.length) return fn();
+      // Queued, not awaited: it runs before anything else on this connection, so the caller
+      // saves a round trip and waiters get the locks as soon as the server sees it. If it fails
+      // the connection is broken, and the outer unlock destroys it, which releases every lock.
+      const unlock = () => void h.use((client) => client.query(advisory('unlock', fresh.length), lockArgs(fresh))).catch(() => undefined);
+      try {
+        await h.use((client) => client.query(advisory('lock', fresh.length), lockArgs(fresh)));
+      } catch (err) {
+        unlock(); // whichever of them it took
+        throw err;
+      }
+      for (const k of fresh) h.keys.add(k);
       try {
         return await fn();
       } finally {
-        h.keys.delete(key);
-        await h.use((client) => client.query(UNLOCK, lockArgs(key)));
+        for (const k of fresh) h.keys.delete(k);
+        unlock();
       }
     }
+    const unique = [...new Set(keys)];
+    if (!unique.length) return fn();
     const client = await pool.connect();
     try {
-      await client.query(LOCK, lockArgs(key));
+      await client.query(advisory('lock', unique.length), lockArgs(unique));
     } catch (err) {
-      client.release(err as Error);
+      client.release(err as Error); // destroyed: whatever it took is released
       throw err;
     }
     const mine = new Held(client);
-    mine.keys.add(key);
+    for (const k of unique) mine.keys.add(k);
     holders++;
     try {
       return await context.run(mine, fn);
     } finally {
-      await mine.use(async () => undefined); // let queries fn left running finish on this connection
       mine.done = true;
       // On Node 20 an enabled AsyncLocalStorage slows every promise in the process (~2x on the
       // gateway's path); with no holder left nothing needs the context, so switch it off.
       if (--holders === 0) context.disable();
-      // A connection that cannot unlock is destroyed, which releases its locks.
-      let broken: Error | undefined;
-      await client.query('select pg_advisory_unlock_all()').catch((e: Error) => (broken = e));
-      client.release(broken);
+      // Released behind the caller's back, a round trip saved: the queries fn left running finish
+      // on this connection, then the unlock; only then does the connection return to the pool
+      // (pool.end() waits for it). A connection that cannot unlock is destroyed, which releases
+      // its locks.
+      void mine
+        .use(() => client.query('select pg_advisory_unlock_all()'))
+        .then(
+          () => client.release(),
+          (e: Error) => client.release(e),
+        );
     }
   }
 
@@ -115,7 +135,8 @@ export function createSessions(pool: pg.Pool, namespace: string): Sessions {
       return h ? h.use((client) => client.query(text, params)) : pool.query(text, params);
     },
     transaction,
-    withLock,
+    withLock: (key, fn) => withLocks([key], fn),
+    withLocks,
   };
 }
 

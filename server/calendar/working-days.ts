@@ -89,3 +89,23 @@ export function nextOpening(hours: WeeklyHours, at: Date, options: { closedDates
   }
   return undefined;
 }
+
+/**
+ * Minutes between two instants during which the weekly hours are open, on the same rules as
+ * isOpenAt (closed on the calendar's holidays and on closed dates): the working-hours clock of a
+ * desk's reply time. 0 when to <= from.
+ */
+export function openMinutesBetween(hours: WeeklyHours, from: Date, to: Date, options: { closedDates?: string[]; calendar?: Calendar } = {}): number {
+  if (to.getTime() <= from.getTime()) return 0;
+  let total = 0;
+  const last = cityDate(to);
+  for (let date = cityDate(from), i = 0; date <= last && i < 3700; date = addDays(date, 1), i++) {
+    if (options.closedDates?.includes(date) || options.calendar?.holidays.includes(date)) continue;
+    for (const r of hours[weekdayOf(date)] ?? []) {
+      const start = Math.max(cityInstant(date, r.open).getTime(), from.getTime());
+      const end = Math.min(cityInstant(date, r.close).getTime(), to.getTime());
+      if (end > start) total += end - start;
+    }
+  }
+  return total / 60_000;
+}

@@ -37,6 +37,7 @@ export { submitApplication } from './processing/submit-application.js';
 export { moveApplication, parseStage, serviceRules } from './progress/move-application.js';
 export { cityTime } from './progress/notify-citizen.js';
 export { NOTE_REQUIRED } from './progress/transitions.js';
+export { clockView } from './progress/clock.js';
 export { appealCase, citizenCase, decideAppeal, listAppeals, listCases, rateFix, recordCallback, recordResolution } from './rating/case-actions.js';
 export { ratingStatistics } from './rating/rating-statistics.js';
 export type { RatingStatistics } from './rating/rating-statistics.js';

@@ -1,12 +1,18 @@
 // The dashboard's numbers for one date range and scope: interaction from the message rollups,
-// desk tickets, the service funnel, and 好差评 (ratings and rectification cases). Every figure is
-// a count or a rate; no openid, name or form answer leaves this file.
+// the desk, the service funnel and online-ability matrix, completion on time, query outcomes per
+// source, 好差评, and the inspection watchdogs. Every figure is a count or a rate; no openid,
+// name or form answer leaves this room.
 import type { AccountBuild } from '../builder/index.js';
 import { addDays, cityDate } from '../calendar/index.js';
-import { ticketTiming } from '../desk/index.js';
+import type { ticketTiming } from '../desk/index.js';
 import type { Application, Appointment, RectificationCase } from '../loop/index.js';
 import type { Store } from '../store/index.js';
+import { deskFigures, type DeskFigures } from './desk-figures.js';
+import { healthChecks, type HealthCheck } from './health-figures.js';
 import { readRollups, updateMessageRollups } from './message-rollups.js';
+import { pageViewsBetween } from './page-views.js';
+import { ratingFigures, type RatingFigures } from './rating-figures.js';
+import { abilityMatrix, funnelRows, onTimeRows, type AbilityRow, type FunnelRow, type OnTimeRow } from './service-figures.js';
 
 export const ANSWER_KINDS = ['keyword', 'menu', 'location', 'query', 'help', 'welcome', 'human', 'none'] as const;
 export const ANSWER_NAMES: Record<string, string> = {
@@ -14,12 +20,7 @@ export const ANSWER_NAMES: Record<string, string> = {
 };
 /** Answered without a person: everything but the desk and no answer at all. */
 const AUTOMATIC = new Set(['keyword', 'menu', 'location', 'query', 'help', 'welcome']);
-
-export const RATING_LEVELS = ['very-satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-dissatisfied'] as const;
-export const RATING_NAMES: Record<string, string> = {
-  'very-satisfied': '非常满意', satisfied: '满意', 'basically-satisfied': '基本满意', dissatisfied: '不满意', 'very-dissatisfied': '非常不满意',
-};
-const SATISFIED = new Set(['very-satisfied', 'satisfied', 'basically-satisfied']);
+export const QUERY_OUTCOMES = ['found', 'not-found', 'failed', 'ask', 'invalid', 'limited'] as const;
 
 export interface StatsQuery {
   /** City dates, inclusive. */
@@ -29,20 +30,17 @@ export interface StatsQuery {
   scope?: readonly string[];
   department?: string;
   service?: string;
+  /** A topic: its services, and for messages and tickets its lead and cooperating departments. */
+  topic?: string;
 }
 
-export interface FunnelRow {
-  service: string;
-  serviceName: string;
-  appointments: number;
-  applications: number;
-  /** null when no application of the service has a fee. */
-  paid: number | null;
-  completed: number;
-  rated: number;
+export interface QuerySourceRow {
+  source: string;
+  counts: Record<(typeof QUERY_OUTCOMES)[number], number>;
+  total: number;
 }
 
-export interface StatsReport {
+export interface StatsReport extends RatingFigures {
   query: StatsQuery;
   perDay: Array<{ date: string; count: number }>;
   perHour: number[];
@@ -50,12 +48,16 @@ export interface StatsReport {
   totalMessages: number;
   /** Share of messages answered automatically; null without messages. */
   automaticRate: number | null;
-  tickets: { total: number; open: number; overdue: number; answered: number; late: number };
+  /** Messages nothing answered and no ticket took (answeredBy none). */
+  unanswered: number;
+  /** Gateway decisions of 5 s or more in the range. */
+  slowReplies: number;
+  tickets: DeskFigures;
   funnel: FunnelRow[];
-  ratings: Array<{ level: string; name: string; count: number }>;
-  totalRatings: number;
-  satisfactionRate: number | null;
-  cases: { total: number; onTime: number; overdue: number; pending: number; appealed: number };
+  abilities: AbilityRow[];
+  onTime: OnTimeRow[];
+  querySources: QuerySourceRow[];
+  health: HealthCheck[];
 }
 
 export interface StatsDeps {
@@ -63,6 +65,8 @@ export interface StatsDeps {
   build: AccountBuild;
   now: () => Date;
 }
+
+type Ticket = Parameters<typeof ticketTiming>[1];
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
@@ -72,31 +76,58 @@ function datesBetween(from: string, to: string): string[] {
   return out;
 }
 
+/** Which departments and services the query lets through. */
+function scopeOf(build: AccountBuild, query: StatsQuery) {
+  const topic = query.topic ? build.topics.find((t) => t.id === query.topic) : undefined;
+  const topicDepartments = topic ? new Set([topic.lead, ...topic.cooperating, ...topic.services.map((s) => s.split('/')[0]!)]) : undefined;
+  const topicServices = topic ? new Set(topic.services) : undefined;
+  const visible = (d: string | undefined) => (query.scope === undefined || (!!d && query.scope.includes(d))) && (!query.department || d === query.department);
+  const department = (d: string | undefined) => visible(d) && (!topicDepartments || (!!d && topicDepartments.has(d)));
+  const service = (ref: string, d: string) => department(d) && (!query.service || ref === query.service) && (!topicServices || topicServices.has(ref));
+  // A ticket names its topic when the gateway could guess it.
+  const ticket = (t: { department?: string; topic?: string }) => visible(t.department) && (!topic || t.topic === topic.id);
+  return { department, service, ticket };
+}
+
 export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<StatsReport> {
   const { store, build, now } = deps;
   const { from, to } = query;
-  const inScope = (department: string | undefined) =>
-    (query.scope === undefined || (!!department && query.scope.includes(department))) && (!query.department || department === query.department);
-  const serviceMatches = (service: string) => !query.service || service === query.service;
-  const dayIn = (iso: string | undefined) => {
+  const at = now();
+  const today = cityDate(at);
+  const weekFrom = addDays(today, -6);
+  const { department: inScope, service: serviceMatches, ticket: ticketMatches } = scopeOf(build, query);
+  const dayBetween = (a: string, b: string) => (iso: string | undefined) => {
     if (!iso) return false;
     const d = cityDate(new Date(iso));
-    return d >= from && d <= to;
+    return d >= a && d <= b;
   };
+  const dayIn = dayBetween(from, to);
+  const inWeek = dayBetween(weekFrom, today);
 
   // Interaction, from the rollups (brought up to date first; only new records are folded in).
   // Messages carry no service, so a service filter leaves them at the department's figures.
   await updateMessageRollups(store);
-  const rollups = (await readRollups(store, from, to)).filter((r) => inScope(r.department || undefined));
+  const all = (await readRollups(store, from < weekFrom ? from : weekFrom, to > today ? to : today)).filter((r) => inScope(r.department || undefined));
+  const rollups = all.filter((r) => r.date >= from && r.date <= to);
   const byDay = new Map<string, number>();
   const perHour = Array.from({ length: 24 }, () => 0);
   const byAnswer = new Map<string, number>();
+  const bySource = new Map<string, QuerySourceRow>();
   let totalMessages = 0;
+  let slowReplies = 0;
   for (const r of rollups) {
     byDay.set(r.date, (byDay.get(r.date) ?? 0) + r.total);
     r.byHour.forEach((n, h) => { perHour[h]! += n; });
     for (const [k, v] of Object.entries(r.byAnswer)) byAnswer.set(k, (byAnswer.get(k) ?? 0) + v);
+    for (const [k, v] of Object.entries(r.byQuery ?? {})) {
+      const [source = '', outcome = ''] = k.split('|');
+      let row = bySource.get(source);
+      if (!row) bySource.set(source, (row = { source, counts: Object.fromEntries(QUERY_OUTCOMES.map((o) => [o, 0])) as QuerySourceRow['counts'], total: 0 }));
+      if (outcome in row.counts) row.counts[outcome as keyof QuerySourceRow['counts']] += v;
+      row.total += v;
+    }
     totalMessages += r.total;
+    slowReplies += r.slow ?? 0;
   }
   const kinds = [...ANSWER_KINDS, ...[...byAnswer.keys()].filter((k) => !(ANSWER_KINDS as readonly string[]).includes(k))];
   const answers = kinds.map((kind) => {
@@ -104,66 +135,23 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
     return { kind, name: ANSWER_NAMES[kind] ?? kind, count, share: totalMessages ? count / totalMessages : 0 };
   });
   const automatic = answers.filter((a) => AUTOMATIC.has(a.kind)).reduce((s, a) => s + a.count, 0);
+  const week = all.filter((r) => r.date >= weekFrom && r.date <= today);
 
-  // Desk tickets that arrived in the range (the simulator's are not real traffic).
-  const at = now();
-  const tickets = { total: 0, open: 0, overdue: 0, answered: 0, late: 0 };
-  type Ticket = Parameters<typeof ticketTiming>[1];
-  for (const t of await store.collection<Ticket>('deskTickets').list((t) => !t.simulated && dayIn(t.createdAt) && inScope(t.department))) {
-    const timing = ticketTiming(build.account, t, at);
-    tickets.total += 1;
-    if (t.status === 'open') tickets.open += 1;
-    if (timing.overdue) tickets.overdue += 1;
-    if (t.answeredAt) tickets.answered += 1;
-    if (timing.late) tickets.late += 1;
-  }
+  // Desk tickets (the simulator's are not real traffic): those that arrived in the range, and in the last week.
+  const tickets = await store.collection<Ticket>('deskTickets').list((t) => !t.simulated && (dayIn(t.createdAt) || inWeek(t.createdAt)) && ticketMatches(t));
+  const desk = deskFigures(build, tickets.filter((t) => dayIn(t.createdAt)), at);
+  const deskWeek = deskFigures(build, tickets.filter((t) => inWeek(t.createdAt)), at);
 
-  // The funnel: applications submitted in the range and how far they got; appointments by slot date.
-  const names = new Map(build.services.map((s) => [s.ref, s.name]));
-  const rows = new Map<string, FunnelRow & { fee: boolean }>();
-  const row = (service: string, serviceName: string) => {
-    let r = rows.get(service);
-    if (!r) {
-      r = { service, serviceName: names.get(service) ?? serviceName, appointments: 0, applications: 0, paid: 0, completed: 0, rated: 0, fee: false };
-      rows.set(service, r);
-    }
-    return r;
-  };
-  const apps = await store.collection<Application>('applications').list((a) => inScope(a.department) && serviceMatches(a.service));
-  for (const a of apps) {
-    if (!dayIn(a.submittedAt)) continue;
-    const r = row(a.service, a.serviceName);
-    r.applications += 1;
-    if (a.payment.state !== 'none' && a.payment.state !== 'offline') r.fee = true;
-    if (a.payment.state === 'paid') r.paid! += 1;
-    if (a.stage === 'completed') r.completed += 1;
-    if (a.rating) r.rated += 1;
-  }
+  // Services: the funnel of applications submitted in the range, appointments by slot date, page views.
+  const services = build.services.filter((s) => serviceMatches(s.ref, s.department));
+  const apps = await store.collection<Application>('applications').list((a) => serviceMatches(a.service, a.department));
   const appointments = await store.collection<Appointment & { id: string }>('appointments')
-    .list((p) => p.date >= from && p.date <= to && inScope(p.department) && serviceMatches(p.service));
-  for (const p of appointments) row(p.service, p.serviceName).appointments += 1;
-  const funnel = [...rows.values()]
-    .map(({ fee, ...r }) => ({ ...r, paid: fee ? r.paid : null }))
-    .sort((a, b) => a.service.localeCompare(b.service));
+    .list((p) => p.date >= from && p.date <= to && serviceMatches(p.service, p.department));
+  const views = await pageViewsBetween(store, from, to);
+  const funnel = funnelRows({ build, applications: apps.filter((a) => dayIn(a.submittedAt)), appointments, views, services });
 
-  // 好差评: ratings given in the range; bad reviews (cases) opened in the range.
-  const levels = new Map<string, number>();
-  for (const a of apps) if (a.rating && dayIn(a.rating.at)) levels.set(a.rating.level, (levels.get(a.rating.level) ?? 0) + 1);
-  const ratings = RATING_LEVELS.map((level) => ({ level, name: RATING_NAMES[level]!, count: levels.get(level) ?? 0 }));
-  const totalRatings = ratings.reduce((s, r) => s + r.count, 0);
-  const satisfied = ratings.filter((r) => SATISFIED.has(r.level)).reduce((s, r) => s + r.count, 0);
-
-  const today = cityDate(at);
-  const cases = { total: 0, onTime: 0, overdue: 0, pending: 0, appealed: 0 };
-  for (const c of await store.collection<RectificationCase>('rectificationCases').list((c) => dayIn(c.openedAt) && inScope(c.department) && serviceMatches(c.service))) {
-    cases.total += 1;
-    if (c.appeal) cases.appealed += 1;
-    if (c.resolution) {
-      if (cityDate(new Date(c.resolution.at)) <= c.deadline) cases.onTime += 1;
-      else cases.overdue += 1;
-    } else if (today > c.deadline) cases.overdue += 1;
-    else cases.pending += 1;
-  }
+  const cases = await store.collection<RectificationCase>('rectificationCases').list((c) => serviceMatches(c.service, c.department));
+  const ratings = ratingFigures({ applications: apps, cases, dayIn, today });
 
   return {
     query,
@@ -172,11 +160,19 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
     answers,
     totalMessages,
     automaticRate: ratio(automatic, totalMessages),
-    tickets,
+    unanswered: byAnswer.get('none') ?? 0,
+    slowReplies,
+    tickets: desk,
     funnel,
-    ratings,
-    totalRatings,
-    satisfactionRate: ratio(satisfied, totalRatings),
-    cases,
+    abilities: abilityMatrix(services),
+    onTime: onTimeRows(build, apps, dayIn),
+    querySources: [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source)),
+    ...ratings,
+    health: healthChecks({
+      deskWeek,
+      deskHasHours: Object.values(build.account.desk.hours).some((ranges) => (ranges ?? []).length > 0),
+      slowWeek: week.reduce((s, r) => s + (r.slow ?? 0), 0),
+      messagesWeek: week.reduce((s, r) => s + r.total, 0),
+    }),
   };
 }

@@ -1,6 +1,8 @@
 // The dashboard's tables: every chart's numbers as rows, the same rows the CSV export writes.
 // A department's view shows counts from 1 to 4 as "<5" (small cells could point at a person).
 import { ANSWER_NAMES, type StatsReport } from './compute-stats.js';
+import { HEALTH_STATUS_NAMES } from './health-figures.js';
+import { dropOffs, STEP_NAMES, STEPS } from './service-figures.js';
 
 export type Cell = string | number;
 
@@ -13,10 +15,18 @@ export interface StatsTable {
   countColumns: number[];
 }
 
-export const TABLE_IDS = ['per-day', 'per-hour', 'answers', 'tickets', 'funnel', 'ratings', 'cases'] as const;
+export const TABLE_IDS = ['per-day', 'per-hour', 'answers', 'tickets', 'funnel', 'abilities', 'on-time', 'queries', 'ratings', 'cases', 're-ratings', 'health'] as const;
 
 const pct = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
-const dropOff = (from: number | null, to: number | null) => (from === null || to === null || from === 0 ? '—' : pct(1 - to / from));
+const ABILITY_NAMES = { online: '在线', offline: '线下', none: '—' } as const;
+const OUTCOME_COLUMNS = ['found', 'not-found', 'failed', 'ask', 'invalid', 'limited'] as const;
+
+/** Working minutes as "1 小时 5 分"; "—" without a figure. */
+export function workingTime(minutes: number | null): string {
+  if (minutes === null) return '—';
+  const m = Math.round(minutes);
+  return m >= 60 ? `${Math.floor(m / 60)} 小时 ${m % 60} 分` : `${m} 分钟`;
+}
 
 export function statsTables(report: StatsReport): StatsTable[] {
   const { tickets, cases } = report;
@@ -29,12 +39,38 @@ export function statsTables(report: StatsReport): StatsTable[] {
     },
     {
       id: 'tickets', title: '人工客服工单', head: ['指标', '数量'],
-      rows: [['工单总数', tickets.total], ['待回复', tickets.open], ['超时未回复', tickets.overdue], ['已回复', tickets.answered], ['超过承诺时间回复', tickets.late]], countColumns: [1],
+      rows: [
+        ['工单总数', tickets.total], ['待回复', tickets.open], ['超时未回复', tickets.overdue], ['已回复', tickets.answered], ['超过承诺时间回复', tickets.late],
+        ['待人工回复的消息', tickets.awaitingMessages], ['无人答复的消息（未转人工）', report.unanswered],
+        ['首次回复时长中位数（工作时间）', workingTime(tickets.replyMedianMinutes)], ['首次回复时长 90% 分位（工作时间）', workingTime(tickets.replyP90Minutes)],
+        ['承诺时间内（当日/次一工作日）答复率', pct(tickets.promise.share)],
+      ],
+      countColumns: [1],
     },
     {
-      id: 'funnel', title: '服务办理漏斗', head: ['服务事项', '预约', '申请', '已缴费', '已办结', '已评价', '申请→办结流失', '办结→评价流失'],
-      rows: report.funnel.map((f) => [f.serviceName, f.appointments, f.applications, f.paid ?? '—', f.completed, f.rated, dropOff(f.applications, f.completed), dropOff(f.completed, f.rated)]),
-      countColumns: [1, 2, 3, 4, 5],
+      id: 'funnel', title: '服务办理漏斗', head: ['服务事项', '浏览', '预约', '申请', '已缴费', '已办结', '已评价', '预约流失', '申请流失', '缴费流失', '办结流失', '评价流失'],
+      rows: report.funnel.map((f) => {
+        const drops = dropOffs(f).slice(1);
+        return [f.serviceName, f.views, f.offersAppointment ? f.appointments : '—', f.applications, f.paid ?? '—', f.completed, f.rated, ...drops.map((d) => (d === null ? '—' : pct(d)))];
+      }),
+      countColumns: [1, 2, 3, 4, 5, 6],
+    },
+    {
+      id: 'abilities', title: '在线办理能力（六个环节）', head: ['服务事项', ...STEPS.map((s) => STEP_NAMES[s]), '在线环节数'],
+      rows: report.abilities.map((a) => [a.serviceName, ...STEPS.map((s) => ABILITY_NAMES[a.steps[s]]), `${a.online}/6`]), countColumns: [],
+    },
+    {
+      id: 'on-time', title: '承诺时限内办结', head: ['服务事项', '办结', '按时办结', '超期办结', '未受理计时', '按时率'],
+      rows: report.onTime.map((o) => [o.serviceName, o.completed, o.onTime, o.late, o.noClock, pct(o.onTime + o.late > 0 ? o.onTime / (o.onTime + o.late) : null)]),
+      countColumns: [1, 2, 3, 4],
+    },
+    {
+      id: 'queries', title: '信息查询结果（按数据来源）', head: ['数据来源', '查到', '查无记录', '查询失败', '缺少条件', '条件有误', '过于频繁', '合计', '成功率'],
+      rows: report.querySources.map((q) => {
+        const answered = q.counts.found + q.counts['not-found'];
+        return [sourceName(q.source), ...OUTCOME_COLUMNS.map((o) => q.counts[o]), q.total, pct(answered + q.counts.failed > 0 ? answered / (answered + q.counts.failed) : null)];
+      }),
+      countColumns: [1, 2, 3, 4, 5, 6, 7],
     },
     {
       id: 'ratings', title: '好差评：评价等级', head: ['评价等级', '数量'],
@@ -42,12 +78,27 @@ export function statsTables(report: StatsReport): StatsTable[] {
     },
     {
       id: 'cases', title: '差评整改', head: ['状态', '数量'],
-      rows: [['差评总数', cases.total], ['按期整改', cases.onTime], ['逾期', cases.overdue], ['整改中（未到期）', cases.pending], ['已申诉', cases.appealed]], countColumns: [1],
+      rows: [['差评总数', cases.total], ['按期整改', cases.onTime], ['逾期', cases.overdue], ['整改中（未到期）', cases.pending], ['已申诉', cases.appealed], ['申诉成立（已撤销评价）', cases.upheld]], countColumns: [1],
+    },
+    {
+      id: 're-ratings', title: '整改后再评价', head: ['评价等级', '数量'],
+      rows: [...report.reRatings.map((r) => [r.name, r.count]), ['再评价满意率', pct(report.reSatisfactionRate)]], countColumns: [1],
+    },
+    {
+      id: 'health', title: '检查指标预警', head: ['检查项', '状态', '情况', '单项否决'],
+      rows: report.health.map((h) => [h.name, HEALTH_STATUS_NAMES[h.status], h.value, h.failsOutright ? '是' : '否']), countColumns: [],
     },
   ];
 }
 
 export { ANSWER_NAMES };
+
+/** table:<file> → 数据表 <file>; connector:<id> → 部门接口 <id>. */
+function sourceName(source: string): string {
+  if (source.startsWith('table:')) return `数据表 ${source.slice(6)}`;
+  if (source.startsWith('connector:')) return `部门接口 ${source.slice(10)}`;
+  return source || '未知';
+}
 
 /** Counts from 1 to 4 become "<5"; rows that are rates (a string in a count column) are left alone. */
 export function suppressSmallCounts(table: StatsTable): StatsTable {

@@ -105,6 +105,45 @@ export class JsonlLog<T> implements Log<T> {
     return out;
   }
 
+  /** The complete lines after a byte offset; a torn last line waits until its newline is written. */
+  async readAfter(position: string | undefined): Promise<{ records: T[]; position: string }> {
+    await this.flush().catch((e: unknown) => {
+      if (!isStorageError(e)) throw e;
+      this.arm(RETRY_MS);
+    });
+    let start = Math.max(0, Number(position ?? 0) || 0);
+    let fh;
+    try {
+      fh = await this.fs.open(this.file, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      return { records: [], position: '0' };
+    }
+    try {
+      const { size } = await fh.stat();
+      if (size < start) start = 0; // a new file in place of the old one
+      const bytes = Buffer.alloc(size - start);
+      for (let got = 0; got < bytes.length; ) {
+        const { bytesRead } = await fh.read(bytes, got, bytes.length - got, start + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      const end = bytes.lastIndexOf(0x0a) + 1;
+      const records: T[] = [];
+      for (const line of bytes.toString('utf8', 0, end).split('\n')) {
+        if (!line) continue;
+        try {
+          records.push(JSON.parse(line) as T);
+        } catch {
+          // a torn line from a crash mid-append: the record never committed
+        }
+      }
+      return { records, position: String(start + end) };
+    } finally {
+      await fh.close().catch(() => {});
+    }
+  }
+
   async close() {
     await this.flush();
   }

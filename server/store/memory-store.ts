@@ -63,6 +63,10 @@ class MemoryLog<T> implements Log<T> {
     const all = this.records.map(clone);
     return filter ? all.filter(filter) : all;
   }
+  async readAfter(position: string | undefined) {
+    const start = Math.min(Number(position ?? 0) || 0, this.records.length);
+    return { records: this.records.slice(start).map(clone), position: String(this.records.length) };
+  }
 }
 
 export function createMemoryStore(): Store {

@@ -38,6 +38,12 @@ export interface Log<T> {
   flush(): Promise<void>;
   /** Records in append order, optionally filtered. */
   read(filter?: (record: T) => boolean): Promise<T[]>;
+  /**
+   * The records appended after `position` (from the start when undefined) and the position after
+   * them, so a job folds in only what is new without reading the whole log. The position is opaque
+   * (a byte offset in a JSON Lines file). Optional: a store without it is read whole.
+   */
+  readAfter?(position: string | undefined): Promise<{ records: T[]; position: string }>;
 }
 
 export interface CollectionOptions {

@@ -9,7 +9,7 @@ import type { LiveBuild } from '../../live-build.js';
 import type { SessionUser } from '../../console/index.js';
 import type { Store } from '../../store/index.js';
 import {
-  barChartSvg, computeStats, pieChartSvg, statsTables, suppressSmallCounts, TABLE_IDS, tableCsv, type StatsQuery, type StatsTable,
+  barChartSvg, computeStats, HEALTH_STATUS_NAMES, pieChartSvg, statsTables, suppressSmallCounts, TABLE_IDS, tableCsv, workingTime, type StatsQuery, type StatsTable,
 } from '../../stats/index.js';
 import { requireRole } from './console-auth.js';
 import type { PageRenderer } from './page.js';
@@ -29,7 +29,7 @@ const DEFAULT_DAYS = 30;
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
 /** The query of a stats page or export, checked against what the user may see. */
-export function parseStatsQuery(req: Request, user: SessionUser, today: string, known: { departments: string[]; services: Map<string, string> }): StatsQuery {
+export function parseStatsQuery(req: Request, user: SessionUser, today: string, known: { departments: string[]; services: Map<string, string>; topics: string[] }): StatsQuery {
   const to = text(req.query.to) || today;
   const from = text(req.query.from) || addDays(to, -(DEFAULT_DAYS - 1));
   if (!DATE.test(from) || !DATE.test(to) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) throw new ValidationError('日期格式应为 YYYY-MM-DD');
@@ -42,7 +42,10 @@ export function parseStatsQuery(req: Request, user: SessionUser, today: string, 
   if (department && !visible(department)) throw new NotFoundError('没有这个部门的统计');
   const serviceDepartment = known.services.get(service);
   if (service && (!serviceDepartment || !visible(serviceDepartment) || (department && serviceDepartment !== department))) throw new NotFoundError('没有这个服务事项的统计');
-  return { from, to, scope, ...(department ? { department } : {}), ...(service ? { service } : {}) };
+  // A topic spans departments: a department's users see its figures for their own departments only.
+  const topic = text(req.query.topic);
+  if (topic && !known.topics.includes(topic)) throw new NotFoundError('没有这个主题的统计');
+  return { from, to, scope, ...(department ? { department } : {}), ...(service ? { service } : {}), ...(topic ? { topic } : {}) };
 }
 
 export function createStatsRoutes(deps: StatsRouteDeps): Router {
@@ -53,7 +56,7 @@ export function createStatsRoutes(deps: StatsRouteDeps): Router {
   async function report(req: Request, res: Response) {
     const user = res.locals.user as SessionUser;
     const build = live.current();
-    const known = { departments: build.departments.map((d) => d.id), services: new Map(build.services.map((s) => [s.ref, s.department])) };
+    const known = { departments: build.departments.map((d) => d.id), services: new Map(build.services.map((s) => [s.ref, s.department])), topics: build.topics.map((t) => t.id) };
     const query = parseStatsQuery(req, user, cityDate(now()), known);
     const result = await computeStats({ store, build, now }, query);
     return { user, build, query, result, tables: statsTables(result) };
@@ -77,18 +80,26 @@ export function createStatsRoutes(deps: StatsRouteDeps): Router {
       })),
       chart('ratings', pieChartSvg({ title: '评价等级', slices: result.ratings.map((r) => ({ name: r.name, value: r.count })) })),
     ];
-    const charted = new Set(charts.map((c) => c.table.id));
+    const charted = new Set([...charts.map((c) => c.table.id), 'health']);
     const mine = (d: string) => user.role === 'platform' || user.departments.includes(d);
-    const params = new URLSearchParams({ from: query.from, to: query.to, ...(query.department ? { department: query.department } : {}), ...(query.service ? { service: query.service } : {}) });
+    const params = new URLSearchParams({
+      from: query.from, to: query.to, ...(query.topic ? { topic: query.topic } : {}), ...(query.department ? { department: query.department } : {}), ...(query.service ? { service: query.service } : {}),
+    });
+    const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
     page(res, 'stats', '综合评估', {
       query,
       params: params.toString(),
+      topics: [...build.topics].sort((a, b) => a.order - b.order).map((t) => ({ id: t.id, name: t.name, selected: t.id === query.topic })),
       departments: build.departments.filter((d) => mine(d.id)).map((d) => ({ id: d.id, name: d.name, selected: d.id === query.department })),
       services: build.services.filter((s) => mine(s.department)).map((s) => ({ ref: s.ref, name: s.name, selected: s.ref === query.service })),
       charts,
       plainTables: tables.filter((t) => !charted.has(t.id)),
-      automaticRate: result.automaticRate === null ? '—' : `${(result.automaticRate * 100).toFixed(1)}%`,
-      satisfactionRate: result.satisfactionRate === null ? '—' : `${(result.satisfactionRate * 100).toFixed(1)}%`,
+      automaticRate: pct(result.automaticRate),
+      satisfactionRate: pct(result.satisfactionRate),
+      promiseRate: pct(result.tickets.promise.share),
+      replyMedian: workingTime(result.tickets.replyMedianMinutes),
+      replyP90: workingTime(result.tickets.replyP90Minutes),
+      health: result.health.map((h) => ({ ...h, statusName: HEALTH_STATUS_NAMES[h.status] })),
       totalMessages: result.totalMessages,
       tickets: result.tickets,
       cases: result.cases,

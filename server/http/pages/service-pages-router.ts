@@ -7,6 +7,7 @@ import express, { type Request, type Response } from 'express';
 import { projectRoot } from '../../config.js';
 import { NotFoundError } from '../../errors.js';
 import { applicationsOf, applicationView, attachmentSpecs, citizenCase, cityTime, clockOf, departmentName, applyNotice, describeSteps, describeTypes, findOnlineService, formatSize, loadApplication, RATING_LEVELS, searchServices, serviceOf } from '../../loop/index.js';
+import { recordPageView } from '../../stats/index.js';
 import { optionalCitizen } from '../identity.js';
 import { citizenOf } from '../locals.js';
 import { signInRedirect } from '../sign-in-redirect.js';
@@ -51,6 +52,7 @@ export function createServicePagesRouter(deps: RouterDeps) {
   router.get('/s/:dept/:service', (req, res) => {
     try {
       const service = serviceOf(build(), ref(req));
+      recordPageView(deps.store, { service: service.ref, department: service.department }, clockOf(deps));
       page(res, 'h5/service', { ...common(service.name, '/'), service, department: departmentName(build(), service.department), steps: describeSteps(service) });
     } catch (err) {
       notFound(res, err);

@@ -1,0 +1,50 @@
+// The incremental job behind every rollup: read only the log records appended since the cursor
+// (by log position where the store can, else by count), fold them into per-day documents, add
+// those to the stored ones, move the cursor. Under one store lock, so two page views never fold
+// the same records twice. A cursor of an older rollup version starts over from the raw log.
+import type { Collection, Doc, Store } from '../store/index.js';
+
+interface Cursor extends Doc {
+  version: number;
+  /** Records of the log already folded in. */
+  folded: number;
+  /** The log's own position after them, where the store offers one. */
+  position?: string;
+}
+
+export interface FoldJob<E, R extends Doc> {
+  log: string;
+  version: number;
+  rollups: Collection<R>;
+  fold: (into: Map<string, R>, record: E) => void;
+  add: (stored: R, fresh: R) => R;
+}
+
+const cursorsOf = (store: Store) => store.collection<Cursor>('statsCursors');
+
+export async function foldNewRecords<E, R extends Doc>(store: Store, job: FoldJob<E, R>): Promise<number> {
+  return store.withLock(`stats-rollups:${job.log}`, async () => {
+    const stored = await cursorsOf(store).get(job.log);
+    const restart = !stored || stored.version !== job.version;
+    const cursor: Cursor = restart ? { id: job.log, version: job.version, folded: 0 } : stored;
+    const log = store.log<E>(job.log);
+    let fresh: E[];
+    let position: string | undefined;
+    if (log.readAfter && (cursor.folded === 0 || cursor.position !== undefined)) {
+      ({ records: fresh, position } = await log.readAfter(cursor.position));
+    } else {
+      await log.flush();
+      fresh = (await log.read()).slice(cursor.folded);
+    }
+    if (fresh.length === 0 && !restart) return 0;
+    const delta = new Map<string, R>();
+    for (const record of fresh) job.fold(delta, record);
+    if (restart) for (const old of await job.rollups.list()) await job.rollups.delete(old.id);
+    for (const d of delta.values()) {
+      const old = restart ? undefined : await job.rollups.get(d.id);
+      await job.rollups.put(old ? job.add(old, d) : d);
+    }
+    await cursorsOf(store).put({ id: job.log, version: job.version, folded: cursor.folded + fresh.length, ...(position !== undefined ? { position } : {}) });
+    return fresh.length;
+  });
+}

@@ -3,7 +3,7 @@
 // source, 好差评, and the inspection watchdogs. Every figure is a count or a rate; no openid,
 // name or form answer leaves this room.
 import type { AccountBuild } from '../builder/index.js';
-import { addDays, cityDate } from '../calendar/index.js';
+import { addDays, cityDate, cityInstant } from '../calendar/index.js';
 import type { ticketTiming } from '../desk/index.js';
 import type { Application, Appointment, RectificationCase } from '../loop/index.js';
 import type { Store } from '../store/index.js';
@@ -12,6 +12,7 @@ import { healthChecks, type HealthCheck } from './health-figures.js';
 import { readRollups, updateMessageRollups } from './message-rollups.js';
 import { pageViewsBetween } from './page-views.js';
 import { ratingFigures, type RatingFigures } from './rating-figures.js';
+import { instantsBetween, scan } from './scan.js';
 import { abilityMatrix, funnelRows, onTimeRows, type AbilityRow, type FunnelRow, type OnTimeRow } from './service-figures.js';
 
 export const ANSWER_KINDS = ['keyword', 'menu', 'location', 'query', 'help', 'welcome', 'human', 'none'] as const;
@@ -96,11 +97,7 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
   const today = cityDate(at);
   const weekFrom = addDays(today, -6);
   const { department: inScope, service: serviceMatches, ticket: ticketMatches } = scopeOf(build, query);
-  const dayBetween = (a: string, b: string) => (iso: string | undefined) => {
-    if (!iso) return false;
-    const d = cityDate(new Date(iso));
-    return d >= a && d <= b;
-  };
+  const dayBetween = (a: string, b: string) => instantsBetween(cityInstant(a, '00:00'), cityInstant(addDays(b, 1), '00:00'));
   const dayIn = dayBetween(from, to);
   const inWeek = dayBetween(weekFrom, today);
 
@@ -138,19 +135,21 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
   const week = all.filter((r) => r.date >= weekFrom && r.date <= today);
 
   // Desk tickets (the simulator's are not real traffic): those that arrived in the range, and in the last week.
-  const tickets = await store.collection<Ticket>('deskTickets').list((t) => !t.simulated && (dayIn(t.createdAt) || inWeek(t.createdAt)) && ticketMatches(t));
+  const tickets = await scan(store.collection<Ticket>('deskTickets'), (t) => !t.simulated && (dayIn(t.createdAt) || inWeek(t.createdAt)) && ticketMatches(t));
   const desk = deskFigures(build, tickets.filter((t) => dayIn(t.createdAt)), at);
   const deskWeek = deskFigures(build, tickets.filter((t) => inWeek(t.createdAt)), at);
 
   // Services: the funnel of applications submitted in the range, appointments by slot date, page views.
   const services = build.services.filter((s) => serviceMatches(s.ref, s.department));
-  const apps = await store.collection<Application>('applications').list((a) => serviceMatches(a.service, a.department));
-  const appointments = await store.collection<Appointment & { id: string }>('appointments')
-    .list((p) => p.date >= from && p.date <= to && serviceMatches(p.service, p.department));
+  const rangeStart = cityInstant(from, '00:00').toISOString();
+  // Applications that count somewhere in the range: submitted, rated or last changed (completed) in it.
+  const apps = await scan(store.collection<Application>('applications'), (a) =>
+    (dayIn(a.submittedAt) || dayIn(a.rating?.at) || (a.stage === 'completed' && a.updatedAt >= rangeStart)) && serviceMatches(a.service, a.department));
+  const appointments = await scan(store.collection<Appointment & { id: string }>('appointments'), (p) => p.date >= from && p.date <= to && serviceMatches(p.service, p.department));
   const views = await pageViewsBetween(store, from, to);
   const funnel = funnelRows({ build, applications: apps.filter((a) => dayIn(a.submittedAt)), appointments, views, services });
 
-  const cases = await store.collection<RectificationCase>('rectificationCases').list((c) => serviceMatches(c.service, c.department));
+  const cases = await scan(store.collection<RectificationCase>('rectificationCases'), (c) => serviceMatches(c.service, c.department));
   const ratings = ratingFigures({ applications: apps, cases, dayIn, today });
 
   return {

@@ -1,6 +1,6 @@
-// Daily rollups of the gateway's message log: one document per city date and department with
+// Daily rollups of the gateway's message log: one document per city date holding, per department,
 // counts by hour of day, by how the message was answered, by query source and outcome, and of
-// replies slower than WeChat's 5 seconds. A job folds in only the records appended since its
+// replies slower than WeChat's 5 seconds (one document a day keeps the writes of a fold few). A job folds in only the records appended since its
 // last run (a cursor keeps the log position), so the dashboard reads a few documents per day
 // instead of the raw log. `rebuildMessageRollups` recomputes them from the whole log; a test
 // checks both agree.
@@ -36,10 +36,16 @@ export interface MessageRollup extends Doc {
   slow: number;
 }
 
-export const rollupsOf = (store: Store): Collection<MessageRollup> => store.collection<MessageRollup>('statsMessageDaily', { indexes: ['date'] });
+/** What is stored: one city date, its departments' rollups keyed by department ('' for none). */
+interface DayDoc extends Doc {
+  date: string;
+  departments: Record<string, MessageRollup>;
+}
+
+const daysOf = (store: Store): Collection<DayDoc> => store.collection<DayDoc>('statsMessageDaily');
 
 /** Bumped whenever a rollup gains a figure: the job then rebuilds the rollups from the raw log. */
-const VERSION = 2;
+const VERSION = 3;
 
 const rollupId = (date: string, department: string) => `${date}|${department}`;
 
@@ -47,16 +53,17 @@ const addCount = (into: Record<string, number>, key: string, n = 1) => {
   into[key] = (into[key] ?? 0) + n;
 };
 
-function fold(into: Map<string, MessageRollup>, record: MessageEvent): void {
+function fold(into: Map<string, DayDoc>, record: MessageEvent): void {
   const at = new Date(record.at);
   if (Number.isNaN(at.getTime())) return;
   const date = cityDate(at);
   const department = record.department ?? '';
-  const id = rollupId(date, department);
-  let r = into.get(id);
+  let day = into.get(date);
+  if (!day) into.set(date, (day = { id: date, date, departments: {} }));
+  let r = day.departments[department];
   if (!r) {
-    r = { id, date, department, total: 0, byHour: Array.from({ length: 24 }, () => 0), byAnswer: {}, byQuery: {}, slow: 0 };
-    into.set(id, r);
+    r = { id: rollupId(date, department), date, department, total: 0, byHour: Array.from({ length: 24 }, () => 0), byAnswer: {}, byQuery: {}, slow: 0 };
+    day.departments[department] = r;
   }
   r.total += 1;
   r.byHour[Math.floor(cityMinutes(at) / 60)]! += 1;
@@ -73,22 +80,29 @@ function add(a: MessageRollup, b: MessageRollup): MessageRollup {
   return { ...a, total: a.total + b.total, byHour: a.byHour.map((n, i) => n + (b.byHour[i] ?? 0)), byAnswer, byQuery, slow: a.slow + b.slow };
 }
 
+function addDay(a: DayDoc, b: DayDoc): DayDoc {
+  const departments = { ...a.departments };
+  for (const [d, r] of Object.entries(b.departments)) departments[d] = departments[d] ? add(departments[d], r) : r;
+  return { ...a, departments };
+}
+
+const flatten = (days: DayDoc[]): MessageRollup[] => days.flatMap((d) => Object.values(d.departments)).sort((a, b) => a.id.localeCompare(b.id));
+
 /** Folds the records appended since the last run into the rollups; returns how many it folded. */
 export async function updateMessageRollups(store: Store): Promise<number> {
-  return foldNewRecords<MessageEvent, MessageRollup>(store, { log: MESSAGE_LOG, version: VERSION, rollups: rollupsOf(store), fold, add });
+  return foldNewRecords<MessageEvent, DayDoc>(store, { log: MESSAGE_LOG, version: VERSION, rollups: daysOf(store), fold, add: addDay });
 }
 
 /** The rollups recomputed from the whole log (not stored): what the incremental job must equal. */
 export async function rebuildMessageRollups(store: Store): Promise<MessageRollup[]> {
   const log = store.log<MessageEvent>(MESSAGE_LOG);
   await log.flush();
-  const into = new Map<string, MessageRollup>();
+  const into = new Map<string, DayDoc>();
   for (const record of await log.read()) fold(into, record);
-  return [...into.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return flatten([...into.values()]);
 }
 
-/** Stored rollups of the city dates from..to (inclusive). */
+/** Stored rollups of the city dates from..to (inclusive), one per date and department. */
 export async function readRollups(store: Store, from: string, to: string): Promise<MessageRollup[]> {
-  const rows = await rollupsOf(store).list((r) => r.date >= from && r.date <= to);
-  return rows.sort((a, b) => a.id.localeCompare(b.id));
+  return flatten(await daysOf(store).list((r) => r.date >= from && r.date <= to));
 }

@@ -21,44 +21,56 @@ export interface PageViewRollup extends Doc {
   views: number;
 }
 
-const VERSION = 1;
-const rollupsOf = (store: Store): Collection<PageViewRollup> => store.collection<PageViewRollup>('statsPageViewsDaily', { indexes: ['date'] });
+/** One document per city date: views per service. */
+interface DayDoc extends Doc {
+  date: string;
+  services: Record<string, PageViewRollup>;
+}
+
+const VERSION = 2;
+const daysOf = (store: Store): Collection<DayDoc> => store.collection<DayDoc>('statsPageViewsDaily');
 
 /** Never waits on the disk: the page answers at once. */
 export function recordPageView(store: Store, view: { service: string; department: string }, at: Date): void {
   store.log<PageViewEvent>(PAGE_VIEW_LOG).append({ at: at.toISOString(), service: view.service, department: view.department });
 }
 
-function fold(into: Map<string, PageViewRollup>, record: PageViewEvent): void {
+function fold(into: Map<string, DayDoc>, record: PageViewEvent): void {
   const at = new Date(record.at);
   if (Number.isNaN(at.getTime())) return;
   const date = cityDate(at);
-  const id = `${date}|${record.service}`;
-  const r = into.get(id) ?? { id, date, service: record.service, department: record.department, views: 0 };
+  let day = into.get(date);
+  if (!day) into.set(date, (day = { id: date, date, services: {} }));
+  const r = (day.services[record.service] ??= { id: `${date}|${record.service}`, date, service: record.service, department: record.department, views: 0 });
   r.views += 1;
-  into.set(id, r);
 }
 
+function addDay(a: DayDoc, b: DayDoc): DayDoc {
+  const services = { ...a.services };
+  for (const [s, r] of Object.entries(b.services)) services[s] = services[s] ? { ...services[s], views: services[s].views + r.views } : r;
+  return { ...a, services };
+}
+
+const flatten = (days: DayDoc[]) => days.flatMap((d) => Object.values(d.services)).sort((a, b) => a.id.localeCompare(b.id));
+
 export function updatePageViewRollups(store: Store): Promise<number> {
-  return foldNewRecords<PageViewEvent, PageViewRollup>(store, {
-    log: PAGE_VIEW_LOG, version: VERSION, rollups: rollupsOf(store), fold, add: (a, b) => ({ ...a, views: a.views + b.views }),
-  });
+  return foldNewRecords<PageViewEvent, DayDoc>(store, { log: PAGE_VIEW_LOG, version: VERSION, rollups: daysOf(store), fold, add: addDay });
 }
 
 export async function rebuildPageViewRollups(store: Store): Promise<PageViewRollup[]> {
-  const into = new Map<string, PageViewRollup>();
+  const into = new Map<string, DayDoc>();
   for (const record of await store.log<PageViewEvent>(PAGE_VIEW_LOG).read()) fold(into, record);
-  return [...into.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return flatten([...into.values()]);
 }
 
 /** Views per service over the city dates from..to (inclusive). */
 export async function pageViewsBetween(store: Store, from: string, to: string): Promise<Map<string, number>> {
   await updatePageViewRollups(store);
   const out = new Map<string, number>();
-  for (const r of await rollupsOf(store).list((r) => r.date >= from && r.date <= to)) out.set(r.service, (out.get(r.service) ?? 0) + r.views);
+  for (const r of flatten(await daysOf(store).list((r) => r.date >= from && r.date <= to))) out.set(r.service, (out.get(r.service) ?? 0) + r.views);
   return out;
 }
 
 export async function readPageViewRollups(store: Store): Promise<PageViewRollup[]> {
-  return (await rollupsOf(store).list()).sort((a, b) => a.id.localeCompare(b.id));
+  return flatten(await daysOf(store).list());
 }

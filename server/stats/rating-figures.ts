@@ -51,9 +51,9 @@ function byLevel(levels: string[]): { counts: LevelCount[]; total: number; rate:
 
 interface RatingInput {
   /** Applications in scope (any submission date: a rating counts on the day it was given). */
-  applications: Application[];
+  applications: readonly Application[];
   /** Cases in scope (any opening date). */
-  cases: RectificationCase[];
+  cases: readonly RectificationCase[];
   dayIn: (iso: string | undefined) => boolean;
   today: string;
 }

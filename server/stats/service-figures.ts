@@ -57,9 +57,9 @@ export function abilityMatrix(services: BuiltService[]): AbilityRow[] {
 interface FunnelInput {
   build: AccountBuild;
   /** Submitted in the range. */
-  applications: Application[];
+  applications: readonly Application[];
   /** Slot dates in the range. */
-  appointments: Appointment[];
+  appointments: readonly Appointment[];
   views: Map<string, number>;
   services: BuiltService[];
 }
@@ -115,8 +115,15 @@ export function dropOffs(r: FunnelRow): Array<number | null> {
 const completedAt = (a: Application) => [...a.timeline].reverse().find((e) => e.to === 'completed')?.at ?? a.updatedAt;
 
 /** Applications completed in the range, against the due date their clock gave at completion. */
-export function onTimeRows(build: AccountBuild, applications: Application[], dayIn: (iso: string) => boolean): OnTimeRow[] {
+export function onTimeRows(build: AccountBuild, applications: readonly Application[], dayIn: (iso: string) => boolean): OnTimeRow[] {
   const rows = new Map<string, OnTimeRow>();
+  // Due dates repeat (a few start dates and limits): working-day arithmetic once per pair.
+  const dues = new Map<string, string | null>();
+  const dueOf = (a: Application, done: string) => {
+    const key = `${a.clock.startDate}|${a.clock.timeLimitDays + a.clock.pausedWorkingDays}|${a.clock.pausedSince ?? ''}`;
+    if (!dues.has(key) || a.clock.pausedSince) dues.set(key, clockView(a.clock, 'in-progress', done, build.account.calendar).dueDate);
+    return dues.get(key)!;
+  };
   for (const a of applications) {
     if (a.stage !== 'completed') continue;
     const at = completedAt(a);
@@ -125,7 +132,7 @@ export function onTimeRows(build: AccountBuild, applications: Application[], day
     rows.set(a.service, r);
     r.completed += 1;
     const done = cityDate(new Date(at));
-    const due = clockView(a.clock, 'in-progress', done, build.account.calendar).dueDate;
+    const due = dueOf(a, done);
     if (!due) r.noClock += 1;
     else if (done <= due) r.onTime += 1;
     else r.late += 1;

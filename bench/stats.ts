@@ -1,0 +1,245 @@
+// The evaluation dashboard at city scale: `npx tsx bench/stats.ts` (not part of npm test).
+// 1,000,000 message-log records, 100,000 applications and 20,000 desk tickets over 90 days
+// (plus 20,000 appointments, 2,000 bad-review cases and 300,000 page views), on the lowdb store.
+// Prints, with baselines from the same run:
+//   (a) rollup build time: the first fold of the whole message log;
+//   (b) incremental cost per new event (1,000 new records folded) at logs of 10k, 100k and 1M
+//       records: target flat (1M within 1.5 × the 10k figure), next to the read-whole-log fallback;
+//   (c) the dashboard page (`GET /console/stats`, 90 days, platform user) through the full server in a
+//       child process: target p50 < 500 ms, next to the same page on an empty store.
+// BENCH_SCALE=0.1 runs a tenth of the data (a quick look; the targets are for 1).
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildAccount } from '../server/builder/build-account.js';
+import { loadCityFromDir } from '../server/builder/load-city.js';
+import { loadConfig } from '../server/config.js';
+import { addUser } from '../server/console/index.js';
+import { startServer } from '../server/main.js';
+import { updateMessageRollups } from '../server/stats/index.js';
+import { createLowdbStore } from '../server/store/lowdb-store.js';
+import { seedCollection } from '../server/store/seed-collection.js';
+import type { Store } from '../server/store/index.js';
+import { cpuSeconds, startChild } from './support/child-server.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = path.resolve(path.dirname(SELF), '..');
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const MESSAGES = Math.round(1_000_000 * SCALE);
+const APPLICATIONS = Math.round(100_000 * SCALE);
+const TICKETS = Math.round(20_000 * SCALE);
+const DAYS = 90;
+const END = new Date('2026-11-30T15:59:00.000Z'); // 23:59 on 30 November, city time
+const START = new Date(END.getTime() - DAYS * 86_400_000);
+const PASSWORD = 'bench-password-of-some-length';
+const SESSION_SECRET = 'bench-session-secret-of-at-least-32-chars';
+
+let seed = 42;
+const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+const at = () => new Date(START.getTime() + rand() * (END.getTime() - START.getTime())).toISOString();
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+const ANSWERS = ['keyword', 'keyword', 'keyword', 'menu', 'menu', 'location', 'query', 'query', 'help', 'welcome', 'human', 'none'];
+const SOURCES = ['table:jiaojing/xianxing.csv', 'connector:jiaojing-jgpt', 'connector:gongjijin-gjj', 'connector:renshe-sb'];
+const OUTCOMES = ['found', 'found', 'found', 'not-found', 'failed', 'ask'];
+
+function messageLine(departments: string[]): string {
+  const answeredBy = pick(ANSWERS);
+  const department = answeredBy === 'welcome' || answeredBy === 'help' || answeredBy === 'none' ? undefined : pick(departments);
+  const q = answeredBy === 'query' ? { outcome: pick(OUTCOMES), source: pick(SOURCES) } : {};
+  return `${JSON.stringify({ at: at(), type: 'text', answeredBy, ...(department ? { department } : {}), rule: 'x', latencyMs: Math.round(rand() * 40), ...q, openid: `h${Math.floor(rand() * 1e6)}` })}\n`;
+}
+
+/** Writes n message records straight into the JSON Lines log of a closed store dir. */
+async function writeMessages(dir: string, n: number, departments: string[]) {
+  await mkdir(path.join(dir, 'logs'), { recursive: true });
+  const chunks: string[] = [];
+  for (let i = 0; i < n; i++) chunks.push(messageLine(departments));
+  await writeFile(path.join(dir, 'logs', 'messages.jsonl'), chunks.join(''));
+}
+
+async function seedCity(dir: string) {
+  const build = buildAccount(await loadCityFromDir(path.join(ROOT, 'topics')), { publicBaseUrl: 'http://127.0.0.1' });
+  const services = build.services.filter((s) => s.online.processing);
+  const departments = build.departments.map((d) => d.id);
+  await writeMessages(dir, MESSAGES, departments);
+  const stages = ['submitted', 'accepted', 'in-progress', 'completed', 'completed', 'completed', 'supplement'] as const;
+  const levels = ['very-satisfied', 'satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-dissatisfied'] as const;
+  const apps = Array.from({ length: APPLICATIONS }, (_x, i) => {
+    const s = pick(services);
+    const submittedAt = at();
+    const stage = pick(stages);
+    const done = new Date(new Date(submittedAt).getTime() + rand() * 10 * 86_400_000).toISOString();
+    const rated = stage === 'completed' && rand() < 0.4;
+    const no = `B-${i}`;
+    return {
+      id: no, no, service: s.ref, serviceName: s.name, department: s.department, openid: `o-${i % 50_000}`, stage, data: {}, attachments: [],
+      payment: rand() < 0.5 ? { state: 'paid', timing: 'before-acceptance', amountFen: 1000 } : { state: 'none', timing: null, amountFen: null },
+      clock: { timeLimitDays: 5, startDate: submittedAt.slice(0, 10), pausedWorkingDays: 0, pausedSince: null },
+      submittedAt, updatedAt: done,
+      timeline: [{ at: submittedAt, from: null, to: 'submitted', actor: { kind: 'citizen', name: 'x' } }, ...(stage === 'completed' ? [{ at: done, from: 'in-progress', to: 'completed', actor: { kind: 'staff', name: 'x' } }] : [])],
+      ...(rated ? { rating: { level: pick(levels), at: done, ...(rand() < 0.3 ? { caseId: `${no}-ZG` } : {}) } } : {}),
+    };
+  });
+  await seedCollection(dir, 'applications', apps);
+  const cases = apps.filter((a) => a.rating && 'caseId' in a.rating).slice(0, Math.round(2000 * SCALE)).map((a) => ({
+    id: `${a.no}-ZG`, applicationNo: a.no, service: a.service, serviceName: a.serviceName, department: a.department, handlingDepartment: a.department,
+    openid: a.openid, level: 'dissatisfied', contact: [], openedAt: a.rating!.at, deadline: a.rating!.at.slice(0, 10), callbacks: [],
+  }));
+  await seedCollection(dir, 'rectificationCases', cases);
+  await seedCollection(dir, 'deskTickets', Array.from({ length: TICKETS }, (_x, i) => {
+    const createdAt = at();
+    const answered = rand() < 0.9;
+    return {
+      id: `dt-${i}`, openid: `o-${i}`, text: '请问', msgType: 'text', department: pick(departments), createdAt,
+      status: answered ? 'answered' : 'open', ...(answered ? { answeredAt: new Date(new Date(createdAt).getTime() + rand() * 2 * 86_400_000).toISOString() } : {}),
+    };
+  }));
+  await seedCollection(dir, 'appointments', Array.from({ length: Math.round(20_000 * SCALE) }, (_x, i) => {
+    const s = pick(services);
+    return { id: `yy-${i}`, service: s.ref, serviceName: s.name, department: s.department, date: at().slice(0, 10), status: 'booked', openid: `o-${i}` };
+  }));
+  const views: string[] = [];
+  for (let i = 0; i < Math.round(300_000 * SCALE); i++) {
+    const s = pick(build.services);
+    views.push(`${JSON.stringify({ at: at(), service: s.ref, department: s.department })}\n`);
+  }
+  await writeFile(path.join(dir, 'logs', 'pageViews.jsonl'), views.join(''));
+  const store = await createLowdbStore(dir);
+  await addUser(store, { username: 'bench', password: PASSWORD, role: 'platform' });
+  await store.close();
+  return departments;
+}
+
+/** (b): 1,000 new records folded into rollups of a log of `size` records; ms per new event. */
+async function incremental(size: number, departments: string[], fallback: boolean): Promise<{ perEventUs: number; buildMs: number }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'onestop-bench-stats-inc-'));
+  try {
+    await writeMessages(dir, size, departments);
+    let store: Store = await createLowdbStore(dir);
+    if (fallback) {
+      // The same store without readAfter: what the job does on a store that cannot read from a position.
+      const inner = store;
+      store = { ...inner, log: <T>(name: string) => { const l = inner.log<T>(name); return { append: (r: T) => l.append(r), flush: () => l.flush(), read: (f?: (r: T) => boolean) => l.read(f) }; } };
+    }
+    const t0 = process.hrtime.bigint();
+    await updateMessageRollups(store);
+    const buildMs = ms(t0);
+    const rounds: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const log = store.log<Record<string, unknown>>('messages');
+      for (let i = 0; i < 1000; i++) log.append(JSON.parse(messageLine(departments)) as Record<string, unknown>);
+      await log.flush();
+      const t1 = process.hrtime.bigint();
+      const folded = await updateMessageRollups(store);
+      if (folded !== 1000) throw new Error(`folded ${folded}`);
+      rounds.push(ms(t1));
+    }
+    await store.close();
+    rounds.sort((a, b) => a - b);
+    return { perEventUs: (rounds[2]! / 1000) * 1000, buildMs };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Child: the full server on a data dir. */
+async function serve(dir: string) {
+  const running = await startServer(loadConfig({ DATA_DIR: dir, PORT: '0', SESSION_SECRET, TOPICS_DIR: path.join(ROOT, 'topics') }), () => {});
+  process.stdout.write(`PORT ${running.port}\n`);
+  process.on('SIGTERM', () => void running.close().finally(() => process.exit(0)));
+}
+
+async function signIn(base: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const eq = pair!.indexOf('=');
+      jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const form = await fetch(`${base}/console/login`);
+  keep(form);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const res = await fetch(`${base}/console/login`, {
+    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie(), origin: base },
+    body: new URLSearchParams({ username: 'bench', password: PASSWORD, _csrf: csrf, next: '/console/' }).toString(),
+  });
+  keep(res);
+  if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
+  return cookie();
+}
+
+/** (c): page times (ms) through a child server; the first view folds whatever the rollups lack. */
+async function pageTimes(dir: string, views: number): Promise<{ first: number; p50: number; max: number; cpuMsPerPage?: number }> {
+  const { child, port } = await startChild(SELF, ['serve', dir]);
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const cookie = await signIn(base);
+    const url = `${base}/console/stats?from=2026-09-02&to=2026-11-30`;
+    const get = async () => {
+      const t0 = process.hrtime.bigint();
+      const res = await fetch(url, { headers: { cookie } });
+      const text = await res.text();
+      if (res.status !== 200 || !text.includes('综合评估')) throw new Error(`stats page: ${res.status}`);
+      return ms(t0);
+    };
+    const first = await get();
+    const cpu0 = cpuSeconds(child.pid!);
+    const times: number[] = [];
+    for (let i = 0; i < views; i++) times.push(await get());
+    const cpu1 = cpuSeconds(child.pid!);
+    times.sort((a, b) => a - b);
+    return { first, p50: times[Math.floor(times.length / 2)]!, max: times.at(-1)!, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuMsPerPage: ((cpu1 - cpu0) * 1000) / views } : {}) };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+async function main() {
+  const f = (n: number, d = 1) => n.toFixed(d);
+  console.log(`bench/stats — scale ${SCALE}: ${MESSAGES} messages, ${APPLICATIONS} applications, ${TICKETS} tickets over ${DAYS} days; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
+  const departments = buildAccount(await loadCityFromDir(path.join(ROOT, 'topics')), { publicBaseUrl: 'http://127.0.0.1' }).departments.map((d) => d.id);
+
+  console.log('\n(b) incremental cost per new event (1,000 new records per run, median of 5)');
+  const sizes = [10_000, 100_000, 1_000_000].map((n) => Math.round(n * SCALE));
+  const inc: Array<{ size: number; perEventUs: number; buildMs: number; fallbackUs: number }> = [];
+  for (const size of sizes) {
+    const fast = await incremental(size, departments, false);
+    const slow = await incremental(size, departments, true);
+    inc.push({ size, perEventUs: fast.perEventUs, buildMs: fast.buildMs, fallbackUs: slow.perEventUs });
+    console.log(`  log of ${String(size).padStart(9)}: ${f(fast.perEventUs)} µs/event with readAfter; ${f(slow.perEventUs)} µs/event reading the whole log; first build ${f(fast.buildMs, 0)} ms`);
+  }
+  const ratio = inc.at(-1)!.perEventUs / inc[0]!.perEventUs;
+  console.log(`  target flat from ${sizes[0]} to ${sizes.at(-1)}: ${f(ratio, 2)} × the ${sizes[0]} figure (target ≤ 1.5) → ${ratio <= 1.5 ? 'MET' : 'NOT MET'}`);
+
+  const empty = await mkdtemp(path.join(os.tmpdir(), 'onestop-bench-stats-empty-'));
+  const full = await mkdtemp(path.join(os.tmpdir(), 'onestop-bench-stats-full-'));
+  try {
+    const t0 = process.hrtime.bigint();
+    await seedCity(path.join(full, 'store')); // the server keeps its lowdb store in DATA_DIR/store
+    console.log(`\nseeded the full city in ${f(ms(t0) / 1000)} s`);
+    const store = await createLowdbStore(path.join(empty, 'store'));
+    await addUser(store, { username: 'bench', password: PASSWORD, role: 'platform' });
+    await store.close();
+
+    console.log('\n(a) + (c) the dashboard page through the server (90 days, platform, 10 views after the first)');
+    const base = await pageTimes(empty, 10);
+    console.log(`  baseline, empty store: p50 ${f(base.p50)} ms, max ${f(base.max)} ms${base.cpuMsPerPage !== undefined ? `, ${f(base.cpuMsPerPage)} ms server CPU per page` : ''}`);
+    const big = await pageTimes(full, 10);
+    console.log(`  full city: first view (builds the rollups from ${MESSAGES} records and ${Math.round(300_000 * SCALE)} page views) ${f(big.first, 0)} ms`);
+    console.log(`  full city: p50 ${f(big.p50)} ms, max ${f(big.max)} ms${big.cpuMsPerPage !== undefined ? `, ${f(big.cpuMsPerPage)} ms server CPU per page` : ''} (target p50 < 500 ms → ${big.p50 < 500 ? 'MET' : 'NOT MET'})`);
+  } finally {
+    await Promise.all([rm(empty, { recursive: true, force: true }), rm(full, { recursive: true, force: true })]);
+  }
+}
+
+if (process.argv[2] === 'serve') void serve(process.argv[3]!);
+// `npx tsx bench/stats.ts seed <dir>`: only write the city's data into a lowdb store dir (for profiling).
+else if (process.argv[2] === 'seed') await seedCity(process.argv[3]!);
+else await main();

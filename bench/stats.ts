@@ -8,20 +8,18 @@
 //   (c) the dashboard page (`GET /console/stats`, 90 days, platform user) through the full server in a
 //       child process: target p50 < 500 ms, next to the same page on an empty store.
 // BENCH_SCALE=0.1 runs a tenth of the data (a quick look; the targets are for 1).
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAccount } from '../server/builder/build-account.js';
-import { loadCityFromDir } from '../server/builder/load-city.js';
 import { loadConfig } from '../server/config.js';
 import { addUser } from '../server/console/index.js';
 import { startServer } from '../server/main.js';
 import { updateMessageRollups } from '../server/stats/index.js';
 import { createLowdbStore } from '../server/store/lowdb-store.js';
-import { seedCollection } from '../server/store/seed-collection.js';
 import type { Store } from '../server/store/index.js';
 import { cpuSeconds, startChild } from './support/child-server.js';
+import { messageLine, sampleDepartments, seedStatsCity, writeMessages, type TrafficWindow } from './support/stats-city.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
@@ -31,93 +29,21 @@ const APPLICATIONS = Math.round(100_000 * SCALE);
 const TICKETS = Math.round(20_000 * SCALE);
 const DAYS = 90;
 const END = new Date('2026-11-30T15:59:00.000Z'); // 23:59 on 30 November, city time
-const START = new Date(END.getTime() - DAYS * 86_400_000);
-const PASSWORD = 'bench-password-of-some-length';
-const SESSION_SECRET = 'bench-session-secret-of-at-least-32-chars';
-
-let seed = 42;
-const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-const at = () => new Date(START.getTime() + rand() * (END.getTime() - START.getTime())).toISOString();
+const WINDOW: TrafficWindow = { end: END, days: DAYS };
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-const ANSWERS = ['keyword', 'keyword', 'keyword', 'menu', 'menu', 'location', 'query', 'query', 'help', 'welcome', 'human', 'none'];
-const SOURCES = ['table:jiaojing/xianxing.csv', 'connector:jiaojing-jgpt', 'connector:gongjijin-gjj', 'connector:renshe-sb'];
-const OUTCOMES = ['found', 'found', 'found', 'not-found', 'failed', 'ask'];
-
-function messageLine(departments: string[]): string {
-  const answeredBy = pick(ANSWERS);
-  const department = answeredBy === 'welcome' || answeredBy === 'help' || answeredBy === 'none' ? undefined : pick(departments);
-  const q = answeredBy === 'query' ? { outcome: pick(OUTCOMES), source: pick(SOURCES) } : {};
-  return `${JSON.stringify({ at: at(), type: 'text', answeredBy, ...(department ? { department } : {}), rule: 'x', latencyMs: Math.round(rand() * 40), ...q, openid: `h${Math.floor(rand() * 1e6)}` })}\n`;
-}
-
-/** Writes n message records straight into the JSON Lines log of a closed store dir. */
-async function writeMessages(dir: string, n: number, departments: string[]) {
-  await mkdir(path.join(dir, 'logs'), { recursive: true });
-  const chunks: string[] = [];
-  for (let i = 0; i < n; i++) chunks.push(messageLine(departments));
-  await writeFile(path.join(dir, 'logs', 'messages.jsonl'), chunks.join(''));
-}
-
-async function seedCity(dir: string) {
-  const build = buildAccount(await loadCityFromDir(path.join(ROOT, 'topics')), { publicBaseUrl: 'http://127.0.0.1' });
-  const services = build.services.filter((s) => s.online.processing);
-  const departments = build.departments.map((d) => d.id);
-  await writeMessages(dir, MESSAGES, departments);
-  const stages = ['submitted', 'accepted', 'in-progress', 'completed', 'completed', 'completed', 'supplement'] as const;
-  const levels = ['very-satisfied', 'satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-dissatisfied'] as const;
-  const apps = Array.from({ length: APPLICATIONS }, (_x, i) => {
-    const s = pick(services);
-    const submittedAt = at();
-    const stage = pick(stages);
-    const done = new Date(new Date(submittedAt).getTime() + rand() * 10 * 86_400_000).toISOString();
-    const rated = stage === 'completed' && rand() < 0.4;
-    const no = `B-${i}`;
-    return {
-      id: no, no, service: s.ref, serviceName: s.name, department: s.department, openid: `o-${i % 50_000}`, stage, data: {}, attachments: [],
-      payment: rand() < 0.5 ? { state: 'paid', timing: 'before-acceptance', amountFen: 1000 } : { state: 'none', timing: null, amountFen: null },
-      clock: { timeLimitDays: 5, startDate: submittedAt.slice(0, 10), pausedWorkingDays: 0, pausedSince: null },
-      submittedAt, updatedAt: done,
-      timeline: [{ at: submittedAt, from: null, to: 'submitted', actor: { kind: 'citizen', name: 'x' } }, ...(stage === 'completed' ? [{ at: done, from: 'in-progress', to: 'completed', actor: { kind: 'staff', name: 'x' } }] : [])],
-      ...(rated ? { rating: { level: pick(levels), at: done, ...(rand() < 0.3 ? { caseId: `${no}-ZG` } : {}) } } : {}),
-    };
-  });
-  await seedCollection(dir, 'applications', apps);
-  const cases = apps.filter((a) => a.rating && 'caseId' in a.rating).slice(0, Math.round(2000 * SCALE)).map((a) => ({
-    id: `${a.no}-ZG`, applicationNo: a.no, service: a.service, serviceName: a.serviceName, department: a.department, handlingDepartment: a.department,
-    openid: a.openid, level: 'dissatisfied', contact: [], openedAt: a.rating!.at, deadline: a.rating!.at.slice(0, 10), callbacks: [],
-  }));
-  await seedCollection(dir, 'rectificationCases', cases);
-  await seedCollection(dir, 'deskTickets', Array.from({ length: TICKETS }, (_x, i) => {
-    const createdAt = at();
-    const answered = rand() < 0.9;
-    return {
-      id: `dt-${i}`, openid: `o-${i}`, text: '请问', msgType: 'text', department: pick(departments), createdAt,
-      status: answered ? 'answered' : 'open', ...(answered ? { answeredAt: new Date(new Date(createdAt).getTime() + rand() * 2 * 86_400_000).toISOString() } : {}),
-    };
-  }));
-  await seedCollection(dir, 'appointments', Array.from({ length: Math.round(20_000 * SCALE) }, (_x, i) => {
-    const s = pick(services);
-    return { id: `yy-${i}`, service: s.ref, serviceName: s.name, department: s.department, date: at().slice(0, 10), status: 'booked', openid: `o-${i}` };
-  }));
-  const views: string[] = [];
-  for (let i = 0; i < Math.round(300_000 * SCALE); i++) {
-    const s = pick(build.services);
-    views.push(`${JSON.stringify({ at: at(), service: s.ref, department: s.department })}\n`);
-  }
-  await writeFile(path.join(dir, 'logs', 'pageViews.jsonl'), views.join(''));
-  const store = await createLowdbStore(dir);
-  await addUser(store, { username: 'bench', password: PASSWORD, role: 'platform' });
-  await store.close();
-  return departments;
-}
+const seedCity = (dir: string) => seedStatsCity(dir, {
+  messages: MESSAGES, applications: APPLICATIONS, tickets: TICKETS, appointments: Math.round(20_000 * SCALE), cases: Math.round(2000 * SCALE),
+  pageViews: Math.round(300_000 * SCALE), user: { username: 'bench', password: PASSWORD },
+}, WINDOW);
+const PASSWORD = 'bench-password-of-some-length';
+const SESSION_SECRET = 'bench-session-secret-of-at-least-32-chars';
 
 /** (b): 1,000 new records folded into rollups of a log of `size` records; ms per new event. */
 async function incremental(size: number, departments: string[], fallback: boolean): Promise<{ perEventUs: number; buildMs: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'onestop-bench-stats-inc-'));
   try {
-    await writeMessages(dir, size, departments);
+    await writeMessages(dir, size, departments, WINDOW);
     let store: Store = await createLowdbStore(dir);
     if (fallback) {
       // The same store without readAfter: what the job does on a store that cannot read from a position.
@@ -130,7 +56,7 @@ async function incremental(size: number, departments: string[], fallback: boolea
     const rounds: number[] = [];
     for (let r = 0; r < 5; r++) {
       const log = store.log<Record<string, unknown>>('messages');
-      for (let i = 0; i < 1000; i++) log.append(JSON.parse(messageLine(departments)) as Record<string, unknown>);
+      for (let i = 0; i < 1000; i++) log.append(JSON.parse(messageLine(departments, WINDOW)) as Record<string, unknown>);
       await log.flush();
       const t1 = process.hrtime.bigint();
       const folded = await updateMessageRollups(store);
@@ -204,7 +130,7 @@ async function pageTimes(dir: string, views: number): Promise<{ first: number; p
 async function main() {
   const f = (n: number, d = 1) => n.toFixed(d);
   console.log(`bench/stats — scale ${SCALE}: ${MESSAGES} messages, ${APPLICATIONS} applications, ${TICKETS} tickets over ${DAYS} days; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
-  const departments = buildAccount(await loadCityFromDir(path.join(ROOT, 'topics')), { publicBaseUrl: 'http://127.0.0.1' }).departments.map((d) => d.id);
+  const departments = await sampleDepartments();
 
   console.log('\n(b) incremental cost per new event (1,000 new records per run, median of 5)');
   const sizes = [10_000, 100_000, 1_000_000].map((n) => Math.round(n * SCALE));

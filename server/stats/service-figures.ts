@@ -22,8 +22,8 @@ export interface FunnelRow {
   paid: number | null;
   completed: number;
   rated: number;
-  /** Whether the service offers an online appointment (else that step is skipped in the drop-off). */
-  offersAppointment: boolean;
+  /** Which funnel steps the service offers online; the others are shown as — and skipped in the drop-off. */
+  offers: { appointment: boolean; application: boolean; rating: boolean };
 }
 
 /** Per service and step: online, offered only at the hall (offline), or not offered. */
@@ -73,7 +73,7 @@ export function funnelRows(input: FunnelInput): FunnelRow[] {
       const built = offered.get(service);
       r = {
         service, serviceName: built?.name ?? serviceName, views: 0, appointments: 0, applications: 0, paid: 0, completed: 0, rated: 0,
-        offersAppointment: !!built?.online.appointment, fee: false,
+        offers: { appointment: !!built?.online.appointment, application: built ? built.online.processing : true, rating: built ? built.online.rating : true }, fee: false,
       };
       rows.set(service, r);
     }
@@ -97,7 +97,8 @@ export function funnelRows(input: FunnelInput): FunnelRow[] {
  * appointment, no fee) is null and left out of the drop-off.
  */
 export function funnelSteps(r: FunnelRow): Array<number | null> {
-  return [r.views, r.offersAppointment ? r.appointments : null, r.applications, r.paid, r.completed, r.rated];
+  const { appointment, application, rating } = r.offers;
+  return [r.views, appointment ? r.appointments : null, application ? r.applications : null, application ? r.paid : null, application ? r.completed : null, application && rating ? r.rated : null];
 }
 
 /** 1 - step / previous offered step; null for the first, a skipped step, or when it is not a narrowing. */

@@ -2,7 +2,7 @@
 // A department's view shows counts from 1 to 4 as "<5" (small cells could point at a person).
 import { ANSWER_NAMES, type StatsReport } from './compute-stats.js';
 import { HEALTH_STATUS_NAMES } from './health-figures.js';
-import { dropOffs, STEP_NAMES, STEPS } from './service-figures.js';
+import { dropOffs, funnelSteps, STEP_NAMES, STEPS } from './service-figures.js';
 
 export type Cell = string | number;
 
@@ -51,7 +51,7 @@ export function statsTables(report: StatsReport): StatsTable[] {
       id: 'funnel', title: '服务办理漏斗', head: ['服务事项', '浏览', '预约', '申请', '已缴费', '已办结', '已评价', '预约流失', '申请流失', '缴费流失', '办结流失', '评价流失'],
       rows: report.funnel.map((f) => {
         const drops = dropOffs(f).slice(1);
-        return [f.serviceName, f.views, f.offersAppointment ? f.appointments : '—', f.applications, f.paid ?? '—', f.completed, f.rated, ...drops.map((d) => (d === null ? '—' : pct(d)))];
+        return [f.serviceName, ...funnelSteps(f).map((n) => n ?? '—'), ...drops.map((d) => (d === null ? '—' : pct(d)))];
       }),
       countColumns: [1, 2, 3, 4, 5, 6],
     },

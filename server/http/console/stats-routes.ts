@@ -72,9 +72,9 @@ export function createStatsRoutes(deps: StatsRouteDeps): Router {
       chart('answers', pieChartSvg({ title: '答复方式', slices: result.answers.map((a) => ({ name: a.name, value: a.count })) })),
       chart('funnel', barChartSvg({
         title: '服务办理漏斗（合计）',
-        categories: ['预约', '申请', '已缴费', '已办结', '已评价'],
+        categories: ['浏览', '预约', '申请', '已缴费', '已办结', '已评价'],
         values: [
-          result.funnel.reduce((s, f) => s + f.appointments, 0), result.funnel.reduce((s, f) => s + f.applications, 0),
+          result.funnel.reduce((s, f) => s + f.views, 0), result.funnel.reduce((s, f) => s + f.appointments, 0), result.funnel.reduce((s, f) => s + f.applications, 0),
           result.funnel.reduce((s, f) => s + (f.paid ?? 0), 0), result.funnel.reduce((s, f) => s + f.completed, 0), result.funnel.reduce((s, f) => s + f.rated, 0),
         ],
       })),

@@ -23,6 +23,7 @@ const ROOMS = {
   stats: ['builder', 'calendar', 'desk', 'loop', 'store'],
   vault: [],
   bindings: ['builder', 'loop', 'model', 'patterns', 'query', 'store', 'vault'],
+  broadcasts: ['audit', 'builder', 'calendar', 'model', 'store', 'wechat'],
 };
 
 // loop/ is a one-way graph: a step may import the steps before it in this list, never after.

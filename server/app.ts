@@ -7,7 +7,7 @@ import type { BindingsDeps } from './bindings/index.js';
 import { createVault, type Vault } from './vault/index.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { createApplicationRouter, createAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
+import { consoleBroadcastDeps, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
 import { createRenderer, type Renderer } from './render.js';
 import type { LiveBuild } from './live-build.js';
@@ -15,6 +15,7 @@ import { applicationNoFromOrderNo, type LocalPaymentProvider, paymentCreditor, t
 import type { BlobStore, Store } from './store/index.js';
 import { createPushGuard, type WechatClient } from './wechat/index.js';
 import { createConnectorCaller, LOCAL_CONNECTOR_SECRET, STANDIN_PATH } from './connectors/index.js';
+import { type BroadcastDeps, recordJobEvent } from './broadcasts/index.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -35,6 +36,8 @@ export interface AppDeps {
   localOrigin?: () => string;
   /** Personal data at rest; made from config.vault when absent. */
   vault?: Vault;
+  /** Broadcasts (群发): the console's and the callback's; built from the other deps when absent. */
+  broadcasts?: BroadcastDeps;
   now?: () => Date;
 }
 
@@ -62,10 +65,15 @@ export function createApp(deps: AppDeps): Express {
   const gateway = deps.gateway ?? createGateway({ store, live, client: wechat, now: deps.now, openidKey: config.sessionSecret, queries, bindings, maxClockSkewS });
   // Shared with the health page, which shows the refused pushes (a drifting clock shows there first).
   const pushGuard = createPushGuard({ maxClockSkewS, warn: (line) => console.warn(`[onestop:wechat] ${line}`) });
-  app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, pushGuard, now: deps.now }));
+  const broadcasts = deps.broadcasts ?? consoleBroadcastDeps({ config, store, live, client: wechat }, deps.now ?? (() => new Date()));
+  const onJobEvent = (raw: Record<string, unknown>) => recordJobEvent(broadcasts, raw);
+  app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, pushGuard, now: deps.now, onJobEvent }));
   app.use(createHealthRouter({ gateway, pushes: () => pushGuard.stats(), uploadSweep: deps.uploadSweep, now: deps.now }));
   // Local mode: a stand-in for api.weixin.qq.com, so the real client runs over real HTTP.
-  if (config.localMode) app.use('/_wechat', createWechatStandin(store));
+  if (config.localMode) {
+    const callback = () => ({ url: `${localOrigin()}/wechat`, token: config.wechat.token });
+    app.use('/_wechat', createWechatStandin(store, { routes: [createBroadcastStandin({ store, live, callback })] }));
+  }
   // Local mode: a stand-in for the departments' own systems, behind the sample city's connectors.
   if (config.localMode) {
     const secret = (name: string) => config.connectorSecrets?.[name] ?? LOCAL_CONNECTOR_SECRET;
@@ -108,7 +116,7 @@ export function createApp(deps: AppDeps): Express {
     );
   }
   // The console renders its own error page (JSON under /console/api).
-  app.use('/console', createConsoleRouter({ config, store, blobs: deps.blobs, live, client: wechat, renderer, publisher, gateway, queries, now: deps.now }));
+  app.use('/console', createConsoleRouter({ config, store, blobs: deps.blobs, live, client: wechat, renderer, publisher, gateway, queries, broadcasts, now: deps.now }));
 
   // Citizen H5 pages (/, /s/..., /me/..., /q/..., /assets/h5/...): an error is a Chinese page, never JSON.
   const pages = express.Router();

@@ -10,6 +10,8 @@ import { createLiveBuild } from './live-build.js';
 import { createPaymentProvider, createUploadSweeper, startReminderTimer, uploadFilesOf } from './loop/index.js';
 import { createRenderer } from './render.js';
 import { type BlobStore, createDirBlobStore, createLowdbStore, createPostgresStore, type PostgresStore, type Store } from './store/index.js';
+import { consoleBroadcastDeps } from './http/index.js';
+import { startBroadcastTimer } from './broadcasts/index.js';
 import { createStoreTokenStore, createWechatClient, LOCAL_STANDIN_CREDENTIALS, type WechatClient } from './wechat/index.js';
 
 export function openStore(config: Readonly<Config>): Promise<Store> {
@@ -51,6 +53,9 @@ export function wechatClientFor(config: Readonly<Config>, store: Store, localBas
     sendText: (openid, text) => get().sendText(openid, text),
     sendNews: (openid, articles) => get().sendNews(openid, articles),
     sendTemplate: (openid, templateId, url, data) => get().sendTemplate(openid, templateId, url, data),
+    get broadcasts() {
+      return get().broadcasts;
+    },
   };
 }
 
@@ -106,7 +111,8 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const renderer = createRenderer();
   const blobs = openBlobStore(config, store);
   const uploadSweep = createUploadSweeper({ store, files: uploadFilesOf(blobs, config.dataDir) });
-  handler = createApp({ config, store, blobs, live, wechat, pay, publisher, renderer, uploadSweep, localOrigin: () => `http://127.0.0.1:${port}` });
+  const broadcasts = consoleBroadcastDeps({ config, store, live, client: wechat }, () => new Date());
+  handler = createApp({ config, store, blobs, live, wechat, pay, publisher, renderer, uploadSweep, broadcasts, localOrigin: () => `http://127.0.0.1:${port}` });
 
   // Listening before bootstrap: a publish by another process in between is not missed.
   const stopFollowing = await followLiveVersion(store, publisher);
@@ -114,6 +120,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   if (boot.version) log(`已发布版本 #${boot.version.number}（${boot.version.hash.slice(0, 12)}）`);
   if (boot.menuError) log(`微信拒绝了菜单：${boot.menuError}`);
   const stopReminders = startReminderTimer({ config, store, live, wechat, renderer });
+  const stopBroadcasts = startBroadcastTimer(broadcasts);
   const sweeping = uploadSweep.start(); // at start-up, then hourly; never blocks serving
 
   log(`onestop 已启动：${config.publicBaseUrl}（端口 ${port}）`);
@@ -139,6 +146,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
     port,
     async close() {
       stopReminders();
+      stopBroadcasts();
       stopFollowing();
       uploadSweep.stop();
       await sweeping;

@@ -31,7 +31,20 @@ export type AuditAction =
   | 'user.update'
   | 'user.password'
   | 'user.disable'
-  | 'user.enable';
+  | 'user.enable'
+  // Broadcasts (群发): issues, articles, the review chain, sending and WeChat's outcome.
+  | 'broadcast.create'
+  | 'broadcast.edit'
+  | 'broadcast.time'
+  | 'broadcast.approve'
+  | 'broadcast.reject'
+  | 'broadcast.preview'
+  | 'broadcast.schedule'
+  | 'broadcast.unschedule'
+  | 'broadcast.send'
+  | 'broadcast.send-failed'
+  | 'broadcast.outcome'
+  | 'broadcast.remind';
 
 export interface AuditRecord {
   at: string;
@@ -71,6 +84,18 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
   'user.password': '重置密码',
   'user.disable': '停用账号',
   'user.enable': '启用账号',
+  'broadcast.create': '新建群发',
+  'broadcast.edit': '修改群发稿件',
+  'broadcast.time': '修改群发时间',
+  'broadcast.approve': '群发审核通过',
+  'broadcast.reject': '群发退回',
+  'broadcast.preview': '发送群发预览',
+  'broadcast.schedule': '安排群发',
+  'broadcast.unschedule': '取消定时群发',
+  'broadcast.send': '群发已提交',
+  'broadcast.send-failed': '群发失败',
+  'broadcast.outcome': '群发结果',
+  'broadcast.remind': '群发审核提醒',
 };
 
 export function audit(store: Store, now: Date, record: Omit<AuditRecord, 'at'>): void {

@@ -24,6 +24,7 @@ function compileSchemas(schemasDir: string): SchemaValidators {
   const ajv = new Ajv({ allErrors: true, strict: true, discriminator: true, verbose: true });
   addFormats(ajv);
   ajv.addSchema(read('common'));
+  ajv.addSchema(read('broadcasts'));
   return {
     account: ajv.compile(read('account')),
     topic: ajv.compile(read('topic')),

@@ -30,7 +30,7 @@ export { inStaffQueue } from './payment/payment-rules.js';
 export { startPayment } from './payment/start-payment.js';
 export { incomingDir, openAttachment, removeIncoming, uploadFilesOf } from './processing/attachment-files.js';
 export { attachmentSpecs, uploadLimits } from './processing/attachment-specs.js';
-export { PayloadTooLargeError, describeTypes, downloadName, formatSize } from './processing/check-attachments.js';
+export { PayloadTooLargeError, checkAttachments, describeTypes, downloadName, formatSize } from './processing/check-attachments.js';
 export type { UploadedFile } from './processing/check-attachments.js';
 export { resubmitApplication } from './processing/resubmit-application.js';
 export { submitApplication } from './processing/submit-application.js';

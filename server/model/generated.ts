@@ -6,6 +6,16 @@
 
 export type Id = string;
 /**
+ * Lower-case identifier: letters, digits and hyphens, starting with a letter.
+ */
+
+export type Id1 = string;
+/**
+ * Lower-case identifier: letters, digits and hyphens, starting with a letter.
+ */
+
+export type Id2 = string;
+/**
  * <department>/<answer id>: the click replies with that canned answer.
  */
 
@@ -27,6 +37,7 @@ export type ServiceRef1 = string;
 
 export interface Account {
   $schema?: string;
+  broadcasts?: Broadcasts;
   /**
    * Account name shown to citizens.
    */
@@ -64,6 +75,129 @@ export interface Account {
    */
   connectors?: Connector[];
   queries?: QueryLimits;
+}
+/**
+ * The account's broadcasts (群发): columns, review chain and send time; see schemas/broadcasts.schema.json and docs/broadcasts.md.
+ */
+
+export interface Broadcasts {
+  /**
+   * The issue's columns (栏目) in the order they appear; at most 8, WeChat's article count for one broadcast.
+   *
+   * @minItems 1
+   * @maxItems 8
+   */
+  columns: BroadcastColumn[];
+  /**
+   * The review chain (审核链): ordered steps; an issue can be scheduled only once every step has its approvals on the current revision.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  chain: ChainStep[];
+  /**
+   * Default send time (city time) of a new issue, e.g. "17:30". Default 18:00.
+   */
+  sendTime?: string;
+  /**
+   * How many minutes before the send time every step must be done (the deadline). Default 60.
+   */
+  deadlineMinutes?: number;
+  /**
+   * From this many minutes before the deadline, the people who owe the open step get a reminder. Default 120.
+   */
+  remindMinutes?: number;
+  /**
+   * How an issue goes out: sendall = broadcast to all followers or a tag (群发, mass/sendall); openids = broadcast to a list of followers (mass/send, service accounts only); publish = publish without notifying followers (发布, freepublish/submit). Default sendall.
+   */
+  delivery?: 'sendall' | 'openids' | 'publish';
+  /**
+   * With delivery sendall: broadcast only to followers with this WeChat user tag; absent = all followers.
+   */
+  tagId?: number;
+  /**
+   * With delivery openids: the followers who receive the issue (WeChat needs 2 to 10,000).
+   *
+   * @minItems 2
+   * @maxItems 10000
+   */
+  openids?: string[];
+}
+
+export interface BroadcastColumn {
+  id: Id;
+  /**
+   * Column name, e.g. 警情 or 微信课堂.
+   */
+  name: string;
+  department: Id1;
+  /**
+   * Weekdays the column appears on; absent = every day.
+   *
+   * @minItems 1
+   */
+  days?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+  /**
+   * True when an issue may go out without this column; otherwise a missing article is listed as 缺稿 and blocks scheduling.
+   */
+  optional?: boolean;
+  template?: ArticleTemplate;
+}
+/**
+ * A recurring column (e.g. the daily weather): the article a new issue starts from, for the owner to fill in.
+ */
+
+export interface ArticleTemplate {
+  /**
+   * Title; {{date}} becomes the issue's date as 12月2日.
+   */
+  title: string;
+  author?: string;
+  digest?: string;
+  /**
+   * Body in the allowed HTML subset; {{date}} as in the title. Blanks to fill can be written as 【待填写】.
+   */
+  body?: string;
+}
+
+export interface ChainStep {
+  id: Id;
+  /**
+   * Step name, e.g. 初稿, 编辑审核, 领导审核, 预览确认.
+   */
+  name: string;
+  /**
+   * Console usernames who may act on this step.
+   */
+  users?: string[];
+  /**
+   * Console users of this role may act (of `department` when given).
+   */
+  role?: 'platform' | 'dept-admin' | 'staff';
+  department?: Id2;
+  /**
+   * How many different people must approve this step.
+   */
+  approvals: number;
+  /**
+   * Makes this a preview step (预览确认): each previewer gets WeChat's real preview (mass/preview) on their own phone and confirms in the console. They may act on the step.
+   */
+  previewers?: Previewer[];
+}
+
+export interface Previewer {
+  /**
+   * Console username.
+   */
+  user: string;
+  /**
+   * The previewer's openid on this account (they must follow it).
+   */
+  openid?: string;
+  /**
+   * Or their WeChat id (微信号).
+   */
+  wxname?: string;
 }
 /**
  * The human desk that answers unmatched messages.
@@ -239,11 +373,6 @@ export interface QueryLimits {
   resultPageMinutes?: number;
 }
 
-export type Id1 = string;
-/**
- * A service named as <department id>/<service id>, e.g. jiaojing/weizhang-chaxun.
- */
-
 export interface Topic {
   $schema?: string;
   id: Id;
@@ -307,11 +436,6 @@ export type Fee = FixedFee | OptionFee | UnitFee | AssessedFee;
 
 export type Stage =
   'submitted' | 'accepted' | 'not-accepted' | 'supplement' | 'suspended' | 'in-progress' | 'completed' | 'denied';
-/**
- * Lower-case identifier: letters, digits and hyphens, starting with a letter.
- */
-
-export type Id2 = string;
 /**
  * Lower-case identifier: letters, digits and hyphens, starting with a letter.
  */

@@ -21,4 +21,48 @@ export interface WechatClient {
   sendNews(openid: string, articles: NewsArticle[]): Promise<void>;
   /** Template message, e.g. a progress notice. */
   sendTemplate(openid: string, templateId: string, url: string, data: TemplateData): Promise<void>;
+  /** Broadcast calls (drafts, mass sends, publishing); absent on fakes that do not need them. */
+  broadcasts?: BroadcastApi;
+}
+
+// ---- Broadcasts (群发): drafts, permanent material, mass sends and publishing -----------------
+// wechat-api predates drafts and freepublish and cannot send clientmsgid, so these calls go over
+// fetch in wechat-client.ts (its "Broadcasts" section). Request and reply shapes: docs/broadcasts.md.
+
+/** One article of a WeChat draft (draft/add `articles[]`). */
+export interface DraftArticle {
+  title: string;
+  author: string;
+  digest: string;
+  /** HTML; its images must be URLs WeChat gave from media/uploadimg. */
+  content: string;
+  content_source_url: string;
+  /** Permanent image material (the cover). */
+  thumb_media_id: string;
+  need_open_comment: 0 | 1;
+  only_fans_can_comment: 0 | 1;
+}
+
+export interface MassSendResult {
+  msgId: string;
+  msgDataId?: string;
+}
+
+export interface BroadcastApi {
+  /** media/uploadimg: an image for an article body; WeChat answers its URL. */
+  uploadBodyImage(bytes: Buffer, filename: string, mime: string): Promise<string>;
+  /** material/add_material?type=image: permanent image material (a cover); its media_id and URL. */
+  addImageMaterial(bytes: Buffer, filename: string, mime: string): Promise<{ mediaId: string; url?: string }>;
+  /** draft/add: the draft's media_id. */
+  addDraft(articles: DraftArticle[]): Promise<string>;
+  /** mass/preview of a draft to one follower, by openid or WeChat id (towxname). */
+  preview(to: { openid: string } | { wxname: string }, mediaId: string): Promise<void>;
+  /** mass/sendall of a draft to all followers, or to those with a tag. */
+  sendAll(mediaId: string, audience: { tagId?: number }, clientmsgid: string): Promise<MassSendResult>;
+  /** mass/send of a draft to a list of openids (service accounts only). */
+  sendToOpenids(mediaId: string, openids: string[], clientmsgid: string): Promise<MassSendResult>;
+  /** freepublish/submit: publish a draft without notifying followers. */
+  publish(mediaId: string): Promise<{ publishId: string; msgDataId?: string }>;
+  /** freepublish/get: where a publish job is (0 success, 1 publishing, 2+ failed) and its article URLs. */
+  publishStatus(publishId: string): Promise<{ status: number; articleUrls: string[] }>;
 }

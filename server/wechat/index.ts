@@ -1,6 +1,7 @@
 // The WeChat edge's front door: signature, crypto, XML, the API client wrapper (the only importer of wechat-api) and the local stand-in's state.
 // Other rooms import this folder only through this file; everything else in it is private.
 export type { TemplateData, WechatClient } from './client-types.js';
+export type { BroadcastApi, DraftArticle, MassSendResult } from './client-types.js';
 export { WechatCryptoError, createMsgCrypt } from './crypto.js';
 export type { MsgCrypt } from './crypto.js';
 export { createPushGuard } from './push-guard.js';

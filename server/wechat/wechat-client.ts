@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { WechatApiError } from '../errors.js';
 import type { WechatMenu } from '../builder/index.js';
-import type { NewsArticle, TemplateData, WechatClient } from './client-types.js';
+import type { BroadcastApi, DraftArticle, MassSendResult, NewsArticle, TemplateData, WechatClient } from './client-types.js';
 import { TOKEN_ERROR_CODES, wechatErrorMessage } from './error-messages.js';
 import type { StoredToken, TokenStore } from './token-store.js';
 
@@ -139,10 +139,106 @@ export function createWechatClient(opts: WechatClientOptions): WechatClient {
     async sendTemplate(openid, templateId, url, data) {
       await call((cb) => api._sendTemplate(openid, templateId, url, data, cb));
     },
+    broadcasts: createBroadcastApi(base, validToken, opts.timeoutMs ?? 10_000),
   };
 }
 
 /** wechat-api's wrapper puts the errcode on err.code and the message in err.message. */
 function errorReply(err: (Error & { code?: unknown }) | null): unknown {
   return err && typeof err.code === 'number' ? { errcode: err.code, errmsg: err.message } : undefined;
+}
+
+// ==== Broadcasts (群发) ==========================================================================
+// Drafts, permanent material, mass sends and publishing over Node's fetch: wechat-api predates
+// draft/add and freepublish and cannot send clientmsgid. Same token store and the same one retry
+// on a token error as the calls above. A reply without an errcode of 0 becomes a WechatApiError with
+// a Chinese message; no reply at all (timeout, network) becomes errcode -1 whose outcome is unknown,
+// which is why every mass send carries a clientmsgid (a retry cannot send twice).
+
+type TokenSource = (rejected?: string) => Promise<StoredToken>;
+
+function noAnswer(path: string, err: unknown, timeoutMs: number): WechatApiError {
+  const e = err as Error;
+  const timedOut = e?.name === 'TimeoutError' || e?.name === 'AbortError';
+  const detail = timedOut ? `timeout after ${timeoutMs} ms` : redactSecrets(String(e?.message ?? err));
+  const message = timedOut ? `微信接口 ${path} 在 ${timeoutMs / 1000} 秒内没有应答，结果未知（可安全重试）` : `无法访问微信接口 ${path}：${detail}`;
+  return new WechatApiError(message, -1, detail);
+}
+
+function createBroadcastApi(base: string, validToken: TokenSource, timeoutMs: number): BroadcastApi {
+  async function post<T extends Record<string, unknown>>(path: string, body: Record<string, unknown> | (() => FormData)): Promise<T> {
+    const attempt = async (token: StoredToken): Promise<Record<string, unknown>> => {
+      const sep = path.includes('?') ? '&' : '?';
+      const url = `${base}/cgi-bin/${path}${sep}access_token=${encodeURIComponent(token.accessToken)}`;
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: 'POST',
+          // A multipart body is built per attempt: a FormData stream cannot be sent twice.
+          ...(typeof body === 'function' ? { body: body() } : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(timeoutMs),
+          redirect: 'error',
+        });
+      } catch (err) {
+        throw noAnswer(path.split('?')[0]!, err, timeoutMs);
+      }
+      try {
+        return (await res.json()) as Record<string, unknown>;
+      } catch {
+        throw new WechatApiError(`微信接口 ${path.split('?')[0]} 的应答不是 JSON（HTTP ${res.status}）`, -1, `HTTP ${res.status}`);
+      }
+    };
+    const token = await validToken();
+    let data = await attempt(token);
+    if (typeof data.errcode === 'number' && TOKEN_ERROR_CODES.has(data.errcode)) data = await attempt(await validToken(token.accessToken));
+    if (typeof data.errcode === 'number' && data.errcode !== 0) {
+      const errmsg = redactSecrets(typeof data.errmsg === 'string' ? data.errmsg : '');
+      const error = new WechatApiError(redactSecrets(wechatErrorMessage(data.errcode, errmsg)), data.errcode, errmsg);
+      // 45065: this clientmsgid was already sent; WeChat names the earlier msg_id.
+      if (data.errcode === 45065) Object.assign(error, { reply: data });
+      throw error;
+    }
+    return data as T;
+  }
+
+  const file = (bytes: Buffer, filename: string, mime: string) => () => {
+    const form = new FormData();
+    form.append('media', new Blob([new Uint8Array(bytes)], { type: mime }), filename);
+    return form;
+  };
+  const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+  const massResult = (r: Record<string, unknown>): MassSendResult => ({ msgId: String(r.msg_id ?? ''), msgDataId: str(r.msg_data_id) });
+
+  return {
+    async uploadBodyImage(bytes, filename, mime) {
+      const r = await post<{ url?: string }>('media/uploadimg', file(bytes, filename, mime));
+      return String(r.url ?? '');
+    },
+    async addImageMaterial(bytes, filename, mime) {
+      const r = await post<{ media_id?: string; url?: string }>('material/add_material?type=image', file(bytes, filename, mime));
+      return { mediaId: String(r.media_id ?? ''), url: str(r.url) };
+    },
+    async addDraft(articles: DraftArticle[]) {
+      const r = await post<{ media_id?: string }>('draft/add', { articles: articles.map((a) => ({ article_type: 'news', ...a })) });
+      return String(r.media_id ?? '');
+    },
+    async preview(to, mediaId) {
+      await post('message/mass/preview', { ...('openid' in to ? { touser: to.openid } : { towxname: to.wxname }), msgtype: 'mpnews', mpnews: { media_id: mediaId } });
+    },
+    async sendAll(mediaId, audience, clientmsgid) {
+      const filter = audience.tagId === undefined ? { is_to_all: true } : { is_to_all: false, tag_id: audience.tagId };
+      return massResult(await post('message/mass/sendall', { filter, mpnews: { media_id: mediaId }, msgtype: 'mpnews', send_ignore_reprint: 0, clientmsgid }));
+    },
+    async sendToOpenids(mediaId, openids, clientmsgid) {
+      return massResult(await post('message/mass/send', { touser: openids, mpnews: { media_id: mediaId }, msgtype: 'mpnews', send_ignore_reprint: 0, clientmsgid }));
+    },
+    async publish(mediaId) {
+      const r = await post<{ publish_id?: unknown; msg_data_id?: unknown }>('freepublish/submit', { media_id: mediaId });
+      return { publishId: String(r.publish_id ?? ''), msgDataId: str(r.msg_data_id) };
+    },
+    async publishStatus(publishId) {
+      const r = await post<{ publish_status?: unknown; article_detail?: { item?: Array<{ article_url?: string }> } }>('freepublish/get', { publish_id: publishId });
+      return { status: Number(r.publish_status ?? -1), articleUrls: (r.article_detail?.item ?? []).map((i) => String(i.article_url ?? '')).filter(Boolean) };
+    },
+  };
 }

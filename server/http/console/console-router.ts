@@ -28,6 +28,9 @@ import { createSimulatorRoutes } from './simulator-routes.js';
 import { createStatsRoutes } from './stats-routes.js';
 import type { QueryDeps } from '../../query/index.js';
 import { createWorkRoutes } from './work-routes.js';
+import { createBroadcastRoutes, createBroadcastUploadRoutes } from './broadcast-routes.js';
+import { broadcastAccountsOf, type BroadcastDeps, createDirImages } from '../../broadcasts/index.js';
+import { listUsers } from '../../console/index.js';
 import { statusOf } from '../error-handler.js';
 import { readCookie } from '../identity.js';
 import { safeNext } from '../safe-next.js';
@@ -46,6 +49,8 @@ export interface ConsoleDeps {
   gateway: Pick<Gateway, 'simulate'>;
   /** Information queries, for the simulator and the test query against a draft. */
   queries?: QueryDeps;
+  /** Broadcasts (群发); built from the other deps when absent. */
+  broadcasts?: BroadcastDeps;
   now?: () => Date;
 }
 
@@ -180,6 +185,9 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
 
   const routeDeps = { store, drafts, publisher, page, live: deps.live, config: deps.config, now };
   router.use(createUploadRoute(routeDeps)); // checks CSRF itself, after parsing the multipart body
+  const broadcasts = deps.broadcasts ?? consoleBroadcastDeps(deps, now);
+  const broadcastDeps = { broadcasts, dataDir: deps.config.dataDir, page, now };
+  router.use(createBroadcastUploadRoutes(broadcastDeps)); // checks CSRF itself, like the file upload
   router.use(requireCsrf());
 
   router.post('/logout', async (_req, res) => {
@@ -204,8 +212,24 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use(createUserRoutes(routeDeps));
   router.use(createSimulatorRoutes({ ...routeDeps, gateway: deps.gateway, queries: deps.queries }));
   router.use('/stats', createStatsRoutes(routeDeps));
+  router.use(createBroadcastRoutes(broadcastDeps));
   router.use('/work', createWorkRoutes({ ...routeDeps, client: deps.client, renderer: deps.renderer }));
   router.use((_req, _res, next) => next(new NotFoundError('页面或接口不存在')));
   router.use(consoleErrorHandler(page));
   return router;
+}
+
+/** The broadcasts room over the console's own deps: the live build's accounts, images under DATA_DIR. */
+export function consoleBroadcastDeps(deps: Pick<ConsoleDeps, 'store' | 'live' | 'config' | 'client'>, now: () => Date): BroadcastDeps {
+  return {
+    store: deps.store,
+    accounts: () => broadcastAccountsOf(deps.live.current()),
+    images: createDirImages(deps.config.dataDir),
+    // Read on each use: in local mode the client exists only once the server listens.
+    get wechat() {
+      return deps.client.broadcasts;
+    },
+    users: () => listUsers(deps.store),
+    now,
+  };
 }

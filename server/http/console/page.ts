@@ -22,6 +22,7 @@ function navFor(user: SessionUser | undefined, active: string): NavItem[] {
     ['/console/appeals', '申诉复核', user.role === 'platform'],
     ['/console/users', '账号管理', user.role === 'platform'],
     ['/console/audit', '审计日志', user.role === 'platform'],
+    ['/console/broadcasts', '群发', true],
     ['/console/simulator', '公众号模拟器', true],
     ['/console/stats', '综合评估', true],
   ];

@@ -11,6 +11,8 @@ export interface WechatStandinOptions {
   /** ms epoch; tests move it forward to expire tokens. */
   now?: () => number;
   credentials?: { appId: string; secret: string };
+  /** More endpoints (e.g. broadcast-standin.ts), behind the same access_token check. */
+  routes?: Router[];
 }
 
 const TOKEN_TTL_S = 7200;
@@ -127,6 +129,7 @@ export function createWechatStandin(store: Store, opts: WechatStandinOptions = {
     reply(res, { ...OK, msgid });
   });
 
+  for (const extra of opts.routes ?? []) router.use(requireToken, extra);
   return router;
 }
 

@@ -26,7 +26,11 @@ export interface WechatRouterDeps {
   pushGuard?: PushGuard;
   warn?: (line: string) => void;
   queries?: QueryDeps;
+  /** Broadcast completion events (MASSSENDJOBFINISH, PUBLISHJOBFINISH): recorded, never routed as a citizen's message. */
+  onJobEvent?: (raw: Record<string, unknown>) => Promise<unknown>;
 }
+
+const JOB_EVENTS = new Set(['MASSSENDJOBFINISH', 'PUBLISHJOBFINISH']);
 
 class HttpError extends Error {
   constructor(
@@ -122,6 +126,10 @@ export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
       const plain = q.encrypt_type === undefined || q.encrypt_type === 'raw';
       if (plain && guard.checkNonce(q.timestamp as string, q.nonce, body)) return answer(res, 401, 'text/plain', 'Replayed nonce');
       const { msg, encrypted } = unwrap(body, q);
+      if (msg.msgType === 'event' && JOB_EVENTS.has(msg.event ?? '') && deps.onJobEvent) {
+        await deps.onJobEvent(msg.raw);
+        return answer(res, 200, 'text/plain', 'success');
+      }
       const { reply } = await gateway.handle(msg);
       if (reply.kind === 'none') return answer(res, 200, 'text/plain', 'success');
       const header = { toUser: msg.fromUser, fromUser: msg.toUser, createTime: Math.floor(now().getTime() / 1000) };

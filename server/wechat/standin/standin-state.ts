@@ -26,7 +26,8 @@ export interface StandinMenuDoc extends Doc {
 export interface StandinOutboxRecord {
   /** ISO time the stand-in accepted it. */
   at: string;
-  kind: 'custom' | 'template';
+  /** mass = a broadcast (touser '@all', '@tag:<id>' or one openid), preview = mass/preview to one follower. */
+  kind: 'custom' | 'template' | 'mass' | 'preview';
   touser: string;
   /** Customer-service msgtype (text, news, ...) or 'template'. */
   msgtype: string;
@@ -49,5 +50,6 @@ export async function readStandinMenu(store: Store): Promise<WechatMenu | null> 
 export async function readStandinOutbox(store: Store, touser?: string): Promise<StandinOutboxRecord[]> {
   const log = store.log<StandinOutboxRecord>(STANDIN_OUTBOX);
   await log.flush();
-  return log.read(touser === undefined ? undefined : (r) => r.touser === touser);
+  // A broadcast to all followers reaches every openid.
+  return log.read(touser === undefined ? undefined : (r) => r.touser === touser || r.touser === '@all');
 }

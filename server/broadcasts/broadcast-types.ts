@@ -1,0 +1,182 @@
+// The records of broadcasts (群发): one issue per account and date, its articles by column, the
+// approvals of its review chain, previews, and how it went out. Stats counts reach from
+// `delivery.outcome` (docs/broadcasts.md has the record shape).
+import type { Broadcasts, ChainStep } from '../model/index.js';
+import type { BroadcastApi } from '../wechat/index.js';
+import type { Doc, Store } from '../store/index.js';
+
+export type { Broadcasts, ChainStep };
+
+/** Who acts, as the console knows them. */
+export interface Actor {
+  username: string;
+  role: 'platform' | 'dept-admin' | 'staff';
+  departments: string[];
+}
+
+/** One account that broadcasts: its id (the key of every record), name, type and configuration. */
+export interface BroadcastAccount {
+  id: string;
+  name: string;
+  type: 'service' | 'subscription';
+  config: Broadcasts;
+}
+
+export interface Cover {
+  /** 32 hex characters: the image's id in the broadcast image store. */
+  id: string;
+  ext: 'jpg' | 'png';
+  mime: string;
+  size: number;
+  name: string;
+}
+
+/** What a column owner writes. Body is HTML already passed through the sanitizer. */
+export interface ArticleFields {
+  title: string;
+  author: string;
+  digest: string;
+  body: string;
+  sourceUrl: string;
+  comments: boolean;
+  cover?: Cover;
+}
+
+export interface BroadcastArticle extends ArticleFields {
+  column: string;
+  /** How many times this article was saved (its revisions are 1..n). */
+  revisions: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface Approval {
+  step: string;
+  user: string;
+  at: string;
+  /** The issue revision the person saw. */
+  revision: number;
+  /** Set when an edit or a rejection voided it; kept for the record. */
+  invalidatedAt?: string;
+  invalidatedBy?: string;
+}
+
+export interface Rejection {
+  step: string;
+  user: string;
+  at: string;
+  comment: string;
+  revision: number;
+}
+
+export interface PreviewRecord {
+  user: string;
+  revision: number;
+  at: string;
+  ok: boolean;
+  error?: string;
+}
+
+export type IssueState = 'open' | 'scheduled' | 'sending' | 'sent' | 'published' | 'failed';
+
+export interface SendAttempt {
+  at: string;
+  by: string;
+  ok: boolean;
+  /** The Chinese error, when WeChat refused or did not answer. */
+  error?: string;
+  errcode?: number;
+}
+
+export interface Outcome {
+  at: string;
+  /** MASSSENDJOBFINISH Status ("send success", "send fail", "err(20001)"…) or PUBLISHJOBFINISH publish_status. */
+  status: string;
+  ok: boolean;
+  totalCount?: number;
+  filterCount?: number;
+  sentCount?: number;
+  errorCount?: number;
+  articleUrls: string[];
+}
+
+export interface Delivery {
+  mode: 'sendall' | 'openids' | 'publish';
+  /** The WeChat draft of one revision (draft/add), reused by previews and the send of that revision. */
+  draft?: { revision: number; mediaId: string; at: string };
+  /** Permanent material ids of covers already uploaded, by cover id. */
+  coverMedia: Record<string, string>;
+  /** uploadimg URLs of body images already uploaded, by image id. */
+  bodyImages: Record<string, string>;
+  /** Same for every retry of one revision, so WeChat never sends it twice. */
+  clientmsgid?: string;
+  msgId?: string;
+  msgDataId?: string;
+  publishId?: string;
+  attempts: SendAttempt[];
+  outcome?: Outcome;
+}
+
+export interface BroadcastIssue extends Doc {
+  account: string;
+  /** City date of the issue, YYYY-MM-DD. */
+  date: string;
+  /** Column ids of this issue in order (the columns that appear on its weekday). */
+  columns: string[];
+  articles: Record<string, BroadcastArticle>;
+  /** +1 on every saved edit. */
+  revision: number;
+  approvals: Approval[];
+  rejection?: Rejection;
+  previews: PreviewRecord[];
+  /** ISO instants. */
+  sendAt: string;
+  deadlineAt: string;
+  state: IssueState;
+  delivery: Delivery;
+  /** Reminders already given: "<step>|<user>|<revision>". */
+  reminded: string[];
+  createdAt: string;
+  createdBy: string;
+}
+
+/** One saved version of one article, for the revision list and diffs. */
+export interface ArticleRevision extends Doc {
+  issue: string;
+  column: string;
+  n: number;
+  issueRevision: number;
+  at: string;
+  by: string;
+  fields: ArticleFields;
+}
+
+export interface BroadcastNotice extends Doc {
+  user: string;
+  issue: string;
+  step: string;
+  at: string;
+  text: string;
+}
+
+/** Cover and body images, by id: a directory under DATA_DIR in production, memory in tests. */
+export interface BroadcastImages {
+  put(id: string, bytes: Buffer): Promise<void>;
+  get(id: string): Promise<Buffer>;
+}
+
+export interface BroadcastDeps {
+  store: Store;
+  /** The broadcasting accounts of the live build. */
+  accounts: () => BroadcastAccount[];
+  images: BroadcastImages;
+  /** WeChat's broadcast calls; absent = nothing can be previewed or sent. */
+  wechat?: BroadcastApi;
+  /** Console users, for role-based steps (who owes a step). */
+  users?: () => Promise<Actor[]>;
+  now?: () => Date;
+}
+
+export const issuesOf = (store: Store) => store.collection<BroadcastIssue>('broadcast-issues', { indexes: ['account'] });
+export const revisionsOf = (store: Store) => store.collection<ArticleRevision>('broadcast-revisions', { indexes: ['issue'] });
+export const noticesOf = (store: Store) => store.collection<BroadcastNotice>('broadcast-notices', { indexes: ['user'] });

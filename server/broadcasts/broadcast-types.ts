@@ -170,8 +170,8 @@ export interface BroadcastDeps {
   /** The broadcasting accounts of the live build. */
   accounts: () => BroadcastAccount[];
   images: BroadcastImages;
-  /** WeChat's broadcast calls; absent = nothing can be previewed or sent. */
-  wechat?: BroadcastApi;
+  /** WeChat's broadcast calls for one account; undefined = nothing can be previewed or sent. */
+  wechat: (account: string) => BroadcastApi | undefined;
   /** Console users, for role-based steps (who owes a step). */
   users?: () => Promise<Actor[]>;
   now?: () => Date;

@@ -14,9 +14,10 @@ import { BODY_IMAGE_SRC, bodyImageIds } from './sanitize-body.js';
 
 export class BroadcastUnavailableError extends ConflictError {}
 
-function api(deps: BroadcastDeps) {
-  if (!deps.wechat) throw new BroadcastUnavailableError('未连接微信接口，无法预览或发送群发');
-  return deps.wechat;
+function api(deps: BroadcastDeps, account: string) {
+  const found = deps.wechat(account);
+  if (!found) throw new BroadcastUnavailableError('未连接微信接口，无法预览或发送群发');
+  return found;
 }
 
 const saveDelivery = (deps: BroadcastDeps, id: string, fn: (d: Delivery, issue: BroadcastIssue) => Partial<BroadcastIssue> & { delivery?: Delivery }) =>
@@ -25,7 +26,7 @@ const saveDelivery = (deps: BroadcastDeps, id: string, fn: (d: Delivery, issue: 
 /** The WeChat draft of the current revision: made once per revision, with covers and images uploaded once. */
 export async function ensureDraft(deps: BroadcastDeps, issue: BroadcastIssue): Promise<{ issue: BroadcastIssue; mediaId: string }> {
   if (issue.delivery.draft?.revision === issue.revision) return { issue, mediaId: issue.delivery.draft.mediaId };
-  const wechat = api(deps);
+  const wechat = api(deps, issue.account);
   let current = issue;
   const articles: DraftArticle[] = [];
   for (const article of articlesInOrder(current)) {
@@ -80,7 +81,7 @@ export async function sendPreviews(deps: BroadcastDeps, actor: Actor, input: { i
     const to = p.openid ? { openid: p.openid } : p.wxname ? { wxname: p.wxname } : undefined;
     try {
       if (!to) throw new Error(`预览人 ${p.user} 没有配置 openid 或微信号`);
-      await api(deps).preview(to, mediaId);
+      await api(deps, issue.account).preview(to, mediaId);
       records.push({ user: p.user, revision: withDraft.revision, at, ok: true });
     } catch (err) {
       records.push({ user: p.user, revision: withDraft.revision, at, ok: false, error: errorText(err) });
@@ -135,7 +136,7 @@ export async function sendIssue(deps: BroadcastDeps, actor: Actor | 'timer', id:
 }
 
 async function deliver(deps: BroadcastDeps, account: BroadcastAccount, issue: BroadcastIssue, mediaId: string): Promise<Partial<Delivery>> {
-  const wechat = api(deps);
+  const wechat = api(deps, account.id);
   const clientmsgid = issue.delivery.clientmsgid!;
   try {
     switch (issue.delivery.mode) {

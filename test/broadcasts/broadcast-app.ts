@@ -70,9 +70,7 @@ export async function startBroadcastApp(options: { account?: (a: Account) => voi
   };
   const broadcasts: BroadcastDeps = {
     store, accounts: () => broadcastAccountsOf(live.current()), images: createMemoryImages(), users: () => listUsers(store), now,
-    get wechat() {
-      return lazy.current.broadcasts;
-    },
+    wechat: () => lazy.current.broadcasts,
   };
   const publisher = createPublisher({ store, live, client, publicBaseUrl: config.publicBaseUrl });
   const app = createApp({ config, store, live, wechat: client, pay: createPaymentProvider(config, store), publisher, broadcasts, localOrigin: () => base, now });

@@ -226,9 +226,7 @@ export function consoleBroadcastDeps(deps: Pick<ConsoleDeps, 'store' | 'live' | 
     accounts: () => broadcastAccountsOf(deps.live.current()),
     images: createDirImages(deps.config.dataDir),
     // Read on each use: in local mode the client exists only once the server listens.
-    get wechat() {
-      return deps.client.broadcasts;
-    },
+    wechat: () => deps.client.broadcasts,
     users: () => listUsers(deps.store),
     now,
   };

@@ -129,3 +129,55 @@ describe('broadcast quota before scheduling', function () {
     assert.equal((await issuesOf(app.store).get('city-2026-12-05'))?.state, 'open');
   });
 });
+
+describe('a broadcast WeChat refuses half-way', function () {
+  this.timeout(60_000);
+  let app: BroadcastApp;
+  afterEach(() => app.close());
+
+  it('keeps the draft, marks nothing published and shows WeChat’s reason on the issue page', async () => {
+    app = await startBroadcastApp({ account: (a) => void (a.broadcasts!.delivery = 'publish') });
+    const s = await sessions(app);
+    await post(s.plat!, '/console/broadcasts', { account: 'city', date: '2026-12-03', sendTime: '17:30' });
+    await writeIssue(s);
+    await writeArticle(s['jj-writer2']!, 'yuqing', { body: '<p>违规测试</p>' });
+    await approveThrough(s, REVIEW_STEPS);
+    await post(s['jj-preview1']!, `/console/broadcasts/${ISSUE}/preview`);
+    await approveThrough(s, PREVIEW_STEPS);
+    await post(s.plat!, `/console/broadcasts/${ISSUE}/schedule`);
+    const res = await post(s.plat!, `/console/broadcasts/${ISSUE}/send`);
+    assert.equal(res.status, 303);
+    const stored = (await issuesOf(app.store).get(ISSUE))!;
+    assert.equal(stored.state, 'failed');
+    assert.equal(stored.delivery.publishId, undefined);
+    const page = await s.plat!.agent.get(`/console/broadcasts/${ISSUE}`).expect(200);
+    assert.match(page.text, /发送失败/);
+    assert.match(page.text, /微信接口错误 53503：草稿未通过发布检查/);
+    assert.match(page.text, new RegExp(`微信草稿 <code>${stored.delivery.draft!.mediaId}</code>`), 'the draft is shown');
+    assert.match(page.text, /重试发送/);
+  });
+});
+
+describe('the simulator and broadcasts', function () {
+  this.timeout(60_000);
+  let app: BroadcastApp;
+  afterEach(() => app.close());
+
+  it('shows its citizen the broadcast and a previewer the preview', async () => {
+    app = await startBroadcastApp();
+    const s = await sessions(app);
+    await post(s.plat!, '/console/broadcasts', { account: 'city', date: '2026-12-03', sendTime: '17:30' });
+    await writeIssue(s);
+    await approveThrough(s, REVIEW_STEPS);
+    const since = new Date(Date.now() - 1000).toISOString();
+    await post(s['jj-preview1']!, `/console/broadcasts/${ISSUE}/preview`);
+    await approveThrough(s, PREVIEW_STEPS);
+    await post(s.plat!, `/console/broadcasts/${ISSUE}/schedule`);
+    await post(s.plat!, `/console/broadcasts/${ISSUE}/send`);
+    const previewer = await s['jj-preview1']!.agent.get(`/console/api/simulate/outbox?since=${encodeURIComponent(since)}`).expect(200);
+    const titles = JSON.stringify(previewer.body);
+    assert.equal((titles.match(/今日警情通报/g) ?? []).length, 2, 'the preview and the broadcast');
+    const citizen = await s['jj-editor']!.agent.get(`/console/api/simulate/outbox?since=${encodeURIComponent(since)}`).expect(200);
+    assert.equal((JSON.stringify(citizen.body).match(/今日警情通报/g) ?? []).length, 1, 'any follower gets the broadcast only');
+  });
+});

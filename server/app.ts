@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): Express {
   const maxClockSkewS = config.wechat.maxClockSkewS;
   const gateway = deps.gateway ?? createGateway({ store, live, client: wechat, now: deps.now, openidKey: config.sessionSecret, queries, bindings, maxClockSkewS });
   // Shared with the health page, which shows the refused pushes (a drifting clock shows there first).
-  const pushGuard = createPushGuard({ maxClockSkewS, warn: (line) => console.warn(`[onestop:wechat] ${line}`) });
+  const pushGuard = createPushGuard({ maxClockSkewS, warn: (line) => console.warn(`[onestop:wechat] ${line}`), shared: store.once });
   const broadcasts = deps.broadcasts ?? consoleBroadcastDeps({ config, store, live, client: wechat }, deps.now ?? (() => new Date()));
   const onJobEvent = (raw: Record<string, unknown>) => recordJobEvent(broadcasts, raw);
   app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, pushGuard, now: deps.now, onJobEvent }));

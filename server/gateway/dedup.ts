@@ -16,9 +16,15 @@ export interface OnceEntry<T> {
   settled?: { value: T };
 }
 
+/** Pushes remembered at most: a flood of distinct pushes within the ttl cannot grow memory without bound. */
+export const MAX_ONCE_ENTRIES = 100_000;
+
 export class OnceCache<T> {
   private readonly entries = new Map<string, OnceEntry<T> & { expires: number }>();
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = MAX_ONCE_ENTRIES,
+  ) {}
 
   /** The entry for key, and whether this call created it (false for a retry). */
   get(key: string, now: number, run: () => T | Promise<T>): { entry: OnceEntry<T>; first: boolean } {
@@ -43,10 +49,12 @@ export class OnceCache<T> {
     return this.entries.size;
   }
 
-  // Map iteration follows insertion order, which is expiry order: stop at the first live one.
+  // Map iteration follows insertion order, which is expiry order: stop at the first live one,
+  // once there is room for one more (past the bound the oldest go first; a retry of one of them
+  // is then routed again, as after a restart).
   private sweep(now: number) {
     for (const [key, entry] of this.entries) {
-      if (entry.expires > now) break;
+      if (entry.expires > now && this.entries.size < this.maxEntries) break;
       this.entries.delete(key);
     }
   }

@@ -11,6 +11,7 @@ import type { WechatClient, WechatMessage } from '../wechat/index.js';
 import { indexBuild, type BuildIndex } from './build-index.js';
 import { createGatewayHealth, type GatewayHealth } from './gateway-health.js';
 import { dedupKey, OnceCache } from './dedup.js';
+import { decideOnce, type SharedDecisionOptions } from './shared-dedup.js';
 import { NO_REPLY, type Reply } from './replies.js';
 import { loadReplyTemplates, type ReplyTemplates } from './reply-templates.js';
 import type { RecentList } from './numbered-items.js';
@@ -98,7 +99,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const hashed = memoHashOpenid(deps.openidKey ?? 'onestop-message-log');
   const warn = deps.warn ?? ((line: string) => console.warn(`[onestop:wechat] ${line}`));
   const log: Log<MessageLogRecord> = store.log<MessageLogRecord>(MESSAGE_LOG);
-  const once = new OnceCache<RouteResult>(Math.max(DEDUP_TTL_MS, 2 * (deps.maxClockSkewS ?? 0) * 1000));
+  const dedupTtlMs = Math.max(DEDUP_TTL_MS, 2 * (deps.maxClockSkewS ?? 0) * 1000);
+  const once = new OnceCache<RouteResult>(dedupTtlMs);
+  // A store several processes share: retries reaching another process are deduplicated there too.
+  const shared: SharedDecisionOptions | undefined = store.once && { once: store.once, ttlMs: dedupTtlMs, waitMs: Math.floor(budgetMs / 2), warn };
   const health = createGatewayHealth();
   const onFailure = (kind: 'deskTicket', err: unknown) => {
     health.record(kind, err, now());
@@ -175,7 +179,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     async handle(msg) {
       const started = performance.now();
       const key = dedupKey(msg);
-      const { entry } = once.get(key, Date.now(), () => decide(msg, key, started));
+      const route = () => decide(msg, key, started);
+      const { entry } = once.get(key, Date.now(), shared ? () => decideOnce(shared, key, route) : route);
       if (entry.late) return deferred({ reply: NO_REPLY, trace: { answeredBy: 'none', reason: '重试：答复已改为客服消息发送' } });
       if (entry.settled) return { ...entry.settled.value, deferred: false };
       const deadline = budget.after(Math.max(0, budgetMs - (performance.now() - started)));

@@ -6,6 +6,6 @@ export { KeyedLock } from './keyed-lock.js';
 export { createLowdbStore } from './lowdb-store.js';
 export { migrateToPostgres, type MigrationReport } from './migrate-to-postgres.js';
 export { createPostgresStore, type PostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
-export type { Collection, Doc, Log, Store } from './types.js';
+export type { Collection, Doc, Log, SharedOnce, Store } from './types.js';
 export { isStorageError, storageError, storageHealth } from './write-fully.js';
 export type { StorageHealth } from './write-fully.js';

@@ -51,6 +51,19 @@ export interface CollectionOptions {
   indexes?: string[];
 }
 
+/**
+ * "Once" across every process sharing a store, for state that only lives a short while (WeChat's
+ * retries of a push, replayed nonces). Kept apart from the city's data: it may be lost in a crash.
+ */
+export interface SharedOnce {
+  /** True for the first claimer of key until ttlMs have passed (then it can be claimed again); `outcome` may be stored with it. */
+  claim(key: string, ttlMs: number, outcome?: string): Promise<boolean>;
+  /** Stores the outcome of a claimed key for those who claim it later. */
+  settle(key: string, outcome: string): Promise<void>;
+  /** The claimed key's outcome: undefined while unclaimed, expired or not settled yet. */
+  outcome(key: string): Promise<string | undefined>;
+}
+
 export interface Store {
   collection<T extends Doc>(name: string, options?: CollectionOptions): Collection<T>;
   log<T>(name: string): Log<T>;
@@ -70,6 +83,11 @@ export interface Store {
    * use `incrementCounter` (store/counting.ts), which falls back to withLock + get + put.
    */
   increment?(collection: string, id: string): Promise<number>;
+  /**
+   * Present on stores several processes share (PostgreSQL). Absent on the embedded stores, which
+   * serve one process: its own memory is the whole truth there.
+   */
+  readonly once?: SharedOnce;
   /**
    * Signals to every process sharing this store, the sender included (the PostgreSQL store:
    * LISTEN/NOTIFY). Absent on the embedded stores, which serve one process. A payload is only a

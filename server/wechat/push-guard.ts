@@ -3,6 +3,7 @@
 // outside the window, and inside it refuse a nonce that comes back with a different body (WeChat
 // retrying with the same URL and body still passes; the gateway's dedup answers it).
 import { createHash } from 'node:crypto';
+import type { SharedOnce } from '../store/index.js';
 
 export type PushRefusal = 'invalid-timestamp' | 'stale-timestamp' | 'replayed-nonce';
 
@@ -15,6 +16,11 @@ export interface PushGuardOptions {
   nowMs?: () => number;
   /** Bound on remembered nonces; the oldest go first. */
   maxNonces?: number;
+  /**
+   * The store's cross-process "once" when several processes serve the city: a nonce first seen
+   * by another process is then known here too, so a replay cannot pick the other process.
+   */
+  shared?: SharedOnce;
 }
 
 export interface PushGuardStats {
@@ -26,8 +32,11 @@ export interface PushGuardStats {
 export interface PushGuard {
   /** Why the signed push must be refused for its timestamp, or undefined. */
   checkTimestamp(timestamp: unknown): PushRefusal | undefined;
-  /** Plain mode, after checkTimestamp passed: refuses a nonce seen within the window with another body. */
-  checkNonce(timestamp: string, nonce: unknown, body: string): PushRefusal | undefined;
+  /**
+   * Plain mode, after checkTimestamp passed: refuses a nonce seen within the window with another
+   * body. A promise only when the nonce is new here and other processes must be asked.
+   */
+  checkNonce(timestamp: string, nonce: unknown, body: string): PushRefusal | undefined | Promise<PushRefusal | undefined>;
   stats(): PushGuardStats;
 }
 
@@ -80,15 +89,24 @@ export function createPushGuard(options: PushGuardOptions): PushGuard {
       }
       const key = `${timestamp}|${String(nonce)}`;
       const digest = createHash('sha256').update(body).digest('base64');
+      const replayed = (): PushRefusal => {
+        refused['replayed-nonce'] += 1;
+        options.warn(`拒绝重放的推送：nonce ${String(nonce).slice(0, 20)} 已在 ${skewS} 秒窗口内带着另一消息体出现过`);
+        return 'replayed-nonce';
+      };
       const seen = nonces.get(key);
       if (!seen) {
         nonces.set(key, { body: digest, expires: now + 2 * skewS * 1000 });
-        return undefined;
+        const { shared } = options;
+        if (!shared) return undefined;
+        return shared.claim(`nonce:${key}`, 2 * skewS * 1000, digest).then(async (first) => {
+          if (first) return undefined;
+          const other = await shared.outcome(`nonce:${key}`);
+          return other === undefined || other === digest ? undefined : replayed();
+        });
       }
       if (seen.body === digest) return undefined; // WeChat's own retry
-      refused['replayed-nonce'] += 1;
-      options.warn(`拒绝重放的推送：nonce ${String(nonce).slice(0, 20)} 已在 ${skewS} 秒窗口内带着另一消息体出现过`);
-      return 'replayed-nonce';
+      return replayed();
     },
     stats: () => ({ refused: { ...refused }, ...(lastStale ? { lastStale: { ...lastStale } } : {}) }),
   };

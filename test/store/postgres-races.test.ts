@@ -65,6 +65,18 @@ describe('two processes on one PostgreSQL database (needs PostgreSQL)', () => {
     assert.deepEqual([...numbers].sort(), expected);
   });
 
+  it('holds one citizen to one daily upload quota whichever process the uploads reach', async function () {
+    this.timeout(60_000);
+    const [one, two] = [
+      createTestApp({ store: a, config: { uploadQuota: { filesPerDay: 4, bytesPerDay: 100 * 1024 * 1024 } } }),
+      createTestApp({ store: b, config: { uploadQuota: { filesPerDay: 4, bytesPerDay: 100 * 1024 * 1024 } } }),
+    ];
+    apps.push(one, two);
+    // Each licence application carries two attachments: four files allow two of six submissions.
+    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => submitLicence(i % 2 ? one : two, 'citizen-quota')));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 2, results.map((r) => (r.status === 'rejected' ? String(r.reason).slice(0, 80) : 'ok')).join(' | '));
+  });
+
   it('credits a payment notification delivered to both processes at once exactly once', async () => {
     const [one, two] = twoApps();
     const no = await submitLicence(one);

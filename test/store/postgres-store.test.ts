@@ -130,4 +130,19 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
     while ((await advisory()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     assert.equal(await advisory(), 0, 'every lock given back');
   });
+
+  it('lets one of two processes claim a key once, shares its outcome, and frees it after the ttl', async () => {
+    const [a, b] = [await open(2), await open(2)];
+    const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).once!.claim('push:m:o:1', 60_000)));
+    assert.equal(claims.filter(Boolean).length, 1, 'exactly one claimer');
+    assert.equal(await b.once!.outcome('push:m:o:1'), undefined, 'no outcome before it is settled');
+    await a.once!.settle('push:m:o:1', 'the reply');
+    assert.equal(await b.once!.outcome('push:m:o:1'), 'the reply');
+    assert.equal(await a.once!.claim('nonce:1', 60_000, 'digest'), true);
+    assert.equal(await b.once!.outcome('nonce:1'), 'digest', 'an outcome stored with the claim');
+    assert.equal(await a.once!.claim('short', 50), true);
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(await b.once!.outcome('short'), undefined, 'an expired claim has no outcome');
+    assert.equal(await b.once!.claim('short', 60_000), true, 'an expired claim can be claimed again');
+  });
 });

@@ -75,7 +75,7 @@ export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
   const warn = deps.warn ?? ((line: string) => console.warn(`[onestop:wechat] ${line}`));
   const now = deps.now ?? (() => new Date());
   const skewS = config.wechat.maxClockSkewS;
-  const guard = deps.pushGuard ?? createPushGuard({ maxClockSkewS: skewS, warn });
+  const guard = deps.pushGuard ?? createPushGuard({ maxClockSkewS: skewS, warn, shared: deps.store.once });
   const gateway = deps.gateway ?? createGateway({ ...deps, openidKey: config.sessionSecret, warn, maxClockSkewS: skewS });
   const { encodingAesKey, appId } = config.wechat;
   let crypt: MsgCrypt | undefined;
@@ -124,7 +124,7 @@ export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
     try {
       const body = await readBody(req, MAX_BODY_BYTES);
       const plain = q.encrypt_type === undefined || q.encrypt_type === 'raw';
-      if (plain && guard.checkNonce(q.timestamp as string, q.nonce, body)) return answer(res, 401, 'text/plain', 'Replayed nonce');
+      if (plain && (await guard.checkNonce(q.timestamp as string, q.nonce, body))) return answer(res, 401, 'text/plain', 'Replayed nonce');
       const { msg, encrypted } = unwrap(body, q);
       if (msg.msgType === 'event' && JOB_EVENTS.has(msg.event ?? '') && deps.onJobEvent) {
         await deps.onJobEvent(msg.raw);

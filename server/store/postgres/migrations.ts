@@ -74,6 +74,21 @@ export const MIGRATIONS: readonly Migration[] = [
       select gin_clean_pending_list('documents_doc'::regclass);
     `,
   },
+  {
+    version: 4,
+    name: 'once claims',
+    sql: `
+      -- Short-lived "once" keys shared by every process (a WeChat push and its retries, a signed
+      -- push's nonce): unlogged, so a claim costs no WAL flush; a crash empties the table, which
+      -- at worst lets one retry be answered twice.
+      create unlogged table once_claims (
+        key text primary key,
+        expires timestamptz not null,
+        outcome text
+      );
+      create index once_claims_expires on once_claims (expires);
+    `,
+  },
 ];
 
 const LOCK = 'onestop:migrate';

@@ -9,6 +9,7 @@ import { ensureLogPartitions, migrate } from './migrations.js';
 import { createSessions } from './sessions.js';
 import { createSignals } from './postgres-signals.js';
 import { createPostgresBlobStore } from './postgres-blobs.js';
+import { createPostgresOnce } from './postgres-once.js';
 import type { BlobStore } from '../blob-store.js';
 import type { Collection, CollectionOptions, Doc, Log, Store } from '../types.js';
 
@@ -68,6 +69,9 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   partitionTimer.unref();
 
   const db = createSessions(pool, schema ?? 'public');
+  const once = createPostgresOnce(db);
+  const onceTimer = setInterval(() => void once.sweep().catch((e: Error) => console.error('[onestop] 清理过期的去重记录失败:', e.message)), 60_000);
+  onceTimer.unref();
   const signals = createSignals(connection, (text, params) => db.query(text, params), schema ?? 'public');
   const collections = new Map<string, PostgresCollection<Doc>>();
   const logs = new Map<string, PostgresLog<unknown>>();
@@ -78,6 +82,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     pool,
     schema,
     blobs: createPostgresBlobStore(db),
+    once,
     collection<T extends Doc>(name: string, _options?: CollectionOptions) {
       checkName('集合', name);
       let c = collections.get(name);
@@ -109,6 +114,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       if (closed) return;
       closed = true;
       clearInterval(partitionTimer);
+      clearInterval(onceTimer);
       await signals.close();
       await Promise.all([...logs.values()].map((l) => l.close().catch((e) => console.error('[onestop] 关闭时写入日志失败:', e))));
       await Promise.all([pool.end(), logPool.end()]);

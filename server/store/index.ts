@@ -5,6 +5,7 @@ export { countBy, type Counter, incrementCounter, withLocks } from './counting.j
 export { KeyedLock } from './keyed-lock.js';
 export { createLowdbStore } from './lowdb-store.js';
 export { migrateToPostgres, type MigrationReport } from './migrate-to-postgres.js';
+export { type ArchivedMonth, archiveLogMonths } from './postgres/archive-logs.js';
 export { createPostgresStore, type PostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
 export type { Collection, Doc, Log, SharedOnce, Store } from './types.js';
 export { isStorageError, storageError, storageHealth } from './write-fully.js';

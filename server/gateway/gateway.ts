@@ -12,6 +12,7 @@ import { indexBuild, type BuildIndex } from './build-index.js';
 import { createGatewayHealth, type GatewayHealth } from './gateway-health.js';
 import { dedupKey, OnceCache } from './dedup.js';
 import { decideOnce, type SharedDecisionOptions } from './shared-dedup.js';
+import { createSharedConversations } from './shared-conversation.js';
 import { NO_REPLY, type Reply } from './replies.js';
 import { loadReplyTemplates, type ReplyTemplates } from './reply-templates.js';
 import type { RecentList } from './numbered-items.js';
@@ -112,6 +113,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const recentNearby = new Map<string, RecentNearby>();
   const recentLists = new Map<string, RecentList>();
   const recentQueries = new Map<string, { service: string; at: number; outcome: string }>();
+  // Several processes: the follow-up state above is shared through the store as well.
+  const conversations = store.once && createSharedConversations(store.once, recentLists, recentQueries, warn);
 
   let state: BuildIndex = indexBuild(live.current());
   live.onSwap((next) => (state = indexBuild(next)));
@@ -123,6 +126,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   function decide(msg: WechatMessage, key: string, started: number): RouteResult | Promise<RouteResult> {
     const at = now();
+    const before = conversations?.snapshot(msg.fromUser);
     const failed = (err: unknown): RouteResult => {
       health.record('processing', err, at);
       warn(`处理消息失败（${msg.msgType}${msg.event ? `/${msg.event}` : ''}）：${(err as Error).message}`);
@@ -151,6 +155,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       // After a query, "3" continues that query, not an older numbered list.
       if (answeredBy === 'query') recentLists.delete(msg.fromUser);
       if (recentQueries.size > 10_000) recentQueries.clear();
+      if (before) conversations?.publishIfChanged(msg.fromUser, before, at.getTime());
       return result;
     };
     let routed: RouteResult | Promise<RouteResult>;
@@ -180,7 +185,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const started = performance.now();
       const key = dedupKey(msg);
       const route = () => decide(msg, key, started);
-      const { entry } = once.get(key, Date.now(), shared ? () => decideOnce(shared, key, route) : route);
+      const routeShared = async () => (await conversations?.recall(msg), route());
+      const { entry } = once.get(key, Date.now(), shared ? () => decideOnce(shared, key, routeShared) : route);
       if (entry.late) return deferred({ reply: NO_REPLY, trace: { answeredBy: 'none', reason: '重试：答复已改为客服消息发送' } });
       if (entry.settled) return { ...entry.settled.value, deferred: false };
       const deadline = budget.after(Math.max(0, budgetMs - (performance.now() - started)));

@@ -62,6 +62,8 @@ export interface SharedOnce {
   settle(key: string, outcome: string): Promise<void>;
   /** The claimed key's outcome: undefined while unclaimed, expired or not settled yet. */
   outcome(key: string): Promise<string | undefined>;
+  /** Sets key's outcome for ttlMs whether or not it was claimed (the latest state of something). */
+  remember(key: string, outcome: string, ttlMs: number): Promise<void>;
 }
 
 export interface Store {

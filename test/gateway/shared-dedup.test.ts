@@ -51,6 +51,21 @@ describe('WeChat retries and replays across two processes (needs PostgreSQL)', (
     assert.equal((await stores[0]!.collection<DeskTicket>('deskTickets').list()).length, 1);
   });
 
+  it('picks from the numbered list another process sent, and from the newest list after that', async () => {
+    const text = async (h: Harness, content: string) => {
+      const res = await send(h, signedRequest(textXml(content, 'o-follow'), 'plain')).expect(200);
+      const reply = parseXmlObject(res.text);
+      const item = (reply.Articles as { item: { Title: string } | Array<{ Title: string }> } | undefined)?.item;
+      return String(reply.Content ?? (Array.isArray(item) ? item[0]?.Title : item?.Title));
+    };
+    assert.match(await text(one, '帮助'), /2\. 社保就业/);
+    await new Promise((r) => setTimeout(r, 50)); // the list is published behind the reply
+    assert.match(await text(two, '2'), /^社保就业（牵头部门：市人社局）/);
+    await new Promise((r) => setTimeout(r, 50));
+    // The topic's own list, sent by the second process, is now the last one, also for the first.
+    assert.equal(await text(one, '1'), '社保卡补办');
+  });
+
   it('refuses a nonce another process saw with a different body, and lets WeChat retry it unchanged', async () => {
     const signed = signedRequest(textXml('你好', 'o-nonce', '6100000000000000003'), 'plain');
     await send(one, signed).expect(200);

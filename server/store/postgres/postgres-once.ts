@@ -14,6 +14,13 @@ export function createPostgresOnce(db: Sessions): SharedOnce & { sweep(): Promis
       );
       return (rowCount ?? 0) > 0;
     },
+    async remember(key, outcome, ttlMs) {
+      await db.query(
+        `insert into once_claims (key, expires, outcome) values ($1, now() + $2 * interval '1 millisecond', $3)
+         on conflict (key) do update set expires = excluded.expires, outcome = excluded.outcome`,
+        [key, Math.max(1, Math.round(ttlMs)), outcome],
+      );
+    },
     async settle(key, outcome) {
       await db.query('update once_claims set outcome = $2 where key = $1', [key, outcome]);
     },

@@ -13,14 +13,17 @@ export function createStoreCommand(log: (line: string) => void = console.log): C
     .description('把内置存储（数据目录）中的全部数据复制到 PostgreSQL，并核对每个集合和日志的条数')
     .requiredOption('--from <dataDir>', '数据目录（即 DATA_DIR，内含 store/）')
     .requiredOption('--to <url>', 'PostgreSQL 连接串 postgres://…（必须是空数据库）')
-    .action(async (opts: { from: string; to: string }) => {
+    .option('--uploads', '同时把数据目录 uploads/ 中的上传文件复制到数据库（之后设置 BLOB_STORE=postgres）')
+    .action(async (opts: { from: string; to: string; uploads?: boolean }) => {
       if (!/^postgres(ql)?:\/\//.test(opts.to)) {
         log('--to 必须是 postgres:// 或 postgresql:// 开头的连接串');
         process.exitCode = 2;
         return;
       }
-      const report = await migrateToPostgres(path.join(path.resolve(opts.from), 'store'), opts.to, { progress: log });
-      for (const row of [...report.collections.map((c) => ({ kind: '集合', ...c })), ...report.logs.map((l) => ({ kind: '日志', ...l }))]) {
+      const from = path.resolve(opts.from);
+      const report = await migrateToPostgres(path.join(from, 'store'), opts.to, { progress: log, ...(opts.uploads ? { uploadsDir: path.join(from, 'uploads') } : {}) });
+      const uploads = report.uploads ? [{ kind: '文件', name: 'uploads', ...report.uploads }] : [];
+      for (const row of [...report.collections.map((c) => ({ kind: '集合', ...c })), ...report.logs.map((l) => ({ kind: '日志', ...l })), ...uploads]) {
         log(`${row.source === row.target ? '一致' : '不一致'}  ${row.kind} ${row.name}: 源 ${row.source}，目标 ${row.target}`);
       }
       log(report.ok ? `迁移完成，条数全部一致（${(report.ms / 1000).toFixed(1)} 秒）。之后设置 STORE_URL 启动服务。` : '迁移后条数不一致，请检查上面标为“不一致”的项目。');

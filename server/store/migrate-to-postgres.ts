@@ -2,10 +2,12 @@
 // every collection and log arrived with the same count. The source is opened like the server
 // opens it (taking its LOCK, so it refuses while `onestop serve` runs on that directory), and the
 // target must be empty, so a second run cannot double the logs. Uploaded files stay where they
-// are (DATA_DIR/uploads): every process must see that directory.
+// are (DATA_DIR/uploads, for BLOB_STORE=dir) unless `uploadsDir` is given: then they are copied
+// into the database's blob tables too (for BLOB_STORE=postgres) and counted like the rest.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
+import { createDirBlobStore } from './blob-store.js';
 import { createLowdbStore } from './lowdb-store.js';
 import { countTarget, importDocuments, importLogRecords } from './postgres/bulk-import.js';
 import { createPostgresStore } from './postgres/postgres-store.js';
@@ -14,6 +16,8 @@ import type { Doc } from './types.js';
 export interface MigrationReport {
   collections: Array<{ name: string; source: number; target: number }>;
   logs: Array<{ name: string; source: number; target: number }>;
+  /** Present when the uploaded files were copied too. */
+  uploads?: { source: number; target: number };
   ok: boolean;
   ms: number;
 }
@@ -27,7 +31,7 @@ async function names(dir: string, pick: (entry: { name: string; isDirectory(): b
   }
 }
 
-export async function migrateToPostgres(storeDir: string, url: string, options: { schema?: string; progress?: (line: string) => void } = {}): Promise<MigrationReport> {
+export async function migrateToPostgres(storeDir: string, url: string, options: { schema?: string; progress?: (line: string) => void; uploadsDir?: string } = {}): Promise<MigrationReport> {
   const started = Date.now();
   const progress = options.progress ?? (() => {});
   const collectionNames = await names(path.join(storeDir, 'collections'), (e) => (e.isDirectory() ? e.name : undefined));
@@ -54,10 +58,16 @@ export async function migrateToPostgres(storeDir: string, url: string, options: 
         progress(`日志 ${name}: ${records.length} 条`);
         report.logs.push({ name, source: records.length, target: 0 });
       }
+      if (options.uploadsDir) {
+        const files = await createDirBlobStore(options.uploadsDir).list();
+        for (const f of files) await target.blobs.putFile(f.id, path.join(options.uploadsDir, f.id));
+        report.uploads = { source: files.length, target: (await target.blobs.list()).length };
+        progress(`上传文件: ${files.length} 个`);
+      }
       const after = await countTarget(target.pool);
       for (const c of report.collections) c.target = after.documents.get(c.name) ?? 0;
       for (const l of report.logs) l.target = after.logs.get(l.name) ?? 0;
-      report.ok = [...report.collections, ...report.logs].every((x) => x.source === x.target);
+      report.ok = [...report.collections, ...report.logs, ...(report.uploads ? [report.uploads] : [])].every((x) => x.source === x.target);
       report.ms = Date.now() - started;
       return report;
     } finally {

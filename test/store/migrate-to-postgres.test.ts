@@ -1,9 +1,10 @@
 // `onestop store migrate`: a lowdb city copied into PostgreSQL with every count checked.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConflictError } from '../../server/errors.js';
+import { readBlob } from '../../server/store/blob-store.js';
 import { createLowdbStore } from '../../server/store/lowdb-store.js';
 import { migrateToPostgres } from '../../server/store/migrate-to-postgres.js';
 import { createPostgresStore } from '../../server/store/postgres/postgres-store.js';
@@ -47,6 +48,22 @@ describe('migrateToPostgres (needs PostgreSQL)', () => {
       assert.deepEqual((await pg.log<{ n: number }>('audit').read()).map((r) => r.n), Array.from({ length: 30 }, (_, i) => i));
       const october = await pg.pool.query("select count(*)::int as n from log_records_2026_10");
       assert.equal(october.rows[0].n, 30, 'old records sit in their own month partition');
+    } finally {
+      await pg.close();
+    }
+  });
+
+  it('copies the uploaded files into the blob tables when asked, and counts them', async () => {
+    const uploads = path.join(dir, 'uploads');
+    await mkdir(uploads);
+    const ids = ['a'.repeat(32), 'b'.repeat(32)];
+    for (const id of ids) await writeFile(path.join(uploads, id), `bytes of ${id}`);
+    const report = await migrateToPostgres(path.join(dir, 'store'), url, { schema, uploadsDir: uploads });
+    assert.deepEqual(report.uploads, { source: 2, target: 2 });
+    assert.equal(report.ok, true);
+    const pg = await createPostgresStore(url, { schema });
+    try {
+      assert.equal((await readBlob(pg.blobs, ids[1]!)).toString(), `bytes of ${ids[1]}`);
     } finally {
       await pg.close();
     }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const schemaNames = ['account', 'topic', 'department'];
+const schemaNames = ['account', 'topic', 'department', 'matter'];
 const target = path.join(root, 'server/model/generated.ts');
 
 export async function generateTypes(): Promise<string> {

@@ -14,6 +14,7 @@ import { buildCatalog } from './build-catalog.js';
 import { buildAnswers, checkMenuExtras } from './build-answers.js';
 import { checkQueries } from './check-queries.js';
 import { checkBindings } from './check-bindings.js';
+import { checkMatters } from './check-matters.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 
 export interface BuildOptions {
@@ -44,6 +45,7 @@ export function buildAccount(files: CityFiles, options: BuildOptions): AccountBu
   checkMenuExtras(model, sink);
   const tables = checkQueries(model, sink);
   const bindings = checkBindings(model, sink);
+  const matters = checkMatters(model, publicBaseUrl, sink);
   const assembly = buildMenu({
     accountFile: model.account.file,
     slots: model.account.slots,
@@ -66,6 +68,7 @@ export function buildAccount(files: CityFiles, options: BuildOptions): AccountBu
     answers,
     tables,
     ...(bindings.length > 0 ? { bindings } : {}),
+    ...(matters.length > 0 ? { matters } : {}),
     diagnostics: resolveDiagnostics(sink.items, model),
   };
   build.hash = buildHash(build);

@@ -29,6 +29,7 @@ const LIMITS: Record<ParsedFile['kind'], ArrayLimit[]> = {
     { path: '/services', max: 500, what: '服务' },
     { path: '/keywords', max: 30, what: '关键词' },
   ],
+  matter: [{ path: '/keywords', max: 20, what: '关键词' }],
   account: [
     { path: '/keywordResolutions', max: 2000, what: '关键词裁决' },
     { path: '/calendar/holidays', max: 1000, what: '节假日' },
@@ -39,7 +40,7 @@ const LIMITS: Record<ParsedFile['kind'], ArrayLimit[]> = {
 /** Keyword texts per file, and how often one (normalised) text may repeat: conflict checks pair them up. */
 export const MAX_KEYWORDS = 1000;
 export const MAX_SAME_KEYWORD = 10;
-const KEYWORD_TEXT: Partial<Record<ParsedFile['kind'], string>> = { department: '/services/*/keywords/*/text', topic: '/keywords/*/text' };
+const KEYWORD_TEXT: Partial<Record<ParsedFile['kind'], string>> = { department: '/services/*/keywords/*/text', topic: '/keywords/*/text', matter: '/keywords/*/text' };
 
 /** Any other array. */
 export const DEFAULT_ARRAY_LIMIT = 1000;

@@ -2,7 +2,7 @@
 // Parts that failed are left out, but their ids are remembered as "broken" so that references to
 // them do not produce a second, misleading "unknown id" diagnostic.
 import type { Account, Department, Hall, Service, Topic } from './types.js';
-import type { Answer, MenuSlot, KeywordResolution } from '../model/index.js';
+import type { Answer, Matter, MenuSlot, KeywordResolution } from '../model/index.js';
 import type { ParsedFile } from './parse-city-file.js';
 
 export interface ServiceEntry {
@@ -43,6 +43,11 @@ export interface TopicEntry {
   topic: Topic;
 }
 
+export interface MatterEntry {
+  file: string;
+  matter: Matter;
+}
+
 export interface AccountEntry {
   file: string;
   /** Undefined when account.json is missing or its top-level fields are invalid. */
@@ -58,7 +63,9 @@ export interface CityModel {
   topics: Map<string, TopicEntry>;
   services: Map<string, ServiceEntry>;
   answers: Map<string, AnswerEntry>;
+  /** Cross-department matters (matters/<id>.json) by id. */
+  matters: Map<string, MatterEntry>;
   /** Every file by path, with data tables (data/<department>/…) kept as raw text. */
   tables: Map<string, string>;
-  broken: { departments: Set<string>; topics: Set<string>; services: Set<string>; answers: Set<string> };
+  broken: { departments: Set<string>; topics: Set<string>; services: Set<string>; answers: Set<string>; matters: Set<string> };
 }

@@ -2,7 +2,7 @@
 // Granularity of "leaving out": a broken service, hall, menu slot or resolution is dropped alone;
 // a department or topic whose own fields are broken is dropped whole.
 import path from 'node:path';
-import type { Account, Department, Topic } from './types.js';
+import type { Account, Department, Matter, Topic } from './types.js';
 import type { KeywordResolution, MenuSlot } from '../model/index.js';
 import type { CityFiles } from './load-city.js';
 import type { AccountEntry, CityModel, DepartmentEntry, HallEntry } from './city-model.js';
@@ -20,8 +20,9 @@ export function loadCityModel(input: CityFiles, sink: DiagnosticSink): CityModel
     topics: new Map(),
     services: new Map(),
     answers: new Map(),
+    matters: new Map(),
     tables: new Map(),
-    broken: { departments: new Set(), topics: new Set(), services: new Set(), answers: new Set() },
+    broken: { departments: new Set(), topics: new Set(), services: new Set(), answers: new Set(), matters: new Set() },
   };
   for (const u of input.unreadable ?? []) {
     sink.add({ severity: 'error', code: u.code, at: { file: u.path, pointer: '' }, message: u.message, position: u.position ?? { line: 1, column: 1 } });
@@ -57,6 +58,7 @@ export function loadCityModel(input: CityFiles, sink: DiagnosticSink): CityModel
     const brokenPaths = validateFile(parsed, sink);
     if (kind === 'account') model.account = accountEntry(parsed, brokenPaths);
     else if (kind === 'topic') addTopic(model, parsed, brokenPaths, sink);
+    else if (kind === 'matter') addMatter(model, parsed, brokenPaths, sink);
     else addDepartment(model, parsed, brokenPaths, sink);
   }
   if (!sawAccount) sink.error('ACCOUNT_MISSING', { file: 'account.json', pointer: '' }, '缺少 account.json（公众号的名称、菜单和日历）');
@@ -69,6 +71,7 @@ function markBrokenByName(model: CityModel, file: string): void {
   const id = path.posix.basename(file, '.json');
   if (kind === 'department') model.broken.departments.add(id);
   else if (kind === 'topic') model.broken.topics.add(id);
+  else if (kind === 'matter') model.broken.matters.add(id);
 }
 
 /** Reports schema errors and returns the instance paths that failed. */
@@ -129,6 +132,24 @@ function addTopic(model: CityModel, file: ParsedFile, paths: string[], sink: Dia
     sink.warning('TOPIC_FILE_NAME', { file: file.path, pointer: '/id' }, `主题文件名应与编号一致：${topic.id}.json`);
   }
   model.topics.set(topic.id, { file: file.path, topic });
+}
+
+/** A matter is used whole or not at all: half a form would mislead the citizen. */
+function addMatter(model: CityModel, file: ParsedFile, paths: string[], sink: DiagnosticSink): void {
+  const matter = file.value as Matter;
+  if (paths.length > 0) {
+    if (isObject(matter) && typeof matter.id === 'string') model.broken.matters.add(matter.id);
+    return;
+  }
+  const first = model.matters.get(matter.id);
+  if (first) {
+    sink.error('DUPLICATE_MATTER_ID', { file: file.path, pointer: '/id' }, `一件事编号“${matter.id}”已在 ${first.file} 中使用`, { file: first.file, pointer: '/id' });
+    return;
+  }
+  if (file.path !== `matters/${matter.id}.json`) {
+    sink.warning('MATTER_FILE_NAME', { file: file.path, pointer: '/id' }, `一件事文件名应与编号一致：matters/${matter.id}.json`);
+  }
+  model.matters.set(matter.id, { file: file.path, matter });
 }
 
 function addDepartment(model: CityModel, file: ParsedFile, paths: string[], sink: DiagnosticSink): void {

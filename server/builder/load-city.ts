@@ -30,7 +30,7 @@ export interface CityFiles {
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 /**
- * account.json and topics at the top level, departments in departments/, tables in data/<department>/;
+ * account.json and topics at the top level, departments in departments/, matters in matters/, tables in data/<department>/;
  * nothing else is read. An entry that would be read but is a symlink, a FIFO, a device or a directory
  * is reported, never followed.
  */
@@ -52,6 +52,13 @@ export async function loadCityFromDir(dir: string): Promise<CityFiles> {
     for (const e of await readdir(path.join(dir, 'departments'), { withFileTypes: true })) take(e, `departments/${e.name}`);
   } else if (departments) {
     unreadable.push({ path: 'departments', code: 'FILE_NOT_REGULAR', message: `${kindOf(departments)}，其中的部门文件不会被读取：departments 应是普通目录` });
+  }
+  // Cross-department matters (一件事): matters/<id>.json, each owned by its lead department.
+  const matters = top.find((e) => e.name === 'matters');
+  if (matters?.isDirectory()) {
+    for (const e of await readdir(path.join(dir, 'matters'), { withFileTypes: true })) take(e, `matters/${e.name}`);
+  } else if (matters) {
+    unreadable.push({ path: 'matters', code: 'FILE_NOT_REGULAR', message: `${kindOf(matters)}，其中的一件事文件不会被读取：matters 应是普通目录` });
   }
   // Data tables for queries: data/<department>/*.csv|json, published and versioned with the city.
   const data = top.find((e) => e.name === 'data');

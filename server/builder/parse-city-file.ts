@@ -5,7 +5,7 @@ import { parse, parseTree, printParseErrorCode, type Node, type ParseError } fro
 import type { DiagnosticSink } from './diagnostics.js';
 import { offsetOfPointer } from './locate-pointer.js';
 
-export type FileKind = 'account' | 'topic' | 'department';
+export type FileKind = 'account' | 'topic' | 'department' | 'matter';
 
 export interface Position {
   line: number;
@@ -22,11 +22,12 @@ export interface ParsedFile {
   locateByScan(pointer: string): Position;
 }
 
-/** Which schema a path gets: account.json, departments/<id>.json, or a topic at the top level. */
+/** Which schema a path gets: account.json, departments/<id>.json, matters/<id>.json, or a topic at the top level. */
 export function fileKindOf(path: string): FileKind | undefined {
   if (!path.endsWith('.json')) return undefined;
   if (path === 'account.json') return 'account';
   if (/^departments\/[^/]+\.json$/.test(path)) return 'department';
+  if (/^matters\/[^/]+\.json$/.test(path)) return 'matter';
   if (!path.includes('/')) return 'topic';
   return undefined;
 }

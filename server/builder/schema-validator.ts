@@ -29,6 +29,7 @@ function compileSchemas(schemasDir: string): SchemaValidators {
     account: ajv.compile(read('account')),
     topic: ajv.compile(read('topic')),
     department: ajv.compile(read('department')),
+    matter: ajv.compile(read('matter')),
   };
 }
 

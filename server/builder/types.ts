@@ -1,8 +1,8 @@
 // The account build: what the builder produces and every other capability reads.
 // Deterministic: the same input files give a byte-identical JSON serialisation.
-import type { Account, Binding, Department, Hall, Service, Steps, Topic } from '../model/index.js';
+import type { Account, Binding, Department, FormField, Hall, Matter, Service, Steps, Topic } from '../model/index.js';
 
-export type { Account, Department, Hall, Service, Steps, Topic };
+export type { Account, Department, Hall, Matter, Service, Steps, Topic };
 
 export type Severity = 'error' | 'warning';
 
@@ -133,6 +133,63 @@ export interface BuiltTable {
   rows: Record<string, string>[];
 }
 
+/** A member service of a matter and when it applies. */
+export interface BuiltMatterMember {
+  /** <department>/<service> */
+  service: string;
+  department: string;
+  /** Applies only when the matter's question has one of these answers; always when absent. */
+  when?: { question: string; equals: string[] };
+  /** Answers the matter gives for the member itself (not asked). */
+  presets: Record<string, string>;
+}
+
+/** Where an answer or a document of the one form goes: a member service and its own field name. */
+export interface MatterTarget {
+  service: string;
+  name: string;
+}
+
+/**
+ * One field of the merged form. Shared fields (declared in the matter) go to several members;
+ * the others belong to one member and keep its definition. `field` is the merged definition with
+ * the form's own name (for a member field: `<department>.<service>.<field>`).
+ */
+export interface MatterFormField {
+  field: FormField;
+  /** null for a shared field; the member's ref otherwise. */
+  member: string | null;
+  targets: MatterTarget[];
+}
+
+/** One document of the one set of documents: accepted types every target accepts, the smallest size limit. */
+export interface MatterFormAttachment {
+  name: string;
+  label: string;
+  member: string | null;
+  types: ('pdf' | 'jpg' | 'png')[];
+  maxSizeKb: number;
+  targets: MatterTarget[];
+}
+
+export interface BuiltMatter {
+  id: string;
+  name: string;
+  menuName: string;
+  summary: string;
+  /** The H5 page under PUBLIC_BASE_URL: /m/<id>. */
+  url: string;
+  lead: string;
+  cooperating: string[];
+  topic?: string;
+  notice: Matter['notice'];
+  questions: NonNullable<Matter['questions']>;
+  members: BuiltMatterMember[];
+  fields: MatterFormField[];
+  attachments: MatterFormAttachment[];
+  onRefusal: 'continue' | 'stop';
+}
+
 export interface AccountBuild {
   formatVersion: 1;
   /** sha256 of the build without this field (hex). */
@@ -153,5 +210,7 @@ export interface AccountBuild {
   tables?: Record<string, BuiltTable>;
   /** What citizens can bind, every department's kinds; absent when none (and in older builds). */
   bindings?: BuiltBindingKind[];
+  /** Cross-department matters (一件事) whose checks passed; absent in older builds. */
+  matters?: BuiltMatter[];
   diagnostics: Diagnostic[];
 }

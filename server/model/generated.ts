@@ -952,3 +952,131 @@ export interface BindingChat {
     [k: string]: string;
   };
 }
+
+export interface Matter {
+  $schema?: string;
+  id: Id;
+  /**
+   * Full name, e.g. 二手房交易一件事.
+   */
+  name: string;
+  /**
+   * Name on a menu sub-button (WeChat: 60 bytes in a sub-menu).
+   */
+  menuName: string;
+  /**
+   * One paragraph shown on the matter's page and in search results.
+   */
+  summary: string;
+  lead: Id1;
+  /**
+   * Cooperating departments (配合部门); every member service belongs to the lead or one of these.
+   */
+  cooperating: Id[];
+  topic?: Id2;
+  /**
+   * Keywords answered with the matter, owned by the lead department; checked against every department's keywords.
+   *
+   * @maxItems 20
+   */
+  keywords?: Keyword[];
+  notice: MatterNotice;
+  /**
+   * The matter's own questions (select fields) deciding which members apply, e.g. 是否使用公积金.
+   *
+   * @maxItems 10
+   */
+  questions?: MatterQuestion[];
+  /**
+   * Member services, each processed by its own department with its own stages, clock and staff.
+   *
+   * @minItems 2
+   * @maxItems 10
+   */
+  members: MatterMember[];
+  /**
+   * Shared fields, asked once and given to each mapped member field. The builder checks mapped fields have the same type, pattern and options. Member fields not mapped here are asked in the member's own section.
+   *
+   * @maxItems 60
+   */
+  fields?: MatterField[];
+  /**
+   * Shared documents, uploaded once and kept by each mapped member attachment. Accepted types are those every mapped attachment accepts; the size limit the smallest.
+   *
+   * @maxItems 30
+   */
+  attachments?: MatterAttachment[];
+  /**
+   * When one part is refused (不予受理/不予许可): continue (the other parts go on) or stop (the matter ends; the other departments are told to stop).
+   */
+  onRefusal?: 'continue' | 'stop';
+}
+/**
+ * A keyword a citizen may type. Matching normalises full/half width, case and spaces.
+ */
+
+export interface MatterNotice {
+  text: string;
+  /**
+   * Documents to have ready, each once, whoever needs it.
+   *
+   * @maxItems 30
+   */
+  documents?: string[];
+}
+
+export interface MatterQuestion {
+  name: string;
+  label: string;
+  help?: string;
+  /**
+   * @minItems 2
+   * @maxItems 20
+   */
+  options: {
+    value: string;
+    label: string;
+  }[];
+}
+
+export interface MatterMember {
+  service: ServiceRef;
+  when?: MatterCondition;
+  /**
+   * Answers the matter gives for the member (e.g. 提取原因 = 购买自住住房), not asked on the form.
+   */
+  presets?: {
+    [k: string]: string;
+  };
+}
+/**
+ * The member applies only when the question's answer is one of these values.
+ */
+
+export interface MatterCondition {
+  question: string;
+  /**
+   * @minItems 1
+   */
+  equals: string[];
+}
+
+export interface MatterField {
+  name: string;
+  label: string;
+  help?: string;
+  maps: MemberMapping;
+}
+/**
+ * Member service (<department>/<service>) → the name of its field or attachment.
+ */
+
+export interface MemberMapping {
+  [k: string]: string;
+}
+
+export interface MatterAttachment {
+  name: string;
+  label: string;
+  maps: MemberMapping;
+}

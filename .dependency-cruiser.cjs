@@ -24,6 +24,7 @@ const ROOMS = {
   vault: [],
   bindings: ['builder', 'loop', 'model', 'patterns', 'query', 'store', 'vault'],
   broadcasts: ['audit', 'builder', 'calendar', 'model', 'store', 'wechat'],
+  matters: ['builder', 'calendar', 'loop', 'model', 'store'],
 };
 
 // loop/ is a one-way graph: a step may import the steps before it in this list, never after.

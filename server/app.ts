@@ -8,6 +8,7 @@ import { createVault, type Vault } from './vault/index.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
 import { consoleBroadcastDeps, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
+import { createMatterPagesRouter, createMatterRouter } from './http/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
 import { createRenderer, type Renderer } from './render.js';
 import type { LiveBuild } from './live-build.js';
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', cors({ origin: config.corsOrigins.length ? config.corsOrigins : false }));
   const api = express.Router();
   api.use(createApplicationRouter({ ...loop, pay }));
+  api.use(createMatterRouter({ ...loop, pay }));
   api.use(createUploadRouter(loop));
   api.use(createServicesRouter(loop));
   api.use(createAppointmentRouter(loop));
@@ -125,6 +127,7 @@ export function createApp(deps: AppDeps): Express {
   pages.use(createHallsPageRouter(loop));
   pages.use(createQueryPagesRouter({ config, live, renderer, queries, now: deps.now }));
   pages.use(createBindingsPagesRouter({ config, live, renderer, bindings }));
+  pages.use(createMatterPagesRouter(loop));
   pages.use(pageErrorHandler(renderer, { localMode: config.localMode, accountName: () => live.current().account.name }));
   app.use('/', pages);
 

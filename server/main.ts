@@ -7,6 +7,7 @@ import { buildAccount, formatDiagnostic, hasErrors, loadCityFromDir } from './bu
 import { loadConfig, withListeningPort, type Config } from './config.js';
 import { createPublisher, describeTopicsDrift, followLiveVersion } from './publish/index.js';
 import { createLiveBuild } from './live-build.js';
+import { recoverUnfinishedMatters } from './matters/index.js';
 import { createPaymentProvider, createUploadSweeper, startReminderTimer, uploadFilesOf } from './loop/index.js';
 import { createRenderer } from './render.js';
 import { type BlobStore, createDirBlobStore, createLowdbStore, createPostgresStore, type PostgresStore, type Store } from './store/index.js';
@@ -122,6 +123,8 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const stopReminders = startReminderTimer({ config, store, live, wechat, renderer });
   const stopBroadcasts = startBroadcastTimer(broadcasts);
   const sweeping = uploadSweep.start(); // at start-up, then hourly; never blocks serving
+  // A matter submission a crash cut short: its parts and record go (never blocks serving).
+  const recovering = recoverUnfinishedMatters({ config, store, live, wechat, renderer }).catch((err: Error) => log(`一件事恢复检查失败：${err.message}`));
 
   log(`onestop 已启动：${config.publicBaseUrl}（端口 ${port}）`);
   log(`  监听地址       ${config.host ?? '所有网络接口'}`);
@@ -150,6 +153,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
       stopFollowing();
       uploadSweep.stop();
       await sweeping;
+      await recovering;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

@@ -7,4 +7,5 @@ export type { CityFiles } from './load-city.js';
 export { normalizeKeyword } from './normalize.js';
 export type { Account, AccountBuild, BuiltDepartment, BuiltHall, BuiltService, BuiltTopic, CompiledKeyword, Diagnostic, MenuButton, WechatMenu } from './types.js';
 export type { BuiltAnswer, BuiltBindingKind, BuiltTable } from './types.js';
+export type { BuiltMatter, BuiltMatterMember, MatterFormAttachment, MatterFormField, MatterTarget } from './types.js';
 export { isLoopbackHost } from './check-queries.js';

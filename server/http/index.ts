@@ -25,3 +25,5 @@ export { createBookingPagesRouter } from './appointments/booking-pages-router.js
 export { createHallsPageRouter } from './location/halls-page-router.js';
 export { pageErrorHandler } from './pages/page-errors.js';
 export type { RouterDeps } from './router-deps.js';
+export { createMatterRouter } from './matters/matter-router.js';
+export { createMatterPagesRouter } from './matters/matter-pages-router.js';

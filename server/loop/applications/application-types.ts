@@ -71,6 +71,19 @@ export interface ApplicationRating {
 
 export type RatingLevel = 'very-satisfied' | 'satisfied' | 'basically-satisfied' | 'dissatisfied' | 'very-dissatisfied';
 
+/**
+ * The cross-department matter (一件事) an application is one part of: submitted together with the
+ * other parts, paid and rated through the matter. Each department still sees only its own part.
+ */
+export interface ApplicationGroup {
+  /** The matter application's number, e.g. YJS-20261202-0001. */
+  id: string;
+  /** The matter's name, e.g. 二手房交易一件事. */
+  name: string;
+  /** Its lead department (牵头部门). */
+  lead: string;
+}
+
 export interface Application extends Doc {
   /** Same as id: e.g. JJ-20261122-0007. */
   no: string;
@@ -89,6 +102,8 @@ export interface Application extends Doc {
   updatedAt: string;
   timeline: TimelineEntry[];
   rating?: ApplicationRating;
+  /** Set when the application is a part of a cross-department matter. */
+  group?: ApplicationGroup;
 }
 
 export const APPLICATIONS = 'applications';

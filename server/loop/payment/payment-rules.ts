@@ -2,10 +2,14 @@
 // only sees the application once paid); after-acceptance and assessed fees once staff accepted.
 import type { Application } from '../applications/application-types.js';
 
-/** Why the citizen cannot pay now, or null when they can. */
-export function paymentBlocker(app: Application): string | null {
+/**
+ * Why the citizen cannot pay now, or null when they can. A part of a matter (一件事) is paid only
+ * together with the matter's other parts, in one order (`viaGroup`).
+ */
+export function paymentBlocker(app: Application, viaGroup = false): string | null {
   const p = app.payment;
   if (p.state === 'paid') return '该申请已缴费，无需重复缴纳';
+  if (app.group && !viaGroup && p.state === 'unpaid') return `该申请属于“${app.group.name}”，请在一件事的办理进度页统一缴费`;
   if (p.state === 'none') return '该申请无需缴费';
   if (p.state === 'offline') return '该事项不支持在线缴费，请到办事大厅缴纳';
   if (p.state === 'awaiting-assessment') return '费用尚待工作人员核定，核定后即可缴费';

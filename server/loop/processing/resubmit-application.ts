@@ -90,7 +90,9 @@ async function resubmit(deps: LoopDeps, input: ResubmitInput): Promise<Applicati
       throw err;
     }
   });
-  await deleteAttachments(blobsOf(deps), current.attachments.filter((a) => replaced.has(a.name)).map((a) => a.id));
+  // A matter's parts share their documents: a replaced file may still be another part's, so it is
+  // left to the orphan sweep, which removes it once no record names it.
+  if (!current.group) await deleteAttachments(blobsOf(deps), current.attachments.filter((a) => replaced.has(a.name)).map((a) => a.id));
   await notifyCitizen(deps, moved, moved.timeline[moved.timeline.length - 1]!, rules.templateId);
   return moved;
 }

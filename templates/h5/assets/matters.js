@@ -1,0 +1,88 @@
+// Page behaviour for the 一件事 pages: the one form (sections shown by the matter's questions,
+// multipart submission with errors next to fields) and the one payment. Plain ES5 for WeChat's
+// in-app browser; served by the app, no external script. Ratings use loop.js's rating forms.
+(function () {
+  'use strict';
+
+  function post(url, body) {
+    var init = { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' } };
+    if (body) init.body = body;
+    return fetch(url, init).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (data) {
+        if (!res.ok) {
+          var err = new Error(data.message || (res.status === 413 ? '上传内容过大' : '提交失败，请稍后再试'));
+          err.details = data.details;
+          err.status = res.status;
+          throw err;
+        }
+        return data;
+      });
+    });
+  }
+
+  var form = document.getElementById('matter-form');
+  if (form) {
+    var sections = form.querySelectorAll('.matter-section');
+    var toggle = function () {
+      Array.prototype.forEach.call(sections, function (section) {
+        var when = JSON.parse(section.getAttribute('data-when') || 'null');
+        if (!when) return;
+        var answer = form.querySelector('[name="' + when.question + '"]');
+        var shown = answer && when.equals.indexOf(answer.value) >= 0;
+        section.hidden = !shown;
+        section.disabled = !shown;
+      });
+    };
+    Array.prototype.forEach.call(form.querySelectorAll('[data-question]'), function (q) { q.addEventListener('change', toggle); });
+    toggle();
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      Array.prototype.forEach.call(form.querySelectorAll('.error[role=alert]'), function (e) { e.textContent = ''; });
+      var data = new FormData();
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || (el.matches && el.matches(':disabled'))) return;
+        if (el.type === 'file') { if (el.files && el.files[0]) data.append(el.name, el.files[0], el.files[0].name); }
+        else if (el.value !== '') data.append(el.name, el.value);
+      });
+      var button = document.getElementById('submit');
+      button.disabled = true;
+      button.textContent = '正在提交…';
+      post(form.getAttribute('data-action'), data).then(function (view) {
+        location.href = '/me/matters/' + encodeURIComponent(view.no) + '?submitted=1';
+      }, function (err) {
+        var placed = false;
+        (err.details || []).forEach(function (d) {
+          var slot = form.querySelector('[data-error-for="' + d.field + '"]');
+          if (slot) { slot.textContent = d.message; placed = true; }
+        });
+        document.getElementById('form-error').textContent = placed ? '请按提示修改后再提交' : err.message;
+        button.disabled = false;
+        button.textContent = '重新提交';
+      });
+    });
+  }
+
+  var pay = document.getElementById('matter-pay');
+  if (pay) {
+    pay.addEventListener('click', function () {
+      var error = document.getElementById('pay-error');
+      pay.disabled = true;
+      post('/api/matter-applications/' + encodeURIComponent(pay.getAttribute('data-no')) + '/payment').then(function (started) {
+        var p = started.payment;
+        if (p.kind === 'local') { location.href = p.cashierUrl; return; }
+        var invoke = function () {
+          window.WeixinJSBridge.invoke('getBrandWCPayRequest', p.params, function (r) {
+            if (r.err_msg === 'get_brand_wcpay_request:ok') location.reload();
+            else { pay.disabled = false; error.textContent = r.err_msg === 'get_brand_wcpay_request:cancel' ? '您已取消支付' : '支付未完成，请重试'; }
+          });
+        };
+        if (window.WeixinJSBridge) invoke();
+        else if (document.addEventListener) document.addEventListener('WeixinJSBridgeReady', invoke, false);
+        else { pay.disabled = false; error.textContent = '请在微信中打开本页面完成支付'; }
+      }, function (err) {
+        pay.disabled = false;
+        error.textContent = err.message;
+      });
+    });
+  }
+})();

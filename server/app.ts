@@ -9,6 +9,7 @@ import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
 import { consoleBroadcastDeps, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
 import { createMatterPagesRouter, createMatterRouter } from './http/index.js';
+import { matterReturnUrl } from './matters/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
 import { createRenderer, type Renderer } from './render.js';
 import type { LiveBuild } from './live-build.js';
@@ -112,7 +113,7 @@ export function createApp(deps: AppDeps): Express {
         allowedOrigins: [config.publicBaseUrl],
         returnUrl: (orderNo) => {
           const no = applicationNoFromOrderNo(orderNo);
-          return no ? `/me/applications/${encodeURIComponent(no)}` : undefined;
+          return matterReturnUrl(no) ?? (no ? `/me/applications/${encodeURIComponent(no)}` : undefined);
         },
       }),
     );

@@ -52,6 +52,7 @@ export function buildAccount(files: CityFiles, options: BuildOptions): AccountBu
     topics: model.topics,
     services: model.services,
     publicBaseUrl,
+    matters: matters.map((m) => ({ file: model.matters.get(m.id)!.file, matter: m })),
   });
   checkMenuLimits(assembly, sink);
   const catalog = buildCatalog(model, publicBaseUrl);

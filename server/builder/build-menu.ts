@@ -3,7 +3,7 @@
 import type { MenuSlot } from '../model/index.js';
 import type { ServiceEntry, TopicEntry } from './city-model.js';
 import type { SourceRef } from './diagnostics.js';
-import type { MenuButton, MenuKeyTarget, WechatMenu } from './types.js';
+import type { BuiltMatter, MenuButton, MenuKeyTarget, WechatMenu } from './types.js';
 
 /** WeChat shows at most 5 sub-buttons; a longer topic shows 4 and a 更多 button listing the rest. */
 export const MAX_SUB_BUTTONS = 5;
@@ -17,6 +17,8 @@ export interface MenuInput {
   topics: Map<string, TopicEntry>;
   services: Map<string, ServiceEntry>;
   publicBaseUrl: string;
+  /** Checked matters and their files: a topic's menu lists its matters first (view buttons). */
+  matters?: Array<{ file: string; matter: BuiltMatter }>;
 }
 
 export interface PlacedButton {
@@ -80,10 +82,16 @@ export function buildMenu(input: MenuInput): MenuAssembly {
     const services = topic.services.flatMap((ref) => input.services.get(ref) ?? []);
     const nameSource = { file, pointer: '/menuName' };
     if (services.length === 0) return undefined;
-    if (services.length === 1 && reserved + extras.length === 0) return serviceButton(services[0]!, topic.menuName, nameSource);
-    const room = MAX_SUB_BUTTONS - reserved - extras.length;
+    const matters = (input.matters ?? []).filter((m) => m.matter.topic === topic.id).map(({ file: mfile, matter }) => ({
+      button: { type: 'view' as const, name: matter.menuName, url: matter.url },
+      nameSource: { file: mfile, pointer: '/menuName' },
+      valueSource: { file: mfile, pointer: '/id' },
+      children: [],
+    }));
+    if (services.length === 1 && matters.length === 0 && reserved + extras.length === 0) return serviceButton(services[0]!, topic.menuName, nameSource);
+    const room = MAX_SUB_BUTTONS - reserved - extras.length - matters.length;
     const shown = services.length > room ? services.slice(0, Math.max(1, room - 1)) : services;
-    const children = [...shown.map((s) => serviceButton(s, ...ownName(s))), ...extras];
+    const children = [...matters, ...shown.map((s) => serviceButton(s, ...ownName(s))), ...extras];
     if (shown.length < services.length) {
       const key = `more:${topic.id}`;
       menuKeys[key] = { kind: 'more', topic: topic.id, services: services.slice(shown.length).map((s) => s.ref) };

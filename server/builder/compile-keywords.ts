@@ -152,7 +152,7 @@ function sentence(pair: ClaimPair, side: 'captured' | 'other'): string {
 }
 
 function subjectOf(c: KeywordClaim): string {
-  return c.target.kind === 'service' ? '服务' : c.target.kind === 'answer' ? '固定答复' : '主题';
+  return c.target.kind === 'service' ? '服务' : c.target.kind === 'answer' ? '固定答复' : c.target.kind === 'matter' ? '一件事' : '主题';
 }
 
 function resolvedRule(normalized: string, active: ActiveResolution): CompiledKeyword {

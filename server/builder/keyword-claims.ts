@@ -12,7 +12,7 @@ export interface KeywordClaim {
   priority: number;
   /** Owning department: the service's, or the topic's lead department. */
   owner: string;
-  target: Extract<KeywordTarget, { kind: 'service' } | { kind: 'topic' } | { kind: 'answer' }>;
+  target: Extract<KeywordTarget, { kind: 'service' } | { kind: 'topic' } | { kind: 'answer' } | { kind: 'matter' }>;
   /** service:<ref>, topic:<id> or answer:<ref>; claims with the same target never conflict. */
   targetKey: string;
   source: SourceRef;
@@ -46,6 +46,14 @@ export function collectKeywordClaims(model: CityModel): KeywordClaim[] {
     const target = { kind: 'topic', topic: topic.id } as const;
     for (const [i, keyword] of (topic.keywords ?? []).entries()) {
       claims.push(claim(keyword, topic.lead, target, `topic:${topic.id}`, { file, pointer: `/keywords/${i}` }, label));
+    }
+  }
+  // A matter's keywords are its lead department's claims, checked against everyone's like a service's.
+  for (const { file, matter } of model.matters.values()) {
+    const label = `${file}（牵头部门 ${departmentName(matter.lead)}）一件事“${matter.name}”`;
+    const target = { kind: 'matter', matter: matter.id } as const;
+    for (const [i, keyword] of (matter.keywords ?? []).entries()) {
+      claims.push(claim(keyword, matter.lead, target, `matter:${matter.id}`, { file, pointer: `/keywords/${i}` }, label));
     }
   }
   return claims;

@@ -48,6 +48,8 @@ export type KeywordTarget =
   | { kind: 'service'; service: string }
   | { kind: 'topic'; topic: string }
   | { kind: 'answer'; answer: string }
+  /** A cross-department matter (一件事), owned by its lead department. */
+  | { kind: 'matter'; matter: string }
   /** topics / answers: claimant topics and canned answers, present only when one claimed the keyword. */
   | { kind: 'disambiguation'; services: string[]; topics?: string[]; answers?: string[] };
 

@@ -49,6 +49,7 @@ function answerOf(k: CompiledKeyword, build: AccountBuild): string {
   if (t.kind === 'service') return `服务：${build.services.find((s) => s.ref === t.service)?.name ?? t.service}`;
   if (t.kind === 'topic') return `主题：${build.topics.find((x) => x.id === t.topic)?.name ?? t.topic}`;
   if (t.kind === 'answer') return `固定答复：${build.answers?.find((a) => a.ref === t.answer)?.name ?? t.answer}`;
+  if (t.kind === 'matter') return `一件事：${build.matters?.find((m) => m.id === t.matter)?.name ?? t.matter}`;
   return `多部门选择：${t.services.map((ref) => build.services.find((s) => s.ref === ref)?.name ?? ref).join('、')}`;
 }
 

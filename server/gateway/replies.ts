@@ -1,6 +1,6 @@
 // The reply for each kind of answer. Text goes through the handlebars templates; news
 // articles are built directly (title, summary, link), capped per WeChat's article limits.
-import type { BuiltAnswer, BuiltService } from '../builder/index.js';
+import type { BuiltAnswer, BuiltMatter, BuiltService } from '../builder/index.js';
 import type { ReplyArticle } from '../wechat/index.js';
 import { departmentName, serviceUrl, type BuildIndex } from './build-index.js';
 import { formatDistance, type NearbyHall } from './nearest-halls.js';
@@ -25,6 +25,15 @@ export function serviceReply(index: BuildIndex, service: BuiltService): Reply {
   return { kind: 'news', articles: [serviceArticle(index, service)] };
 }
 
+/** A cross-department matter (一件事): one article opening its notice page. */
+export function matterArticle(index: BuildIndex, matter: BuiltMatter): ReplyArticle {
+  const lead = departmentName(index, matter.lead);
+  return { title: matter.name, description: lead ? `${matter.summary}（一件事，牵头部门：${lead}）` : matter.summary, url: matter.url };
+}
+
+/** The matters a topic lists first (absent in builds from before matters). */
+const mattersOf = (index: BuildIndex, topicId: string): BuiltMatter[] => (index.build.matters ?? []).filter((m) => m.topic === topicId);
+
 function servicesOf(index: BuildIndex, refs: string[]): BuiltService[] {
   return refs.map((ref) => index.services.get(ref)).filter((s): s is BuiltService => s !== undefined);
 }
@@ -42,12 +51,15 @@ const serviceItems = (services: BuiltService[]): NumberedItem[] => services.map(
 export function topicReply(index: BuildIndex, templates: ReplyTemplates, topicId: string, services: string[], toEvent: boolean, title?: string): Reply {
   const topic = index.topics.get(topicId);
   const found = servicesOf(index, services);
-  if (toEvent && found.length > 0 && found.length <= MAX_ARTICLES_TO_EVENT) {
-    return { kind: 'news', articles: found.map((s) => serviceArticle(index, s)) };
+  // The topic's own list (not its 更多 page) starts with its matters.
+  const matters = title === undefined ? mattersOf(index, topicId) : [];
+  if (toEvent && found.length > 0 && found.length + matters.length <= MAX_ARTICLES_TO_EVENT) {
+    return { kind: 'news', articles: [...matters.map((m) => matterArticle(index, m)), ...found.map((s) => serviceArticle(index, s))] };
   }
   const lead = departmentName(index, topic?.lead);
   const heading = title ?? `${topic?.name ?? topicId}${lead ? `（牵头部门：${lead}）` : ''}`;
-  return { kind: 'text', content: templates.render('topic', { title: heading, services: serviceLines(index, found) }), numbered: serviceItems(found) };
+  const matterLines = matters.map((m) => ({ name: m.name, url: m.url, lead: departmentName(index, m.lead) ?? '' }));
+  return { kind: 'text', content: templates.render('topic', { title: heading, matters: matterLines, services: serviceLines(index, found) }), numbered: serviceItems(found) };
 }
 
 /**

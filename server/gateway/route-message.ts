@@ -197,6 +197,9 @@ function renderKeywordAnswer({ rule, match }: KeywordMatch, ctx: RouteContext): 
   } else if (target.kind === 'answer') {
     const answer = index.answers.get(target.answer);
     if (answer) return { reply: R.answerReply(answer), trace: trace(`回复固定答复“${answer.name}”`) };
+  } else if (target.kind === 'matter') {
+    const matter = index.build.matters?.find((m) => m.id === target.matter);
+    if (matter) return { reply: { kind: 'news', articles: [R.matterArticle(index, matter)] }, trace: trace(`回复一件事“${matter.name}”（跨部门联办，牵头部门：${owner}）`) };
   } else {
     const reply = R.disambiguationReply(index, templates, rule.text, target);
     return { reply, trace: trace(`该关键词由多个部门共用，回复各部门服务供选择`) };

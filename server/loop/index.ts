@@ -31,6 +31,7 @@ export { applicationNoFromOrderNo } from './payment/payment-orders.js';
 export type { PaymentNotification, PaymentProvider } from './payment/payment-provider.js';
 export { inStaffQueue, paymentBlocker } from './payment/payment-rules.js';
 export { startPayment } from './payment/start-payment.js';
+export { groupDues, startGroupPayment } from './payment/group-payment.js';
 export { incomingDir, openAttachment, removeIncoming, uploadFilesOf } from './processing/attachment-files.js';
 export { attachmentSpecs, uploadLimits } from './processing/attachment-specs.js';
 export { PayloadTooLargeError, checkAttachments, describeTypes, downloadName, formatSize } from './processing/check-attachments.js';
@@ -41,7 +42,7 @@ export { moveApplication, parseStage, serviceRules } from './progress/move-appli
 export { cityTime } from './progress/notify-citizen.js';
 export { NOTE_REQUIRED } from './progress/transitions.js';
 export { clockView } from './progress/clock.js';
-export { appealCase, citizenCase, decideAppeal, listAppeals, listCases, rateFix, recordCallback, recordResolution } from './rating/case-actions.js';
+export { appealCase, citizenCase, decideAppeal, listAppeals, listCases, passCase, rateFix, recordCallback, recordResolution } from './rating/case-actions.js';
 export { ratingStatistics } from './rating/rating-statistics.js';
 export type { RatingStatistics } from './rating/rating-statistics.js';
 export { rateApplication } from './rating/rate-application.js';

@@ -10,5 +10,8 @@ export type { MatterApplication, MatterPart, MatterRating } from './matter-types
 export { loadMatterApplication, matterView, paymentSummary } from './matter-view.js';
 export type { LoadedMatter, MatterPaymentView, MatterView, PartView } from './matter-view.js';
 export { recoverUnfinishedMatters } from './recover-matters.js';
+export { matterReturnUrl, payMatter } from './pay-matter.js';
+export { rateMatter } from './rate-matter.js';
+export type { RateMatterInput } from './rate-matter.js';
 export { partsOf, submitMatter } from './submit-matter.js';
 export type { SubmitMatterInput } from './submit-matter.js';

@@ -4,7 +4,7 @@
 // with their own department's parts only.
 import type { AccountBuild } from '../builder/index.js';
 import { NotFoundError } from '../errors.js';
-import { applicationsOf, paymentBlocker, STAGE_LABELS, type Application, type Viewer } from '../loop/index.js';
+import { applicationsOf, groupDues, STAGE_LABELS, type Application, type Viewer } from '../loop/index.js';
 import type { Store } from '../store/index.js';
 import { allPartsFinal, deriveMatterState, isRefused, MATTER_STATE_LABELS, type MatterState } from './matter-state.js';
 import { matterApplicationsOf, type MatterApplication } from './matter-types.js';
@@ -117,15 +117,8 @@ export function matterView(loaded: LoadedMatter, build: AccountBuild, viewer: Vi
 }
 
 export function paymentSummary(parts: Application[]): MatterPaymentView {
-  let dueFen = 0;
-  let paidFen = 0;
-  const pending: string[] = [];
-  for (const p of parts) {
-    const s = p.payment.state;
-    if (s === 'none' || s === 'offline' || isRefused(p.stage)) continue;
-    if (s === 'paid') paidFen += p.payment.amountFen ?? 0;
-    else if (paymentBlocker(p, true) === null) dueFen += p.payment.amountFen ?? 0;
-    else pending.push(p.no);
-  }
-  return { dueFen, paidFen, pending, payable: dueFen > 0 && pending.length === 0 };
+  const { due, pending, paid } = groupDues(parts);
+  const sum = (list: Application[]) => list.reduce((n, p) => n + (p.payment.amountFen ?? 0), 0);
+  const dueFen = sum(due);
+  return { dueFen, paidFen: sum(paid), pending: pending.map((p) => p.no), payable: dueFen > 0 && pending.length === 0 };
 }

@@ -13,6 +13,7 @@ import { readRollups, updateMessageRollups } from './message-rollups.js';
 import { pageViewsBetween } from './page-views.js';
 import { ratingFigures, type RatingFigures } from './rating-figures.js';
 import { instantsBetween, scan } from './scan.js';
+import { matterRows, type MatterRow } from './matter-figures.js';
 import { abilityMatrix, funnelRows, onTimeRows, type AbilityRow, type FunnelRow, type OnTimeRow } from './service-figures.js';
 
 export const ANSWER_KINDS = ['keyword', 'menu', 'location', 'query', 'help', 'welcome', 'human', 'none'] as const;
@@ -55,6 +56,8 @@ export interface StatsReport extends RatingFigures {
   slowReplies: number;
   tickets: DeskFigures;
   funnel: FunnelRow[];
+  /** 一件事: matter applications submitted in the range (a department sees those with a part of theirs). */
+  matters: MatterRow[];
   abilities: AbilityRow[];
   onTime: OnTimeRow[];
   querySources: QuerySourceRow[];
@@ -163,6 +166,7 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
     slowReplies,
     tickets: desk,
     funnel,
+    matters: await matterRows(store, (submittedAt, departments) => dayIn(submittedAt) && departments.some((d) => inScope(d))),
     abilities: abilityMatrix(services),
     onTime: onTimeRows(build, apps, dayIn),
     querySources: [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source)),

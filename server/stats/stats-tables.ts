@@ -15,7 +15,7 @@ export interface StatsTable {
   countColumns: number[];
 }
 
-export const TABLE_IDS = ['per-day', 'per-hour', 'answers', 'tickets', 'funnel', 'abilities', 'on-time', 'queries', 'ratings', 'cases', 're-ratings', 'health'] as const;
+export const TABLE_IDS = ['per-day', 'per-hour', 'answers', 'tickets', 'funnel', 'matters', 'abilities', 'on-time', 'queries', 'ratings', 'cases', 're-ratings', 'health'] as const;
 
 const pct = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
 const ABILITY_NAMES = { online: '在线', offline: '线下', none: '—' } as const;
@@ -71,6 +71,11 @@ export function statsTables(report: StatsReport): StatsTable[] {
         return [sourceName(q.source), ...OUTCOME_COLUMNS.map((o) => q.counts[o]), q.total, pct(answered + q.counts.failed > 0 ? answered / (answered + q.counts.failed) : null)];
       }),
       countColumns: [1, 2, 3, 4, 5, 6, 7],
+    },
+    {
+      id: 'matters', title: '一件事（跨部门联办）', head: ['一件事', '申请', '涉及部门办件', '全部办结', '已评价'],
+      rows: report.matters.map((m) => [m.name, m.applications, m.parts, m.completed, m.rated]),
+      countColumns: [1, 2, 3, 4],
     },
     {
       id: 'ratings', title: '好差评：评价等级', head: ['评价等级', '数量'],

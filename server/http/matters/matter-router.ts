@@ -2,10 +2,10 @@
 // the matter application as the citizen sees it (every part) or a department's staff see it
 // (their own parts only), one payment and one rating.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { ApplicationDeps, Viewer } from '../../loop/index.js';
-import { loadMatterApplication, matterApplicationsOf, matterOf, matterUploadSpecs, matterView, submitMatter } from '../../matters/index.js';
+import { passCase, type ApplicationDeps, type Viewer } from '../../loop/index.js';
+import { loadMatterApplication, matterApplicationsOf, matterOf, matterUploadSpecs, matterView, payMatter, rateMatter, submitMatter } from '../../matters/index.js';
 import { requireCitizen, requireStaff, type StaffIdentity } from '../identity.js';
-import { citizenOf } from '../locals.js';
+import { citizenOf, staffOf } from '../locals.js';
 import { formBody, multipartUpload, uploadedFiles } from '../multipart-upload.js';
 import { describeMatter } from './describe-matter.js';
 import type { RouterDeps } from '../router-deps.js';
@@ -56,6 +56,20 @@ export function createMatterRouter(deps: RouterDeps<ApplicationDeps>) {
   router.get('/matter-applications/:no', anyone, run(async (req, res) => {
     const viewer = viewerOf(res);
     res.json(matterView(await loadMatterApplication(deps.store, param(req, 'no'), viewer), build(), viewer));
+  }));
+
+  // 一次缴费, 一次评价, and the lead department passing a bad review on to the part that caused it.
+  const json = express.json({ limit: '16kb' });
+  router.post('/matter-applications/:no/payment', citizen, run(async (req, res) => {
+    res.status(201).json(await payMatter(deps, param(req, 'no'), citizenOf(res)));
+  }));
+  router.post('/matter-applications/:no/rating', citizen, json, run(async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { record, caseId } = await rateMatter(deps, { no: param(req, 'no'), openid: citizenOf(res), level: body.level, comment: body.comment });
+    res.status(201).json({ rating: record.rating, caseId });
+  }));
+  router.post('/cases/:id/pass', staffOnly, json, run(async (req, res) => {
+    res.json(await passCase(deps, param(req, 'id'), staffOf(res), req.body?.department, req.body?.reason));
   }));
 
   return router;

@@ -43,6 +43,7 @@ export function createServicePagesRouter(deps: RouterDeps) {
     const topics = [...b.topics].sort((x, y) => x.order - y.order).map((t) => ({
       ...t,
       services: t.services.map((r) => b.services.find((s) => s.ref === r)).filter(Boolean),
+      matters: (b.matters ?? []).filter((m) => m.topic === t.id),
     }));
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 50) : '';
     const found = q ? searchServices(b, q) : undefined;

@@ -55,7 +55,7 @@ export async function creditPayment(deps: ApplicationDeps, note: PaymentNotifica
       // The application is written before the order, so a paid order normally means a credited
       // application; re-crediting here (idempotent on the order number) heals records left by a
       // write that failed in between.
-      const healed = (await creditApplication(deps, order, note, at)) === 'credited';
+      const healed = (await creditOrder(deps, order, note, at)) === 'credited';
       log.append({ ...logged, event: healed ? 'credited' : 'replayed', ...(healed ? { detail: '重放时补记办件缴费' } : {}) });
       return healed ? 'credited' : 'replayed';
     }
@@ -65,7 +65,7 @@ export async function creditPayment(deps: ApplicationDeps, note: PaymentNotifica
     }
     // Application first, order second: if the order write fails, the provider's retry finds the
     // order unpaid and runs this again, and creditApplication recognises its own earlier credit.
-    const outcome = await creditApplication(deps, order, note, at);
+    const outcome = await creditOrder(deps, order, note, at);
     await orders.update(order.id, (o) => ({ ...o, state: 'paid', paidAt: note.successTime ?? at, transactionId: note.transactionId }));
     if (outcome === 'stale') {
       log.append({ ...logged, event: 'amount-mismatch', detail: `订单金额与办件当前应缴金额（${order.applicationNo}）不符：办件未记为已缴，款项需退还` });
@@ -77,6 +77,24 @@ export async function creditPayment(deps: ApplicationDeps, note: PaymentNotifica
 }
 
 type ApplicationCredit = 'credited' | 'already' | 'other-order' | 'stale';
+
+/**
+ * A single application's order credits that application; a group's order credits each part with
+ * its own share, each once (the same idempotence per part), with one log record per part and
+ * department. The first unusual outcome of a part (stale, paid by another order) is the order's.
+ */
+async function creditOrder(deps: ApplicationDeps, order: PaymentOrder, note: PaymentNotification, at: string): Promise<ApplicationCredit> {
+  if (!order.parts) return creditApplication(deps, order, note, at);
+  const outcomes: ApplicationCredit[] = [];
+  for (const part of order.parts) {
+    const outcome = await creditApplication(deps, { ...order, applicationNo: part.applicationNo, amountFen: part.amountFen }, note, at);
+    outcomes.push(outcome);
+    if (outcome === 'credited') {
+      paymentLog(deps.store).append({ at, event: 'credited', provider: order.provider, orderNo: order.id, applicationNo: part.applicationNo, department: part.department, amountFen: part.amountFen, transactionId: note.transactionId, detail: `一件事 ${order.applicationNo} 合并缴费` });
+    }
+  }
+  return outcomes.find((o) => o === 'stale' || o === 'other-order') ?? (outcomes.includes('credited') ? 'credited' : 'already');
+}
 
 /**
  * Marks the application paid by this order. Idempotent on the order number: an application

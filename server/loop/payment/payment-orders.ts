@@ -6,6 +6,8 @@ export interface PaymentOrder extends Doc {
   /** out_trade_no: <application number without dashes>P<attempt>, ≤ 32 chars as WeChat Pay requires. */
   applicationNo: string;
   provider: string;
+  /** A group's order (一件事): what each part owes of the total, credited to each part once. */
+  parts?: Array<{ applicationNo: string; department: string; amountFen: number }>;
   amountFen: number;
   openid: string;
   state: 'created' | 'paid';
@@ -24,6 +26,8 @@ export interface PaymentLogRecord {
   amountFen?: number;
   expectedFen?: number;
   transactionId?: string;
+  /** For a group order's per-part record: the department whose part was credited. */
+  department?: string;
   detail?: string;
 }
 

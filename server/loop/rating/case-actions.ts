@@ -4,6 +4,7 @@ import { cityDate } from '../../calendar/index.js';
 import type { StaffActor } from '../actor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { clockOf, type LoopDeps } from '../deps.js';
+import { applicationsOf } from '../applications/application-access.js';
 import { casesOf, caseView, type CaseView, type RectificationCase } from './rectification-case.js';
 import { parseComment, parseLevel } from './rating-levels.js';
 
@@ -110,4 +111,24 @@ export async function citizenCase(deps: LoopDeps, id: string | undefined, openid
   if (!id) return undefined;
   const c = await casesOf(deps.store).get(id);
   return c && c.openid === openid ? caseView(c, today(deps)) : undefined;
+}
+
+/**
+ * A matter's (一件事) bad review is the lead department's case; the lead may pass it, with a reason,
+ * to the department whose part of the same matter caused it. That department then owns the case
+ * (callback, fix, appeal) against the same deadline; the transfer stays on the case's record.
+ */
+export async function passCase(deps: LoopDeps, id: string, staff: StaffActor, department: unknown, reason: unknown): Promise<CaseView> {
+  const text = parseNote(reason, '转交原因');
+  const c = await loadOwned(deps, id, staff);
+  const app = await applicationsOf(deps.store).get(c.applicationNo);
+  if (!app?.group) throw new ConflictError('只有一件事的差评可以转交给配合部门');
+  const siblings = await applicationsOf(deps.store).findBy('openid', c.openid);
+  const target = siblings.find((a) => a.group?.id === app.group!.id && a.department === department && a.department !== c.department);
+  if (!target) throw new ValidationError('请选择办理本件一件事其他部分的部门', { field: 'department' });
+  return change(deps, id, staff, (cur, at) => {
+    if (cur.resolution) throw new ConflictError('该整改件已办结，不能转交');
+    const transfer = { at, actor: { kind: 'staff' as const, name: staff.label }, note: text, from: cur.department, to: target.department };
+    return { ...cur, department: target.department, handlingDepartment: target.department, transfers: [...(cur.transfers ?? []), transfer] };
+  });
 }

@@ -16,6 +16,8 @@ export interface RateInput {
   openid: string;
   level: unknown;
   comment?: unknown;
+  /** Set by a matter (一件事) rating its lead part: a part of a matter is not rated on its own. */
+  viaGroup?: boolean;
 }
 
 const ALREADY_RATED = '您已评价过该办件，每件只能评价一次';
@@ -28,6 +30,7 @@ export async function rateApplication(deps: LoopDeps, input: RateInput): Promise
   const service = serviceOf(build, current.service);
   if (!service.steps.rating?.online) throw new ConflictError(`“${service.name}”暂不支持在线评价`);
   if (!FINAL_STAGES.includes(current.stage)) throw new ConflictError('办件办结后才能评价');
+  if (current.group && !input.viaGroup) throw new ConflictError(`该办件属于“${current.group.name}”，请在一件事的办理进度页统一评价`);
 
   const now = clockOf(deps);
   const at = now.toISOString();

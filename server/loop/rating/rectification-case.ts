@@ -28,6 +28,8 @@ export interface RectificationCase extends Doc {
   resolution?: CaseNote & { kind: 'fixed' | 'explained' };
   citizenRating?: { level: RatingLevel; comment?: string; at: string };
   appeal?: CaseNote & { status: AppealStatus; decision?: CaseNote };
+  /** A matter's case passed by the lead department to the department whose part caused it. */
+  transfers?: Array<CaseNote & { from: string; to: string }>;
 }
 
 /** 申诉复核, decided by the platform team: upheld removes the rating, rejected keeps the case going. */

@@ -48,7 +48,7 @@ export function applicationView(app: Application, build: AccountBuild, now: Date
     })),
     payable: blocker === null,
     paymentBlocker: blocker,
-    rateable: !app.rating && FINAL_STAGES.includes(app.stage) && !!service?.steps.rating?.online,
+    rateable: !app.group && !app.rating && FINAL_STAGES.includes(app.stage) && !!service?.steps.rating?.online,
     ...(forStaff ? { nextStages: nextStages(app.stage, service?.steps.progress?.stages ?? Object.keys(STAGE_LABELS) as never, !!app.acceptedAt).filter((s) => s !== 'submitted') } : {}),
   };
 }

@@ -1,9 +1,10 @@
 // 一表申请: the citizen submits the matter's one form. The matter's questions decide which members
 // apply; each applicable member gets its own answers (shared fields copied to its field names,
 // its own section, the matter's presets) and keeps the shared documents under its own attachment
-// names. The parts are created through the loop's submitApplicationGroup, all or nothing: this
-// record is written first as 'creating' and becomes 'open' as the group's commit, so a failure at
-// any part leaves neither parts nor record, and a crash leaves a record recovery can recognise.
+// names. The parts are created through the loop's submitApplicationGroup, all or nothing: once
+// everything is checked this record is written first, as 'creating', and becomes 'open' as the
+// group's commit, so a failure at any part leaves neither parts nor record, and a crash leaves a
+// record recovery can recognise.
 import type { BuiltMatter } from '../builder/index.js';
 import { ValidationError } from '../errors.js';
 import { clockOf, insertWithNextNumber, submitApplicationGroup, type GroupPart, type LoopDeps, type PartFieldError, removeIncoming, type UploadedFile } from '../loop/index.js';
@@ -61,35 +62,42 @@ async function submit(deps: LoopDeps, input: SubmitMatterInput): Promise<MatterA
   const skipped = matter.members.filter((m) => !applies(m, answers)).map((m) => ({ service: m.service, serviceName: serviceName(build, m.service), department: m.department }));
   const now = clockOf(deps);
   const records = matterApplicationsOf(deps.store);
-  const record = await insertWithNextNumber<MatterApplication>(deps.store, records, MATTER_NUMBER_PREFIX_ID, now, (no) => ({
-    id: no,
-    no,
-    matter: matter.id,
-    name: matter.name,
-    lead: matter.lead,
-    openid: input.openid,
-    state: 'creating',
-    answers,
-    parts: [],
-    skipped,
-    submittedAt: now.toISOString(),
-  }));
+  // The record is written only once every answer and file passed (no number is used up by a
+  // refused form), and first among the writes, as 'creating'.
+  let record: MatterApplication | undefined;
+  const begin = async () => {
+    const created = await insertWithNextNumber<MatterApplication>(deps.store, records, MATTER_NUMBER_PREFIX_ID, now, (no) => ({
+      id: no,
+      no,
+      matter: matter.id,
+      name: matter.name,
+      lead: matter.lead,
+      openid: input.openid,
+      state: 'creating',
+      answers,
+      parts: [],
+      skipped,
+      submittedAt: now.toISOString(),
+    }));
+    record = created;
+    return { id: created.no, name: matter.name, lead: matter.lead };
+  };
   try {
-    let opened = record;
+    let opened: MatterApplication | undefined;
     await submitApplicationGroup(deps, {
       openid: input.openid,
-      group: { id: record.no, name: matter.name, lead: matter.lead },
       specs: matterUploadSpecs(matter),
       files: input.files,
       parts,
+      begin,
       commit: async (apps) => {
         const list = apps.map((a) => ({ no: a.no, service: a.service, serviceName: a.serviceName, department: a.department }));
-        opened = await records.update(record.no, (r) => ({ ...r, state: 'open', parts: list }));
+        opened = await records.update(record!.no, (r) => ({ ...r, state: 'open', parts: list }));
       },
     });
-    return opened;
+    return opened!;
   } catch (err) {
-    await records.delete(record.no).catch(() => false);
+    if (record) await records.delete(record.no).catch(() => false);
     if (err instanceof ValidationError && Array.isArray(err.details)) {
       const errors = formErrors(matter, err.details as PartFieldError[]);
       throw new ValidationError(errors.length === 1 ? errors[0]!.message : `有 ${errors.length} 处填写有误：${errors[0]!.message}`, errors);

@@ -104,6 +104,9 @@ describe('submitMatter (一表申请, all or nothing)', () => {
     assert.equal(details.find((d) => d.field === 'contract')!.label, '存量房买卖合同（网签）');
     assert.equal(await applicationsOf(f.deps.store).count(), 0);
     assert.equal(await matterApplicationsOf(f.deps.store).count(), 0);
+    // A refused form uses up no number.
+    const next = await submitMatter(f.deps, { matter: MATTER_ID, openid: 'buyer', body: validBody(), files: validFiles(f) });
+    assert.equal(next.no, 'YJS-20261202-0001');
   });
 
   it('asks the matter’s own question first', async () => {

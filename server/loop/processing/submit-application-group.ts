@@ -32,11 +32,15 @@ export interface GroupPart {
 
 export interface GroupInput {
   openid: string;
-  group: ApplicationGroup;
   /** The documents of the one form, each checked once against its own spec. */
   specs: Attachment[];
   files: UploadedFile[];
   parts: GroupPart[];
+  /**
+   * Runs once everything is checked, before anything is written: the caller writes its own record
+   * (so a refused form uses up no number) and names the group the parts belong to.
+   */
+  begin: () => Promise<ApplicationGroup>;
   /** Runs once every part is stored; a throw undoes the parts. */
   commit: (apps: Application[]) => Promise<void>;
 }
@@ -84,11 +88,12 @@ async function submitGroup(deps: LoopDeps, input: GroupInput): Promise<Applicati
   const now = clockOf(deps);
   const at = now.toISOString();
   const apps = await withinUploadQuota(deps, input.openid, files.map((f) => f.meta), async () => {
+    const group = await input.begin();
     await saveAttachments(blobsOf(deps), files);
     const created: Application[] = [];
     try {
       for (const [i, service] of services.entries()) {
-        const entry: TimelineEntry = { at, from: null, to: 'submitted', actor: { kind: 'citizen', name: input.openid }, note: `网上申请已提交（${input.group.name}）` };
+        const entry: TimelineEntry = { at, from: null, to: 'submitted', actor: { kind: 'citizen', name: input.openid }, note: `网上申请已提交（${group.name}）` };
         created.push(
           await insertWithNextNumber<Application>(deps.store, applicationsOf(deps.store), service.department, now, (no) => ({
             id: no,
@@ -105,7 +110,7 @@ async function submitGroup(deps: LoopDeps, input: GroupInput): Promise<Applicati
             submittedAt: at,
             updatedAt: at,
             timeline: [entry],
-            group: input.group,
+            group,
           })),
         );
       }

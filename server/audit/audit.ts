@@ -8,6 +8,7 @@ export type AuditAction =
   | 'draft.save'
   | 'draft.submit'
   | 'draft.approve'
+  | 'draft.confirm'
   | 'draft.reject'
   | 'publish'
   | 'publish-refused'
@@ -62,6 +63,7 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
   'draft.save': '保存草稿',
   'draft.submit': '提交审核',
   'draft.approve': '审核通过',
+  'draft.confirm': '部门确认一件事',
   'draft.reject': '退回草稿',
   publish: '发布',
   'publish-refused': '发布被拒绝',

@@ -9,6 +9,7 @@ import type { Doc, Store } from '../store/index.js';
 import { audit } from '../audit/index.js';
 import type { CityVersion, Publisher } from '../publish/index.js';
 import { canAccessDepartment, canEditDepartment, type SessionUser } from './users.js';
+import { canEditMatter, canSeeMatter, isMatterKey, matterKeyPath, missingConfirmations } from './matter-drafts.js';
 
 export type DraftStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'published' | 'superseded';
 
@@ -39,6 +40,8 @@ export interface Draft extends Doc {
   comment?: string;
   diagnostics: DiagnosticsSummary;
   publishedVersion?: number;
+  /** A matter draft: the departments that confirmed it (the lead by submitting it). */
+  confirmations?: Array<{ department: string; by: string; at: string }>;
 }
 
 /** A diagnostic placed in the edited file: conflicts reported on the other side point back here. */
@@ -69,8 +72,8 @@ export const isTableFile = (key: string) => TABLE_FILE.test(key);
 export const ownerOf = (key: string): string | undefined => (isPlatformFile(key) ? undefined : (TABLE_FILE.exec(key)?.[1] ?? key));
 const PENDING: DraftStatus[] = ['submitted', 'approved'];
 
-/** The file a draft key names: departments/<id>.json, or a platform file (account.json, <topic>.json) as is. */
-export const departmentPath = (key: string) => (isPlatformFile(key) || isTableFile(key) ? key : `departments/${key}.json`);
+/** The file a draft key names: departments/<id>.json, matters/<id>.json (key matters:<id>), or a platform file (account.json, <topic>.json) or a table as is. */
+export const departmentPath = (key: string) => (isPlatformFile(key) || isTableFile(key) ? key : isMatterKey(key) ? matterKeyPath(key) : `departments/${key}.json`);
 
 /** The query tables of the departments in `departments`, as draft keys (their paths). */
 export function tablesIn(files: CityFiles, departments: string[] | 'all'): string[] {
@@ -128,6 +131,14 @@ export interface DraftService {
   save(user: SessionUser, department: string, text: string): Promise<Draft>;
   submit(user: SessionUser, draftId: string): Promise<Draft>;
   review(user: SessionUser, draftId: string, decision: 'approve' | 'reject', comment: string): Promise<Draft>;
+  /** Matter files (keys matters:<id>) the user's departments are involved in; all for the platform. */
+  matterFiles(user: SessionUser): Promise<string[]>;
+  /** Whether the user may save and submit drafts of this key. */
+  canEdit(user: SessionUser, key: string): Promise<boolean>;
+  /** A department's admin confirms a submitted matter draft for its department. */
+  confirm(user: SessionUser, draftId: string, department: string): Promise<Draft>;
+  /** Submitted matter drafts the user's departments are involved in (all for the platform). */
+  matterDrafts(user: SessionUser): Promise<Array<{ draft: Draft; published: string | undefined; missing: string[] }>>;
   get(user: SessionUser, draftId: string): Promise<Draft>;
   history(user: SessionUser, department: string): Promise<Draft[]>;
   byStatus(status: DraftStatus): Promise<Draft[]>;
@@ -141,7 +152,16 @@ export function createDraftService(deps: { store: Store; publisher: Publisher; n
   const now = deps.now ?? (() => new Date());
   const drafts = store.collection<Draft>('drafts', { indexes: ['department', 'status'] });
 
+  async function assertMatter(user: SessionUser, key: string, edit: boolean, text?: string) {
+    const published = (await publisher.currentFiles()).files.find((f) => f.path === matterKeyPath(key))?.text;
+    if (!canSeeMatter(user, published, text) && !(edit && !published && text && canEditMatter(user, undefined, text))) {
+      throw new ForbiddenError('只有该一件事的牵头部门和配合部门可以查看');
+    }
+    if (edit && !canEditMatter(user, published, text)) throw new ForbiddenError('只有牵头部门的管理员可以修改和提交一件事');
+  }
+
   function assertDepartment(user: SessionUser, department: string, edit: boolean) {
+    if (isMatterKey(department)) return; // checked by assertMatter, which needs the published file
     if (isPlatformFile(department)) {
       if (user.role !== 'platform') throw new ForbiddenError('account.json 和主题文件只有平台管理员可以查看和修改');
       return;
@@ -174,8 +194,14 @@ export function createDraftService(deps: { store: Store; publisher: Publisher; n
   async function load(user: SessionUser, draftId: string): Promise<Draft> {
     const draft = await drafts.get(draftId);
     // Another department's draft answers exactly like a missing one: ids reveal nothing.
-    const owner = draft && ownerOf(draft.department);
-    if (!draft || (owner === undefined ? user.role !== 'platform' : !canAccessDepartment(user, owner))) throw new NotFoundError('草稿不存在');
+    if (!draft) throw new NotFoundError('草稿不存在');
+    if (isMatterKey(draft.department)) {
+      const published = (await publisher.currentFiles()).files.find((f) => f.path === matterKeyPath(draft.department))?.text;
+      if (!canSeeMatter(user, published, draft.text)) throw new NotFoundError('草稿不存在');
+      return draft;
+    }
+    const owner = ownerOf(draft.department);
+    if (owner === undefined ? user.role !== 'platform' : !canAccessDepartment(user, owner)) throw new NotFoundError('草稿不存在');
     return draft;
   }
 
@@ -211,12 +237,14 @@ export function createDraftService(deps: { store: Store; publisher: Publisher; n
 
     async check(user, department, text) {
       assertDepartment(user, department, false);
+      if (isMatterKey(department)) await assertMatter(user, department, false, typeof text === 'string' ? text : undefined);
       return checkText(department, textOf(text));
     },
 
     async save(user, department, rawText) {
       assertDepartment(user, department, true);
       const text = textOf(rawText);
+      if (isMatterKey(department)) await assertMatter(user, department, true, text);
       const { summary } = await checkText(department, text);
       const draft = await store.withLock(`drafts:${department}`, async () => {
         const numbers = (await drafts.list((d) => d.department === department)).map((d) => d.number);
@@ -236,12 +264,16 @@ export function createDraftService(deps: { store: Store; publisher: Publisher; n
     async submit(user, draftId) {
       const draft = await load(user, draftId);
       assertDepartment(user, draft.department, true);
+      if (isMatterKey(draft.department)) await assertMatter(user, draft.department, true, draft.text);
       if (draft.status !== 'draft') throw new ValidationError(`草稿 #${draft.number} 当前状态为“${DRAFT_STATUS_NAMES[draft.status]}”，不能提交审核`);
       const { summary } = await checkText(draft.department, draft.text);
       if (summary.errors > 0) throw new ValidationError(`草稿 #${draft.number} 还有 ${summary.errors} 个错误，请修正后再提交审核`);
       const updated = await drafts.update(draft.id, (c) => {
         if (c.status !== 'draft') throw new ValidationError('草稿状态已变化，请刷新页面');
-        return { ...c, status: 'submitted', submittedAt: now().toISOString(), diagnostics: summary };
+        // Submitting a matter is its lead department's confirmation; the cooperating ones follow.
+        const lead = isMatterKey(c.department) ? (JSON.parse(c.text) as { lead?: string }).lead : undefined;
+        const confirmations = lead ? [{ department: lead, by: user.username, at: now().toISOString() }] : undefined;
+        return { ...c, status: 'submitted', submittedAt: now().toISOString(), diagnostics: summary, ...(confirmations ? { confirmations } : {}) };
       });
       audit(store, now(), { actor: user.username, action: 'draft.submit', target: `${departmentPath(draft.department)} 草稿 #${draft.number}` });
       return updated;
@@ -252,6 +284,10 @@ export function createDraftService(deps: { store: Store; publisher: Publisher; n
       const draft = await load(user, draftId);
       const note = (comment ?? '').trim().slice(0, 1000);
       if (decision === 'reject' && !note) throw new ValidationError('退回草稿时请填写意见，告诉部门需要修改什么');
+      if (decision === 'approve' && isMatterKey(draft.department)) {
+        const missing = missingConfirmations(draft, await this.publishedText(draft.department));
+        if (missing.length > 0) throw new ValidationError(`一件事须经牵头部门和全部配合部门确认后才能批准，尚未确认：${missing.join('、')}`, { missing });
+      }
       const updated = await drafts.update(draft.id, (c) => {
         if (c.status !== 'submitted') throw new ValidationError(`草稿 #${c.number} 当前状态为“${DRAFT_STATUS_NAMES[c.status]}”，不能审核`);
         return { ...c, status: decision === 'approve' ? 'approved' : 'rejected', reviewer: user.username, reviewedAt: now().toISOString(), ...(note ? { comment: note } : {}) };
@@ -264,10 +300,45 @@ export function createDraftService(deps: { store: Store; publisher: Publisher; n
       return updated;
     },
 
+    async confirm(user, draftId, department) {
+      const draft = await load(user, draftId);
+      if (!isMatterKey(draft.department)) throw new ValidationError('只有一件事的草稿需要各部门确认');
+      if (!canEditDepartment(user, department)) throw new ForbiddenError('只有该部门的管理员可以确认');
+      const published = await this.publishedText(draft.department);
+      if (!missingConfirmations(draft, published).includes(department)) throw new ValidationError(`部门“${department}”无需确认或已确认`);
+      const at = now().toISOString();
+      const updated = await drafts.update(draft.id, (c) => {
+        if (c.status !== 'submitted') throw new ValidationError(`草稿 #${c.number} 当前状态为“${DRAFT_STATUS_NAMES[c.status]}”，不能确认`);
+        return { ...c, confirmations: [...(c.confirmations ?? []).filter((x) => x.department !== department), { department, by: user.username, at }] };
+      });
+      audit(store, now(), { actor: user.username, action: 'draft.confirm', target: `${departmentPath(draft.department)} 草稿 #${draft.number}`, detail: `部门 ${department} 确认` });
+      return updated;
+    },
+
+    async matterFiles(user) {
+      const files = (await publisher.currentFiles()).files.filter((f) => /^matters\/[a-z][a-z0-9-]*\.json$/.test(f.path));
+      return files.filter((f) => canSeeMatter(user, f.text)).map((f) => `matters:${f.path.slice('matters/'.length, -'.json'.length)}`).sort();
+    },
+
+    async canEdit(user, key) {
+      if (!isMatterKey(key)) return canEditDepartment(user, key);
+      return canEditMatter(user, await this.publishedText(key));
+    },
+
+    async matterDrafts(user) {
+      const out = [];
+      for (const draft of await drafts.list((d) => isMatterKey(d.department) && d.status === 'submitted')) {
+        const published = await this.publishedText(draft.department);
+        if (canSeeMatter(user, published, draft.text)) out.push({ draft, published, missing: missingConfirmations(draft, published) });
+      }
+      return out.sort((a, b) => a.draft.createdAt.localeCompare(b.draft.createdAt));
+    },
+
     get: load,
 
     async history(user, department) {
       assertDepartment(user, department, false);
+      if (isMatterKey(department)) await assertMatter(user, department, false);
       return (await drafts.list((d) => d.department === department)).sort((a, b) => b.number - a.number);
     },
 

@@ -6,6 +6,7 @@ export type { FileDiff } from './line-diff.js';
 export { DRAFT_STATUS_NAMES, MAX_DRAFT_BYTES, createDraftService, departmentPath, isPlatformFile, isTableFile, ownerOf, withFile } from './drafts.js';
 export type { Draft, DraftService } from './drafts.js';
 export { phonePreview } from './phone-preview.js';
+export { isMatterKey, matterPartDiff } from './matter-drafts.js';
 export { ROLE_NAMES, addUser, canAccessDepartment, canEditDepartment, publicUser, usersOf, verifyLogin } from './users.js';
 export type { Role, SessionUser } from './users.js';
 export { normalizeUsername } from './users.js';

@@ -22,6 +22,7 @@ import type { Publisher } from '../../publish/index.js';
 import { createDepartmentRoutes, createUploadRoute } from './department-routes.js';
 import { createPageRenderer, type PageRenderer } from './page.js';
 import { createAppealRoutes } from './appeal-routes.js';
+import { createMatterRoutes } from './matter-routes.js';
 import { createUserRoutes } from './user-routes.js';
 import { createPlatformRoutes } from './platform-routes.js';
 import { createSimulatorRoutes } from './simulator-routes.js';
@@ -209,6 +210,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use(createDepartmentRoutes(routeDeps));
   router.use(createPlatformRoutes(routeDeps));
   router.use(createAppealRoutes({ ...routeDeps, renderer: deps.renderer }));
+  router.use(createMatterRoutes(routeDeps));
   router.use(createUserRoutes(routeDeps));
   router.use(createSimulatorRoutes({ ...routeDeps, gateway: deps.gateway, queries: deps.queries }));
   router.use('/stats', createStatsRoutes(routeDeps));

@@ -4,7 +4,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import multer from 'multer';
 import type { Store } from '../../store/index.js';
 import { canEditDepartment, requireCsrf } from './console-auth.js';
-import { departmentPath, type Draft, DRAFT_STATUS_NAMES, type DraftService, isPlatformFile, isTableFile, MAX_DRAFT_BYTES, ownerOf, phonePreview, type SessionUser } from '../../console/index.js';
+import { departmentPath, type Draft, DRAFT_STATUS_NAMES, type DraftService, isMatterKey, isPlatformFile, isTableFile, MAX_DRAFT_BYTES, ownerOf, phonePreview, type SessionUser } from '../../console/index.js';
 import { AppError, ValidationError } from '../../errors.js';
 import type { Publisher } from '../../publish/index.js';
 import type { PageRenderer } from './page.js';
@@ -84,7 +84,7 @@ export function createDepartmentRoutes(deps: DepartmentRouteDeps): Router {
   const router = Router();
 
   router.get('/departments', async (_req, res) => {
-    const ids = [...(await drafts.platformFiles(user(res))), ...(await drafts.departments(user(res))), ...(await drafts.tables(user(res)))];
+    const ids = [...(await drafts.platformFiles(user(res))), ...(await drafts.matterFiles(user(res))), ...(await drafts.departments(user(res))), ...(await drafts.tables(user(res)))];
     const rows = await Promise.all(
       ids.map(async (id) => {
         const history = await drafts.history(user(res), id);
@@ -111,15 +111,16 @@ export function createDepartmentRoutes(deps: DepartmentRouteDeps): Router {
     const text = current?.text ?? published ?? skeleton(id);
     const check = await drafts.check(user(res), id, text);
     const refused = req.query.msg === 'refused' && current ? refusalMessage(current, check.summary.errors) : undefined;
+    const editable = isMatterKey(id) ? await drafts.canEdit(user(res), id) : mayEdit(user(res), id);
     page(res, 'editor', `编辑 ${departmentPath(id)}`, {
       department: id,
       path: departmentPath(id),
       text,
       check,
       current: current && withStatusName(current),
-      canSubmit: current?.status === 'draft' && mayEdit(user(res), id),
+      canSubmit: current?.status === 'draft' && editable,
       history: history.map(withStatusName),
-      canEdit: mayEdit(user(res), id),
+      canEdit: editable,
       isTable: isTableFile(id),
       isPublishedText: !current,
       flash: FLASH[String(req.query.msg ?? '')],

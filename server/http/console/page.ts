@@ -17,6 +17,7 @@ function navFor(user: SessionUser | undefined, active: string): NavItem[] {
     ['/console/', '首页', true],
     ['/console/departments', '部门文件', true],
     ['/console/review', '审核与发布', user.role === 'platform'],
+    ['/console/matters', '一件事会签', user.role === 'platform' || user.role === 'dept-admin'],
     ['/console/preview', '合并预览', user.role === 'platform'],
     ['/console/versions', '版本与回滚', user.role === 'platform'],
     ['/console/appeals', '申诉复核', user.role === 'platform'],

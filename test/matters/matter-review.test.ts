@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildAccount } from '../../server/builder/build-account.js';
+import { loadCityFromDir } from '../../server/builder/load-city.js';
+import { createDraftService, type DraftService } from '../../server/console/drafts.js';
+import { matterPartDiff } from '../../server/console/matter-drafts.js';
+import type { SessionUser } from '../../server/console/users.js';
+import { createLiveBuild } from '../../server/live-build.js';
+import { createPublisher } from '../../server/publish/publisher.js';
+import { createMemoryStore } from '../../server/store/memory-store.js';
+import { FakeWechatClient } from '../fakes/fake-wechat-client.js';
+
+const TOPICS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../topics');
+const KEY = 'matters:ershoufang-jiaoyi';
+const admin = (department: string): SessionUser => ({ username: `${department}-admin`, role: 'dept-admin', departments: [department] }) as SessionUser;
+const platform = { username: 'plat', role: 'platform', departments: [] } as unknown as SessionUser;
+
+describe('一件事 review (会签): lead and every cooperating department confirm before the platform approves', () => {
+  let drafts: DraftService;
+  let published: string;
+  beforeEach(async () => {
+    const store = createMemoryStore();
+    const live = createLiveBuild(buildAccount(await loadCityFromDir(TOPICS), { publicBaseUrl: 'http://localhost:3000' }));
+    const publisher = createPublisher({ store, live, client: new FakeWechatClient(), publicBaseUrl: 'http://localhost:3000' });
+    await publisher.bootstrap(TOPICS);
+    drafts = createDraftService({ store, publisher });
+    published = (await drafts.publishedText(KEY))!;
+  });
+
+  /** The shared ID photos no longer go to 公积金 but to 税务's 婚姻状况证明, and a new notice. */
+  const changed = () => {
+    const m = JSON.parse(published);
+    m.notice.text = `${m.notice.text}（已更新）`;
+    m.attachments[1].maps = { 'budongchan/zhuanyi-dengji': 'idCardImage', 'shuiwu/qishui-shenbao': 'marriage' };
+    return JSON.stringify(m, null, 2);
+  };
+
+  it('lets only the lead department edit, and every involved department see, the matter file', async () => {
+    assert.deepEqual(await drafts.matterFiles(admin('shuiwu')), [KEY]);
+    assert.deepEqual(await drafts.matterFiles(admin('jiaojing')), []);
+    assert.equal(await drafts.canEdit(admin('budongchan'), KEY), true);
+    assert.equal(await drafts.canEdit(admin('shuiwu'), KEY), false);
+    await assert.rejects(drafts.save(admin('shuiwu'), KEY, changed()), /只有牵头部门/);
+    await assert.rejects(drafts.history(admin('jiaojing'), KEY), /牵头部门和配合部门/);
+  });
+
+  it('refuses the platform’s approval until each department confirmed its own part', async () => {
+    const draft = await drafts.save(admin('budongchan'), KEY, changed());
+    const submitted = await drafts.submit(admin('budongchan'), draft.id);
+    assert.deepEqual(submitted.confirmations?.map((c) => c.department), ['budongchan']);
+    await assert.rejects(drafts.review(platform, draft.id, 'approve', ''), /尚未确认：gongjijin、shuiwu/);
+    // Nobody confirms for another department, and a department not involved cannot see it.
+    await assert.rejects(drafts.confirm(admin('shuiwu'), draft.id, 'gongjijin'), /只有该部门的管理员/);
+    await assert.rejects(drafts.confirm(admin('jiaojing'), draft.id, 'jiaojing'), /草稿不存在/);
+    assert.deepEqual((await drafts.matterDrafts(admin('jiaojing'))).length, 0);
+    await drafts.confirm(admin('shuiwu'), draft.id, 'shuiwu');
+    await assert.rejects(drafts.review(platform, draft.id, 'approve', ''), /尚未确认：gongjijin$/);
+    await drafts.confirm(admin('gongjijin'), draft.id, 'gongjijin');
+    assert.equal((await drafts.review(platform, draft.id, 'approve', '')).status, 'approved');
+  });
+
+  it('shows each department its own part of the change', () => {
+    const text = changed();
+    const gjj = matterPartDiff(published, text, 'gongjijin');
+    assert.ok(gjj.includes('一次告知已修改'));
+    assert.ok(gjj.some((l) => l.includes('共享材料“idCardImage”不再填入本部门的服务')), gjj.join('\n'));
+    const sw = matterPartDiff(published, text, 'shuiwu');
+    assert.ok(sw.some((l) => l.includes('共享材料“买卖双方身份证照片”将填入 shuiwu/qishui-shenbao 的“marriage”')), sw.join('\n'));
+    assert.ok(!sw.some((l) => l.includes('gongjijin')), 'no other department’s part');
+    assert.deepEqual(matterPartDiff(published, published, 'shuiwu'), []);
+  });
+});
+
+describe('the console’s 一件事会签 page', () => {
+  it('is there for department admins, and a confirmation of an unknown draft answers 404', async () => {
+    const { addTestUsers, createHarness, login } = await import('../console/harness.js');
+    const h = await createHarness();
+    await addTestUsers(h.store);
+    const jj = await login(h.app, 'jj-admin');
+    const page = await jj.agent.get('/console/matters').expect(200);
+    assert.match(page.text, /没有待会签的一件事/);
+    assert.match(page.text, /href="\/console\/matters" class="active"/);
+    await jj.agent.post('/console/matters/nope/confirm').type('form').send({ _csrf: jj.csrf, department: 'jiaojing' }).expect(404);
+  });
+});

@@ -62,8 +62,10 @@ export function mergeMatterForm(model: CityModel, entry: MatterEntry, members: F
   /** The error in the matter file, and a warning where each department would see it. */
   const conflict = (code: string, at: SourceRef, message: string, parties: Located<unknown>[]) => {
     ok = false;
-    const first = parties[0];
-    sink.error(code, at, message, first ? { file: first.member.entry.department.file, pointer: first.pointer } : undefined);
+    // No `related` here: the console places an error in every file it relates to, and a
+    // department changing its own form is warned (below), not stopped; the matter's error keeps
+    // the city from publishing until the lead department and the member agree.
+    sink.error(code, at, message);
     for (const p of parties) {
       const lead = deptName(matter.lead);
       const warning = `此项被一件事“${matter.name}”（${file}，牵头部门：${lead}）合并到一张表中：${message}。修改表单前请与牵头部门协调`;

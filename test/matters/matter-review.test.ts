@@ -60,6 +60,22 @@ describe('一件事 review (会签): lead and every cooperating department confi
     assert.equal((await drafts.review(platform, draft.id, 'approve', '')).status, 'approved');
   });
 
+  it('warns a department whose form change breaks a matter’s mapping, in its own editor, without stopping it', async () => {
+    const text = await drafts.publishedText('shuiwu');
+    const shuiwu = JSON.parse(text!);
+    shuiwu.services.find((s: { id: string }) => s.id === 'qishui-shenbao').steps.processing.fields.find((f: { name: string }) => f.name === 'houseAddress').type = 'number';
+    const edited = JSON.stringify(shuiwu, null, 2);
+    const check = await drafts.check(admin('shuiwu'), 'shuiwu', edited);
+    const warning = check.diagnostics.find((d) => d.code === 'MATTER_MAPPING_BROKEN');
+    assert.ok(warning, JSON.stringify(check.diagnostics));
+    assert.equal(warning.severity, 'warning');
+    assert.match(warning.message, /二手房交易一件事/);
+    assert.equal(check.summary.errors, 0);
+    assert.ok(check.otherErrors > 0, 'the matter file itself now has an error, which blocks publishing');
+    const draft = await drafts.save(admin('shuiwu'), 'shuiwu', edited);
+    assert.equal((await drafts.submit(admin('shuiwu'), draft.id)).status, 'submitted');
+  });
+
   it('shows each department its own part of the change', () => {
     const text = changed();
     const gjj = matterPartDiff(published, text, 'gongjijin');

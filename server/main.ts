@@ -10,6 +10,7 @@ import { createLiveBuild } from './live-build.js';
 import { recoverUnfinishedMatters } from './matters/index.js';
 import { createPaymentProvider, createUploadSweeper, startReminderTimer, uploadFilesOf } from './loop/index.js';
 import { createRenderer } from './render.js';
+import { startMenuLinkChecks } from './stats/index.js';
 import { type BlobStore, createDirBlobStore, createLowdbStore, createPostgresStore, type PostgresStore, type Store } from './store/index.js';
 import { consoleBroadcastDeps } from './http/index.js';
 import { startBroadcastTimer } from './broadcasts/index.js';
@@ -125,6 +126,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const sweeping = uploadSweep.start(); // at start-up, then hourly; never blocks serving
   // A matter submission a crash cut short: its parts and record go (never blocks serving).
   const recovering = recoverUnfinishedMatters({ config, store, live, wechat, renderer }).catch((err: Error) => log(`一件事恢复检查失败：${err.message}`));
+  const stopLinkChecks = startMenuLinkChecks({ store, build: () => live.current() }); // the dashboard's menu-link watchdog
 
   log(`onestop 已启动：${config.publicBaseUrl}（端口 ${port}）`);
   log(`  监听地址       ${config.host ?? '所有网络接口'}`);
@@ -150,6 +152,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
     async close() {
       stopReminders();
       stopBroadcasts();
+      stopLinkChecks();
       stopFollowing();
       uploadSweep.stop();
       await sweeping;

@@ -9,6 +9,7 @@ import type { Application, Appointment, RectificationCase } from '../loop/index.
 import type { Store } from '../store/index.js';
 import { deskFigures, type DeskFigures } from './desk-figures.js';
 import { healthChecks, type HealthCheck } from './health-figures.js';
+import { lastMenuLinkCheck } from './menu-links.js';
 import { readRollups, updateMessageRollups } from './message-rollups.js';
 import { pageViewsBetween } from './page-views.js';
 import { ratingFigures, type RatingFigures } from './rating-figures.js';
@@ -34,6 +35,11 @@ export interface StatsQuery {
   service?: string;
   /** A topic: its services, and for messages and tickets its lead and cooperating departments. */
   topic?: string;
+  /**
+   * One account of the city: its messages (records without an account are the primary's) and the
+   * services of its build (computeStats is then given that account's build).
+   */
+  account?: { id: string; primary: boolean };
 }
 
 export interface QuerySourceRow {
@@ -87,10 +93,13 @@ function scopeOf(build: AccountBuild, query: StatsQuery) {
   const topicServices = topic ? new Set(topic.services) : undefined;
   const visible = (d: string | undefined) => (query.scope === undefined || (!!d && query.scope.includes(d))) && (!query.department || d === query.department);
   const department = (d: string | undefined) => visible(d) && (!topicDepartments || (!!d && topicDepartments.has(d)));
-  const service = (ref: string, d: string) => department(d) && (!query.service || ref === query.service) && (!topicServices || topicServices.has(ref));
+  const accountServices = query.account ? new Set(build.services.map((s) => s.ref)) : undefined;
+  const service = (ref: string, d: string) =>
+    department(d) && (!query.service || ref === query.service) && (!topicServices || topicServices.has(ref)) && (!accountServices || accountServices.has(ref));
+  const account = (id: string) => !query.account || id === query.account.id || (id === '' && query.account.primary);
   // A ticket names its topic when the gateway could guess it.
   const ticket = (t: { department?: string; topic?: string }) => visible(t.department) && (!topic || t.topic === topic.id);
-  return { department, service, ticket };
+  return { department, service, ticket, account };
 }
 
 export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<StatsReport> {
@@ -99,7 +108,7 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
   const at = now();
   const today = cityDate(at);
   const weekFrom = addDays(today, -6);
-  const { department: inScope, service: serviceMatches, ticket: ticketMatches } = scopeOf(build, query);
+  const { department: inScope, service: serviceMatches, ticket: ticketMatches, account: accountMatches } = scopeOf(build, query);
   const dayBetween = (a: string, b: string) => instantsBetween(cityInstant(a, '00:00'), cityInstant(addDays(b, 1), '00:00'));
   const dayIn = dayBetween(from, to);
   const inWeek = dayBetween(weekFrom, today);
@@ -107,7 +116,7 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
   // Interaction, from the rollups (brought up to date first; only new records are folded in).
   // Messages carry no service, so a service filter leaves them at the department's figures.
   await updateMessageRollups(store);
-  const all = (await readRollups(store, from < weekFrom ? from : weekFrom, to > today ? to : today)).filter((r) => inScope(r.department || undefined));
+  const all = (await readRollups(store, from < weekFrom ? from : weekFrom, to > today ? to : today)).filter((r) => inScope(r.department || undefined) && accountMatches(r.account ?? ''));
   const rollups = all.filter((r) => r.date >= from && r.date <= to);
   const byDay = new Map<string, number>();
   const perHour = Array.from({ length: 24 }, () => 0);
@@ -154,6 +163,7 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
 
   const cases = await scan(store.collection<RectificationCase>('rectificationCases'), (c) => serviceMatches(c.service, c.department));
   const ratings = ratingFigures({ applications: apps, cases, dayIn, today });
+  const linkCheck = await lastMenuLinkCheck(store);
 
   return {
     query,
@@ -176,6 +186,7 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
       deskHasHours: Object.values(build.account.desk.hours).some((ranges) => (ranges ?? []).length > 0),
       slowWeek: week.reduce((s, r) => s + (r.slow ?? 0), 0),
       messagesWeek: week.reduce((s, r) => s + r.total, 0),
+      ...(linkCheck ? { links: { checked: linkCheck.links.length, failing: linkCheck.links.filter((l) => !l.ok).map((l) => `${l.name}（${l.detail}）`), checkedAt: linkCheck.checkedAt } } : {}),
     }),
   };
 }

@@ -8,6 +8,7 @@ export type { StatsDeps, StatsQuery, StatsReport } from './compute-stats.js';
 export { quantile } from './desk-figures.js';
 export { HEALTH_STATUS_NAMES } from './health-figures.js';
 export type { HealthCheck } from './health-figures.js';
+export { checkMenuLinks, menuViewLinks, startMenuLinkChecks } from './menu-links.js';
 export { readRollups, rebuildMessageRollups, updateMessageRollups } from './message-rollups.js';
 export type { MessageRollup } from './message-rollups.js';
 export { readPageViewRollups, rebuildPageViewRollups, recordPageView, updatePageViewRollups } from './page-views.js';

@@ -15,6 +15,8 @@ export const SLOW_REPLY_MS = 5000;
 /** What the stats room reads of a message-log record: never the hashed openid. */
 export interface MessageEvent {
   at: string;
+  /** The account that received the push; absent on single-account records (the primary account). */
+  account?: string;
   answeredBy: string;
   department?: string;
   latencyMs?: number;
@@ -25,6 +27,8 @@ export interface MessageEvent {
 export interface MessageRollup extends Doc {
   /** City date, YYYY-MM-DD. */
   date: string;
+  /** '' for records that name no account: the primary account's. */
+  account: string;
   /** '' for messages no department answered (welcome, help, none). */
   department: string;
   total: number;
@@ -36,18 +40,18 @@ export interface MessageRollup extends Doc {
   slow: number;
 }
 
-/** What is stored: one city date, its departments' rollups keyed by department ('' for none). */
+/** What is stored: one city date, its rollups keyed by `<account>|<department>`. */
 interface DayDoc extends Doc {
   date: string;
-  departments: Record<string, MessageRollup>;
+  groups: Record<string, MessageRollup>;
 }
 
 const daysOf = (store: Store): Collection<DayDoc> => store.collection<DayDoc>('statsMessageDaily');
 
 /** Bumped whenever a rollup gains a figure: the job then rebuilds the rollups from the raw log. */
-const VERSION = 3;
+const VERSION = 4;
 
-const rollupId = (date: string, department: string) => `${date}|${department}`;
+const rollupId = (date: string, account: string, department: string) => `${date}|${account}|${department}`;
 
 const addCount = (into: Record<string, number>, key: string, n = 1) => {
   into[key] = (into[key] ?? 0) + n;
@@ -58,12 +62,14 @@ function fold(into: Map<string, DayDoc>, record: MessageEvent): void {
   if (Number.isNaN(at.getTime())) return;
   const date = cityDate(at);
   const department = record.department ?? '';
+  const account = record.account ?? '';
   let day = into.get(date);
-  if (!day) into.set(date, (day = { id: date, date, departments: {} }));
-  let r = day.departments[department];
+  if (!day) into.set(date, (day = { id: date, date, groups: {} }));
+  const group = `${account}|${department}`;
+  let r = day.groups[group];
   if (!r) {
-    r = { id: rollupId(date, department), date, department, total: 0, byHour: Array.from({ length: 24 }, () => 0), byAnswer: {}, byQuery: {}, slow: 0 };
-    day.departments[department] = r;
+    r = { id: rollupId(date, account, department), date, account, department, total: 0, byHour: Array.from({ length: 24 }, () => 0), byAnswer: {}, byQuery: {}, slow: 0 };
+    day.groups[group] = r;
   }
   r.total += 1;
   r.byHour[Math.floor(cityMinutes(at) / 60)]! += 1;
@@ -81,12 +87,12 @@ function add(a: MessageRollup, b: MessageRollup): MessageRollup {
 }
 
 function addDay(a: DayDoc, b: DayDoc): DayDoc {
-  const departments = { ...a.departments };
-  for (const [d, r] of Object.entries(b.departments)) departments[d] = departments[d] ? add(departments[d], r) : r;
-  return { ...a, departments };
+  const groups = { ...a.groups };
+  for (const [g, r] of Object.entries(b.groups)) groups[g] = groups[g] ? add(groups[g], r) : r;
+  return { ...a, groups };
 }
 
-const flatten = (days: DayDoc[]): MessageRollup[] => days.flatMap((d) => Object.values(d.departments)).sort((a, b) => a.id.localeCompare(b.id));
+const flatten = (days: DayDoc[]): MessageRollup[] => days.flatMap((d) => Object.values(d.groups)).sort((a, b) => a.id.localeCompare(b.id));
 
 /** Folds the records appended since the last run into the rollups; returns how many it folded. */
 export async function updateMessageRollups(store: Store): Promise<number> {
@@ -102,7 +108,7 @@ export async function rebuildMessageRollups(store: Store): Promise<MessageRollup
   return flatten([...into.values()]);
 }
 
-/** Stored rollups of the city dates from..to (inclusive), one per date and department. */
+/** Stored rollups of the city dates from..to (inclusive), one per date, account and department. */
 export async function readRollups(store: Store, from: string, to: string): Promise<MessageRollup[]> {
   return flatten(await daysOf(store).list((r) => r.date >= from && r.date <= to));
 }

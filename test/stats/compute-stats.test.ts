@@ -68,3 +68,17 @@ describe('stats: the dashboard figures from known events', () => {
     assert.deepEqual((await report({ scope: ['shebao'] })).cases, { total: 0, onTime: 0, overdue: 0, pending: 0, appealed: 0, upheld: 0 });
   });
 });
+
+describe('stats: the account filter', () => {
+  it('counts records without an account for the primary account and others for their own', async () => {
+    const store = createMemoryStore();
+    const m = (account?: string) => ({ at: '2026-11-02T02:00:00.000Z', type: 'text', answeredBy: 'keyword', department: 'jiaojing', latencyMs: 2, openid: 'h', ...(account ? { account } : {}) });
+    const log = store.log<Record<string, unknown>>('messages');
+    for (const r of [m(), m(), m('news'), m('main')]) log.append(r);
+    await log.flush();
+    const build = await fixtureBuild();
+    const total = async (account?: { id: string; primary: boolean }) =>
+      (await computeStats({ store, build, now: () => NOW }, { from: '2026-11-02', to: '2026-11-02', ...(account ? { account } : {}) })).totalMessages;
+    assert.deepEqual([await total(), await total({ id: 'main', primary: true }), await total({ id: 'news', primary: false })], [4, 3, 1]);
+  });
+});

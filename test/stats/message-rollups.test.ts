@@ -17,7 +17,7 @@ describe('stats: daily rollups', () => {
     assert.equal(await updateMessageRollups(store), MESSAGES.length - 3);
     const stored = await readRollups(store, '2000-01-01', '2999-12-31');
     assert.deepEqual(stored, await rebuildMessageRollups(store));
-    const monday = stored.find((r) => r.id === '2026-11-02|jiaojing');
+    const monday = stored.find((r) => r.id === '2026-11-02||jiaojing');
     assert.deepEqual(monday && { total: monday.total, byAnswer: monday.byAnswer, byQuery: monday.byQuery, slow: monday.slow }, {
       total: 4, byAnswer: { keyword: 1, menu: 1, query: 2 }, byQuery: { 'table:x.csv|found': 1 }, slow: 1,
     });
@@ -29,6 +29,7 @@ describe('stats: daily rollups', () => {
     // What the first version left: a count cursor and rollups without query or slow figures.
     await store.collection<{ id: string; folded: number }>('statsCursors').put({ id: 'messages', folded: MESSAGES.length });
     await store.collection<{ id: string; date: string; total: number }>('statsMessageDaily').put({ id: '2026-11-02|jiaojing', date: '2026-11-02', total: 99 });
+    await store.collection<{ id: string; date: string; total: number }>('statsMessageDaily').put({ id: '2026-11-03', date: '2026-11-03', total: 99 });
     assert.equal(await updateMessageRollups(store), MESSAGES.length);
     assert.deepEqual(await readRollups(store, '2000-01-01', '2999-12-31'), await rebuildMessageRollups(store));
   });

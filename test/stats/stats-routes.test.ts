@@ -65,6 +65,14 @@ describe('console /console/stats', () => {
     await agent.get(`/console/stats/export/funnel.csv?${RANGE}&topic=nope`).expect(404);
   });
 
+  it('filters by the account (one per deployment until several accounts land) and refuses an unknown one', async () => {
+    const { agent } = await login(h.app, 'plat');
+    const res = await agent.get(`/console/stats?${RANGE}&account=main`).expect(200);
+    assert.match(res.text, /<option value="main" selected>/);
+    assert.match(res.text, /id="automatic-rate">75\.0%</);
+    await agent.get(`/console/stats?${RANGE}&account=other`).expect(404);
+  });
+
   it('counts a citizen\'s view of a service page in the funnel', async () => {
     const pages = createTestApp({ build: h.live.current(), store: h.store, now: '2026-11-03T02:00:00Z' });
     try {

@@ -28,8 +28,26 @@ const DEFAULT_DAYS = 30;
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
+export interface KnownAccount {
+  id: string;
+  name: string;
+  primary: boolean;
+}
+
+/**
+ * The city's accounts the filter offers. One deployment serves one account today (its optional
+ * `id`, default `main`); with several accounts (issue 11) this list comes from the account registry
+ * and each account's own build is passed to computeStats.
+ */
+export function knownAccounts(build: { account: { name: string } }): KnownAccount[] {
+  const id = (build.account as { id?: unknown }).id;
+  return [{ id: typeof id === 'string' && id ? id : 'main', name: build.account.name, primary: true }];
+}
+
 /** The query of a stats page or export, checked against what the user may see. */
-export function parseStatsQuery(req: Request, user: SessionUser, today: string, known: { departments: string[]; services: Map<string, string>; topics: string[] }): StatsQuery {
+export function parseStatsQuery(
+  req: Request, user: SessionUser, today: string, known: { departments: string[]; services: Map<string, string>; topics: string[]; accounts: KnownAccount[] },
+): StatsQuery {
   const to = text(req.query.to) || today;
   const from = text(req.query.from) || addDays(to, -(DEFAULT_DAYS - 1));
   if (!DATE.test(from) || !DATE.test(to) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) throw new ValidationError('日期格式应为 YYYY-MM-DD');
@@ -45,7 +63,13 @@ export function parseStatsQuery(req: Request, user: SessionUser, today: string, 
   // A topic spans departments: a department's users see its figures for their own departments only.
   const topic = text(req.query.topic);
   if (topic && !known.topics.includes(topic)) throw new NotFoundError('没有这个主题的统计');
-  return { from, to, scope, ...(department ? { department } : {}), ...(service ? { service } : {}), ...(topic ? { topic } : {}) };
+  const accountId = text(req.query.account);
+  const account = known.accounts.find((a) => a.id === accountId);
+  if (accountId && !account) throw new NotFoundError('没有这个公众号的统计');
+  return {
+    from, to, scope, ...(department ? { department } : {}), ...(service ? { service } : {}), ...(topic ? { topic } : {}),
+    ...(account ? { account: { id: account.id, primary: account.primary } } : {}),
+  };
 }
 
 export function createStatsRoutes(deps: StatsRouteDeps): Router {
@@ -56,7 +80,7 @@ export function createStatsRoutes(deps: StatsRouteDeps): Router {
   async function report(req: Request, res: Response) {
     const user = res.locals.user as SessionUser;
     const build = live.current();
-    const known = { departments: build.departments.map((d) => d.id), services: new Map(build.services.map((s) => [s.ref, s.department])), topics: build.topics.map((t) => t.id) };
+    const known = { departments: build.departments.map((d) => d.id), services: new Map(build.services.map((s) => [s.ref, s.department])), topics: build.topics.map((t) => t.id), accounts: knownAccounts(build) };
     const query = parseStatsQuery(req, user, cityDate(now()), known);
     const result = await computeStats({ store, build, now }, query);
     return { user, build, query, result, tables: statsTables(result) };
@@ -83,12 +107,13 @@ export function createStatsRoutes(deps: StatsRouteDeps): Router {
     const charted = new Set([...charts.map((c) => c.table.id), 'health']);
     const mine = (d: string) => user.role === 'platform' || user.departments.includes(d);
     const params = new URLSearchParams({
-      from: query.from, to: query.to, ...(query.topic ? { topic: query.topic } : {}), ...(query.department ? { department: query.department } : {}), ...(query.service ? { service: query.service } : {}),
+      from: query.from, to: query.to, ...(query.account ? { account: query.account.id } : {}), ...(query.topic ? { topic: query.topic } : {}), ...(query.department ? { department: query.department } : {}), ...(query.service ? { service: query.service } : {}),
     });
     const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
     page(res, 'stats', '综合评估', {
       query,
       params: params.toString(),
+      accounts: knownAccounts(build).map((a) => ({ ...a, selected: a.id === query.account?.id })),
       topics: [...build.topics].sort((a, b) => a.order - b.order).map((t) => ({ id: t.id, name: t.name, selected: t.id === query.topic })),
       departments: build.departments.filter((d) => mine(d.id)).map((d) => ({ id: d.id, name: d.name, selected: d.id === query.department })),
       services: build.services.filter((s) => mine(s.department)).map((s) => ({ ref: s.ref, name: s.name, selected: s.ref === query.service })),

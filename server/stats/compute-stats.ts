@@ -7,6 +7,7 @@ import { addDays, cityDate, cityInstant } from '../calendar/index.js';
 import type { ticketTiming } from '../desk/index.js';
 import type { Application, Appointment, RectificationCase } from '../loop/index.js';
 import type { Store } from '../store/index.js';
+import { broadcastFigures, type BroadcastRow } from './broadcast-figures.js';
 import { deskFigures, type DeskFigures } from './desk-figures.js';
 import { healthChecks, type HealthCheck } from './health-figures.js';
 import { lastMenuLinkCheck } from './menu-links.js';
@@ -67,6 +68,8 @@ export interface StatsReport extends RatingFigures {
   abilities: AbilityRow[];
   onTime: OnTimeRow[];
   querySources: QuerySourceRow[];
+  /** Successful broadcasts in the range with their reach; null when nothing records broadcasts. */
+  broadcasts: BroadcastRow[] | null;
   health: HealthCheck[];
 }
 
@@ -164,6 +167,7 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
   const cases = await scan(store.collection<RectificationCase>('rectificationCases'), (c) => serviceMatches(c.service, c.department));
   const ratings = ratingFigures({ applications: apps, cases, dayIn, today });
   const linkCheck = await lastMenuLinkCheck(store);
+  const broadcasts = await broadcastFigures(store, { from, to, today, ...(query.account ? { account: query.account.id } : {}) });
 
   return {
     query,
@@ -180,12 +184,14 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
     abilities: abilityMatrix(services),
     onTime: onTimeRows(build, apps, dayIn),
     querySources: [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source)),
+    broadcasts: broadcasts?.rows ?? null,
     ...ratings,
     health: healthChecks({
       deskWeek,
       deskHasHours: Object.values(build.account.desk.hours).some((ranges) => (ranges ?? []).length > 0),
       slowWeek: week.reduce((s, r) => s + (r.slow ?? 0), 0),
       messagesWeek: week.reduce((s, r) => s + r.total, 0),
+      ...(broadcasts ? { updates: broadcasts.updates } : {}),
       ...(linkCheck ? { links: { checked: linkCheck.links.length, failing: linkCheck.links.filter((l) => !l.ok).map((l) => `${l.name}（${l.detail}）`), checkedAt: linkCheck.checkedAt } } : {}),
     }),
   };

@@ -15,7 +15,8 @@ export interface StatsTable {
   countColumns: number[];
 }
 
-export const TABLE_IDS = ['per-day', 'per-hour', 'answers', 'tickets', 'funnel', 'matters', 'abilities', 'on-time', 'queries', 'ratings', 'cases', 're-ratings', 'health'] as const;
+export const TABLE_IDS = ['per-day', 'per-hour', 'answers', 'tickets', 'funnel', 'matters', 'abilities', 'on-time', 'queries', 'broadcasts', 'ratings', 'cases', 're-ratings', 'health'] as const;
+const MODE_NAMES: Record<string, string> = { sendall: '群发（全部关注者）', openids: '群发（按名单）', publish: '发布（不推送）' };
 
 const pct = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
 const ABILITY_NAMES = { online: '在线', offline: '线下', none: '—' } as const;
@@ -76,6 +77,12 @@ export function statsTables(report: StatsReport): StatsTable[] {
       id: 'matters', title: '一件事（跨部门联办）', head: ['一件事', '申请', '涉及部门办件', '全部办结', '已评价'],
       rows: report.matters.map((m) => [m.name, m.applications, m.parts, m.completed, m.rated]),
       countColumns: [1, 2, 3, 4],
+    },
+    {
+      id: 'broadcasts', title: '群发与送达', head: ['日期', '公众号', '方式', '文章数', '送达人数'],
+      rows: report.broadcasts === null ? [['（尚无群发记录）', '', '', '', '']]
+        : report.broadcasts.map((b) => [b.date, b.account, MODE_NAMES[b.mode] ?? b.mode, b.articles, b.reach ?? '—']),
+      countColumns: [],
     },
     {
       id: 'ratings', title: '好差评：评价等级', head: ['评价等级', '数量'],

@@ -53,3 +53,25 @@ describe('stats: inspection-index watchdogs', () => {
     assert.deepEqual((await health(createMemoryStore())).updates, { status: 'unknown', failsOutright: true });
   });
 });
+
+describe('stats: broadcasts from the broadcasts room\'s records', () => {
+  const issue = (account: string, date: string, state: string, delivery: object = { mode: 'sendall', outcome: { ok: true, sentCount: 1200, articleUrls: ['u1', 'u2'] } }) =>
+    ({ id: `${account}-${date}`, account, date, state, columns: ['a', 'b'], delivery });
+
+  it('fails the two-week update check for an account whose last broadcast is older, passes a recent one, and lists the reach', async () => {
+    const store = createMemoryStore();
+    const issues = store.collection<ReturnType<typeof issue>>('broadcast-issues');
+    await issues.insert(issue('city', '2026-11-10', 'sent'));
+    await issues.insert(issue('city', '2026-11-11', 'failed', { mode: 'sendall', outcome: { ok: false } }));
+    await issues.insert(issue('news', '2026-10-20', 'published', { mode: 'publish', outcome: { ok: true, articleUrls: ['u'] } }));
+    await issues.insert(issue('news', '2026-11-12', 'open', {}));
+    const r = await computeStats({ store, build: await fixtureBuild(), now: () => NOW }, { from: '2026-10-01', to: '2026-11-30' });
+    const updates = r.health.find((h) => h.id === 'updates')!;
+    assert.equal(updates.status, 'fail');
+    assert.equal(updates.value, 'city：距上次群发 2 天；news：距上次群发 23 天');
+    assert.deepEqual(r.broadcasts, [
+      { date: '2026-11-10', account: 'city', mode: 'sendall', articles: 2, reach: 1200 },
+      { date: '2026-10-20', account: 'news', mode: 'publish', articles: 1, reach: null },
+    ]);
+  });
+});

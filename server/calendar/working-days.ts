@@ -96,16 +96,38 @@ export function nextOpening(hours: WeeklyHours, at: Date, options: { closedDates
  * desk's reply time. 0 when to <= from.
  */
 export function openMinutesBetween(hours: WeeklyHours, from: Date, to: Date, options: { closedDates?: string[]; calendar?: Calendar } = {}): number {
-  if (to.getTime() <= from.getTime()) return 0;
-  let total = 0;
-  const last = cityDate(to);
-  for (let date = cityDate(from), i = 0; date <= last && i < 3700; date = addDays(date, 1), i++) {
-    if (options.closedDates?.includes(date) || options.calendar?.holidays.includes(date)) continue;
-    for (const r of hours[weekdayOf(date)] ?? []) {
-      const start = Math.max(cityInstant(date, r.open).getTime(), from.getTime());
-      const end = Math.min(cityInstant(date, r.close).getTime(), to.getTime());
-      if (end > start) total += end - start;
+  return openMinutesCounter(hours, options)(from, to);
+}
+
+const DAY_MS = 86_400_000;
+
+/** openMinutesBetween for many pairs at once: each city day's open periods are worked out once. */
+export function openMinutesCounter(hours: WeeklyHours, options: { closedDates?: string[]; calendar?: Calendar } = {}): (from: Date, to: Date) => number {
+  const days = new Map<number, Array<[number, number]>>();
+  const periods = (day: number) => {
+    let p = days.get(day);
+    if (!p) {
+      const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+      const closed = options.closedDates?.includes(date) || options.calendar?.holidays.includes(date);
+      p = closed ? [] : (hours[weekdayOf(date)] ?? []).map((r) => [cityInstant(date, r.open).getTime(), cityInstant(date, r.close).getTime()] as [number, number]);
+      days.set(day, p);
     }
-  }
-  return total / 60_000;
+    return p;
+  };
+  return (from, to) => {
+    const a = from.getTime();
+    const b = to.getTime();
+    if (!(b > a)) return 0;
+    let total = 0;
+    const first = Math.floor((a + CITY_OFFSET_MS) / DAY_MS);
+    const last = Math.min(Math.floor((b + CITY_OFFSET_MS) / DAY_MS), first + 3700);
+    for (let day = first; day <= last; day++) {
+      for (const [start, end] of periods(day)) {
+        const lo = Math.max(start, a);
+        const hi = Math.min(end, b);
+        if (hi > lo) total += hi - lo;
+      }
+    }
+    return total / 60_000;
+  };
 }

@@ -3,7 +3,7 @@
 // percentile; and how many tickets were answered within the promise the gateway gave the citizen
 // (same working day while the desk is open, else by the end of its next opening day).
 import type { AccountBuild } from '../builder/index.js';
-import { cityDate, cityMinutes, minutesOfDay, openMinutesBetween, weekdayOf } from '../calendar/index.js';
+import { cityDate, minutesOfDay, openMinutesCounter, weekdayOf } from '../calendar/index.js';
 import { ticketTiming } from '../desk/index.js';
 
 type Ticket = Parameters<typeof ticketTiming>[1];
@@ -40,14 +40,24 @@ export function quantile(values: number[], q: number): number | null {
  * arrival between two consecutive opening/closing times of one day, so 20,000 tickets need a few
  * hundred computations.
  */
+const CITY_OFFSET_MS = 8 * 3_600_000;
+
 function dueOfArrival(account: AccountBuild['account'], now: Date): (createdAt: string) => number | undefined {
   const memo = new Map<string, number | undefined>();
+  const boundsOfDay = new Map<number, number[]>();
   return (createdAt) => {
-    const arrived = new Date(createdAt);
-    const date = cityDate(arrived);
-    const minutes = cityMinutes(arrived);
-    const bucket = (account.desk.hours[weekdayOf(date)] ?? []).flatMap((r) => [minutesOfDay(r.open), minutesOfDay(r.close)]).filter((b) => b <= minutes).length;
-    const key = `${date}|${bucket}`;
+    const local = Date.parse(createdAt) + CITY_OFFSET_MS;
+    const day = Math.floor(local / 86_400_000);
+    const minutes = Math.floor((local - day * 86_400_000) / 60_000);
+    let bounds = boundsOfDay.get(day);
+    if (!bounds) {
+      const date = cityDate(new Date(Date.parse(createdAt)));
+      bounds = (account.desk.hours[weekdayOf(date)] ?? []).flatMap((r) => [minutesOfDay(r.open), minutesOfDay(r.close)]);
+      boundsOfDay.set(day, bounds);
+    }
+    let bucket = 0;
+    for (const b of bounds) if (b <= minutes) bucket++;
+    const key = `${day}|${bucket}`;
     if (!memo.has(key)) {
       const dueAt = ticketTiming(account, { id: '', openid: '', text: '', msgType: 'text', createdAt, status: 'open' }, now).dueAt;
       memo.set(key, dueAt ? Date.parse(dueAt) : undefined);
@@ -59,6 +69,7 @@ function dueOfArrival(account: AccountBuild['account'], now: Date): (createdAt: 
 export function deskFigures(build: AccountBuild, tickets: readonly Ticket[], now: Date): DeskFigures {
   const { desk, calendar } = build.account;
   const dueOf = dueOfArrival(build.account, now);
+  const workingMinutes = openMinutesCounter(desk.hours, { calendar });
   const nowMs = now.getTime();
   const out: DeskFigures = {
     total: 0, open: 0, overdue: 0, answered: 0, late: 0, awaitingMessages: 0, replyMedianMinutes: null, replyP90Minutes: null,
@@ -78,7 +89,7 @@ export function deskFigures(build: AccountBuild, tickets: readonly Ticket[], now
     if (late) out.late += 1;
     if (t.answeredAt) {
       out.answered += 1;
-      replyMinutes.push(openMinutesBetween(desk.hours, new Date(t.createdAt), new Date(t.answeredAt), { calendar }));
+      replyMinutes.push(workingMinutes(new Date(t.createdAt), new Date(t.answeredAt)));
       if (late) out.promise.broken += 1;
       else out.promise.kept += 1;
     } else if (due !== undefined && nowMs > due) out.promise.broken += 1;

@@ -113,11 +113,22 @@ export function dropOffs(r: FunnelRow): Array<number | null> {
   });
 }
 
-const completedAt = (a: Application) => [...a.timeline].reverse().find((e) => e.to === 'completed')?.at ?? a.updatedAt;
+function completedAt(a: Application): string {
+  for (let i = a.timeline.length - 1; i >= 0; i--) if (a.timeline[i]!.to === 'completed') return a.timeline[i]!.at;
+  return a.updatedAt;
+}
 
 /** Applications completed in the range, against the due date their clock gave at completion. */
 export function onTimeRows(build: AccountBuild, applications: readonly Application[], dayIn: (iso: string) => boolean): OnTimeRow[] {
   const rows = new Map<string, OnTimeRow>();
+  // The city date of an instant depends only on its UTC date and hour.
+  const dates = new Map<string, string>();
+  const dateOf = (iso: string) => {
+    const hour = iso.slice(0, 13);
+    let date = dates.get(hour);
+    if (date === undefined) dates.set(hour, (date = cityDate(new Date(iso))));
+    return date;
+  };
   // Due dates repeat (a few start dates and limits): working-day arithmetic once per pair.
   const dues = new Map<string, string | null>();
   const dueOf = (a: Application, done: string) => {
@@ -132,7 +143,7 @@ export function onTimeRows(build: AccountBuild, applications: readonly Applicati
     const r = rows.get(a.service) ?? { service: a.service, serviceName: a.serviceName, completed: 0, onTime: 0, late: 0, noClock: 0 };
     rows.set(a.service, r);
     r.completed += 1;
-    const done = cityDate(new Date(at));
+    const done = dateOf(at);
     const due = dueOf(a, done);
     if (!due) r.noClock += 1;
     else if (done <= due) r.onTime += 1;

@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createServicesRouter(loop));
   api.use(createAppointmentRouter(loop));
   api.use(createLocationRouter(loop));
-  api.use(createQueryApiRouter({ config, live, queries }));
+  api.use(createQueryApiRouter({ config, live, queries, store }));
   api.use(createBindingsApiRouter({ config, live, renderer, bindings }));
   api.use(notFoundHandler());
   api.use(errorHandler());

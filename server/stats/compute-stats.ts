@@ -13,6 +13,7 @@ import { healthChecks, type HealthCheck } from './health-figures.js';
 import { lastMenuLinkCheck } from './menu-links.js';
 import { readRollups, updateMessageRollups } from './message-rollups.js';
 import { pageViewsBetween } from './page-views.js';
+import { queryRunsBetween } from './query-runs.js';
 import { ratingFigures, type RatingFigures } from './rating-figures.js';
 import { instantsBetween, scan } from './scan.js';
 import { matterRows, type MatterRow } from './matter-figures.js';
@@ -45,6 +46,8 @@ export interface StatsQuery {
 
 export interface QuerySourceRow {
   source: string;
+  /** chat: asked in WeChat (message log); web: the H5 form or the query API. */
+  channel: 'chat' | 'web';
   counts: Record<(typeof QUERY_OUTCOMES)[number], number>;
   total: number;
 }
@@ -125,19 +128,20 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
   const perHour = Array.from({ length: 24 }, () => 0);
   const byAnswer = new Map<string, number>();
   const bySource = new Map<string, QuerySourceRow>();
+  const countQuery = (channel: QuerySourceRow['channel'], key: string, n: number) => {
+    const [source = '', outcome = ''] = key.split('|');
+    let row = bySource.get(`${channel}|${source}`);
+    if (!row) bySource.set(`${channel}|${source}`, (row = { source, channel, counts: Object.fromEntries(QUERY_OUTCOMES.map((o) => [o, 0])) as QuerySourceRow['counts'], total: 0 }));
+    if (outcome in row.counts) row.counts[outcome as keyof QuerySourceRow['counts']] += n;
+    row.total += n;
+  };
   let totalMessages = 0;
   let slowReplies = 0;
   for (const r of rollups) {
     byDay.set(r.date, (byDay.get(r.date) ?? 0) + r.total);
     r.byHour.forEach((n, h) => { perHour[h]! += n; });
     for (const [k, v] of Object.entries(r.byAnswer)) byAnswer.set(k, (byAnswer.get(k) ?? 0) + v);
-    for (const [k, v] of Object.entries(r.byQuery ?? {})) {
-      const [source = '', outcome = ''] = k.split('|');
-      let row = bySource.get(source);
-      if (!row) bySource.set(source, (row = { source, counts: Object.fromEntries(QUERY_OUTCOMES.map((o) => [o, 0])) as QuerySourceRow['counts'], total: 0 }));
-      if (outcome in row.counts) row.counts[outcome as keyof QuerySourceRow['counts']] += v;
-      row.total += v;
-    }
+    for (const [k, v] of Object.entries(r.byQuery ?? {})) countQuery('chat', k, v);
     totalMessages += r.total;
     slowReplies += r.slow ?? 0;
   }
@@ -148,6 +152,10 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
   });
   const automatic = answers.filter((a) => AUTOMATIC.has(a.kind)).reduce((s, a) => s + a.count, 0);
   const week = all.filter((r) => r.date >= weekFrom && r.date <= today);
+  // Queries from the H5 form and the API count per department (they name no account: the primary's).
+  if (!query.account || query.account.primary) {
+    for (const r of await queryRunsBetween(store, from, to)) if (inScope(r.department)) for (const [k, v] of Object.entries(r.byQuery)) countQuery('web', k, v);
+  }
 
   // Desk tickets (the simulator's are not real traffic): those that arrived in the range, and in the last week.
   const tickets = await scan(store.collection<Ticket>('deskTickets'), (t) => !t.simulated && (dayIn(t.createdAt) || inWeek(t.createdAt)) && ticketMatches(t));
@@ -183,7 +191,7 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
     matters: await matterRows(store, (submittedAt, departments) => dayIn(submittedAt) && departments.some((d) => inScope(d))),
     abilities: abilityMatrix(services),
     onTime: onTimeRows(build, apps, dayIn),
-    querySources: [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source)),
+    querySources: [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source) || a.channel.localeCompare(b.channel)),
     broadcasts: broadcasts?.rows ?? null,
     ...ratings,
     health: healthChecks({

@@ -9,6 +9,7 @@ export { quantile } from './desk-figures.js';
 export { HEALTH_STATUS_NAMES } from './health-figures.js';
 export type { HealthCheck } from './health-figures.js';
 export { checkMenuLinks, menuViewLinks, startMenuLinkChecks } from './menu-links.js';
+export { rebuildQueryRunRollups, recordQueryRun, updateQueryRunRollups } from './query-runs.js';
 export { readRollups, rebuildMessageRollups, updateMessageRollups } from './message-rollups.js';
 export type { MessageRollup } from './message-rollups.js';
 export { readPageViewRollups, rebuildPageViewRollups, recordPageView, updatePageViewRollups } from './page-views.js';

@@ -66,12 +66,12 @@ export function statsTables(report: StatsReport): StatsTable[] {
       countColumns: [1, 2, 3, 4],
     },
     {
-      id: 'queries', title: '信息查询结果（按数据来源）', head: ['数据来源', '查到', '查无记录', '查询失败', '缺少条件', '条件有误', '过于频繁', '合计', '成功率'],
+      id: 'queries', title: '信息查询结果（按数据来源）', head: ['数据来源', '渠道', '查到', '查无记录', '查询失败', '缺少条件', '条件有误', '过于频繁', '合计', '成功率'],
       rows: report.querySources.map((q) => {
         const answered = q.counts.found + q.counts['not-found'];
-        return [sourceName(q.source), ...OUTCOME_COLUMNS.map((o) => q.counts[o]), q.total, pct(answered + q.counts.failed > 0 ? answered / (answered + q.counts.failed) : null)];
+        return [sourceName(q.source), q.channel === 'chat' ? '公众号对话' : '网页/接口', ...OUTCOME_COLUMNS.map((o) => q.counts[o]), q.total, pct(answered + q.counts.failed > 0 ? answered / (answered + q.counts.failed) : null)];
       }),
-      countColumns: [1, 2, 3, 4, 5, 6, 7],
+      countColumns: [2, 3, 4, 5, 6, 7, 8],
     },
     {
       id: 'matters', title: '一件事（跨部门联办）', head: ['一件事', '申请', '涉及部门办件', '全部办结', '已评价'],

@@ -5,12 +5,16 @@ import type { Config } from '../../config.js';
 import { QuerySourceError, TooManyQueriesError, ValidationError } from '../../errors.js';
 import type { LiveBuild } from '../../live-build.js';
 import { runQuery, type QueryDeps } from '../../query/index.js';
+import { recordQueryRun } from '../../stats/index.js';
+import type { Store } from '../../store/index.js';
 import { optionalCitizen, sameOriginOnly } from '../identity.js';
 
 export interface QueryApiRouterDeps {
   config: Readonly<Config>;
   live: LiveBuild;
   queries: QueryDeps;
+  /** Where the dashboard's query outcomes are logged (service, source, outcome only). */
+  store?: Store;
 }
 
 export function createQueryApiRouter(deps: QueryApiRouterDeps) {
@@ -24,6 +28,7 @@ export function createQueryApiRouter(deps: QueryApiRouterDeps) {
     const inputs = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
     const asker = openid ? { key: openid, openid } : { key: `ip:${req.ip ?? ''}` };
     const result = await runQuery(deps.queries, { build: deps.live.current(), service: ref(req), inputs, asker });
+    if (deps.store) recordQueryRun(deps.store, { service: result.service, department: result.service.split('/')[0]!, source: result.source, outcome: result.outcome }, deps.queries.now?.() ?? new Date());
     if (result.outcome === 'ask' || result.outcome === 'invalid') {
       const service = deps.live.current().services.find((s) => s.ref === result.service);
       const fields = service?.steps.query?.inputs ?? [];

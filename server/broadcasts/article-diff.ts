@@ -30,7 +30,7 @@ function show(fields: ArticleFields | undefined, key: keyof ArticleFields): stri
   if (!fields) return '';
   if (key === 'body') return bodyText(fields.body) + (/<img/.test(fields.body) ? `\n[图片 ${(fields.body.match(/<img/g) ?? []).length} 张]` : '');
   if (key === 'comments') return fields.comments ? '开启' : '关闭';
-  if (key === 'cover') return fields.cover ? `${fields.cover.name}（${Math.round(fields.cover.size / 1024)} KB）` : '';
+  if (key === 'cover') return fields.cover ? `${fields.cover.name}（${Math.max(1, Math.round(fields.cover.size / 1024))} KB）` : '';
   return String(fields[key] ?? '');
 }
 

@@ -2,6 +2,7 @@
 // issue for its send time; the quota is checked first. Unscheduling returns it to review.
 import { ConflictError, ForbiddenError, ValidationError } from '../errors.js';
 import { audit } from '../audit/index.js';
+import { cityDate, cityMinutes, hhmm } from '../calendar/index.js';
 import type { Actor, BroadcastDeps, BroadcastIssue } from './broadcast-types.js';
 import { issuesOf } from './broadcast-types.js';
 import { chainProgress, isEditor } from './chain.js';
@@ -31,7 +32,7 @@ export async function scheduleIssue(deps: BroadcastDeps, actor: Actor, id: strin
       return { ...current, state: 'scheduled' };
     });
   });
-  audit(deps.store, nowOf(deps), { actor: actor.username, action: 'broadcast.schedule', target: `群发 ${id}`, detail: `定时 ${updated.sendAt}` });
+  audit(deps.store, nowOf(deps), { actor: actor.username, action: 'broadcast.schedule', target: `群发 ${id}`, detail: `定时 ${cityDate(new Date(updated.sendAt))} ${hhmm(cityMinutes(new Date(updated.sendAt)))} 发送` });
   return updated;
 }
 

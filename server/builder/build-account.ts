@@ -15,6 +15,7 @@ import { buildAnswers, checkMenuExtras } from './build-answers.js';
 import { checkQueries } from './check-queries.js';
 import { checkBindings } from './check-bindings.js';
 import { checkMatters } from './check-matters.js';
+import { checkBroadcasts } from './check-broadcasts.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 
 export interface BuildOptions {
@@ -46,6 +47,7 @@ export function buildAccount(files: CityFiles, options: BuildOptions): AccountBu
   const tables = checkQueries(model, sink);
   const bindings = checkBindings(model, sink);
   const matters = checkMatters(model, publicBaseUrl, sink);
+  checkBroadcasts(model, sink);
   const assembly = buildMenu({
     accountFile: model.account.file,
     slots: model.account.slots,

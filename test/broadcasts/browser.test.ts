@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../browser/launch-chromium.js';
-import { type BroadcastApp, PASSWORD, PNG, startBroadcastApp } from './broadcast-app.js';
+import { type BroadcastApp, makePng, PASSWORD, startBroadcastApp } from './broadcast-app.js';
 import { sendDueIssues } from '../../server/broadcasts/index.js';
 import { readStandinOutbox } from '../../server/wechat/index.js';
 import { waitFor } from './chain-steps.js';
@@ -50,7 +50,7 @@ describe('broadcasts in a browser', function () {
     await page.fill('#digest', fields.digest);
     await page.fill('#body', fields.body);
     await Promise.all([page.waitForURL(/msg=saved/), page.click('#article-form button[type=submit]')]);
-    await page.setInputFiles('#cover', { name: 'cover.png', mimeType: 'image/png', buffer: PNG });
+    await page.setInputFiles('#cover', { name: 'cover.png', mimeType: 'image/png', buffer: makePng(900, 383) });
     await Promise.all([page.waitForURL(/msg=cover/), page.click('#cover-form button[type=submit]')]);
   }
 
@@ -71,6 +71,11 @@ describe('broadcasts in a browser', function () {
     const writer1 = await as('jj-writer1');
     const writer2 = await as('jj-writer2');
     await write(writer1, 'jingqing', { title: '今日警情通报', digest: '全市道路交通总体平稳。', body: '<p>全市道路交通总体平稳，共处理警情 12 起。</p><p onclick="alert(1)">夜间请注意<script>alert(2)</script>安全。</p>' });
+    // A punctuation fix after the cover: the editor page shows it character by character.
+    await writer1.fill('#body', '<p>全市道路交通总体平稳，共处理警情 12 起；</p><p onclick="alert(1)">夜间请注意<script>alert(2)</script>安全。</p>');
+    await Promise.all([writer1.waitForURL(/msg=saved/), writer1.click('#article-form button[type=submit]')]);
+    assert.match(await writer1.innerText('.diff-body'), /起。\s*;?|起；/);
+    assert.equal(await writer1.locator('.diff-body del').first().innerText(), '。');
     const preview = await writer1.innerText('.article-body');
     assert.match(preview, /夜间请注意安全/);
     assert.equal(await writer1.locator('.article-body script, .article-body [onclick]').count(), 0, 'the stored body carries no script');

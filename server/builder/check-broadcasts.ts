@@ -1,0 +1,39 @@
+// An account's broadcasts (群发) beyond what its schema says: unique column and step ids, columns
+// owned by departments that exist, every step reachable by enough people, previewers WeChat can
+// reach, and openid delivery only where WeChat allows it (服务号).
+import type { CityModel } from './city-model.js';
+import type { DiagnosticSink } from './diagnostics.js';
+
+export function checkBroadcasts(model: CityModel, sink: DiagnosticSink): void {
+  const { file, account } = model.account;
+  const config = account?.broadcasts;
+  if (!config) return;
+  const at = (pointer: string) => ({ file, pointer: `/broadcasts${pointer}` });
+  const seen = new Set<string>();
+  for (const [i, column] of config.columns.entries()) {
+    if (seen.has(column.id)) sink.error('BROADCAST_DUPLICATE_ID', at(`/columns/${i}/id`), `栏目编号“${column.id}”重复`);
+    seen.add(column.id);
+    if (!model.departments.has(column.department) && !model.broken.departments.has(column.department)) {
+      sink.error('UNKNOWN_DEPARTMENT', at(`/columns/${i}/department`), `栏目“${column.name}”的部门“${column.department}”不存在（没有 departments/${column.department}.json）`);
+    }
+  }
+  const steps = new Set<string>();
+  for (const [i, step] of config.chain.entries()) {
+    if (steps.has(step.id)) sink.error('BROADCAST_DUPLICATE_ID', at(`/chain/${i}/id`), `审核步骤编号“${step.id}”重复`);
+    steps.add(step.id);
+    const named = new Set([...(step.users ?? []), ...(step.previewers ?? []).map((p) => p.user)]);
+    if (!step.role && named.size === 0) {
+      sink.error('BROADCAST_STEP_NOBODY', at(`/chain/${i}`), `审核步骤“${step.name}”没有指定任何人（users、role 或 previewers）`);
+    } else if (!step.role && named.size < step.approvals) {
+      sink.error('BROADCAST_STEP_UNREACHABLE', at(`/chain/${i}/approvals`), `审核步骤“${step.name}”需要 ${step.approvals} 人通过，但只指定了 ${named.size} 人，永远无法通过`);
+    }
+    if (step.department && !step.role) sink.warning('BROADCAST_DEPARTMENT_WITHOUT_ROLE', at(`/chain/${i}/department`), `审核步骤“${step.name}”的 department 只与 role 一起生效`);
+    for (const [j, p] of (step.previewers ?? []).entries()) {
+      if (!p.openid && !p.wxname) sink.error('BROADCAST_PREVIEWER_UNREACHABLE', at(`/chain/${i}/previewers/${j}`), `预览人“${p.user}”既没有 openid 也没有微信号，收不到预览`);
+    }
+  }
+  if (config.delivery === 'openids') {
+    if (account.type !== 'service') sink.error('BROADCAST_OPENIDS_SERVICE_ONLY', at('/delivery'), '按 openid 群发（mass/send）只对服务号开放；订阅号请用 sendall 或 publish');
+    if (!config.openids?.length) sink.error('BROADCAST_OPENIDS_MISSING', at('/openids'), 'delivery 为 openids 时须列出接收者 openids（2 到 10000 个）');
+  }
+}

@@ -35,6 +35,7 @@ import type { Doc, Store } from '../server/store/types.js';
 import { plainSignature } from '../server/wechat/signature.js';
 import { APPOINTMENT_SERVICE, makeBuild, NOW, VALID_FIELDS } from '../test/loop/appointment/fixture-build.js';
 import { findPostgresBin, startCluster } from '../test/support/postgres-cluster.js';
+import { cpuSeconds } from './support/child-server.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = 32;
@@ -194,8 +195,11 @@ async function throughServers(adminUrl: string, texts: string[]) {
   for (const [label, start] of setups) {
     const servers = await start();
     await load(servers, keywordRequest(texts, 'w'), 1, [200]); // warm-up
+    const cpuBefore = servers.map((s) => cpuSeconds(s.child.pid!) ?? 0);
     keyword[label] = await load(servers, keywordRequest(texts, label[1]!), SECONDS, [200]);
     line(`${label}, keyword replies`, keyword[label]!);
+    const cpu = servers.map((s, i) => (cpuSeconds(s.child.pid!) ?? 0) - cpuBefore[i]!);
+    console.log(`      server CPU ${cpu.map((c) => `${c.toFixed(1)} s`).join(' + ')} in ${SECONDS} s: ${((cpu.reduce((x, y) => x + y, 0) * 1e6) / Math.max(1, keyword[label]!.rps * SECONDS)).toFixed(0)} µs per reply`);
     const slots = await bookableSlots(servers[0]!);
     const bookings = await load(servers, bookingRequest(slots, label[1]!), SECONDS, [201, 409]);
     line(`${label}, bookings (201 booked / 409 full)`, bookings);

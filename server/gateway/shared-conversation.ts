@@ -1,8 +1,10 @@
 // What a citizen said last, for the follow-ups that depend on it: the numbered list a bare "2"
 // picks from and the query a bare "3" continues. Each process keeps this in memory; with a store
 // several processes share, the latest state is also kept there after each push that changed it,
-// and read back before a short text message is routed, so a follow-up answers the same whichever
-// process the proxy sends it to. Long messages are new questions and skip the read.
+// and read back before a message that can only be a follow-up is routed (a number, a plate, a
+// code: digits and Latin letters, a plate's province first; or "人工" after a failed query), so a follow-up answers the same
+// whichever process the proxy sends it to. Every other message is a new question and skips the
+// read, so keyword replies pay nothing for it.
 import type { SharedOnce } from '../store/index.js';
 import { LIST_MEMORY_MS, type RecentList } from './numbered-items.js';
 import type { WechatMessage } from '../wechat/index.js';
@@ -20,8 +22,8 @@ interface Conversation {
   query?: RecentQuery;
 }
 
-/** Follow-ups are short: "2", "3", "鄂A12345 4F2A91", "人工". */
-const FOLLOW_UP_CHARS = 40;
+/** What only a follow-up looks like: "2", "３", "4F2A91", a plate "鄂A12345 4F2A91"; and 人工 after a failed query. */
+const FOLLOW_UP = /^(?:[\u4e00-\u9fff]?[\s0-9A-Za-z０-９Ａ-Ｚａ-ｚ.,，。-]{1,32}|人工)$/;
 const keyOf = (openid: string) => `conversation:${openid}`;
 
 export interface SharedConversations {
@@ -37,7 +39,7 @@ export function createSharedConversations(once: SharedOnce, lists: Map<string, R
   const latest = new Map<string, number>();
   return {
     async recall(msg) {
-      if (msg.msgType !== 'text' || (msg.content ?? '').length > FOLLOW_UP_CHARS) return;
+      if (msg.msgType !== 'text' || !FOLLOW_UP.test((msg.content ?? '').trim())) return;
       const raw = await once.outcome(keyOf(msg.fromUser));
       if (raw === undefined) return;
       const shared = JSON.parse(raw) as Conversation;

@@ -22,6 +22,7 @@ export type AuditAction =
   | 'desk.template-delete'
   | 'appointment.checked-in'
   | 'appointment.no-show'
+  | 'hall.closed'
   | 'application.move'
   | 'case.callback'
   | 'case.resolution'
@@ -76,6 +77,7 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
   'desk.template-delete': '删除常用回复',
   'appointment.checked-in': '预约签到',
   'appointment.no-show': '预约未到',
+  'hall.closed': '闭厅',
   'application.move': '变更办件状态',
   'case.callback': '整改回访',
   'case.resolution': '提交整改结果',

@@ -1,10 +1,11 @@
 // 预约 on the workbench: the day list of a hall (optionally one service) with each citizen's
 // pre-check answers, and the two things hall staff record on the day, 签到 (checked in) and 未到
-// (no-show). Staff see only their departments' halls; anything else is a 404.
+// (no-show), and 闭厅: closing one of the department's halls for a day or part of one. Staff see
+// and close only their departments' halls; anything else is a 404.
 import type { AccountBuild } from '../builder/index.js';
 import { cityDate } from '../calendar/index.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { ATTENDANCE_NAMES, type Appointment, type Attendance, appointmentsOf, formatSlot, type LoopDeps } from '../loop/index.js';
+import { ATTENDANCE_NAMES, type Appointment, type Attendance, appointmentsOf, closeHall, type ClosedHall, closureSpan, formatSlot, type HallClosure, type HallClosureInput, hallClosuresOf, type LoopDeps } from '../loop/index.js';
 import { maskIdNumber } from './mask.js';
 import { inScope, type WorkScope } from './work-scope.js';
 
@@ -42,10 +43,29 @@ export function dayListRow(a: Appointment, build: AccountBuild, now: Date) {
     answers,
     documents: a.documents,
     attendance: a.attendance && { ...a.attendance, name: ATTENDANCE_NAMES[a.attendance.kind] },
+    /** The hall closed this slot after it was booked; the citizen was told to 改约. */
+    hallClosed: a.closedBy?.reason,
     // 签到 on the day itself; 未到 once the slot has begun (nobody is a no-show before their time).
-    canCheckIn: !a.attendance && a.date === cityDate(now),
-    canNoShow: !a.attendance && a.date === cityDate(now) && started,
+    canCheckIn: !a.attendance && !a.closedBy && a.date === cityDate(now),
+    canNoShow: !a.attendance && !a.closedBy && a.date === cityDate(now) && started,
   };
+}
+
+/** The day's closures of the halls in scope, earliest first. */
+export async function listHallClosures(store: LoopDeps['store'], scope: WorkScope, date: string): Promise<HallClosure[]> {
+  const found = await hallClosuresOf(store).findBy('date', date);
+  return found.filter((c) => inScope(scope, c.department)).sort((a, b) => (a.from ?? '').localeCompare(b.from ?? '') || a.at.localeCompare(b.at));
+}
+
+/** One closure as the day list shows it. */
+export function closureRow(c: HallClosure, build: AccountBuild) {
+  return { id: c.id, hallName: build.halls.find((h) => h.ref === c.hall)?.name ?? c.hall, span: closureSpan(c), reason: c.reason, by: c.by, affected: c.affected.length };
+}
+
+/** 闭厅 from the workbench: only a hall of the user's departments (another is "not found"). */
+export async function closeHallFromWorkbench(deps: LoopDeps, scope: WorkScope, input: HallClosureInput, actor: string): Promise<ClosedHall> {
+  const halls = deps.live.current().halls.filter((h) => inScope(scope, h.department));
+  return closeHall(deps, halls, input, actor);
 }
 
 export interface AttendanceChange {

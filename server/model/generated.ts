@@ -490,6 +490,10 @@ export interface Hall {
   phone?: string;
   hours: WeeklyHours;
   closedDates?: IsoDate[];
+  /**
+   * Appointments this hall takes per day across all its services (the windows' day capacity). Each service's capacityPerSlot still holds per slot; booking stops for the day once this many are booked. Absent: no day cap.
+   */
+  appointmentsPerDay?: number;
 }
 /**
  * Opening periods per weekday; a missing or empty day is closed.

@@ -72,6 +72,13 @@ describe('schema diagnostics', () => {
       message: '不能小于 5',
     },
     {
+      code: 'SCHEMA_MINIMUM',
+      edit: (c) => (c.department('shebao').halls[0].appointmentsPerDay = 0),
+      file: 'departments/shebao.json',
+      pointer: '/halls/0/appointmentsPerDay',
+      message: '不能小于 1',
+    },
+    {
       code: 'SCHEMA_MAXIMUM',
       edit: (c) => (c.account.badReviewDeadlineDays = 31),
       file: 'account.json',

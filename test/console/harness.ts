@@ -43,6 +43,8 @@ export interface HarnessOptions {
   gateway?: (real: Gateway) => Gateway;
   /** Another city directory than the fixture (e.g. a copy with a query table). */
   cityDir?: string;
+  /** The console's clock (sessions, the workbench's "today"); the system clock otherwise. */
+  now?: () => Date;
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -62,7 +64,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const real = createGateway({ store, live, client, openidKey: config.sessionSecret, queries, maxClockSkewS: config.wechat.maxClockSkewS });
   const gateway = options.gateway ? options.gateway(real) : real;
   app.use('/wechat', createWechatRouter({ config, store, live, client, queries, gateway }));
-  app.use('/console', createConsoleRouter({ config, store, live, client, renderer: createRenderer(), publisher, gateway, queries }));
+  app.use('/console', createConsoleRouter({ config, store, live, client, renderer: createRenderer(), publisher, gateway, queries, ...(options.now ? { now: options.now } : {}) }));
   return { app, store, live, publisher, config, client };
 }
 

@@ -1,7 +1,9 @@
 // 预约 on the staff workbench: a hall's day list with each citizen's pre-check answers (ID masked),
-// and 签到 / 未到 recorded once on the day, only within the user's departments.
+// and 签到 / 未到 recorded once on the day, only within the user's departments; 闭厅 for a day or
+// part of one. The console runs on a fixed clock at noon city time, so "today" never straddles
+// the city's midnight (16:00 UTC) whenever the suite runs.
 import assert from 'node:assert/strict';
-import { cityDate } from '../../server/calendar/index.js';
+import { cityDate, cityInstant } from '../../server/calendar/index.js';
 import { addDays } from '../../server/calendar/working-days.js';
 import { appointmentsOf, type Appointment } from '../../server/loop/index.js';
 import { addTestUsers, createHarness, login, type Harness, type Session } from './harness.js';
@@ -9,8 +11,12 @@ import { addTestUsers, createHarness, login, type Harness, type Session } from '
 const SERVICE = 'jiaojing/jiashizheng-huanzheng';
 const HALL = 'jiaojing/chezhusuo';
 
+/** Noon in the city on a weekday the test hall is open (Wednesday 2026-03-04 would do as well). */
+const NOW = cityInstant('2026-03-03', '12:00');
+const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
+
 function appointment(id: string, start: Date, fields: Partial<Appointment> = {}): Appointment {
-  const at = new Date().toISOString();
+  const at = NOW.toISOString();
   return {
     id, number: `JJ-${id}`, openid: `o-${id}`, service: SERVICE, serviceName: '驾驶证期满换证', department: 'jiaojing', hall: HALL, hallName: '车管所',
     hallAddress: '某路 1 号', date: cityDate(start), start: start.toISOString(), end: new Date(start.getTime() + 30 * 60_000).toISOString(),
@@ -23,19 +29,19 @@ describe('console workbench 预约', () => {
   let h: Harness;
   let jj: Session;
   let sb: Session;
-  const today = () => cityDate(new Date());
+  const today = () => cityDate(NOW);
   const post = (s: Session, url: string, body: Record<string, string> = {}) => s.agent.post(url).type('form').send({ ...body, _csrf: s.csrf });
 
   before(async () => {
-    h = await createHarness();
+    h = await createHarness({ now: () => NOW });
     await addTestUsers(h.store);
     jj = await login(h.app, 'jj-staff');
     sb = await login(h.app, 'sb-admin');
     const store = appointmentsOf(h.store);
-    await store.insert(appointment('begun', new Date(Date.now() - 10 * 60_000)));
-    await store.insert(appointment('later', new Date(Date.now() + 20 * 60_000)));
-    await store.insert(appointment('gone', new Date(Date.now() + 40 * 60_000), { status: 'cancelled' }));
-    await store.insert(appointment('tomorrow', new Date(Date.now() + 26 * 3600_000)));
+    await store.insert(appointment('begun', minutes(-10)));
+    await store.insert(appointment('later', minutes(20)));
+    await store.insert(appointment('gone', minutes(40), { status: 'cancelled' }));
+    await store.insert(appointment('tomorrow', minutes(26 * 60)));
   });
 
   it('lists the day’s appointments of the department’s halls with the pre-check answers and a masked ID', async () => {
@@ -70,5 +76,30 @@ describe('console workbench 预约', () => {
     await post(jj, '/console/work/appointments/tomorrow/checked-in', { date: today() }).expect(409);
     const page = await jj.agent.get(`/console/work/appointments?date=${today()}`).expect(200);
     assert.match(page.text, /id="appt-JJ-begun"[^]*?已签到/);
+  });
+
+  it('closes a hall of the department for part of the day: lists it, marks and notifies the booked citizen, audits it', async () => {
+    const res = await post(jj, '/console/work/appointments/closures', { date: today(), hall: HALL, closeHall: HALL, from: '12:00', to: '13:00', reason: '系统升级' }).expect(303);
+    assert.match(String(res.headers.location), /msg=hall-closed/);
+    const later = await appointmentsOf(h.store).get('later');
+    assert.equal(later?.closedBy?.reason, '系统升级');
+    assert.equal((await appointmentsOf(h.store).get('begun'))?.closedBy, undefined, 'a citizen already checked in is served');
+    const notices = await h.store.log<{ kind: string; openid: string; url: string }>('notifications').read();
+    assert.deepEqual(notices.filter((n) => n.kind === 'appointment-closed').map((n) => [n.openid, n.url]), [['o-later', `http://localhost:3000/s/${SERVICE}/book?reschedule=later`]]);
+    const [logged] = (await h.store.log<{ action: string; actor: string; detail?: string }>('audit').read()).filter((r) => r.action === 'hall.closed');
+    assert.equal(logged?.actor, 'jj-staff');
+    assert.match(logged?.detail ?? '', /12:00—13:00；原因：系统升级；已通知改约 1 人（JJ-later）/);
+    const page = await jj.agent.get(`/console/work/appointments?date=${today()}&msg=hall-closed`).expect(200);
+    assert.match(page.text, /车管所业务大厅 · 12:00—13:00 · 系统升级/);
+    assert.match(page.text, /已通知改约 1 人/);
+    assert.match(page.text, /id="appt-JJ-later"[^]*?闭厅，已通知改约/);
+    assert.doesNotMatch(page.text, /appointments\/later\/checked-in/);
+  });
+
+  it('refuses to close another department’s hall, and shows a bad span on the page', async () => {
+    await post(sb, '/console/work/appointments/closures', { date: today(), closeHall: HALL, reason: '停电' }).expect(404);
+    const bad = await post(jj, '/console/work/appointments/closures', { date: today(), closeHall: HALL, from: '14:00', to: '13:00', reason: '停电' }).expect(400);
+    assert.match(bad.text, /闭厅结束时间应晚于开始时间/);
+    assert.match(bad.text, /value="停电"/, 'the form keeps what was typed');
   });
 });

@@ -8,7 +8,8 @@ import { createStoreRateLimit } from '../../server/http/store-rate-limit.js';
 import { creditPayment } from '../../server/loop/payment/credit-payment.js';
 import type { LocalPaymentProvider } from '../../server/loop/payment/local-payment-provider.js';
 import { createPostgresStore, type PostgresStore } from '../../server/store/postgres/postgres-store.js';
-import { makeContext, SERVICE, VALID_FIELDS } from '../loop/appointment/fixture-build.js';
+import type { AccountBuild } from '../../server/builder/types.js';
+import { APPOINTMENT_SERVICE, makeContext, SERVICE, VALID_FIELDS } from '../loop/appointment/fixture-build.js';
 import { createTestApp, move, payThroughCashier, submitLicence, type TestApp } from '../loop/applications/test-app.js';
 import { createStoreTokenStore } from '../../server/wechat/token-store.js';
 import { createWechatClient } from '../../server/wechat/wechat-client.js';
@@ -55,6 +56,28 @@ describe('two processes on one PostgreSQL database (needs PostgreSQL)', () => {
     assert.equal(statuses.filter((s) => s === 409).length, 95);
     const numbers = results.filter((r) => r.status === 201).map((r) => r.body.appointment.number);
     assert.equal(new Set(numbers).size, 5, 'appointment numbers are distinct');
+  });
+
+  it('gives 60 citizens over both processes, two services and four slots exactly the hall’s 4 seats of the day', async function () {
+    this.timeout(60_000);
+    const other = 'shebao/shebaoka-shenling';
+    const withDayCap = (build: AccountBuild) => {
+      build.halls = build.halls.map((h) => (h.id === 'tianhe' ? { ...h, appointmentsPerDay: 4 } : h));
+      build.services.push({ ...APPOINTMENT_SERVICE, ref: other, id: 'shebaoka-shenling', name: '社保卡申领' });
+    };
+    const contexts = [makeContext({ store: a, build: withDayCap }), makeContext({ store: b, build: withDayCap })];
+    const starts = ['2026-03-06T01:00:00.000Z', '2026-03-06T01:30:00.000Z', '2026-03-06T02:00:00.000Z', '2026-03-06T06:00:00.000Z'];
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        request(contexts[i % 2]!.app)
+          .post(`/api/services/${i % 3 ? SERVICE : other}/appointments`)
+          .set('Cookie', contexts[i % 2]!.cookie(`citizen-${i}`))
+          .send({ hall: 'tianhe', start: starts[i % 4], fields: VALID_FIELDS }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 201).length, 4, `statuses: ${statuses.join(',')}`);
+    assert.equal(statuses.filter((s) => s === 409).length, 56);
   });
 
   it('numbers applications submitted to both processes without gaps or duplicates', async function () {

@@ -3,7 +3,7 @@
 import express, { type Request } from 'express';
 import type { AccountBuild } from '../../builder/index.js';
 import { addDays, cityDate } from '../../calendar/index.js';
-import { acceptAttribute, type AppointmentDeps, appointmentsOf, appointmentStepOf, closedReason, daySlots, describeTypes, formatDay, formatSize, formatSlot, hallsOf, hoursToday, isActive, listAppointments, nowOf, serviceOf, uploadTarget } from '../../loop/index.js';
+import { acceptAttribute, type AppointmentDeps, appointmentsOf, appointmentStepOf, daySlots, describeTypes, formatDay, formatSize, formatSlot, hallsOf, hoursToday, isActive, listAppointments, nowOf, serviceOf, uploadTarget } from '../../loop/index.js';
 import { optionalCitizen } from '../identity.js';
 import { signInRedirect } from '../sign-in-redirect.js';
 import type { RouterDeps } from '../router-deps.js';
@@ -28,12 +28,10 @@ export function createBookingPagesRouter(deps: RouterDeps<AppointmentDeps>) {
       hoursToday: hoursToday(hall, build, now),
       // One entry per day in the booking window; closed days keep their reason for the picker, and
       // `free` (seats left) lets the picker open on the first day a citizen can actually book.
-      days: await Promise.all(dates.map(async (date) => ({
-        date,
-        label: formatDay(date),
-        closed: closedReason(build, hall, step, date, now),
-        free: (await daySlots(deps.store, build, service, hall, date, now)).slots.reduce((n, s) => n + s.available, 0),
-      }))),
+      days: await Promise.all(dates.map(async (date) => {
+        const day = await daySlots(deps.store, build, service, hall, date, now);
+        return { date, label: formatDay(date), closed: day.closed, free: day.free };
+      })),
     })));
     const rescheduleId = typeof req.query.reschedule === 'string' ? req.query.reschedule : undefined;
     const openid = res.locals.openid as string | undefined;
@@ -79,6 +77,7 @@ export function createBookingPagesRouter(deps: RouterDeps<AppointmentDeps>) {
           cancelled: a.status === 'cancelled',
           past: new Date(a.start).getTime() <= nowOf(deps).getTime(),
           rescheduleUrl: `/s/${a.service}/book?reschedule=${encodeURIComponent(a.id)}`,
+          hallClosed: a.status === 'booked' && a.closedBy ? a.closedBy.reason : undefined,
         })),
       }),
     );

@@ -12,7 +12,7 @@ import type { LiveBuild } from '../../live-build.js';
 import { blobsOf, departmentName, type LoopDeps, serviceRules, STAGE_LABELS } from '../../loop/index.js';
 import type { BlobStore, Store } from '../../store/index.js';
 import type { WechatClient } from '../../wechat/index.js';
-import { addReplyTemplate, dayListRow, deleteReplyTemplate, listHallDay, listReplyTemplates, loadReplyTemplate, recordAttendance } from '../../desk/index.js';
+import { addReplyTemplate, closeHallFromWorkbench, closureRow, dayListRow, deleteReplyTemplate, listHallClosures, listHallDay, listReplyTemplates, loadReplyTemplate, recordAttendance } from '../../desk/index.js';
 import { cityDate } from '../../calendar/index.js';
 import { applicationDetail, applicationRow, assignTicket, caseAppeal, caseCallback, caseResolution, caseRow, citizenTickets, closeTicket, lastMessageAt, listDepartmentApplications, listScopedCases, listSimulatedTickets, listTickets, loadScopedApplication, loadScopedCase, loadTicket, MAX_REASON, MAX_REPLY, moveFromWorkbench, replyToTicket, stageCounts, TICKET_STATUS_NAMES, TICKET_STATUSES, ticketHistory, ticketRow, type TicketStatus, workScope, type WorkScope } from '../../desk/index.js';
 import { audit, type AuditRecord } from '../../audit/index.js';
@@ -44,6 +44,7 @@ const FLASH: Record<string, string> = {
   'template-added': '常用回复已保存。',
   'template-deleted': '常用回复已删除。',
   'no-show': '已登记未到。',
+  'hall-closed': '已闭厅：相关时段已停止预约，已预约的市民已收到改约通知。',
 };
 
 const WECHAT_WINDOW_MS = 48 * 3600_000;
@@ -214,10 +215,12 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
     const build = live.current();
     const q = dayQuery(req);
     const rows = (await listHallDay(store, scope, q)).map((a) => dayListRow(a, build, now()));
+    const closures = (await listHallClosures(store, scope, q.date)).filter((c) => !q.hall || c.hall === q.hall).map((c) => closureRow(c, build));
     const mine = (d: string) => scope.all || scope.departments.includes(d);
     const halls = build.halls.filter((h) => mine(h.department)).map((h) => ({ ref: h.ref, name: h.name, selected: h.ref === q.hall }));
     const services = build.services.filter((s) => mine(s.department) && s.steps.appointment?.online).map((s) => ({ ref: s.ref, name: s.name, selected: s.ref === q.service }));
-    page(res, 'work-appointments', '预约', { rows, halls, services, date: q.date, hidden: { hall: q.hall ?? '', service: q.service ?? '' }, count: rows.length, flash: flash(req), ...extra });
+    const canClose = q.date >= cityDate(now());
+    page(res, 'work-appointments', '预约', { rows, closures, canClose, halls, services, date: q.date, hidden: { hall: q.hall ?? '', service: q.service ?? '' }, count: rows.length, flash: flash(req), ...extra });
   }
 
   router.get('/appointments', (req, res) => renderDay(req, res));
@@ -230,6 +233,18 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
         (a) => ({ action: `appointment.${kind}`, target: `预约 ${a.number}` }));
     });
   }
+
+  // 闭厅: the hall's slots in the span stop taking bookings; booked citizens get a 改约 notice.
+  router.post('/appointments/closures', async (req, res) => {
+    const input = { hall: field(req, 'closeHall'), date: field(req, 'date'), from: field(req, 'from'), to: field(req, 'to'), reason: field(req, 'reason') };
+    await act(res, () => closeHallFromWorkbench(loop, scopeOf(res), input, user(res).username),
+      dayUrl(dayQuery(req), 'hall-closed'), (error, status) => (res.status(status), renderDay(req, res, { error, closeForm: input })),
+      ({ closure, affected }) => ({
+        action: 'hall.closed',
+        target: `大厅 ${live.current().halls.find((h) => h.ref === closure.hall)?.name ?? closure.hall}`,
+        detail: `${closure.date} ${closure.from ? `${closure.from}—${closure.to}` : '全天'}；原因：${closure.reason}；已通知改约 ${affected.length} 人${affected.length ? `（${affected.map((a) => a.number).join('、')}）` : ''}`,
+      }));
+  });
 
   // 办件
   router.get('/applications', async (req, res) => {

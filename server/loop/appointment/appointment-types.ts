@@ -6,7 +6,7 @@ export type AppointmentStatus = 'booked' | 'cancelled';
 
 export interface AppointmentEvent {
   at: string;
-  action: 'booked' | 'rescheduled' | 'cancelled';
+  action: 'booked' | 'rescheduled' | 'cancelled' | 'hall-closed';
   start?: string;
   hall?: string;
 }
@@ -38,6 +38,11 @@ export interface Appointment {
   history: AppointmentEvent[];
   /** Set by hall staff on the day: the citizen came (签到) or did not (未到). */
   attendance?: Attendance;
+  /**
+   * The hall closed this slot from the console (闭厅) after it was booked: the citizen was told and
+   * may 改约 whatever the cancellation notice; cleared by the move. It no longer takes a seat.
+   */
+  closedBy?: { closure: string; reason: string; at: string };
 }
 
 export interface Attendance {

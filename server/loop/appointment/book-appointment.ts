@@ -1,13 +1,14 @@
-// Booking a seat. The seat count and the insert happen under the slot's lock, so two citizens
-// can never both take the last seat; the citizen's own lock with it makes "one active
-// appointment per service" hold against double taps. Locks are always taken citizen -> slot,
-// both in one step (one round trip on PostgreSQL).
+// Booking a seat. The seat counts and the insert happen under the lock of the hall's day, so two
+// citizens can never both take the last seat of a slot or of the day (appointmentsPerDay, across
+// services), and no booking slips into a slot being closed (闭厅); the citizen's own lock with it
+// makes "one active appointment per service" hold against double taps. Locks are always taken
+// citizen -> hall day, both in one step (one round trip on PostgreSQL).
 import { randomBytes } from 'node:crypto';
 import type { AccountBuild, BuiltHall, BuiltService } from '../../builder/index.js';
 import { cityDate } from '../../calendar/index.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { AppointmentStep } from '../../model/index.js';
-import { withLocks } from '../../store/index.js';
+import { type Store, withLocks } from '../../store/index.js';
 import { nowOf } from '../deps.js';
 import { validateForm } from '../forms/validate-form.js';
 import { hallOf, serviceOf } from '../catalog.js';
@@ -16,7 +17,8 @@ import { nextAppointmentNumber } from './appointment-number.js';
 import { type Appointment, appointmentsOf, slotKeyOf } from './appointment-types.js';
 import { formatSlot } from './format-slot.js';
 import { type AppointmentDeps, notifyAppointment } from './notify-appointment.js';
-import { appointmentStepOf, bookedCount, slotTimes } from './slots.js';
+import { closureCovers, closureReason, closuresOn, hallDayLock } from './hall-closures.js';
+import { appointmentStepOf, bookedCount, bookedOnDay, DAY_FULL_MESSAGE, slotTimes } from './slots.js';
 
 export interface BookingRequest {
   hall?: unknown;
@@ -62,14 +64,14 @@ export async function bookAppointment(deps: AppointmentDeps, openid: string, ser
 
   const appointments = appointmentsOf(deps.store);
   const slotKey = slotKeyOf(service.ref, hall.ref, start);
-  const appt = await withLocks(deps.store, [`citizen:${openid}:${service.ref}`, `slot:${slotKey}`], async () => {
+  const appt = await withLocks(deps.store, [`citizen:${openid}:${service.ref}`, hallDayLock(hall.ref, cityDate(new Date(start)))], async () => {
     const mine = (await appointments.findBy('openid', openid)).filter((a) => a.service === service.ref && isActive(a, now));
     if (mine.some((a) => a.slotKey === slotKey)) throw new ConflictError('您已预约了这个时段，无需重复预约', { appointment: mine[0]!.id });
     const held = mine[0];
     if (held) {
       throw new ConflictError(`您已有该事项的预约（${formatSlot(held.start, held.end)}，预约号 ${held.number}），如需更换时间请改约`, { appointment: held.id });
     }
-    if ((await bookedCount(deps.store, slotKey)) >= step.capacityPerSlot) throw new ConflictError(FULL_MESSAGE, { slot: start });
+    await assertSeatFree(deps.store, { hall, step, start, end, slotKey });
     const at = now.toISOString();
     return appointments.insert({
       id: randomBytes(12).toString('hex'),
@@ -90,6 +92,19 @@ export async function bookAppointment(deps: AppointmentDeps, openid: string, ser
   });
   await notifyAppointment(deps, appt, 'confirmation');
   return appt;
+}
+
+/**
+ * Under the hall day's lock: the slot is not closed (闭厅), has a seat, and the hall's day has one.
+ * `exceptId` is the appointment being moved, which must not count against itself.
+ */
+export async function assertSeatFree(store: Store, slot: { hall: BuiltHall; step: AppointmentStep; start: string; end: string; slotKey: string }, exceptId?: string): Promise<void> {
+  const date = cityDate(new Date(slot.start));
+  const closure = (await closuresOn(store, slot.hall.ref, date)).find((c) => closureCovers(c, new Date(slot.start), new Date(slot.end)));
+  if (closure) throw new ConflictError(`${closureReason(closure)}，请选择其他时段`, { slot: slot.start });
+  if ((await bookedCount(store, slot.slotKey, exceptId)) >= slot.step.capacityPerSlot) throw new ConflictError(FULL_MESSAGE, { slot: slot.start });
+  const perDay = slot.hall.appointmentsPerDay;
+  if (perDay && (await bookedOnDay(store, slot.hall.ref, date, exceptId)) >= perDay) throw new ConflictError(DAY_FULL_MESSAGE, { date });
 }
 
 /** Where and when an appointment sits: the fields booking and rescheduling both set. */

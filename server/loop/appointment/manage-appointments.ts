@@ -3,10 +3,11 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { nowOf } from '../deps.js';
 import { type Appointment, appointmentsOf, slotKeyOf } from './appointment-types.js';
-import { chooseSlot, FULL_MESSAGE, slotPlacement } from './book-appointment.js';
+import { cityDate } from '../../calendar/index.js';
+import { assertSeatFree, chooseSlot, slotPlacement } from './book-appointment.js';
+import { hallDayLock } from './hall-closures.js';
 import { formatInstant } from './format-slot.js';
 import { type AppointmentDeps, notifyAppointment } from './notify-appointment.js';
-import { bookedCount } from './slots.js';
 
 export interface AppointmentView extends Appointment {
   /** Until when cancel / reschedule are allowed (ISO). */
@@ -18,7 +19,8 @@ const deadlineOf = (a: Appointment) => new Date(new Date(a.start).getTime() - a.
 
 export function viewOf(a: Appointment, now: Date): AppointmentView {
   const deadline = deadlineOf(a);
-  return { ...a, changeDeadline: deadline.toISOString(), canChange: a.status === 'booked' && now.getTime() <= deadline.getTime() };
+  // A slot the hall closed can always be moved: the citizen did not cause it, so no notice holds.
+  return { ...a, changeDeadline: deadline.toISOString(), canChange: a.status === 'booked' && (Boolean(a.closedBy) || now.getTime() <= deadline.getTime()) };
 }
 
 export async function listAppointments(deps: AppointmentDeps, openid: string): Promise<AppointmentView[]> {
@@ -35,6 +37,7 @@ async function ownAppointment(deps: AppointmentDeps, openid: string, id: string)
 
 function assertChangeable(appt: Appointment, now: Date, verb: string) {
   if (appt.status !== 'booked') throw new ConflictError('该预约已取消', { id: appt.id });
+  if (appt.closedBy) return; // the hall closed the slot: change it whenever
   const deadline = deadlineOf(appt);
   if (now.getTime() > deadline.getTime()) {
     throw new ConflictError(`已超过${verb}期限：需在 ${formatInstant(deadline)} 前${verb}（预约开始前 ${appt.cancelNoticeHours} 小时），如有特殊情况请致电大厅`, {
@@ -58,9 +61,10 @@ export async function cancelAppointment(deps: AppointmentDeps, openid: string, i
 }
 
 /**
- * Moves an appointment to another slot. The move is one document write made under the new
- * slot's lock: the seat in the new slot is counted and taken in the same step that gives the
- * old one back, so the citizen never holds neither seat nor two.
+ * Moves an appointment to another slot. The move is one document write made under the lock of
+ * the new slot's hall day: the seat in the new slot (and its day) is counted and taken in the same
+ * step that gives the old one back, so the citizen never holds neither seat nor two. An
+ * appointment in a slot the hall closed (闭厅) moves whatever the cancellation notice.
  */
 export async function rescheduleAppointment(deps: AppointmentDeps, openid: string, id: string, req: { start?: unknown; hall?: unknown }): Promise<AppointmentView> {
   const now = nowOf(deps);
@@ -70,12 +74,12 @@ export async function rescheduleAppointment(deps: AppointmentDeps, openid: strin
   const slotKey = slotKeyOf(service.ref, hall.ref, start);
   if (slotKey === first.slotKey) throw new ConflictError('新时段与原预约相同，无需改约');
   const updated = await deps.store.withLock(`citizen:${openid}:${first.service}`, () =>
-    deps.store.withLock(`slot:${slotKey}`, async () => {
-      if ((await bookedCount(deps.store, slotKey, id)) >= step.capacityPerSlot) throw new ConflictError(FULL_MESSAGE, { slot: start });
+    deps.store.withLock(hallDayLock(hall.ref, cityDate(new Date(start))), async () => {
+      await assertSeatFree(deps.store, { hall, step, start, end, slotKey }, id);
       return appointmentsOf(deps.store).update(id, (a) => {
         assertChangeable(a, now, '改约'); // re-checked: a cancel may have won the race
         const at = now.toISOString();
-        const { remindedAt: _reminded, ...rest } = a;
+        const { remindedAt: _reminded, closedBy: _closed, ...rest } = a;
         return {
           ...rest,
           ...slotPlacement(hall, start, end, slotKey),

@@ -12,13 +12,14 @@ export async function runReminders(deps: AppointmentDeps, now: Date = nowOf(deps
   const today = cityDate(now);
   const due = [...(await appointments.findBy('date', today)), ...(await appointments.findBy('date', addDays(today, 1)))].filter(
     // Booked (or moved) on the slot's own day: the confirmation just said it all.
-    (a) => a.status === 'booked' && !a.remindedAt && new Date(a.start).getTime() > now.getTime() && cityDate(new Date(a.updatedAt)) < a.date,
+    // A slot the hall closed (闭厅) is not reminded: the citizen was told to move it.
+    (a) => a.status === 'booked' && !a.closedBy && !a.remindedAt && new Date(a.start).getTime() > now.getTime() && cityDate(new Date(a.updatedAt)) < a.date,
   );
   let sent = 0;
   for (const candidate of due) {
     let claimed = false;
     const appt = await appointments.update(candidate.id, (a) => {
-      if (a.remindedAt || a.status !== 'booked' || a.start !== candidate.start) return a;
+      if (a.remindedAt || a.status !== 'booked' || a.closedBy || a.start !== candidate.start) return a;
       claimed = true;
       return { ...a, remindedAt: now.toISOString() };
     });

@@ -6,7 +6,9 @@ import request from 'supertest';
 import { createLowdbStore } from '../../../server/store/lowdb-store.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
 import type { Store } from '../../../server/store/types.js';
-import { makeContext, SERVICE, type TestContext, VALID_FIELDS } from './fixture-build.js';
+import type { AccountBuild } from '../../../server/builder/types.js';
+import { closeHall } from '../../../server/loop/appointment/hall-closures.js';
+import { APPOINTMENT_SERVICE, makeContext, SERVICE, type TestContext, VALID_FIELDS } from './fixture-build.js';
 
 const SLOT = '2026-03-06T01:00:00.000Z'; // Friday 09:00, more than the 24 h cancel notice away
 const LATER = '2026-03-06T06:00:00.000Z'; // Friday 14:00
@@ -43,8 +45,62 @@ for (const [name, open] of stores) {
       assert.equal(numbers.size, 5);
       await done();
     });
+
+    it('gives 40 concurrent citizens over two services and four slots exactly the hall’s 3 seats of the day', async function () {
+      this.timeout(30000);
+      const { store, done } = await open();
+      const ctx = makeContext({ store, build: withDayCap(3) });
+      const starts = ['2026-03-06T01:00:00.000Z', '2026-03-06T01:30:00.000Z', '2026-03-06T02:00:00.000Z', '2026-03-06T06:00:00.000Z'];
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          request(ctx.app).post(`/api/services/${i % 2 ? SERVICE : OTHER}/appointments`).set('Cookie', ctx.cookie(`citizen-${i}`)).send(booking(starts[i % 4])),
+        ),
+      );
+      const statuses = results.map((r) => r.status);
+      assert.equal(statuses.filter((s) => s === 201).length, 3, statuses.join(','));
+      assert.ok(results.filter((r) => r.status === 409).every((r) => r.body.message === '该大厅当天的预约已满，请选择其他日期'));
+      const day = (await request(ctx.app).get(`/api/services/${SERVICE}/slots?hall=tianhe&date=2026-03-06`).expect(200)).body;
+      assert.ok(day.slots.every((slot: { available: number }) => slot.available === 0));
+      assert.deepEqual([day.free, day.day, day.reason], [0, { capacity: 3, booked: 3, available: 0 }, '该大厅当天的预约已满，请选择其他日期']);
+      await done();
+    });
   });
 }
+
+const OTHER = 'shebao/shebaoka-shenling';
+/** The fixture hall tianhe takes `n` appointments a day, shared by 社保卡补办 and a second service. */
+const withDayCap = (n: number) => (build: AccountBuild) => {
+  build.halls = build.halls.map((h) => (h.id === 'tianhe' ? { ...h, appointmentsPerDay: n } : h));
+  build.services.push({ ...APPOINTMENT_SERVICE, ref: OTHER, id: 'shebaoka-shenling', name: '社保卡申领' });
+};
+
+describe('a hall’s appointments per day (appointmentsPerDay)', () => {
+  it('caps each slot’s seats by what is left of the day and shows it on the booking page', async () => {
+    const ctx = makeContext({ build: withDayCap(2) });
+    await book(ctx, 'alice', booking()).expect(201);
+    const day = (await request(ctx.app).get(`/api/services/${OTHER}/slots?hall=tianhe&date=2026-03-06`).expect(200)).body;
+    assert.deepEqual([day.free, day.slots[1].capacity, day.slots[1].available], [1, 5, 1]);
+    await request(ctx.app).post(`/api/services/${OTHER}/appointments`).set('Cookie', ctx.cookie('bob')).send(booking(LATER)).expect(201);
+    const page = await request(ctx.app).get(`/s/${SERVICE}/book`).set('Cookie', ctx.cookie('carol')).expect(200);
+    const halls = JSON.parse(/<script type="application\/json" id="page-data">([^<]*)<\/script>/.exec(page.text)?.[1] ?? '{}').halls as Array<{ ref: string; days: Array<{ date: string; free: number }> }>;
+    assert.equal(halls.find((h) => h.ref === 'shebao/tianhe')?.days.find((d) => d.date === '2026-03-06')?.free, 0);
+    await book(ctx, 'carol', booking('2026-03-06T07:00:00.000Z')).expect(409);
+    await book(ctx, 'carol', booking('2026-03-09T01:00:00.000Z')).expect(201);
+  });
+
+  it('lets a citizen move within a full day, since the move gives the old seat back', async () => {
+    const ctx = makeContext({ build: withDayCap(1) });
+    const { body } = await book(ctx, 'alice', booking()).expect(201);
+    await request(ctx.app).post(`/api/appointments/${body.appointment.id}/reschedule`).set('Cookie', ctx.cookie('alice')).send({ start: LATER }).expect(200);
+  });
+
+  it('does not count a slot the hall closed against the day', async () => {
+    const ctx = makeContext({ build: withDayCap(1) });
+    await book(ctx, 'alice', booking()).expect(201);
+    await closeHall(ctx.deps, ctx.deps.live.current().halls, { hall: 'shebao/tianhe', date: '2026-03-06', from: '09:00', to: '09:30', reason: '设备检修' }, 'sb-staff');
+    await book(ctx, 'bob', booking(LATER)).expect(201);
+  });
+});
 
 describe('POST /api/services/:dept/:service/appointments', () => {
   it('books a slot and answers 201 with a human-readable number', async () => {

@@ -117,10 +117,11 @@ export interface TestContext {
   cookie(openid: string): string;
 }
 
-export function makeContext(options: { store?: Store; wechat?: WechatClient; templateId?: string } = {}): TestContext {
+export function makeContext(options: { store?: Store; wechat?: WechatClient; templateId?: string; build?: (build: AccountBuild) => void } = {}): TestContext {
   const config = loadConfig({ PUBLIC_BASE_URL: 'https://gov.example.cn', SESSION_SECRET: 'test-secret' });
   const clock = { now: NOW };
   const build = makeBuild();
+  options.build?.(build);
   // The template id comes from account.json (notifications.appointmentTemplateId), as in production.
   if (options.templateId) build.account.notifications = { appointmentTemplateId: options.templateId };
   const deps: RouterDeps<AppointmentDeps> = {

@@ -163,6 +163,7 @@ export function citizenSubjects(build: AccountBuild): Map<string, Subject> {
     put(fields, '电话', h.phone ?? '无');
     put(fields, '开放时间', formatHours(h.hours));
     put(fields, '闭馆日期', list(h.closedDates));
+    put(fields, '每日预约上限', h.appointmentsPerDay === undefined ? '不限' : `${h.appointmentsPerDay} 个`);
     out.set(`hall:${h.ref}`, { section: '大厅', title: `大厅“${h.name}”（${deptName(h.department)}）`, fields });
   }
   for (const t of build.topics) {

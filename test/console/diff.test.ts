@@ -115,6 +115,11 @@ describe('diffBuilds shows what citizens see change', () => {
     assert.match(joined, /部门“[^”]+（新）”（jiaojing） · 名称：.+ → .+（新）/);
   });
 
+  it('shows a hall’s new appointments per day', async () => {
+    const text = await lines('jiaojing', (d) => (d.halls[0].appointmentsPerDay = 80));
+    assert.ok(text.some((t) => /大厅“[^”]+”.* · 每日预约上限：不限 → 80 个/.test(t)), text.join('\n'));
+  });
+
   it('shows time limits, field labels and requirements', async () => {
     const text = await lines('jiaojing', (d) => {
       const s = d.services.find((x: any) => x.steps.processing?.fields?.length);

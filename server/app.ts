@@ -7,7 +7,7 @@ import type { BindingsDeps } from './bindings/index.js';
 import { createVault, type Vault } from './vault/index.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { consoleBroadcastDeps, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
+import { consoleBroadcastDeps, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createStaffAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
 import { createMatterPagesRouter, createMatterRouter } from './http/index.js';
 import { matterReturnUrl } from './matters/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
@@ -94,6 +94,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createUploadRouter(loop));
   api.use(createServicesRouter(loop));
   api.use(createAppointmentRouter(loop));
+  api.use(createStaffAppointmentRouter(loop));
   api.use(createLocationRouter(loop));
   api.use(createQueryApiRouter({ config, live, queries, store }));
   api.use(createBindingsApiRouter({ config, live, renderer, bindings }));
@@ -101,9 +102,15 @@ export function createApp(deps: AppDeps): Express {
   api.use(errorHandler());
   app.use('/api', api);
 
-  app.use('/auth', createCitizenAuthRouter(loop));
+  // The console renders its own error page (JSON under /console/api).
+  app.use('/console', createConsoleRouter({ config, store, blobs: deps.blobs, live, client: wechat, renderer, publisher, gateway, queries, broadcasts, now: deps.now }));
+
+  // Citizen H5 pages (/, /s/..., /me/..., /q/..., /assets/h5/...), the citizen's sign-in (/auth) and the
+  // local cashier (/pay/local): a citizen's browser lands on each, so an error is a Chinese page, never JSON.
+  const pages = express.Router();
+  pages.use('/auth', createCitizenAuthRouter(loop));
   if (pay.name === 'local') {
-    app.use(
+    pages.use(
       '/pay/local',
       createLocalCashierRouter({
         provider: pay as LocalPaymentProvider,
@@ -118,11 +125,6 @@ export function createApp(deps: AppDeps): Express {
       }),
     );
   }
-  // The console renders its own error page (JSON under /console/api).
-  app.use('/console', createConsoleRouter({ config, store, blobs: deps.blobs, live, client: wechat, renderer, publisher, gateway, queries, broadcasts, now: deps.now }));
-
-  // Citizen H5 pages (/, /s/..., /me/..., /q/..., /assets/h5/...): an error is a Chinese page, never JSON.
-  const pages = express.Router();
   pages.use(createServicePagesRouter(loop));
   pages.use(createBookingPagesRouter(loop));
   pages.use(createHallsPageRouter(loop));

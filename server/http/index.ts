@@ -3,6 +3,7 @@
 export { createApplicationRouter } from './applications/application-router.js';
 export { createBindingsApiRouter, createBindingsPagesRouter } from './bindings/bindings-router.js';
 export { createAppointmentRouter } from './appointments/appointment-router.js';
+export { createStaffAppointmentRouter } from './appointments/staff-appointment-router.js';
 export { createLocalCashierRouter } from './cashier/local-cashier-router.js';
 export { createCitizenAuthRouter } from './citizen-auth/citizen-auth-router.js';
 export { createConsoleRouter } from './console/console-router.js';

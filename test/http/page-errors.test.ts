@@ -54,6 +54,17 @@ describe('error pages per surface', () => {
     assert.equal(res.body.code, 'NOT_FOUND');
   });
 
+  it('answers the citizen’s sign-in and the local cashier with a Chinese page, not JSON', async () => {
+    const wechat = await request(app).get('/auth/wechat').expect(404);
+    assert.match(wechat.headers['content-type'] ?? '', /text\/html/);
+    const bad = await request(app).post('/auth/local').type('form').send({ openid: '<script>', next: '/' }).expect(400);
+    assert.match(bad.headers['content-type'] ?? '', /text\/html/);
+    assert.match(bad.text, /openid/);
+    const cashier = await request(app).get('/pay/local/NO-SUCH-ORDER').set('Cookie', cookie).expect(404);
+    assert.match(cashier.headers['content-type'] ?? '', /text\/html/);
+    assert.doesNotMatch(cashier.text, /"code"\s*:/);
+  });
+
   it('answers an unknown API path with JSON 404', async () => {
     const res = await request(app).get('/api/no-such-thing').expect(404);
     assert.equal(res.body.code, 'NOT_FOUND');

@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
   const broadcasts = deps.broadcasts ?? consoleBroadcastDeps({ config, store, live, client: wechat }, deps.now ?? (() => new Date()));
   const onJobEvent = (raw: Record<string, unknown>) => recordJobEvent(broadcasts, raw);
   app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, pushGuard, now: deps.now, onJobEvent }));
-  app.use(createHealthRouter({ gateway, pushes: () => pushGuard.stats(), uploadSweep: deps.uploadSweep, now: deps.now }));
+  app.use('/healthz', createHealthRouter({ gateway, pushes: () => pushGuard.stats(), uploadSweep: deps.uploadSweep, now: deps.now }));
   // Local mode: a stand-in for api.weixin.qq.com, so the real client runs over real HTTP.
   if (config.localMode) {
     const callback = () => ({ url: `${localOrigin()}/wechat`, token: config.wechat.token });

@@ -33,7 +33,7 @@ describe('desk hand-off on a full disk', () => {
     const gateway = createGateway({ store, live, warn: (line) => warnings.push(line) });
     app = express();
     app.use('/wechat', createWechatRouter({ config: testConfig(), store, live, gateway, warn: () => {} }));
-    app.use(createHealthRouter({ gateway }));
+    app.use('/healthz', createHealthRouter({ gateway }));
   });
   afterEach(async () => {
     disk.freeBytes = Infinity;

@@ -11,7 +11,7 @@ const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOStri
 
 function appWith(gateway: GatewayHealth, storage: StorageHealth, pushes?: PushGuardStats) {
   const app = express();
-  app.use(createHealthRouter({ gateway: { health: () => gateway } as Gateway, storage: () => storage, now: () => NOW, ...(pushes ? { pushes: () => pushes } : {}) }));
+  app.use('/healthz', createHealthRouter({ gateway: { health: () => gateway } as Gateway, storage: () => storage, now: () => NOW, ...(pushes ? { pushes: () => pushes } : {}) }));
   return app;
 }
 

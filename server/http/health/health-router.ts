@@ -1,4 +1,4 @@
-// GET /healthz: what an operator (or a monitor) needs to see that the city is losing messages
+// GET /healthz (mounted at /healthz): what an operator (or a monitor) needs to see that the city is losing messages
 // or filling its disk. Always 200 while the process answers; `status` says "degraded" while a
 // failure is recent. No paths and no citizen data: the details are in the server's log.
 import { Router } from 'express';
@@ -22,7 +22,7 @@ export interface HealthDeps {
 
 export function createHealthRouter(deps: HealthDeps): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
+  router.get('/', (_req, res) => {
     const now = (deps.now?.() ?? new Date()).getTime();
     const gateway = deps.gateway.health();
     const storage = (deps.storage ?? storageHealth)();

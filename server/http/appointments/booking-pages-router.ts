@@ -34,7 +34,7 @@ export function createBookingPagesRouter(deps: RouterDeps<AppointmentDeps>) {
       })),
     })));
     const rescheduleId = typeof req.query.reschedule === 'string' ? req.query.reschedule : undefined;
-    const openid = res.locals.openid as string | undefined;
+    const openid = res.locals.openid;
     const current = rescheduleId ? await currentAppointment(deps, openid, rescheduleId) : undefined;
     // Say up front what booking would refuse with 409, rather than after the whole form is filled.
     const held = rescheduleId ? undefined : await heldAppointment(deps, openid, service.ref, now);
@@ -62,7 +62,7 @@ export function createBookingPagesRouter(deps: RouterDeps<AppointmentDeps>) {
 
   router.get('/me/appointments', optionalCitizen(deps.config.sessionSecret), signedIn, async (_req, res) => {
     const build = deps.live.current();
-    const openid = res.locals.openid as string | undefined;
+    const openid = res.locals.openid;
     const appointments = openid ? await listAppointments(deps, openid) : [];
     res.type('html').send(
       deps.renderer.page('h5/appointments', {

@@ -24,7 +24,7 @@ export function createQueryApiRouter(deps: QueryApiRouterDeps) {
   const ref = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
 
   router.post('/services/:dept/:service/query', sameOriginOnly({ allowedOrigins: [deps.config.publicBaseUrl, ...deps.config.corsOrigins] }), citizen, json, async (req, res) => {
-    const openid = res.locals.openid as string | undefined;
+    const openid = res.locals.openid;
     const inputs = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
     const asker = openid ? { key: openid, openid } : { key: `ip:${req.ip ?? ''}` };
     const result = await runQuery(deps.queries, { build: deps.live.current(), service: ref(req), inputs, asker });

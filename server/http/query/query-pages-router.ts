@@ -45,7 +45,7 @@ export function createQueryPagesRouter(deps: QueryPagesRouterDeps) {
   });
 
   router.get('/q/:token', citizen, signInRedirect(deps.config.localMode), (req, res) => {
-    const result = deps.queries.pages.get(String(req.params.token), res.locals.openid as string | undefined, now().getTime());
+    const result = deps.queries.pages.get(String(req.params.token), res.locals.openid, now().getTime());
     res.set('Cache-Control', 'no-store');
     if (!result) return page(res, 'h5/message', { title: '查询结果', backUrl: '/', message: '查询结果不存在或已过期，请重新查询。' }, 404);
     const token = String(req.params.token);
@@ -55,7 +55,7 @@ export function createQueryPagesRouter(deps: QueryPagesRouterDeps) {
   });
 
   router.get('/q/:token/photo/:item/:n', citizen, async (req, res) => {
-    const result = deps.queries.pages.get(String(req.params.token), res.locals.openid as string | undefined, now().getTime());
+    const result = deps.queries.pages.get(String(req.params.token), res.locals.openid, now().getTime());
     const path = result?.photos[Number(req.params.item)]?.[Number(req.params.n)];
     const connector = result && deps.live.current().services.find((s) => s.ref === result.service)?.steps.query?.source.connector?.connector;
     const photo = path && connector && deps.queries.connectors?.photo ? await deps.queries.connectors.photo(connector, path) : undefined;

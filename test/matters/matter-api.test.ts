@@ -68,6 +68,8 @@ describe('一件事 over HTTP: one submission, each department its own part', ()
       .field('price', '1500000').field('homeCount', 'first')
       .expect(200);
     assert.equal(resubmitted.body.stage, 'submitted');
+    const partPage = await request(t.app).get(`/me/applications/${sw!.no}`).set('Cookie', t.cookie('buyer')).expect(200);
+    assert.ok(partPage.text.includes(`href="/me/matters/${body.no}"`), 'a part links to its matter');
     const after = await request(t.app).get(`/api/matter-applications/${body.no}`).set('Cookie', t.cookie('buyer')).expect(200);
     assert.deepEqual(after.body.parts.map((p: { stage: string }) => p.stage), ['accepted', 'submitted', 'submitted']);
     assert.equal(after.body.state, 'in-progress');

@@ -100,3 +100,19 @@ describe('the console’s 一件事会签 page', () => {
     await jj.agent.post('/console/matters/nope/confirm').type('form').send({ _csrf: jj.csrf, department: 'jiaojing' }).expect(404);
   });
 });
+
+describe('the console workbench and a matter’s part', () => {
+  it('tells the department’s staff the application is one part of a matter', async () => {
+    const { addTestUsers, createHarness, login } = await import('../console/harness.js');
+    const { licenceApplication, seedApplication } = await import('../desk/work-fixtures.js');
+    const h = await createHarness();
+    await addTestUsers(h.store);
+    await seedApplication(h.store, { ...licenceApplication('JJ-20261120-0009'), group: { id: 'YJS-20261120-0001', name: '二手车交易一件事', lead: 'jiaojing' } });
+    await seedApplication(h.store, licenceApplication('JJ-20261120-0010'));
+    const jj = await login(h.app, 'jj-staff');
+    const part = await jj.agent.get('/console/work/applications/JJ-20261120-0009').expect(200);
+    assert.match(part.text, /id="matter-row"[\s\S]*二手车交易一件事（YJS-20261120-0001）的一部分/);
+    const alone = await jj.agent.get('/console/work/applications/JJ-20261120-0010').expect(200);
+    assert.doesNotMatch(alone.text, /matter-row/);
+  });
+});

@@ -36,8 +36,12 @@ export interface BroadcastFigures {
 
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
-export async function broadcastFigures(store: Store, range: { from: string; to: string; today: string; account?: string }): Promise<BroadcastFigures | undefined> {
-  const issues = await scan(store.collection<BroadcastIssue>(BROADCAST_ISSUES), (b) => !range.account || b.account === range.account);
+/** The broadcasts room names the one account of a single-account city `city` (until several accounts land). */
+const SINGLE_ACCOUNT_ID = 'city';
+
+export async function broadcastFigures(store: Store, range: { from: string; to: string; today: string; account?: { id: string; primary: boolean } }): Promise<BroadcastFigures | undefined> {
+  const { account } = range;
+  const issues = await scan(store.collection<BroadcastIssue>(BROADCAST_ISSUES), (b) => !account || b.account === account.id || (account.primary && b.account === SINGLE_ACCOUNT_ID));
   if (issues.length === 0) return undefined;
   const ok = (b: BroadcastIssue) => DONE.has(b.state) && b.delivery?.outcome?.ok !== false;
   const newest = new Map<string, string | null>();

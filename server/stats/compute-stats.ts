@@ -175,7 +175,7 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
   const cases = await scan(store.collection<RectificationCase>('rectificationCases'), (c) => serviceMatches(c.service, c.department));
   const ratings = ratingFigures({ applications: apps, cases, dayIn, today });
   const linkCheck = await lastMenuLinkCheck(store);
-  const broadcasts = await broadcastFigures(store, { from, to, today, ...(query.account ? { account: query.account.id } : {}) });
+  const broadcasts = await broadcastFigures(store, { from, to, today, ...(query.account ? { account: query.account } : {}) });
 
   return {
     query,

@@ -64,6 +64,11 @@ export interface StatsReport extends RatingFigures {
   unanswered: number;
   /** Gateway decisions of 5 s or more in the range. */
   slowReplies: number;
+  /**
+   * The hour of day (city time) followers wrote most in the range: when to publish, by their
+   * habits rather than office hours; null under 20 messages.
+   */
+  busiestHour: number | null;
   tickets: DeskFigures;
   funnel: FunnelRow[];
   /** 一件事: matter applications submitted in the range (a department sees those with a part of theirs). */
@@ -185,6 +190,7 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
     totalMessages,
     automaticRate: ratio(automatic, totalMessages),
     unanswered: byAnswer.get('none') ?? 0,
+    busiestHour: totalMessages >= 20 ? perHour.indexOf(Math.max(...perHour)) : null,
     slowReplies,
     tickets: desk,
     funnel,

@@ -69,6 +69,22 @@ describe('stats: the dashboard figures from known events', () => {
   });
 });
 
+describe('stats: when followers write', () => {
+  it('names the busiest hour of day in city time, and none under 20 messages', async () => {
+    const store = createMemoryStore();
+    const m = (at: string) => ({ at, type: 'text', answeredBy: 'keyword', department: 'jiaojing', latencyMs: 2, openid: 'h' });
+    const log = store.log<Record<string, unknown>>('messages');
+    // 12 at 20:xx city time (12:xx UTC), 9 at 09:xx.
+    for (let i = 0; i < 12; i++) log.append(m(`2026-11-02T12:${String(i).padStart(2, '0')}:00.000Z`));
+    for (let i = 0; i < 9; i++) log.append(m(`2026-11-02T01:${String(i).padStart(2, '0')}:00.000Z`));
+    await log.flush();
+    const build = await fixtureBuild();
+    const r = await computeStats({ store, build, now: () => NOW }, { from: '2026-11-02', to: '2026-11-02' });
+    assert.equal(r.busiestHour, 20);
+    assert.equal((await computeStats({ store: createMemoryStore(), build, now: () => NOW }, { from: '2026-11-02', to: '2026-11-02' })).busiestHour, null);
+  });
+});
+
 describe('stats: the account filter', () => {
   it('counts records without an account for the primary account and others for their own', async () => {
     const store = createMemoryStore();

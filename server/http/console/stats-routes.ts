@@ -126,6 +126,7 @@ export function createStatsRoutes(deps: StatsRouteDeps): Router {
       replyP90: workingTime(result.tickets.replyP90Minutes),
       health: result.health.map((h) => ({ ...h, statusName: HEALTH_STATUS_NAMES[h.status] })),
       totalMessages: result.totalMessages,
+      busiestHour: result.busiestHour === null ? null : `${String(result.busiestHour).padStart(2, '0')}:00–${String(result.busiestHour + 1).padStart(2, '0')}:00`,
       tickets: result.tickets,
       cases: result.cases,
       suppressed: user.role !== 'platform',

@@ -23,7 +23,7 @@ const ROOMS = {
   stats: ['builder', 'calendar', 'desk', 'loop', 'store'],
   vault: [],
   bindings: ['builder', 'loop', 'model', 'patterns', 'query', 'store', 'vault'],
-  broadcasts: ['audit', 'builder', 'calendar', 'model', 'store', 'wechat'],
+  broadcasts: ['audit', 'builder', 'calendar', 'model', 'stats', 'store', 'wechat'],
   matters: ['builder', 'calendar', 'loop', 'model', 'store'],
 };
 

@@ -1,10 +1,11 @@
 // 按读者习惯发: the suggested send time is the hour of day (city time) when the account's
-// followers were most active over the last 30 days, from the gateway's message log, not office
-// hours. Too little activity gives the configured default instead, and says so.
-import { cityMinutes } from '../calendar/index.js';
+// followers were most active over the last 30 days, from the gateway's message log (through the
+// stats room's daily rollups, folded incrementally, so a long log is not re-read each time), not
+// office hours. Too little activity gives the configured default instead, and says so.
+import { addDays, cityDate } from '../calendar/index.js';
+import { readRollups, updateMessageRollups } from '../stats/index.js';
 import type { Store } from '../store/index.js';
 
-export const MESSAGE_LOG = 'messages';
 const MIN_MESSAGES = 20;
 
 export interface SendTimeSuggestion {
@@ -17,16 +18,19 @@ export interface SendTimeSuggestion {
   fromActivity: boolean;
 }
 
-export async function suggestSendTime(store: Store, now: Date, fallback: string, account?: string, days = 30): Promise<SendTimeSuggestion> {
-  const since = new Date(now.getTime() - days * 86_400_000).toISOString();
-  const log = store.log<{ at: string; account?: string }>(MESSAGE_LOG);
-  await log.flush();
+/**
+ * `account`: the account's id; `primary`: whether it is the primary account, whose messages logged
+ * before accounts had ids carry none.
+ */
+export async function suggestSendTime(store: Store, now: Date, fallback: string, account?: string, days = 30, primary = true): Promise<SendTimeSuggestion> {
+  await updateMessageRollups(store);
+  const to = cityDate(now);
+  const rollups = await readRollups(store, addDays(to, -days), to);
   const byHour = new Array<number>(24).fill(0);
-  // Records without an account are the city's one account.
-  await log.read((r) => {
-    if (r.at >= since && (!account || !r.account || r.account === account)) byHour[Math.floor(cityMinutes(new Date(r.at)) / 60)]! += 1;
-    return false;
-  });
+  for (const r of rollups) {
+    if (account !== undefined && r.account !== account && !(primary && r.account === '')) continue;
+    r.byHour.forEach((n, h) => (byHour[h]! += n));
+  }
   const total = byHour.reduce((a, b) => a + b, 0);
   if (total < MIN_MESSAGES) {
     return { time: fallback, byHour, total, fromActivity: false, reason: `近 ${days} 天只有 ${total} 条关注者消息，不足以判断阅读习惯，暂按配置的 ${fallback} 发送` };

@@ -95,8 +95,9 @@ export function createBroadcastUploadRoutes(deps: BroadcastRouteDeps): Router {
   const id = () => randomBytes(16).toString('hex');
 
   router.post('/broadcasts/:id/columns/:column/cover', ...withUpload(async (req, res, bytes, meta) => {
-    const { issue } = await loadIssue(deps.broadcasts, param(req, 'id'));
+    const { issue, account } = await loadIssue(deps.broadcasts, param(req, 'id'));
     const column = param(req, 'column');
+    if (!canWriteColumn(account, column, actor(res))) throw new NotFoundError('没有这个栏目');
     const current = issue.articles[column];
     if (!current) throw new ValidationError('请先保存稿件的标题和正文，再上传封面');
     const coverId = id();

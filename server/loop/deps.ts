@@ -7,10 +7,11 @@ import type { WechatClient } from '../wechat/index.js';
 
 /**
  * The part of the configuration the loop reads, and all of it that reaches the loop: the base URL
- * of links in notices, where uploaded files live, the per-citizen upload quota. The edge (http/)
- * keeps the rest (session secret, local mode, CORS, WeChat credentials) to itself.
+ * of links in notices, where uploaded files live (the blob store), the per-citizen upload quota.
+ * The edge (http/) keeps the rest (data directory, session secret, local mode, CORS, WeChat
+ * credentials) to itself; the loop's file helpers take a directory as an argument.
  */
-export type LoopConfig = Pick<Config, 'publicBaseUrl' | 'dataDir' | 'blobs' | 'uploadQuota'>;
+export type LoopConfig = Pick<Config, 'publicBaseUrl' | 'blobs' | 'uploadQuota'>;
 
 /** What the payment providers read: the provider and its merchant keys, the AppID, the local cashier's key. */
 export type PaymentConfig = Pick<Config, 'pay' | 'publicBaseUrl' | 'sessionSecret'> & { wechat: Pick<Config['wechat'], 'appId'> };

@@ -1,5 +1,6 @@
 // The store interface. Capability code (loop, gateway, desk, console) talks only to this;
 // lowdb stays behind it so a server database can replace it without touching callers.
+import type { JobQueue } from './job-types.js';
 
 export interface Doc {
   id: string;
@@ -98,5 +99,11 @@ export interface Store {
   notify?(channel: string, payload: string): Promise<void>;
   /** Resolves once listening; the function it gives stops listening. */
   listen?(channel: string, listener: (payload: string) => void): Promise<() => void>;
+  /**
+   * The store's own durable job queue (PostgreSQL: a table claimed with FOR UPDATE SKIP LOCKED,
+   * shared by every process). Absent on the embedded stores; use jobQueueOf(store, name), which
+   * falls back to a queue over a collection.
+   */
+  jobs?<P>(name: string): JobQueue<P>;
   close(): Promise<void>;
 }

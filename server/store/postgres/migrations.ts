@@ -89,6 +89,31 @@ export const MIGRATIONS: readonly Migration[] = [
       create index once_claims_expires on once_claims (expires);
     `,
   },
+  {
+    // Version 10 leaves room for other store work landing in parallel; versions apply by number.
+    version: 10,
+    name: 'job queues',
+    sql: `
+      -- Durable job queues (the notices outbox and scheduler, server/store/job-queue.ts). Times are
+      -- ms epochs from the caller's clock, so tests and benches can move time; the partial index
+      -- keeps claims fast however many finished jobs accumulate.
+      create table jobs (
+        queue text not null,
+        id text not null,
+        payload jsonb not null,
+        run_at bigint not null,
+        state text not null default 'queued',
+        attempts integer not null default 0,
+        lease text,
+        lease_until bigint,
+        last_error text,
+        created_at bigint not null,
+        finished_at bigint,
+        primary key (queue, id)
+      );
+      create index jobs_open on jobs (queue, run_at) where state in ('queued', 'leased');
+    `,
+  },
 ];
 
 const LOCK = 'onestop:migrate';

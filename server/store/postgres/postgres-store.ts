@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { PostgresCollection } from './postgres-collection.js';
 import { PostgresLog } from './postgres-log.js';
+import { PostgresJobQueue } from './postgres-jobs.js';
 import { ensureLogPartitions, migrate } from './migrations.js';
 import { createSessions } from './sessions.js';
 import { createSignals } from './postgres-signals.js';
@@ -113,6 +114,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       );
       return Number(rows[0]!.value);
     },
+    jobs: <P>(name: string) => new PostgresJobQueue<P>(db, name),
     notify: (channel, payload) => signals.notify(channel, payload),
     listen: (channel, listener) => signals.listen(channel, listener),
     async close() {

@@ -13,6 +13,25 @@ export interface TemplateData {
   [key: string]: { value: string; color?: string };
 }
 
+/** A template message as /cgi-bin/message/template/send takes it (since 2023-05-04: no first/remark, no colours). */
+export interface TemplateMessage {
+  touser: string;
+  templateId: string;
+  url?: string;
+  /** 防重入 id: WeChat sends one message per id, so a retry after a crash cannot send twice. */
+  clientMsgId?: string;
+  data: Record<string, { value: string }>;
+}
+
+/** A subscription notice (订阅通知) as /cgi-bin/message/subscribe/bizsend takes it. */
+export interface SubscriptionMessage {
+  touser: string;
+  templateId: string;
+  /** A web page to open (the H5 page); bizsend calls it page. */
+  page?: string;
+  data: Record<string, { value: string }>;
+}
+
 export interface WechatClient {
   createMenu(menu: WechatMenu): Promise<void>;
   getMenu(): Promise<unknown>;
@@ -23,6 +42,10 @@ export interface WechatClient {
   sendTemplate(openid: string, templateId: string, url: string, data: TemplateData): Promise<void>;
   /** Broadcast calls (drafts, mass sends, publishing); absent on fakes that do not need them. */
   broadcasts?: BroadcastApi;
+  /** Template message with client_msg_id (wechat-api cannot send it); resolves WeChat's msgid. Optional so fakes need not have it. */
+  sendTemplateMessage?(message: TemplateMessage): Promise<{ msgid: string }>;
+  /** Subscription notice via bizsend; resolves the msgid when WeChat gives one. */
+  sendSubscriptionMessage?(message: SubscriptionMessage): Promise<{ msgid?: string }>;
 }
 
 // ---- Broadcasts (群发): drafts, permanent material, mass sends and publishing -----------------

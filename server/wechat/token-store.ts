@@ -6,6 +6,10 @@ import { type Doc, KeyedLock, type Store } from '../store/index.js';
 export interface StoredToken {
   accessToken: string;
   expireTime: number;
+  /** Where it came from: /cgi-bin/stable_token or the classic /cgi-bin/token (absent: classic, before stable_token). */
+  source?: 'stable' | 'classic';
+  /** ms epochs of stable_token force refreshes in the last 24 h: WeChat allows 20 a day, 30 s apart. */
+  forcedAt?: number[];
 }
 
 export interface TokenStore {
@@ -24,10 +28,13 @@ export function createStoreTokenStore(store: Store, appId: string): TokenStore {
   return {
     async get() {
       const doc = await tokens.get(appId);
-      return doc && doc.accessToken ? { accessToken: doc.accessToken, expireTime: doc.expireTime } : null;
+      // A cleared token (empty) still carries the force-refresh record.
+      if (!doc) return null;
+      const { id: _id, ...token } = doc;
+      return token;
     },
     async save(token) {
-      if (token) await tokens.put({ id: appId, accessToken: token.accessToken, expireTime: token.expireTime });
+      if (token) await tokens.put({ ...token, id: appId });
       else await tokens.delete(appId);
     },
     withLock: (fn) => store.withLock(`wechat-token:${appId}`, fn),
@@ -43,7 +50,7 @@ export function createMemoryTokenStore(): TokenStore {
       return current && { ...current };
     },
     async save(token) {
-      current = token && { accessToken: token.accessToken, expireTime: token.expireTime };
+      current = token && { ...token };
     },
     withLock: (fn) => lock.run('token', fn),
   };

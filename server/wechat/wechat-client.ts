@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { WechatApiError } from '../errors.js';
 import type { WechatMenu } from '../builder/index.js';
-import type { BroadcastApi, DraftArticle, MassSendResult, NewsArticle, TemplateData, WechatClient } from './client-types.js';
+import type { BroadcastApi, DraftArticle, MassSendResult, NewsArticle, SubscriptionMessage, TemplateData, TemplateMessage, WechatClient } from './client-types.js';
 import { TOKEN_ERROR_CODES, wechatErrorMessage } from './error-messages.js';
 import type { StoredToken, TokenStore } from './token-store.js';
 
@@ -17,6 +17,8 @@ export interface WechatClientOptions {
   apiBase?: string;
   tokenStore: TokenStore;
   timeoutMs?: number;
+  /** ms epoch clock (tests); defaults to Date.now. */
+  now?: () => number;
 }
 
 type Callback = (err: (Error & { code?: unknown }) | null, data?: unknown) => void;
@@ -95,6 +97,8 @@ export function createWechatClient(opts: WechatClientOptions): WechatClient {
       }),
     );
 
+  const direct = createDirectCalls({ ...opts, base, fetchClassicToken: fetchToken, validToken: (rejected) => validToken(rejected) });
+
   /** A valid token; `rejected` is one WeChat just refused, which must not be reused. */
   async function validToken(rejected?: string): Promise<StoredToken> {
     const cached = await tokenStore.get();
@@ -103,8 +107,12 @@ export function createWechatClient(opts: WechatClientOptions): WechatClient {
       // Another process may have refreshed while we waited for the lock: use its token.
       const current = await tokenStore.get();
       if (usable(current, rejected)) return current;
-      if (current) await tokenStore.save(null);
-      return fetchToken();
+      // Cleared first, so a failed fetch leaves no refused token behind (the force-refresh record stays).
+      const held = current as StoredToken | null; // usable() narrowed it to null, but it may hold a refused or expired token
+      if (held?.accessToken) await tokenStore.save({ ...held, accessToken: '', expireTime: 0 });
+      const token = await direct.obtainToken(held, rejected);
+      await tokenStore.save(token);
+      return token;
     });
   }
 
@@ -140,6 +148,8 @@ export function createWechatClient(opts: WechatClientOptions): WechatClient {
       await call((cb) => api._sendTemplate(openid, templateId, url, data, cb));
     },
     broadcasts: createBroadcastApi(base, validToken, opts.timeoutMs ?? 10_000),
+    sendTemplateMessage: (message) => direct.sendTemplateMessage(message),
+    sendSubscriptionMessage: (message) => direct.sendSubscriptionMessage(message),
   };
 }
 
@@ -239,6 +249,124 @@ function createBroadcastApi(base: string, validToken: TokenSource, timeoutMs: nu
     async publishStatus(publishId) {
       const r = await post<{ publish_status?: unknown; article_detail?: { item?: Array<{ article_url?: string }> } }>('freepublish/get', { publish_id: publishId });
       return { status: Number(r.publish_status ?? -1), articleUrls: (r.article_detail?.item ?? []).map((i) => String(i.article_url ?? '')).filter(Boolean) };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Direct calls (Node's fetch) for what wechat-api cannot do — notices (issue 10):
+// /cgi-bin/stable_token, template send with client_msg_id, /cgi-bin/message/subscribe/bizsend.
+// ---------------------------------------------------------------------------------------------
+
+const DAY_MS = 24 * 3600_000;
+/** stable_token's force mode: at most 20 a day, at least 30 s apart (docs/wechat.md §5). */
+export const STABLE_FORCE_PER_DAY = 20;
+export const STABLE_FORCE_GAP_MS = 30_000;
+
+interface DirectDeps extends WechatClientOptions {
+  base: string;
+  fetchClassicToken(): Promise<StoredToken>;
+  validToken(rejected?: string): Promise<StoredToken>;
+}
+
+function createDirectCalls(deps: DirectDeps) {
+  const now = deps.now ?? Date.now;
+  const timeoutMs = deps.timeoutMs ?? 10_000;
+
+  /** The reply; `msgid` read from the text as digits, since a 64-bit msgid does not survive JSON.parse. */
+  async function post<T>(path: string, body: unknown): Promise<T & { errcode?: number; errmsg?: string; msgidText?: string }> {
+    let reply: unknown;
+    let text = '';
+    try {
+      const res = await fetch(`${deps.base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'error',
+      });
+      text = await res.text();
+      reply = JSON.parse(text);
+    } catch (err) {
+      throw toWechatError(err as Error, undefined, deps.base);
+    }
+    const r = reply as T & { errcode?: number; errmsg?: string; msgidText?: string };
+    const msgid = /"msgid"\s*:\s*"?(\d+)/.exec(text)?.[1];
+    if (msgid) r.msgidText = msgid;
+    if (typeof r.errcode === 'number' && r.errcode !== 0) throw toWechatError(new Error(String(r.errmsg)), r, deps.base);
+    return r;
+  }
+
+  /** Normal mode returns the token WeChat currently holds (several processes get the same one); force mode replaces it. */
+  async function stableToken(force: boolean): Promise<StoredToken> {
+    const started = now();
+    const r = await post<{ access_token?: string; expires_in?: number }>('/cgi-bin/stable_token', {
+      grant_type: 'client_credential',
+      appid: deps.appId,
+      secret: deps.secret,
+      force_refresh: force,
+    });
+    if (typeof r.access_token !== 'string' || typeof r.expires_in !== 'number') throw new WechatApiError('微信接口返回的 stable_token 格式不正确', -1, 'bad stable_token reply');
+    // As wechat-api does for the classic token: 10 s early, so a token never expires in flight.
+    return { accessToken: r.access_token, expireTime: started + (r.expires_in - 10) * 1000, source: 'stable' };
+  }
+
+  /**
+   * The next token to store. stable_token in normal mode first; when WeChat refused the stable
+   * token we hold, force mode (within its limits) replaces it; otherwise, or when stable_token
+   * fails, the classic /cgi-bin/token, which is isolated from stable tokens.
+   */
+  async function obtainToken(current: StoredToken | null, rejected?: string): Promise<StoredToken> {
+    const t = now();
+    const forcedAt = (current?.forcedAt ?? []).filter((at) => t - at < DAY_MS);
+    // Normal mode would hand back the very token WeChat refused: only force mode replaces it.
+    const refusedStable = rejected !== undefined && current?.source === 'stable' && current.accessToken === rejected;
+    const mayForce = forcedAt.length < STABLE_FORCE_PER_DAY && t - (forcedAt.at(-1) ?? -Infinity) >= STABLE_FORCE_GAP_MS;
+    if (!refusedStable || mayForce) {
+      try {
+        const token = await stableToken(refusedStable);
+        if (token.accessToken !== rejected) return { ...token, forcedAt: refusedStable ? [...forcedAt, t] : forcedAt };
+      } catch {
+        // Fall through to the classic token; its error is the one reported if it fails too.
+      }
+    }
+    const classic = await deps.fetchClassicToken();
+    return { accessToken: classic.accessToken, expireTime: classic.expireTime, source: 'classic', forcedAt };
+  }
+
+  /** One API call with the shared token; on a token error, once more with a fresh token. */
+  async function call<T>(path: string, body: unknown) {
+    const token = await deps.validToken();
+    try {
+      return await post<T>(`${path}?access_token=${encodeURIComponent(token.accessToken)}`, body);
+    } catch (err) {
+      if (!(err instanceof WechatApiError) || !TOKEN_ERROR_CODES.has(err.errcode)) throw err;
+      const fresh = await deps.validToken(token.accessToken);
+      return post<T>(`${path}?access_token=${encodeURIComponent(fresh.accessToken)}`, body);
+    }
+  }
+
+  return {
+    obtainToken,
+    async sendTemplateMessage(m: TemplateMessage): Promise<{ msgid: string }> {
+      const r = await call<object>('/cgi-bin/message/template/send', {
+        touser: m.touser,
+        template_id: m.templateId,
+        ...(m.url ? { url: m.url } : {}),
+        ...(m.clientMsgId ? { client_msg_id: m.clientMsgId } : {}),
+        data: m.data,
+      });
+      return { msgid: r.msgidText ?? '' };
+    },
+    async sendSubscriptionMessage(m: SubscriptionMessage): Promise<{ msgid?: string }> {
+      const r = await call<object>('/cgi-bin/message/subscribe/bizsend', {
+        touser: m.touser,
+        template_id: m.templateId,
+        ...(m.page ? { page: m.page } : {}),
+        data: m.data,
+      });
+      return r.msgidText === undefined ? {} : { msgid: r.msgidText };
+
     },
   };
 }

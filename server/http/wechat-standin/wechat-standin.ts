@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import express, { Router, type Request, type Response, type NextFunction } from 'express';
 import type { WechatMenu } from '../../builder/index.js';
 import type { Store } from '../../store/index.js';
+import { createNoticeStandin, type StandinEvents } from './notice-standin.js';
 import { LOCAL_STANDIN_CREDENTIALS, STANDIN_OUTBOX, standinMenus, type StandinOutboxRecord, standinTokens, validateStandinMenu, type WechatErrorReply } from '../../wechat/index.js';
 
 export interface WechatStandinOptions {
@@ -13,6 +14,8 @@ export interface WechatStandinOptions {
   credentials?: { appId: string; secret: string };
   /** More endpoints (e.g. broadcast-standin.ts), behind the same access_token check. */
   routes?: Router[];
+  /** Where the completion events of template and subscription sends go (the server's /wechat). */
+  events?: StandinEvents;
 }
 
 const TOKEN_TTL_S = 7200;
@@ -38,7 +41,8 @@ export function createWechatStandin(store: Store, opts: WechatStandinOptions = {
     if (secret !== creds.secret) return reply(res, { errcode: 40125, errmsg: 'invalid appsecret' });
     const token = await store.withLock('standin-token', async () => {
       const t = now();
-      for (const old of await tokens.list((d) => d.supersededAt === undefined)) {
+      // stable_token's tokens are isolated from these (notice-standin.ts).
+      for (const old of await tokens.list((d) => d.supersededAt === undefined && d.kind !== 'stable')) {
         await tokens.update(old.id, (d) => ({ ...d, supersededAt: t }));
       }
       const id = randomBytes(48).toString('base64url');
@@ -108,26 +112,8 @@ export function createWechatStandin(store: Store, opts: WechatStandinOptions = {
     reply(res, OK);
   });
 
-  router.post('/cgi-bin/message/template/send', requireToken, ...jsonBody, (req, res) => {
-    const body = req.body as unknown;
-    if (!isObject(body)) return reply(res, { errcode: 47001, errmsg: 'data format error' });
-    if (typeof body.touser !== 'string' || !body.touser) return reply(res, { errcode: 40003, errmsg: 'invalid openid' });
-    if (typeof body.template_id !== 'string' || !body.template_id) {
-      return reply(res, { errcode: 40037, errmsg: 'invalid template_id' });
-    }
-    if (!isObject(body.data)) return reply(res, { errcode: 47001, errmsg: 'data format error hint: [data]' });
-    const msgid = now() % 1e9;
-    outbox.append({
-      at: new Date(now()).toISOString(),
-      kind: 'template',
-      touser: body.touser,
-      msgtype: 'template',
-      templateId: body.template_id,
-      msgid,
-      body,
-    });
-    reply(res, { ...OK, msgid });
-  });
+  // Template send (with client_msg_id and completion events), bizsend and stable_token.
+  router.use(createNoticeStandin(store, { now, credentials: creds, events: opts.events, ttlS: TOKEN_TTL_S }, requireToken, jsonBody));
 
   for (const extra of opts.routes ?? []) router.use(requireToken, extra);
   return router;

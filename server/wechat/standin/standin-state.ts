@@ -14,6 +14,8 @@ export interface StandinTokenDoc extends Doc {
   expiresAt: number;
   /** Set when a later fetch replaced this token; it keeps working 5 minutes more, like WeChat. */
   supersededAt?: number;
+  /** 'stable' for /cgi-bin/stable_token's tokens, which classic fetches never replace. */
+  kind?: 'stable';
 }
 
 export interface StandinMenuDoc extends Doc {
@@ -27,9 +29,9 @@ export interface StandinOutboxRecord {
   /** ISO time the stand-in accepted it. */
   at: string;
   /** mass = a broadcast (touser '@all', '@tag:<id>' or one openid), preview = mass/preview to one follower. */
-  kind: 'custom' | 'template' | 'mass' | 'preview';
+  kind: 'custom' | 'template' | 'mass' | 'preview' | 'subscription';
   touser: string;
-  /** Customer-service msgtype (text, news, ...) or 'template'. */
+  /** Customer-service msgtype (text, news, ...), 'template' or 'subscription'. */
   msgtype: string;
   templateId?: string;
   msgid?: number;

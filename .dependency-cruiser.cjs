@@ -25,6 +25,7 @@ const ROOMS = {
   bindings: ['builder', 'loop', 'model', 'patterns', 'query', 'store', 'vault'],
   broadcasts: ['audit', 'builder', 'calendar', 'model', 'stats', 'store', 'wechat'],
   matters: ['builder', 'calendar', 'loop', 'model', 'store'],
+  notices: ['builder', 'calendar', 'loop', 'model', 'store', 'wechat'],
 };
 
 // loop/ is a one-way graph: a step may import the steps before it in this list, never after.

@@ -7,7 +7,7 @@ import type { BindingsDeps } from './bindings/index.js';
 import { createVault, type Vault } from './vault/index.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { consoleBroadcastDeps, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createStaffAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
+import { consoleBroadcastDeps, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createStaffAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, createNoticesRouter, createMessagesPagesRouter, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
 import { createMatterPagesRouter, createMatterRouter } from './http/index.js';
 import { matterReturnUrl } from './matters/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
@@ -18,6 +18,7 @@ import type { BlobStore, Store } from './store/index.js';
 import { createPushGuard, type WechatClient } from './wechat/index.js';
 import { createConnectorCaller, LOCAL_CONNECTOR_SECRET, STANDIN_PATH } from './connectors/index.js';
 import { type BroadcastDeps, recordJobEvent } from './broadcasts/index.js';
+import { type NoticesDeps, recordDeliveryEvent } from './notices/index.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -40,6 +41,8 @@ export interface AppDeps {
   vault?: Vault;
   /** Broadcasts (群发): the console's and the callback's; built from the other deps when absent. */
   broadcasts?: BroadcastDeps;
+  /** Department pushes, the outbox and 我的消息; built from the other deps when absent (main.ts shares it with the worker). */
+  notices?: NoticesDeps;
   now?: () => Date;
 }
 
@@ -56,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   };
   const vault = deps.vault ?? createVault(config.vault ?? DEVELOPMENT_VAULT);
   const bindings: BindingsDeps = { store, vault, live, connectors: queries.connectors, now: deps.now };
+  const notices: NoticesDeps = deps.notices ?? noticesDepsFor({ config, store, live, wechat, queries, now: deps.now });
   const app = express();
   app.disable('x-powered-by');
 
@@ -69,12 +73,14 @@ export function createApp(deps: AppDeps): Express {
   const pushGuard = createPushGuard({ maxClockSkewS, warn: (line) => console.warn(`[onestop:wechat] ${line}`), shared: store.once });
   const broadcasts = deps.broadcasts ?? consoleBroadcastDeps({ config, store, live, client: wechat }, deps.now ?? (() => new Date()));
   const onJobEvent = (raw: Record<string, unknown>) => recordJobEvent(broadcasts, raw);
-  app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, pushGuard, now: deps.now, onJobEvent }));
+  const onDeliveryEvent = (msg: Parameters<typeof recordDeliveryEvent>[1]) => recordDeliveryEvent(notices, msg).then(() => undefined);
+  app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, pushGuard, now: deps.now, onJobEvent, onDeliveryEvent }));
   app.use('/healthz', createHealthRouter({ gateway, pushes: () => pushGuard.stats(), uploadSweep: deps.uploadSweep, now: deps.now }));
   // Local mode: a stand-in for api.weixin.qq.com, so the real client runs over real HTTP.
   if (config.localMode) {
     const callback = () => ({ url: `${localOrigin()}/wechat`, token: config.wechat.token });
-    app.use('/_wechat', createWechatStandin(store, { routes: [createBroadcastStandin({ store, live, callback })] }));
+    // Its delivery events (TEMPLATESENDJOBFINISH, subscribe_msg_sent_event) come back to /wechat, as WeChat's do.
+    app.use('/_wechat', createWechatStandin(store, { routes: [createBroadcastStandin({ store, live, callback })], events: { url: () => `${localOrigin()}/wechat`, token: config.wechat.token } }));
   }
   // Local mode: a stand-in for the departments' own systems, behind the sample city's connectors.
   if (config.localMode) {
@@ -98,6 +104,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(createLocationRouter(loop));
   api.use(createQueryApiRouter({ config, live, queries, store }));
   api.use(createBindingsApiRouter({ config, live, renderer, bindings }));
+  api.use(createNoticesRouter(notices));
   api.use(notFoundHandler());
   api.use(errorHandler());
   app.use('/api', api);
@@ -131,6 +138,7 @@ export function createApp(deps: AppDeps): Express {
   pages.use(createQueryPagesRouter({ config, live, renderer, queries, now: deps.now }));
   pages.use(createBindingsPagesRouter({ config, live, renderer, bindings }));
   pages.use(createMatterPagesRouter(loop));
+  pages.use(createMessagesPagesRouter({ ...notices, renderer, sessionSecret: config.sessionSecret, localMode: config.localMode }));
   pages.use(pageErrorHandler(renderer, { localMode: config.localMode, accountName: () => live.current().account.name }));
   app.use('/', pages);
 
@@ -158,6 +166,12 @@ function pageHeaders(config: Readonly<Config>): HelmetOptions {
     // WeChat's in-app browser opens H5 pages from the chat; keep referrers on this origin.
     referrerPolicy: { policy: 'same-origin' },
   };
+}
+
+/** The notices room's deps: the same store, build and WeChat client, photos through the departments' connectors. */
+export function noticesDepsFor(d: { config: Readonly<Config>; store: Store; live: LiveBuild; wechat?: WechatClient; queries?: QueryDeps; now?: () => Date }): NoticesDeps {
+  const photo = d.queries?.connectors?.photo?.bind(d.queries.connectors);
+  return { store: d.store, live: d.live, wechat: d.wechat, publicBaseUrl: d.config.publicBaseUrl, config: d.config.notices, ...(photo ? { photos: photo } : {}), ...(d.now ? { now: d.now } : {}) };
 }
 
 export { createGateway };

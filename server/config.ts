@@ -57,6 +57,8 @@ export interface Config {
   connectorSecrets?: Readonly<Record<string, string>>;
   /** Keys for personal data at rest (server/vault): the first key encrypts, all decrypt. Absent: the development key (tests). */
   vault?: VaultConfig;
+  /** Notices (docs/notices.md): sends per second from this process. */
+  notices?: { ratePerSecond: number };
   pay: {
     provider: 'local' | 'wechatpay';
     mchId?: string;
@@ -144,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     corsOrigins: Object.freeze((env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) as string[],
     vault,
     connectorSecrets: Object.freeze(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => /^CONNECTOR_[A-Z0-9_]+$/.test(e[0]) && !!e[1]))),
+    notices: Object.freeze({ ratePerSecond: positiveInteger(env, 'NOTICES_RATE_PER_SECOND', 20) }),
     pay: Object.freeze({
       provider,
       mchId: env.WECHATPAY_MCHID || undefined,

@@ -1,7 +1,8 @@
 // The one composition root: loadConfig -> openStore -> build -> createApp -> listen -> publish.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import path from 'node:path';
-import { createApp } from './app.js';
+import { createApp, noticesDepsFor } from './app.js';
+import { startNoticeWorker } from './notices/index.js';
 export { serveLocalStandin } from './http/index.js';
 import { buildAccount, formatDiagnostic, hasErrors, loadCityFromDir } from './builder/index.js';
 import { loadConfig, withListeningPort, type Config } from './config.js';
@@ -58,6 +59,8 @@ export function wechatClientFor(config: Readonly<Config>, store: Store, localBas
     get broadcasts() {
       return get().broadcasts;
     },
+    sendTemplateMessage: (message) => get().sendTemplateMessage!(message),
+    sendSubscriptionMessage: (message) => get().sendSubscriptionMessage!(message),
   };
 }
 
@@ -123,6 +126,8 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   if (boot.menuError) log(`微信拒绝了菜单：${boot.menuError}`);
   const stopReminders = startReminderTimer({ config, store, live, wechat, renderer });
   const stopBroadcasts = startBroadcastTimer(broadcasts);
+  // The outbox worker: department pushes and reminders, at NOTICES_RATE_PER_SECOND.
+  const noticeWorker = startNoticeWorker({ ...noticesDepsFor({ config, store, live, wechat }), warn: log });
   const sweeping = uploadSweep.start(); // at start-up, then hourly; never blocks serving
   // A matter submission a crash cut short: its parts and record go (never blocks serving).
   const recovering = recoverUnfinishedMatters({ config, store, live, wechat, renderer }).catch((err: Error) => log(`一件事恢复检查失败：${err.message}`));
@@ -153,6 +158,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
       stopReminders();
       stopBroadcasts();
       stopLinkChecks();
+      await noticeWorker.stop();
       stopFollowing();
       uploadSweep.stop();
       await sweeping;

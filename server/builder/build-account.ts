@@ -16,6 +16,7 @@ import { checkQueries } from './check-queries.js';
 import { checkBindings } from './check-bindings.js';
 import { checkMatters } from './check-matters.js';
 import { checkBroadcasts } from './check-broadcasts.js';
+import { checkNotices } from './check-notices.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 
 export interface BuildOptions {
@@ -48,6 +49,7 @@ export function buildAccount(files: CityFiles, options: BuildOptions): AccountBu
   const bindings = checkBindings(model, sink);
   const matters = checkMatters(model, publicBaseUrl, sink);
   checkBroadcasts(model, sink);
+  const { notices, reminders } = checkNotices(model, publicBaseUrl, sink);
   const assembly = buildMenu({
     accountFile: model.account.file,
     slots: model.account.slots,
@@ -72,6 +74,7 @@ export function buildAccount(files: CityFiles, options: BuildOptions): AccountBu
     tables,
     ...(bindings.length > 0 ? { bindings } : {}),
     ...(matters.length > 0 ? { matters } : {}),
+    ...(notices.length || reminders.length ? { notices, reminders } : {}),
     diagnostics: resolveDiagnostics(sink.items, model),
   };
   build.hash = buildHash(build);

@@ -8,4 +8,6 @@ export { normalizeKeyword } from './normalize.js';
 export type { Account, AccountBuild, BuiltDepartment, BuiltHall, BuiltService, BuiltTopic, CompiledKeyword, Diagnostic, MenuButton, WechatMenu } from './types.js';
 export type { BuiltAnswer, BuiltBindingKind, BuiltTable } from './types.js';
 export type { BuiltMatter, BuiltMatterMember, MatterFormAttachment, MatterFormField, MatterTarget } from './types.js';
+export type { BuiltNoticeType, BuiltReminder } from './types.js';
+export { FORBIDDEN_TEMPLATE_KEYS, charCount, fieldLimit, templateValueProblem } from './template-rules.js';
 export { isLoopbackHost } from './check-queries.js';

@@ -25,6 +25,7 @@ function compileSchemas(schemasDir: string): SchemaValidators {
   addFormats(ajv);
   ajv.addSchema(read('common'));
   ajv.addSchema(read('broadcasts'));
+  ajv.addSchema(read('notices'));
   return {
     account: ajv.compile(read('account')),
     topic: ajv.compile(read('topic')),

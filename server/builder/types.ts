@@ -1,6 +1,6 @@
 // The account build: what the builder produces and every other capability reads.
 // Deterministic: the same input files give a byte-identical JSON serialisation.
-import type { Account, Binding, Department, FormField, Hall, Matter, Service, Steps, Topic } from '../model/index.js';
+import type { Account, Binding, Department, FormField, Hall, Matter, NoticeField, Service, Steps, Topic } from '../model/index.js';
 
 export type { Account, Department, Hall, Matter, Service, Steps, Topic };
 
@@ -192,6 +192,38 @@ export interface BuiltMatter {
   onRefusal: 'continue' | 'stop';
 }
 
+/** A department's notice type with its WeChat templates resolved (account.json notifications). */
+export interface BuiltNoticeType {
+  /** <department>/<notice id> */
+  ref: string;
+  department: string;
+  id: string;
+  name: string;
+  template: { name: string; templateId: string };
+  subscription?: { name: string; templateId: string };
+  fields: NoticeField[];
+  photos?: { connector: string; field: string };
+  /** Absolute link; absent = the notice's own page under 我的消息. */
+  link?: string;
+}
+
+/** A scheduled reminder: which date it follows, when, and the notice type that carries it. */
+export interface BuiltReminder {
+  /** <department>/<reminder id> */
+  ref: string;
+  department: string;
+  id: string;
+  name: string;
+  /** Ref of the notice type. */
+  notice: string;
+  follows: { binding: string; field: string } | { pushed: true };
+  /** Largest first. */
+  daysBefore: number[];
+  data: Record<string, string>;
+  /** Names used as {placeholders} in data. */
+  placeholders: string[];
+}
+
 export interface AccountBuild {
   formatVersion: 1;
   /** sha256 of the build without this field (hex). */
@@ -214,5 +246,8 @@ export interface AccountBuild {
   bindings?: BuiltBindingKind[];
   /** Cross-department matters (一件事) whose checks passed; absent in older builds. */
   matters?: BuiltMatter[];
+  /** Departments' notice types and reminders; absent in builds stored before notices existed. */
+  notices?: BuiltNoticeType[];
+  reminders?: BuiltReminder[];
   diagnostics: Diagnostic[];
 }

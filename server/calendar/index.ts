@@ -2,3 +2,5 @@
 // Other rooms import this folder only through this file; everything else in it is private.
 export { hhmm, minutesOfDay } from './minutes-of-day.js';
 export { addDays, addWorkingDays, cityDate, cityInstant, cityMinutes, isOpenAt, nextOpening, openMinutesBetween, openMinutesCounter, weekdayOf, workingDaysBetween } from './working-days.js';
+export { DEFAULT_QUIET_HOURS, quietUntil } from './quiet-hours.js';
+export type { QuietHours } from './quiet-hours.js';

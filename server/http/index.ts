@@ -28,3 +28,5 @@ export { pageErrorHandler } from './pages/page-errors.js';
 export type { RouterDeps } from './router-deps.js';
 export { createMatterRouter } from './matters/matter-router.js';
 export { createMatterPagesRouter } from './matters/matter-pages-router.js';
+export { createNoticesRouter } from './notices/notices-router.js';
+export { createMessagesPagesRouter } from './notices/messages-pages-router.js';

@@ -331,6 +331,38 @@ export interface Notifications {
    * Template for appointment confirmations, changes and reminders. Its fields: first (opening line), keyword1 (事项), keyword2 (时间), keyword3 (地点), remark (预约号, what to bring, change deadline).
    */
   appointmentTemplateId?: string;
+  /**
+   * Template messages for the departments' notice types, by name (docs/notices.md).
+   */
+  templates?: {
+    [k: string]: NoticeTemplate;
+  };
+  /**
+   * Long-term subscription notices (长期订阅通知, open to 政务民生 services) the account has, by name; notice types may use them instead of template messages.
+   */
+  subscriptions?: {
+    [k: string]: NoticeTemplate;
+  };
+  quietHours?: QuietHours;
+}
+/**
+ * A WeChat template the account holds (from 公众平台 > 模板消息 or 订阅通知).
+ */
+
+export interface NoticeTemplate {
+  templateId: string;
+  /**
+   * The template's field keys as WeChat lists them (keyword1, keyword2… or thing1, time2…); notice types must fill exactly these.
+   */
+  fields?: string[];
+}
+/**
+ * No notice goes out between start and end (city time, HH:MM; start after end spans midnight). Default 22:00–08:00.
+ */
+
+export interface QuietHours {
+  start: string;
+  end: string;
 }
 
 export interface Connector {
@@ -441,6 +473,26 @@ export type Stage =
  */
 
 export type Id3 = string;
+/**
+ * Lower-case identifier: letters, digits and hyphens, starting with a letter.
+ */
+
+export type Id4 = string;
+/**
+ * Lower-case identifier: letters, digits and hyphens, starting with a letter.
+ */
+
+export type Id5 = string;
+/**
+ * Lower-case identifier: letters, digits and hyphens, starting with a letter.
+ */
+
+export type Id6 = string;
+/**
+ * Lower-case identifier: letters, digits and hyphens, starting with a letter.
+ */
+
+export type Id7 = string;
 
 /**
  * One department's file (topics/departments/<id>.json), edited by that department's admins.
@@ -466,6 +518,18 @@ export interface Department {
    * @maxItems 20
    */
   bindings?: Binding[];
+  /**
+   * Notice types the department pushes to its citizens (docs/notices.md).
+   *
+   * @maxItems 50
+   */
+  notices?: NoticeType[];
+  /**
+   * Scheduled reminders (inspection due, licence expiry…) carried by the department's notice types.
+   *
+   * @maxItems 50
+   */
+  reminders?: Reminder[];
 }
 /**
  * A service hall (办事大厅 / 窗口) where citizens come in person.
@@ -953,6 +1017,101 @@ export interface BindingChat {
    * Values for fields a chat message does not carry (e.g. plateType 02, 小型汽车).
    */
   defaults?: {
+    [k: string]: string;
+  };
+}
+/**
+ * A kind of notice the department may push to its citizens (POST /api/staff/notices) or its reminders send: which WeChat template carries it and which data fills each template field. Checked at build time and again when data arrives against WeChat's template rules in force since 2023-05-04: no first/remark lines, each field at most 20 characters (less for some subscription types), no line breaks.
+ */
+
+export interface NoticeType {
+  id: Id;
+  /**
+   * Shown as the title in the citizen's 我的消息 page and in delivery logs, e.g. 交通违法通知.
+   */
+  name: string;
+  template: Id4;
+  subscription?: Id5;
+  /**
+   * @minItems 1
+   * @maxItems 10
+   */
+  fields: NoticeField[];
+  /**
+   * Scene photos shown on the notice's H5 page: the data field `field` holds up to 9 photo paths on the connector's system; onestop fetches them through the connector for the addressed citizen only, and never sends the paths to WeChat.
+   */
+  photos?: {
+    connector: Id;
+    field: string;
+  };
+  /**
+   * Where the message opens: a path on this account's H5 site (/…). Default: the notice's own page under 我的消息.
+   */
+  link?: string;
+}
+/**
+ * One template field: its value comes from the pushed data (name) or is fixed text (value).
+ */
+
+export interface NoticeField {
+  /**
+   * The data field that fills it (data.<name> in the push).
+   */
+  name: string;
+  /**
+   * The field's label in 我的消息 and in error messages, e.g. 车牌号码.
+   */
+  label: string;
+  /**
+   * The template message's field key, e.g. keyword1 (never first or remark).
+   */
+  key: string;
+  /**
+   * The subscription notice's field key, e.g. thing1, car_number2, date3; its type prefix sets the length limit (thing 20, car_number 8, phrase 5, …).
+   */
+  subscriptionKey?: string;
+  /**
+   * Fixed text instead of pushed data.
+   */
+  value?: string;
+  /**
+   * The push may leave it out (it is then sent as “—”).
+   */
+  optional?: boolean;
+}
+/**
+ * A scheduled reminder: sent a number of days before a date that follows either a binding's data (refreshed through the connector) or a date the department's system pushes (POST /api/staff/reminder-dates). Each (reminder, citizen, date, days before) is sent exactly once, never in quiet hours.
+ */
+
+export interface Reminder {
+  id: Id;
+  name: string;
+  notice: Id6;
+  /**
+   * Exactly one of binding (with field) or pushed.
+   */
+  follows: {
+    binding?: Id7;
+    /**
+     * The binding data field holding the date (YYYY-MM-DD), e.g. inspectionDue.
+     */
+    field?: string;
+    /**
+     * The department's system pushes the date per citizen.
+     */
+    pushed?: true;
+  };
+  /**
+   * When to send, in days before the date, e.g. [30, 7]. After downtime only the latest one due is sent.
+   *
+   * @minItems 1
+   * @maxItems 5
+   */
+  daysBefore: number[];
+  /**
+   * The notice's data: text with placeholders {date} (YYYY-MM-DD), {daysLeft}, and {<name>} for a binding field or data value or a pushed data value.
+   */
+  data?: {
     [k: string]: string;
   };
 }

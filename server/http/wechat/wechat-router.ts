@@ -9,6 +9,7 @@ import type { LiveBuild } from '../../live-build.js';
 import type { Store } from '../../store/index.js';
 import { createMsgCrypt, createPushGuard, encryptedReplyXml, type MsgCrypt, newsReplyXml, parseMessage, parseXmlObject, type PushGuard, textReplyXml, UnsafeXmlError, verifyPlainSignature, type WechatClient, WechatCryptoError, type WechatMessage } from '../../wechat/index.js';
 import type { QueryDeps } from '../../query/index.js';
+import { isDeliveryEvent } from '../../notices/index.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 const ENCRYPT_FIELD = /^\s*<xml>\s*<ToUserName><!\[CDATA\[[\w-]*\]\]><\/ToUserName>\s*<Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]><\/Encrypt>\s*<\/xml>\s*$/;
@@ -28,6 +29,8 @@ export interface WechatRouterDeps {
   queries?: QueryDeps;
   /** Broadcast completion events (MASSSENDJOBFINISH, PUBLISHJOBFINISH): recorded, never routed as a citizen's message. */
   onJobEvent?: (raw: Record<string, unknown>) => Promise<unknown>;
+  /** Delivery reports of template and subscription sends (notices); they never reach the gateway. */
+  onDeliveryEvent?: (msg: WechatMessage) => Promise<void>;
 }
 
 const JOB_EVENTS = new Set(['MASSSENDJOBFINISH', 'PUBLISHJOBFINISH']);
@@ -126,6 +129,10 @@ export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
       const plain = q.encrypt_type === undefined || q.encrypt_type === 'raw';
       if (plain && (await guard.checkNonce(q.timestamp as string, q.nonce, body))) return answer(res, 401, 'text/plain', 'Replayed nonce');
       const { msg, encrypted } = unwrap(body, q);
+      if (deps.onDeliveryEvent && msg.msgType === 'event' && isDeliveryEvent(msg)) {
+        await deps.onDeliveryEvent(msg).catch((e: Error) => warn(`处理消息送达事件时出错：${e.message}`));
+        return answer(res, 200, 'text/plain', 'success');
+      }
       if (msg.msgType === 'event' && JOB_EVENTS.has(msg.event ?? '') && deps.onJobEvent) {
         await deps.onJobEvent(msg.raw);
         return answer(res, 200, 'text/plain', 'success');

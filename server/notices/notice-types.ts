@@ -1,0 +1,103 @@
+// What the notices room keeps: one record per notice (the citizen's 我的消息 entry and the
+// delivery state staff and the platform see), sent through the durable 'notices' job queue.
+import type { LiveBuild } from '../live-build.js';
+import type { Doc, Store } from '../store/index.js';
+import type { WechatClient } from '../wechat/index.js';
+
+export type NoticeState = 'queued' | 'sending' | 'retrying' | 'sent' | 'delivered' | 'failed' | 'recorded';
+
+export const STATE_NAMES: Record<NoticeState, string> = {
+  queued: '排队中',
+  sending: '发送中',
+  retrying: '等待重试',
+  sent: '已发送',
+  delivered: '已送达',
+  failed: '发送失败',
+  recorded: '仅站内消息',
+};
+
+/** Final: nothing more will be sent for the notice. */
+export const FINAL_STATES: ReadonlySet<NoticeState> = new Set(['sent', 'delivered', 'failed', 'recorded']);
+
+export type NoticeSource = 'push' | 'reminder' | 'appointment';
+
+export interface WechatPlan {
+  /** Subscription notice first when the type has one; the template message also as its fallback. */
+  subscription?: { templateId: string; data: Record<string, { value: string }> };
+  template?: { templateId: string; data: Record<string, { value: string }> };
+}
+
+export interface NoticeRecord extends Doc {
+  source: NoticeSource;
+  /** The department the notice speaks for (its staff see it). */
+  department: string;
+  /** Notice type ref (<department>/<id>), or 'appointment/reminder' for the loop's own reminder. */
+  notice: string;
+  /** Shown as the 我的消息 title. */
+  title: string;
+  openid: string;
+  /** What the citizen reads in 我的消息, in template order. */
+  fields: Array<{ label: string; value: string }>;
+  wechat: WechatPlan;
+  /** Where the WeChat message opens. */
+  url: string;
+  /** Photo paths on the connector's system (never shown or sent; served through onestop). */
+  photos?: { connector: string; paths: string[] };
+  state: NoticeState;
+  /** Send attempts that reached WeChat (or failed on the way). */
+  attempts: number;
+  channel?: 'template' | 'subscription';
+  msgid?: string;
+  /** WeChat's errcode (or -1 for a network failure) and the reason in Chinese. */
+  error?: { code: number; reason: string };
+  /** ms epoch of the next try (retrying), or when quiet hours end (queued). */
+  nextAttemptAt?: number;
+  history: Array<{ at: string; state: NoticeState; note?: string }>;
+  createdAt: string;
+  sentAt?: string;
+  deliveredAt?: string;
+  readAt?: string;
+  /** Pushes: the department system's idempotency key and a hash of what it asked for. */
+  idempotencyKey?: string;
+  fingerprint?: string;
+  /** Reminders: which reminder, date and offset produced it. */
+  reminder?: { ref: string; date: string; daysBefore: number };
+}
+
+export interface NoticesConfig {
+  /** Sends per second from this process (a burst respects WeChat's limits). */
+  ratePerSecond: number;
+  /** How long a claimed job is held before another worker may take it (a crashed worker's jobs come back after this). */
+  leaseMs: number;
+  /** Attempts before a retryable failure becomes final. */
+  maxAttempts: number;
+  /** How often the scheduler plans reminders. */
+  planEveryMs: number;
+  /** How often the worker looks for due jobs when idle. */
+  pollMs: number;
+}
+
+export const DEFAULT_NOTICES_CONFIG: NoticesConfig = Object.freeze({ ratePerSecond: 20, leaseMs: 60_000, maxAttempts: 6, planEveryMs: 60_000, pollMs: 1000 });
+
+/** Photos of a notice, fetched through the connector the notice type names. */
+export type PhotoFetcher = (connector: string, path: string) => Promise<{ type: string; body: Buffer } | undefined>;
+
+/** Who holds a binding (from the bindings room), by department, kind and canonical key. */
+export type BindingHolders = (query: { department: string; kind: string; key: string | Record<string, string> }) => Promise<string[]>;
+
+export interface NoticesDeps {
+  store: Store;
+  live: LiveBuild;
+  wechat?: WechatClient;
+  publicBaseUrl: string;
+  config?: Partial<NoticesConfig>;
+  photos?: PhotoFetcher;
+  bindingHolders?: BindingHolders;
+  now?: () => Date;
+  warn?: (line: string) => void;
+}
+
+export const noticesOf = (store: Store) => store.collection<NoticeRecord>('notices', { indexes: ['openid', 'department', 'msgid', 'state'] });
+
+export const configOf = (deps: Pick<NoticesDeps, 'config'>): NoticesConfig => ({ ...DEFAULT_NOTICES_CONFIG, ...deps.config });
+export const nowOf = (deps: Pick<NoticesDeps, 'now'>) => (deps.now ? deps.now() : new Date());

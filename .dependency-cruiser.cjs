@@ -29,7 +29,7 @@ const ROOMS = {
 };
 
 // loop/ is a one-way graph: a step may import the steps before it in this list, never after.
-const LOOP_ORDER = ['forms', 'applications', 'uploads', 'payment', 'progress', 'processing', 'appointment', 'location', 'rating', 'read-model', 'reminders'];
+const LOOP_ORDER = ['forms', 'applications', 'uploads', 'payment', 'progress', 'processing', 'appointment', 'location', 'rating', 'read-model'];
 
 const roomRules = Object.entries(ROOMS).map(([room, allowed]) => ({
   name: `room-${room}`,

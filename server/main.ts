@@ -2,14 +2,14 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import path from 'node:path';
 import { createApp, noticesDepsFor } from './app.js';
-import { startNoticeWorker } from './notices/index.js';
+import { startScheduler } from './notices/index.js';
 export { serveLocalStandin } from './http/index.js';
 import { buildAccount, formatDiagnostic, hasErrors, loadCityFromDir } from './builder/index.js';
 import { loadConfig, withListeningPort, type Config } from './config.js';
 import { createPublisher, describeTopicsDrift, followLiveVersion } from './publish/index.js';
 import { createLiveBuild } from './live-build.js';
 import { recoverUnfinishedMatters } from './matters/index.js';
-import { createPaymentProvider, createUploadSweeper, startReminderTimer, uploadFilesOf } from './loop/index.js';
+import { createPaymentProvider, createUploadSweeper, uploadFilesOf } from './loop/index.js';
 import { createRenderer } from './render.js';
 import { startMenuLinkChecks } from './stats/index.js';
 import { type BlobStore, createDirBlobStore, createLowdbStore, createPostgresStore, type PostgresStore, type Store } from './store/index.js';
@@ -124,10 +124,10 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const boot = await publisher.bootstrap(config.topicsDir);
   if (boot.version) log(`已发布版本 #${boot.version.number}（${boot.version.hash.slice(0, 12)}）`);
   if (boot.menuError) log(`微信拒绝了菜单：${boot.menuError}`);
-  const stopReminders = startReminderTimer({ config, store, live, wechat, renderer });
   const stopBroadcasts = startBroadcastTimer(broadcasts);
-  // The outbox worker: department pushes and reminders, at NOTICES_RATE_PER_SECOND.
-  const noticeWorker = startNoticeWorker({ ...noticesDepsFor({ config, store, live, wechat }), warn: log });
+  // The scheduler (reminders, appointment reminders; catches up at once) and the outbox worker
+  // (department pushes and reminders, at NOTICES_RATE_PER_SECOND).
+  const scheduler = startScheduler({ ...noticesDepsFor({ config, store, live, wechat }), warn: log });
   const sweeping = uploadSweep.start(); // at start-up, then hourly; never blocks serving
   // A matter submission a crash cut short: its parts and record go (never blocks serving).
   const recovering = recoverUnfinishedMatters({ config, store, live, wechat, renderer }).catch((err: Error) => log(`一件事恢复检查失败：${err.message}`));
@@ -155,10 +155,9 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
     server,
     port,
     async close() {
-      stopReminders();
       stopBroadcasts();
       stopLinkChecks();
-      await noticeWorker.stop();
+      await scheduler.stop();
       stopFollowing();
       uploadSweep.stop();
       await sweeping;

@@ -1,4 +1,4 @@
-// The six-step loop's front door: location, appointment, processing, payment, progress, rating (+ the read model and reminders).
+// The six-step loop's front door: location, appointment, processing, payment, progress, rating (+ the read model; reminders are the notices room's scheduler).
 // Other rooms import this folder only through this file; everything else in it is private.
 export type { StaffActor } from './actor.js';
 export { applicationsOf, loadApplication } from './applications/application-access.js';
@@ -55,7 +55,6 @@ export type { CaseStatus, CaseView, RectificationCase } from './rating/rectifica
 export { applicationView } from './read-model/application-view.js';
 export { applyNotice, describeSteps } from './read-model/describe-steps.js';
 export { searchServices } from './read-model/search-services.js';
-export { startReminderTimer } from './reminders/run-reminders.js';
 export { loadUpload } from './uploads/upload-access.js';
 export { createUploadSweeper } from './uploads/sweep-orphan-uploads.js';
 export type { UploadSweeper } from './uploads/sweep-orphan-uploads.js';

@@ -1,11 +1,10 @@
 // Who a department may reach: only its own citizens — those with an application or an
-// appointment at the department, a binding of one of its kinds, or a date it pushed for a
-// reminder. Anyone else answers exactly like an unknown citizen (404), so a department cannot
-// probe who follows the account.
+// appointment at the department, or a binding of one of its kinds. Anyone else answers exactly
+// like an unknown citizen (404), so a department cannot probe who follows the account. (A date
+// a department pushed for a reminder is no proof: it was addressed the same way.)
 import { NotFoundError, ValidationError } from '../errors.js';
 import { applicationsOf, appointmentsOf } from '../loop/index.js';
 import type { NoticesDeps } from './notice-types.js';
-import { reminderDatesOf } from './reminder-dates.js';
 
 export type Recipient = { openid: string } | { applicationNo: string } | { binding: { kind: string; key: string | Record<string, string> } };
 
@@ -32,7 +31,6 @@ export function parseRecipient(to: unknown): Recipient {
 export async function isDepartmentCitizen(deps: NoticesDeps, department: string, openid: string): Promise<boolean> {
   if ((await applicationsOf(deps.store).findBy('openid', openid)).some((a) => a.department === department)) return true;
   if ((await appointmentsOf(deps.store).findBy('openid', openid)).some((a) => a.department === department)) return true;
-  if ((await reminderDatesOf(deps.store).findBy('openid', openid)).some((d) => d.department === department)) return true;
   return false;
 }
 

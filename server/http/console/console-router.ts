@@ -32,6 +32,7 @@ import { createWorkRoutes } from './work-routes.js';
 import { createBroadcastRoutes, createBroadcastUploadRoutes } from './broadcast-routes.js';
 import { broadcastAccountsOf, type BroadcastDeps, createDirImages } from '../../broadcasts/index.js';
 import { listUsers } from '../../console/index.js';
+import { createNoticesRoutes } from './notices-routes.js';
 import { statusOf } from '../error-handler.js';
 import { readCookie } from '../identity.js';
 import { safeNext } from '../safe-next.js';
@@ -215,6 +216,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use(createSimulatorRoutes({ ...routeDeps, gateway: deps.gateway, queries: deps.queries }));
   router.use('/stats', createStatsRoutes(routeDeps));
   router.use(createBroadcastRoutes(broadcastDeps));
+  router.use('/work/notices', createNoticesRoutes(routeDeps));
   router.use('/work', createWorkRoutes({ ...routeDeps, client: deps.client, renderer: deps.renderer }));
   router.use((_req, _res, next) => next(new NotFoundError('页面或接口不存在')));
   router.use(consoleErrorHandler(page));

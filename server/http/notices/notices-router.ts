@@ -1,7 +1,7 @@
 // Department pushes as a JSON API (under /api): a department system sends a notice to one of
 // its citizens and follows its delivery; the department's delivery log.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { listDeliveries, noticeStatus, type NoticesDeps, type NoticeState, pushNotice, STATE_NAMES } from '../../notices/index.js';
+import { listDeliveries, noticeStatus, type NoticesDeps, type NoticeState, pushNotice, pushReminderDate, STATE_NAMES } from '../../notices/index.js';
 import type { Store } from '../../store/index.js';
 import { requireStaff } from '../identity.js';
 import { staffOf } from '../locals.js';
@@ -26,6 +26,11 @@ export function createNoticesRouter(deps: NoticesDeps & { store: Store }) {
 
   router.get('/staff/notices/:id', staff, run(async (req, res) => {
     res.json(await noticeStatus(deps, { departments: [staffOf(res).department] }, String(req.params.id)));
+  }));
+
+  // A date a department system pushes for a reminder (licence expiry…); the scheduler plans the rest.
+  router.post('/staff/reminder-dates', staff, json, run(async (req, res) => {
+    res.status(200).json(await pushReminderDate(deps, staffOf(res), req.body));
   }));
 
   return router;

@@ -16,6 +16,8 @@ export interface StandinEvents {
   delayMs?: number;
   /** The account's gh_ id in ToUserName. */
   accountId?: string;
+  /** Where a failed push is reported (default: a warning on the console). */
+  onError?: (err: Error) => void;
 }
 
 export interface NoticeStandinOptions {
@@ -150,8 +152,8 @@ function pushEvent(events: StandinEvents | undefined, openid: string, fields: st
     const signature = plainSignature(events.token, timestamp, nonce);
     const xml = `<xml><ToUserName>${cdata(events.accountId ?? 'gh_local_standin')}</ToUserName><FromUserName>${cdata(openid)}</FromUserName><CreateTime>${timestamp}</CreateTime><MsgType>${cdata('event')}</MsgType>${fields}</xml>`;
     const url = `${events.url()}?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`;
-    fetch(url, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml, signal: AbortSignal.timeout(5000) }).catch((e: Error) =>
-      console.warn(`[onestop:wechat-standin] 推送事件失败：${e.message}`),
+    fetch(url, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml, signal: AbortSignal.timeout(5000) }).catch(
+      events.onError ?? ((e: Error) => console.warn(`[onestop:wechat-standin] 推送事件失败：${e.message}`)),
     );
   }, events.delayMs ?? 200);
   timer.unref();

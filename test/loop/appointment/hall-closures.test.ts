@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { closeHall } from '../../../server/loop/appointment/hall-closures.js';
 import { appointmentsOf } from '../../../server/loop/appointment/appointment-types.js';
-import { runReminders } from '../../../server/loop/reminders/run-reminders.js';
+import { planReminders } from '../../../server/notices/index.js';
 import { FakeWechat, HALLS, makeContext, SERVICE, type TestContext, VALID_FIELDS } from './fixture-build.js';
 
 const FRIDAY = '2026-03-06';
@@ -97,7 +97,10 @@ describe('closing a hall (闭厅)', () => {
     const ctx = makeContext();
     await book(ctx, 'alice').expect(201);
     await close(ctx, {});
-    assert.equal(await runReminders(ctx.deps, new Date('2026-03-05T02:00:00Z')), 0);
+    // The reminder runs on the notices scheduler: a closed slot plans nothing.
+    const now = new Date('2026-03-05T02:00:00Z');
+    const planned = await planReminders({ store: ctx.deps.store, live: ctx.deps.live, publicBaseUrl: 'https://gov.example.cn', now: () => now });
+    assert.equal(planned.planned, 0);
   });
 
   it('lets no booking slip into a slot while it is being closed', async function () {

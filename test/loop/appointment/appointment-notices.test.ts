@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import request from 'supertest';
 import type { NotificationRecord } from '../../../server/loop/appointment/notify-appointment.js';
-import { runReminders, startReminderTimer } from '../../../server/loop/reminders/run-reminders.js';
 import { createWechatClient } from '../../../server/wechat/wechat-client.js';
 import { createMemoryTokenStore } from '../../../server/wechat/token-store.js';
 import { FakeWechat, makeContext, SERVICE, type TestContext, VALID_FIELDS } from './fixture-build.js';
@@ -71,67 +70,6 @@ describe('appointment notices', () => {
     await book(ctx, 'alice');
     const [n] = await notifications(ctx);
     assert.deepEqual([n!.status, n!.error], ['failed', '模拟的微信错误']);
-  });
-});
-
-describe('runReminders', () => {
-  it('reminds each appointment once, on the day before', async () => {
-    const wechat = new FakeWechat();
-    const ctx = makeContext({ wechat, templateId: 'TPL_APPT' });
-    await book(ctx, 'alice');
-    await book(ctx, 'bob', '2026-03-09T01:00:00.000Z'); // next Monday: not due yet
-    wechat.templates.length = 0;
-
-    assert.equal(await runReminders(ctx.deps, new Date('2026-03-04T12:00:00Z')), 0, 'two days before');
-    assert.equal(await runReminders(ctx.deps, new Date('2026-03-05T01:00:00Z')), 1, 'the day before');
-    assert.equal(await runReminders(ctx.deps, new Date('2026-03-05T09:00:00Z')), 0, 'already reminded');
-    assert.deepEqual(wechat.templates.map((t) => [t.openid, t.data.first!.value]), [['alice', '温馨提醒：您明天有一个办事预约。']]);
-  });
-
-  it('says 今天 when the catch-up reminds on the slot’s own day', async () => {
-    const wechat = new FakeWechat();
-    const ctx = makeContext({ wechat, templateId: 'TPL_APPT' });
-    await book(ctx, 'alice');
-    wechat.templates.length = 0;
-    // The server was down all of Thursday; Friday 08:00 in the city, an hour before the slot.
-    assert.equal(await runReminders(ctx.deps, new Date('2026-03-06T00:00:00Z')), 1);
-    assert.deepEqual(wechat.templates.map((t) => t.data.first!.value), ['温馨提醒：您今天有一个办事预约。']);
-  });
-
-  it('skips cancelled appointments', async () => {
-    const ctx = makeContext();
-    const { body } = await book(ctx, 'alice');
-    await request(ctx.app).delete(`/api/appointments/${body.appointment.id}`).set('Cookie', ctx.cookie('alice')).expect(200);
-    assert.equal(await runReminders(ctx.deps, new Date('2026-03-05T01:00:00Z')), 0);
-  });
-
-  it('sends only one reminder when two runs overlap', async () => {
-    const ctx = makeContext();
-    await book(ctx, 'alice');
-    const at = new Date('2026-03-05T01:00:00Z');
-    const counts = await Promise.all([runReminders(ctx.deps, at), runReminders(ctx.deps, at)]);
-    assert.equal(counts[0]! + counts[1]!, 1);
-    assert.equal((await notifications(ctx)).filter((n) => n.kind === 'appointment-reminder').length, 1);
-  });
-
-  it('reminds again after a reschedule to a later day', async () => {
-    const ctx = makeContext();
-    const { body } = await book(ctx, 'alice');
-    await runReminders(ctx.deps, new Date('2026-03-03T01:00:00Z'));
-    assert.equal(await runReminders(ctx.deps, new Date('2026-03-05T01:00:00Z')), 1);
-    ctx.clock.now = new Date('2026-03-05T00:30:00Z');
-    await request(ctx.app).post(`/api/appointments/${body.appointment.id}/reschedule`).set('Cookie', ctx.cookie('alice')).send({ start: '2026-03-09T01:00:00.000Z' }).expect(200);
-    assert.equal(await runReminders(ctx.deps, new Date('2026-03-08T01:00:00Z')), 1);
-  });
-
-  it('runs on an unref’d timer until stopped', async () => {
-    const ctx = makeContext();
-    await book(ctx, 'alice');
-    ctx.clock.now = new Date('2026-03-05T01:00:00Z');
-    const stop = startReminderTimer(ctx.deps, 5);
-    await new Promise((r) => setTimeout(r, 60));
-    stop();
-    assert.equal((await notifications(ctx)).filter((n) => n.kind === 'appointment-reminder').length, 1);
   });
 });
 

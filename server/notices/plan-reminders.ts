@@ -1,0 +1,184 @@
+// The scheduler's planning pass: every reminder occurrence that is due — (reminder, citizen,
+// subject, date, days before) — becomes a notice in the outbox under an id derived from exactly
+// those, so planning may run any number of times, after any crash or downtime, and each is sent
+// once. After downtime only the latest occurrence due for a date is sent (a 30-day reminder
+// missed while the 7-day one is already due is skipped). Quiet hours: nothing is planned to go
+// before they end (the worker checks again at send time).
+import { createHash } from 'node:crypto';
+import type { BuiltNoticeType, BuiltReminder } from '../builder/index.js';
+import { addDays, cityDate, cityInstant } from '../calendar/index.js';
+import { ValidationError } from '../errors.js';
+import { composeNotice } from './compose-notice.js';
+import { quietHoursOf } from './deliver-notices.js';
+import { type NoticeRecord, type NoticesDeps, nowOf } from './notice-types.js';
+import { enqueueNotices } from './outbox.js';
+import { noticeUrl } from './push-notice.js';
+import { reminderDatesOf } from './reminder-dates.js';
+import { planAppointmentReminders } from './appointment-reminders.js';
+
+/** One thing a reminder may be about, from a pushed date or a binding. */
+export interface ReminderSubject {
+  openid: string;
+  /** What the date is about (a plate, a licence): part of the exactly-once key. */
+  subject: string;
+  date: string;
+  values: Record<string, string>;
+}
+
+/** Bindings of one kind, page by page, with the data field a reminder follows (from the bindings room). */
+export type BindingPages = (query: { department: string; kind: string }) => AsyncIterable<Array<{ openid: string; key: string; fields: Record<string, string>; data: Record<string, unknown> }>>;
+
+export interface PlanResult {
+  /** Subjects looked at. */
+  considered: number;
+  /** Occurrences due now (new or already planned). */
+  due: number;
+  /** Notices added to the outbox by this pass. */
+  planned: number;
+  /** Occurrences whose data broke the notice's rules (logged by count only). */
+  invalid: number;
+  ms: number;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const hash = (parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
+
+export const reminderNoticeId = (reminder: string, openid: string, subject: string, date: string, daysBefore: number) =>
+  `r-${hash([reminder, openid, subject, date, String(daysBefore)])}`;
+
+/** The offset due today for a date: the smallest days-before whose day has come, or undefined (not yet, or past). */
+export function dueOffset(daysBefore: number[], date: string, today: string): number | undefined {
+  if (!DATE.test(date) || date < today) return undefined;
+  let due: number | undefined;
+  for (const d of daysBefore) if (addDays(date, -d) <= today && (due === undefined || d < due)) due = d;
+  return due;
+}
+
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]{0,31})\}/g;
+
+function render(reminder: BuiltReminder, s: ReminderSubject, daysBefore: number): Record<string, string> | undefined {
+  const values: Record<string, string> = { ...s.values, date: s.date, daysLeft: String(daysBefore) };
+  const out: Record<string, string> = {};
+  for (const [name, text] of Object.entries(reminder.data)) {
+    let missing = false;
+    out[name] = text.replace(PLACEHOLDER, (_m, key: string) => {
+      const v = values[key];
+      if (v === undefined) missing = true;
+      return v ?? '';
+    });
+    if (missing) return undefined;
+  }
+  return out;
+}
+
+interface Planner {
+  deps: NoticesDeps;
+  now: Date;
+  today: string;
+  runAtOf(sendDate: string): number;
+  /** Ids this process planned already: a repeat pass skips them without reading the store. */
+  seen: Set<string>;
+  batch: Array<{ record: NoticeRecord; runAt: number }>;
+  result: PlanResult;
+}
+
+function consider(p: Planner, reminder: BuiltReminder, type: BuiltNoticeType, s: ReminderSubject) {
+  p.result.considered++;
+  const d = dueOffset(reminder.daysBefore, s.date, p.today);
+  if (d === undefined) return;
+  p.result.due++;
+  const id = reminderNoticeId(reminder.ref, s.openid, s.subject, s.date, d);
+  if (p.seen.has(id)) return;
+  const data = render(reminder, s, d);
+  let composed;
+  try {
+    if (!data) throw new ValidationError('missing placeholder');
+    composed = composeNotice(type, data);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    p.result.invalid++;
+    p.seen.add(id);
+    return;
+  }
+  const at = p.now.toISOString();
+  p.batch.push({
+    record: {
+      id,
+      source: 'reminder',
+      department: reminder.department,
+      notice: type.ref,
+      title: type.name,
+      openid: s.openid,
+      ...composed,
+      url: noticeUrl(p.deps, id, type),
+      state: 'queued',
+      attempts: 0,
+      history: [{ at, state: 'queued', note: `${reminder.name}（到期日 ${s.date} 前 ${d} 天）` }],
+      createdAt: at,
+      reminder: { ref: reminder.ref, date: s.date, daysBefore: d },
+    },
+    runAt: p.runAtOf(addDays(s.date, -d)),
+  });
+}
+
+async function flush(p: Planner) {
+  if (!p.batch.length) return;
+  const items = p.batch.splice(0);
+  p.result.planned += await enqueueNotices(p.deps.store, items, p.now.getTime());
+  for (const { record } of items) p.seen.add(record.id);
+}
+
+export interface PlanOptions {
+  bindingPages?: BindingPages;
+  /** Kept across passes by the scheduler. */
+  seen?: Set<string>;
+}
+
+/** One planning pass over every reminder's dates (pushed and bound) and the appointments. */
+export async function planReminders(deps: NoticesDeps, options: PlanOptions = {}): Promise<PlanResult> {
+  const started = performance.now();
+  const now = nowOf(deps);
+  const build = deps.live.current();
+  const quietEnd = quietHoursOf(deps).end;
+  const p: Planner = {
+    deps,
+    now,
+    today: cityDate(now),
+    // A reminder goes out from the morning of its day (the end of quiet hours), or now if later.
+    runAtOf: (sendDate) => Math.max(now.getTime(), cityInstant(sendDate, quietEnd).getTime()),
+    seen: options.seen ?? new Set(),
+    batch: [],
+    result: { considered: 0, due: 0, planned: 0, invalid: 0, ms: 0 },
+  };
+  const types = new Map((build.notices ?? []).map((t) => [t.ref, t]));
+  const reminders = (build.reminders ?? []).filter((r) => types.has(r.notice));
+  const byRef = new Map(reminders.map((r) => [r.ref, r]));
+
+  // Pushed dates: one pass over the collection without copying documents (the filter sees them).
+  if (reminders.some((r) => 'pushed' in r.follows)) {
+    await reminderDatesOf(deps.store).list((d) => {
+      const reminder = byRef.get(d.reminder);
+      if (reminder && 'pushed' in reminder.follows) consider(p, reminder, types.get(reminder.notice)!, { openid: d.openid, subject: d.subject, date: d.date, values: d.data });
+      return false;
+    });
+    await flush(p);
+  }
+  // Bindings: page by page, so 200,000 citizens never sit in memory at once.
+  for (const reminder of reminders) {
+    if (!('binding' in reminder.follows) || !options.bindingPages) continue;
+    const { binding, field } = reminder.follows;
+    for await (const page of options.bindingPages({ department: reminder.department, kind: binding })) {
+      for (const b of page) {
+        const date = b.data[field];
+        if (typeof date !== 'string') continue;
+        const values = { ...b.fields, ...Object.fromEntries(Object.entries(b.data).filter((e): e is [string, string] => typeof e[1] === 'string')) };
+        consider(p, reminder, types.get(reminder.notice)!, { openid: b.openid, subject: b.key, date, values });
+      }
+      if (p.batch.length >= 2000) await flush(p);
+    }
+    await flush(p);
+  }
+  p.result.planned += await planAppointmentReminders(deps, now, p.seen);
+  p.result.ms = Math.round(performance.now() - started);
+  return p.result;
+}

@@ -1,0 +1,42 @@
+// The durable scheduler: plans reminders every planEveryMs (and at once on start-up, which is
+// the catch-up after downtime) and runs the outbox worker. Everything it decides lives in the
+// store (notices and their jobs under deterministic ids), so a restart or kill -9 loses nothing
+// and sends nothing twice; several processes on PostgreSQL plan the same ids and share the jobs.
+import { startNoticeWorker, type NoticeWorker } from './deliver-notices.js';
+import { configOf, type NoticesDeps } from './notice-types.js';
+import { type BindingPages, type PlanResult, planReminders } from './plan-reminders.js';
+
+export interface Scheduler {
+  /** One planning pass now (tests, benches, the console). */
+  plan(): Promise<PlanResult>;
+  worker: NoticeWorker;
+  stop(): Promise<void>;
+}
+
+export function startScheduler(deps: NoticesDeps, options: { bindingPages?: BindingPages; worker?: boolean } = {}): Scheduler {
+  const config = configOf(deps);
+  const warn = deps.warn ?? ((line: string) => console.warn(line));
+  const seen = new Set<string>();
+  let planning: Promise<PlanResult> | undefined;
+  const plan = () =>
+    (planning ??= planReminders(deps, { seen, ...(options.bindingPages ? { bindingPages: options.bindingPages } : {}) }).finally(() => (planning = undefined)));
+  const tick = () =>
+    void plan()
+      .then((r) => r.planned && warn(`[onestop:notices] 已安排 ${r.planned} 条提醒（${r.ms} ms）${r.invalid ? `，${r.invalid} 条数据不符合模板规则未发送` : ''}`))
+      .catch((e: Error) => warn(`[onestop:notices] 安排提醒时出错：${e.message}`));
+  const first = setTimeout(tick, 0);
+  const timer = setInterval(tick, config.planEveryMs);
+  first.unref();
+  timer.unref();
+  const worker = options.worker === false ? { stop: async () => {}, drain: async () => ({ claimed: 0, sent: 0, deferred: 0, failed: 0 }) } : startNoticeWorker(deps);
+  return {
+    plan,
+    worker,
+    async stop() {
+      clearTimeout(first);
+      clearInterval(timer);
+      await planning?.catch(() => undefined);
+      await worker.stop();
+    },
+  };
+}

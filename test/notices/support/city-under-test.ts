@@ -1,0 +1,94 @@
+// What the crash test and bench/notices.ts share: a copy of the sample city without quiet hours
+// (so they run at any hour), its notice types on template messages only (client_msg_id), a
+// data directory seeded with citizens whose dates are due, and a WeChat stand-in on its own
+// port that counts every send it receives and every message it delivers.
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import { addDays, cityDate } from '../../../server/calendar/index.js';
+import { projectRoot } from '../../../server/config.js';
+import { createWechatStandin } from '../../../server/http/wechat-standin/wechat-standin.js';
+import { createLowdbStore } from '../../../server/store/lowdb-store.js';
+import { createMemoryStore } from '../../../server/store/memory-store.js';
+import { readStandinOutbox } from '../../../server/wechat/standin/standin-state.js';
+
+/** The sample city, quiet hours off, subscription notices off. */
+export async function cityWithoutQuietHours(): Promise<string> {
+  const topics = await mkdtemp(path.join(os.tmpdir(), 'onestop-notices-topics-'));
+  await cp(path.join(projectRoot, 'topics'), topics, { recursive: true });
+  const accountPath = path.join(topics, 'account.json');
+  const account = JSON.parse(await readFile(accountPath, 'utf8'));
+  account.notifications.quietHours = { start: '00:00', end: '00:00' };
+  await writeFile(accountPath, JSON.stringify(account, null, 2));
+  const deptPath = path.join(topics, 'departments', 'jiaojing.json');
+  const dept = JSON.parse(await readFile(deptPath, 'utf8'));
+  for (const n of dept.notices) delete n.subscription;
+  await writeFile(deptPath, JSON.stringify(dept, null, 2));
+  return topics;
+}
+
+/**
+ * Seeds `total` citizens with a pushed inspection date; every `dueEvery`-th is due now (in 3 days,
+ * the 7-day reminder), the others in 200 days. Writes straight into the store (the server is not
+ * running), as a migration of the department's data would.
+ */
+export async function seedDates(dataDir: string, total: number, dueEvery = 1): Promise<{ due: number }> {
+  const store = await createLowdbStore(path.join(dataDir, 'store'), { fsync: false });
+  const dates = store.collection<Record<string, unknown> & { id: string }>('reminder-dates', { indexes: ['openid', 'reminder'] });
+  const today = cityDate(new Date());
+  let due = 0;
+  const batch: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const isDue = i % dueEvery === 0;
+    if (isDue) due++;
+    const openid = `oBench${String(i).padStart(7, '0')}`;
+    const plate = `鄂A${String(i % 100000).padStart(5, '0')}`;
+    const id = `d-${createHash('sha256').update(`jiaojing/nianjian\n${openid}\n${plate}`).digest('hex').slice(0, 32)}`;
+    batch.push(dates.put({ id, department: 'jiaojing', reminder: 'jiaojing/nianjian', openid, subject: plate, date: addDays(today, isDue ? 3 : 200), data: { plate }, updatedAt: new Date().toISOString() }));
+    if (batch.length >= 2000) await Promise.all(batch.splice(0));
+  }
+  await Promise.all(batch);
+  await store.close();
+  return { due };
+}
+
+export interface CountingStandin {
+  base: string;
+  /** client_msg_ids of every template send received, repeats included. */
+  attempts: string[];
+  /** Messages delivered (a repeated client_msg_id is not delivered again). */
+  delivered(): Promise<Array<{ touser: string; clientMsgId: string }>>;
+  /** Where delivery events go: set to the running server's /wechat. */
+  eventsTo: { url: string };
+  close(): Promise<void>;
+}
+
+export async function countingStandin(): Promise<CountingStandin> {
+  const store = createMemoryStore();
+  const attempts: string[] = [];
+  const eventsTo = { url: '' };
+  const app = express();
+  app.use(express.json({ limit: '1mb' }));
+  app.use((req, _res, next) => {
+    if (req.path === '/_wechat/cgi-bin/message/template/send') attempts.push(String((req.body as { client_msg_id?: string }).client_msg_id ?? ''));
+    next();
+  });
+  app.use('/_wechat', createWechatStandin(store, { events: { url: () => eventsTo.url, token: 'onestop-local-token', delayMs: 50, onError: () => {} } }));
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}/_wechat`,
+    attempts,
+    eventsTo,
+    async delivered() {
+      return (await readStandinOutbox(store)).filter((r) => r.kind === 'template').map((r) => ({ touser: r.touser, clientMsgId: String(r.body.client_msg_id ?? '') }));
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

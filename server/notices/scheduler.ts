@@ -20,9 +20,14 @@ export function startScheduler(deps: NoticesDeps, options: { bindingPages?: Bind
   let planning: Promise<PlanResult> | undefined;
   const plan = () =>
     (planning ??= planReminders(deps, { seen, ...(options.bindingPages ? { bindingPages: options.bindingPages } : {}) }).finally(() => (planning = undefined)));
+  let passes = 0;
+  // The first pass (the catch-up after start-up) always reports; later ones only when they plan something.
   const tick = () =>
     void plan()
-      .then((r) => r.planned && warn(`[onestop:notices] 已安排 ${r.planned} 条提醒（${r.ms} ms）${r.invalid ? `，${r.invalid} 条数据不符合模板规则未发送` : ''}`))
+      .then((r) => {
+        if (passes++ > 0 && !r.planned) return;
+        warn(`[onestop:notices] 提醒规划：查看 ${r.considered} 个日期，到期 ${r.due} 条，新安排 ${r.planned} 条，用时 ${r.ms} ms${r.invalid ? `；${r.invalid} 条数据不符合模板规则，未发送` : ''}`);
+      })
       .catch((e: Error) => warn(`[onestop:notices] 安排提醒时出错：${e.message}`));
   const first = setTimeout(tick, 0);
   const timer = setInterval(tick, config.planEveryMs);

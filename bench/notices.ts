@@ -1,0 +1,114 @@
+// Notices at scale: `npx tsx bench/notices.ts` (not part of npm test). The full server
+// (startServer, lowdb with fsync, local mode) on a copy of the sample city without quiet hours,
+// 200,000 citizens with an inspection date and 10% of them due, WeChat's stand-in in this process
+// counting every send. Measured: the scheduler's planning pass at start-up, send throughput at the
+// configured rate, the server's peak RSS, and duplicates/losses across three kill -9 during the run.
+// Targets: planning < 10 s, peak RSS < 500 MB, 0 duplicates and 0 losses.
+// BENCH_CITIZENS (default 200000), BENCH_RATE (sends/s, default 300).
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../server/config.js';
+import { startServer } from '../server/main.js';
+import { cityWithoutQuietHours, countingStandin, seedDates } from '../test/notices/support/city-under-test.js';
+import { cpuSeconds, startChild } from './support/child-server.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const CITIZENS = Number(process.env.BENCH_CITIZENS ?? 200_000);
+const RATE = Number(process.env.BENCH_RATE ?? 300);
+
+/** Child: the full server; its log lines go to stdout for the parent to read. */
+async function serve(data: string, topics: string, apiBase: string) {
+  const running = await startServer(
+    loadConfig({ DATA_DIR: data, TOPICS_DIR: topics, PORT: '0', WECHAT_API_BASE: apiBase, NOTICES_RATE_PER_SECOND: String(RATE) }),
+    (line) => process.stdout.write(`${line}\n`),
+  );
+  process.stdout.write(`PORT ${running.port}\n`);
+  process.on('SIGTERM', () => void running.close().finally(() => process.exit(0)));
+}
+
+/** Peak resident set of a process so far (Linux VmHWM), in MB. */
+function peakRssMb(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main() {
+  const data = await mkdtemp(path.join(os.tmpdir(), 'onestop-bench-notices-'));
+  const topics = await cityWithoutQuietHours();
+  const standin = await countingStandin();
+  try {
+    console.log(`${CITIZENS.toLocaleString()} 位市民（每 10 位 1 位到期），发送速率上限 ${RATE}/s；机器负载 ${os.loadavg()[0]!.toFixed(1)}（${os.cpus().length} 核，与其他进程共用）。`);
+    let t = performance.now();
+    const { due } = await seedDates(data, CITIZENS, 10);
+    console.log(`写入数据：${((performance.now() - t) / 1000).toFixed(1)} s，到期 ${due.toLocaleString()} 条`);
+
+    const plans: number[] = [];
+    let peak = 0;
+    let cpu = 0;
+    let sendingMs = 0;
+    let sentWhileSending = 0;
+    const run = async (stopAt: number | undefined) => {
+      const { child, port } = await startChild(SELF, ['--serve', data, topics, standin.base]);
+      standin.eventsTo.url = `http://127.0.0.1:${port}/wechat`;
+      let planned: (v: number) => void;
+      const planning = new Promise<number>((r) => (planned = r));
+      child.stdout!.on('data', (d: Buffer) => {
+        const m = /提醒规划：.*用时 (\d+) ms/.exec(d.toString());
+        if (m) planned(Number(m[1]));
+      });
+      plans.push(await planning);
+      const sendingFrom = performance.now();
+      const deliveredBefore = (await standin.delivered()).length;
+      const watch = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!) ?? 0)), 200);
+      const done = async () => (await standin.delivered()).length >= (stopAt ?? due);
+      while (!(await done())) await new Promise((r) => setTimeout(r, 100));
+      clearInterval(watch);
+      sendingMs += performance.now() - sendingFrom;
+      sentWhileSending += (await standin.delivered()).length - deliveredBefore;
+      peak = Math.max(peak, peakRssMb(child.pid!) ?? 0);
+      cpu += cpuSeconds(child.pid!) ?? 0;
+      const exited = new Promise((r) => child.on('exit', r));
+      child.kill(stopAt === undefined ? 'SIGTERM' : 'SIGKILL');
+      await exited;
+    };
+
+    t = performance.now();
+    const firstSend = () => standin.attempts.length;
+    for (const share of [0.25, 0.5, 0.75]) await run(Math.floor(due * share));
+    await run(undefined);
+    const seconds = (performance.now() - t) / 1000;
+    await new Promise((r) => setTimeout(r, 1000));
+    const delivered = await standin.delivered();
+    const per = new Map<string, number>();
+    for (const d of delivered) per.set(d.touser, (per.get(d.touser) ?? 0) + 1);
+    const duplicates = [...per.values()].reduce((n, c) => n + (c - 1), 0);
+    const losses = due - per.size;
+    const resent = firstSend() - delivered.length;
+
+    console.log(`规划（每次启动的第一次规划，含补发检查）：${plans.map((ms) => `${(ms / 1000).toFixed(2)} s`).join('、')}`);
+    console.log(`发送：${delivered.length.toLocaleString()} 条，全程 ${seconds.toFixed(1)} s（含 4 次启动、3 次 kill -9）；规划完成后的发送阶段 ${(sentWhileSending / (sendingMs / 1000)).toFixed(0)}/s（上限 ${RATE}/s）；服务器 CPU ${cpu.toFixed(1)} s`);
+    console.log(`崩溃后以同一 client_msg_id 重发：${resent} 次（替身与微信按 client_msg_id 去重，不会再次送达）`);
+    const check = (label: string, ok: boolean, figure: string) => (console.log(`${ok ? 'PASS' : 'FAIL'}  ${label}: ${figure}`), ok);
+    const ok = [
+      check('planning (fresh start)', plans[0]! < 10_000, `${(plans[0]! / 1000).toFixed(2)} s (target < 10 s)`),
+      check('peak RSS', peak < 500, `${peak.toFixed(0)} MB (target < 500 MB)`),
+      check('duplicates across 3 kill -9', duplicates === 0, `${duplicates} (target 0)`),
+      check('losses across 3 kill -9', losses === 0, `${losses} (target 0)`),
+    ].every(Boolean);
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    await standin.close();
+    await Promise.all([rm(data, { recursive: true, force: true }), rm(topics, { recursive: true, force: true })]);
+  }
+}
+
+const at = process.argv.indexOf('--serve');
+if (at >= 0) await serve(process.argv[at + 1]!, process.argv[at + 2]!, process.argv[at + 3]!);
+else await main();

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../server/config.js';
 import { startServer } from '../server/main.js';
-import { cityWithoutQuietHours, countingStandin, seedDates } from '../test/notices/support/city-under-test.js';
+import { cityWithoutQuietHours, countingStandin, seedBindings } from '../test/notices/support/city-under-test.js';
 import { cpuSeconds, startChild } from './support/child-server.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -46,7 +46,7 @@ async function main() {
   try {
     console.log(`${CITIZENS.toLocaleString()} 位市民（每 10 位 1 位到期），发送速率上限 ${RATE}/s；机器负载 ${os.loadavg()[0]!.toFixed(1)}（${os.cpus().length} 核，与其他进程共用）。`);
     let t = performance.now();
-    const { due } = await seedDates(data, CITIZENS, 10);
+    const { due } = await seedBindings(data, topics, CITIZENS, 10);
     console.log(`写入数据：${((performance.now() - t) / 1000).toFixed(1)} s，到期 ${due.toLocaleString()} 条`);
 
     const plans: number[] = [];

@@ -85,6 +85,9 @@ export type PhotoFetcher = (connector: string, path: string) => Promise<{ type: 
 /** Who holds a binding (from the bindings room), by department, kind and canonical key. */
 export type BindingHolders = (query: { department: string; kind: string; key: string | Record<string, string> }) => Promise<string[]>;
 
+/** Every binding of a kind, page by page, opened (from the bindings room): reminders that follow a binding's data. */
+export type BindingPages = (query: { department: string; kind: string }) => AsyncIterable<Array<{ openid: string; key: string; fields: Record<string, string>; masked?: Record<string, string>; data: Record<string, unknown> }>>;
+
 export interface NoticesDeps {
   store: Store;
   live: LiveBuild;
@@ -93,6 +96,9 @@ export interface NoticesDeps {
   config?: Partial<NoticesConfig>;
   photos?: PhotoFetcher;
   bindingHolders?: BindingHolders;
+  /** The departments a citizen holds bindings with (a binding makes them the department's citizen). */
+  bindingDepartments?: (openid: string) => Promise<string[]>;
+  bindingPages?: BindingPages;
   now?: () => Date;
   warn?: (line: string) => void;
 }

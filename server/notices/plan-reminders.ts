@@ -10,7 +10,9 @@ import { addDays, cityDate, cityInstant } from '../calendar/index.js';
 import { ValidationError } from '../errors.js';
 import { composeNotice } from './compose-notice.js';
 import { quietHoursOf } from './deliver-notices.js';
-import { type NoticeRecord, type NoticesDeps, nowOf } from './notice-types.js';
+import { type BindingPages, type NoticeRecord, type NoticesDeps, nowOf } from './notice-types.js';
+
+export type { BindingPages };
 import { enqueueNotices } from './outbox.js';
 import { noticeUrl } from './push-notice.js';
 import { reminderDatesOf } from './reminder-dates.js';
@@ -25,8 +27,6 @@ export interface ReminderSubject {
   values: Record<string, string>;
 }
 
-/** Bindings of one kind, page by page, with the data field a reminder follows (from the bindings room). */
-export type BindingPages = (query: { department: string; kind: string }) => AsyncIterable<Array<{ openid: string; key: string; fields: Record<string, string>; data: Record<string, unknown> }>>;
 
 export interface PlanResult {
   /** Subjects looked at. */
@@ -165,13 +165,16 @@ export async function planReminders(deps: NoticesDeps, options: PlanOptions = {}
   }
   // Bindings: page by page, so 200,000 citizens never sit in memory at once.
   for (const reminder of reminders) {
-    if (!('binding' in reminder.follows) || !options.bindingPages) continue;
+    const pages = options.bindingPages ?? deps.bindingPages;
+    if (!('binding' in reminder.follows) || !pages) continue;
     const { binding, field } = reminder.follows;
-    for await (const page of options.bindingPages({ department: reminder.department, kind: binding })) {
+    for await (const page of pages({ department: reminder.department, kind: binding })) {
       for (const b of page) {
         const date = b.data[field];
         if (typeof date !== 'string') continue;
-        const values = { ...b.fields, ...Object.fromEntries(Object.entries(b.data).filter((e): e is [string, string] => typeof e[1] === 'string')) };
+        // Placeholders see the binding's fields, their masked forms as <name>Masked, and its data.
+        const masked = Object.fromEntries(Object.entries(b.masked ?? {}).map(([k, v]) => [`${k}Masked`, v]));
+        const values = { ...b.fields, ...masked, ...Object.fromEntries(Object.entries(b.data).filter((e): e is [string, string] => typeof e[1] === 'string')) };
         consider(p, reminder, types.get(reminder.notice)!, { openid: b.openid, subject: b.key, date, values });
       }
       if (p.batch.length >= 2000) await flush(p);

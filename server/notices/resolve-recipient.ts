@@ -31,6 +31,7 @@ export function parseRecipient(to: unknown): Recipient {
 export async function isDepartmentCitizen(deps: NoticesDeps, department: string, openid: string): Promise<boolean> {
   if ((await applicationsOf(deps.store).findBy('openid', openid)).some((a) => a.department === department)) return true;
   if ((await appointmentsOf(deps.store).findBy('openid', openid)).some((a) => a.department === department)) return true;
+  if (deps.bindingDepartments && (await deps.bindingDepartments(openid)).includes(department)) return true;
   return false;
 }
 

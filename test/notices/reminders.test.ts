@@ -18,6 +18,12 @@ describe('reminders', () => {
   beforeEach(async () => {
     h = await noticeHarness({ now: '2026-12-02T10:00:00+08:00' });
     token = await h.staff('jiaojing');
+    // The sample city's 换证 reminder follows the licence binding; here it follows dates 交警's system pushes.
+    const build = h.deps.live.current();
+    h.deps.live.swap({
+      ...build,
+      reminders: build.reminders!.map((r) => (r.id === 'huanzheng' ? { ...r, follows: { pushed: true as const }, daysBefore: [30, 7], data: { licence: '{licence}', due: '{date}' }, placeholders: ['date', 'licence'] } : r)),
+    });
     await h.store.collection('applications', { indexes: ['openid', 'department'] }).insert({ id: 'JJ-1', no: 'JJ-1', openid: 'oDriver', department: 'jiaojing' } as never);
   });
 
@@ -82,10 +88,8 @@ describe('reminders', () => {
   });
 
   it('follows a binding’s data when the reminder follows a binding', async () => {
-    const build = h.deps.live.current();
-    const reminder = build.reminders!.find((r) => r.id === 'nianjian')!;
-    h.deps.live.swap({ ...build, reminders: [{ ...reminder, follows: { binding: 'vehicle', field: 'inspectionDue' }, data: { plate: '{plateNumber}', due: '{date}' }, placeholders: ['date', 'plateNumber'] }] });
-    const bindingPages = async function* () {
+    const bindingPages = async function* (q: { department: string; kind: string }) {
+      if (q.kind !== 'vehicle') return;
       yield [
         { openid: 'oDriver', key: '02:鄂A12345', fields: { plateType: '02', plateNumber: '鄂A12345' }, data: { inspectionDue: '2027-01-08' } },
         { openid: 'oOther', key: '02:鄂A0B789', fields: { plateType: '02', plateNumber: '鄂A0B789' }, data: { inspectionDue: '2027-06-30' } },

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLowdbStore } from '../../server/store/lowdb-store.js';
-import { cityWithoutQuietHours, countingStandin, type CountingStandin, seedDates } from './support/city-under-test.js';
+import { cityWithoutQuietHours, countingStandin, type CountingStandin, seedBindings } from './support/city-under-test.js';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'serve-city.ts');
 const CITIZENS = 150;
@@ -41,7 +41,7 @@ describe('the notices scheduler under kill -9', () => {
     data = await mkdtemp(path.join(os.tmpdir(), 'onestop-notices-crash-'));
     topics = await cityWithoutQuietHours();
     standin = await countingStandin();
-    await seedDates(data, CITIZENS);
+    await seedBindings(data, topics, CITIZENS);
   });
   after(async () => {
     await standin.close();

@@ -1,6 +1,6 @@
 // What the crash test and bench/notices.ts share: a copy of the sample city without quiet hours
 // (so they run at any hour), its notice types on template messages only (client_msg_id), a
-// data directory seeded with citizens whose dates are due, and a WeChat stand-in on its own
+// data directory seeded with bound vehicles whose inspection is due, and a WeChat stand-in on its own
 // port that counts every send it receives and every message it delivers.
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -9,8 +9,13 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
+import { bindingKeyOf, keyIndexOf } from '../../../server/bindings/binding-key.js';
+import { BINDINGS, type BindingRecord } from '../../../server/bindings/binding-types.js';
+import { sealContent } from '../../../server/bindings/open-binding.js';
+import { buildAccount, loadCityFromDir } from '../../../server/builder/index.js';
 import { addDays, cityDate } from '../../../server/calendar/index.js';
-import { projectRoot } from '../../../server/config.js';
+import { DEVELOPMENT_VAULT, projectRoot } from '../../../server/config.js';
+import { createVault } from '../../../server/vault/index.js';
 import { createWechatStandin } from '../../../server/http/wechat-standin/wechat-standin.js';
 import { createLowdbStore } from '../../../server/store/lowdb-store.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
@@ -32,23 +37,41 @@ export async function cityWithoutQuietHours(): Promise<string> {
 }
 
 /**
- * Seeds `total` citizens with a pushed inspection date; every `dueEvery`-th is due now (in 3 days,
- * the 7-day reminder), the others in 200 days. Writes straight into the store (the server is not
- * running), as a migration of the department's data would.
+ * Seeds `total` citizens each with a bound vehicle (sealed by the local development vault, as the
+ * bindings room stores them); every `dueEvery`-th vehicle's inspection is due in 3 days (the 7-day
+ * reminder is due now), the others in 200 days. Writes straight into the store while no server
+ * runs, as a migration of existing bindings would.
  */
-export async function seedDates(dataDir: string, total: number, dueEvery = 1): Promise<{ due: number }> {
+export async function seedBindings(dataDir: string, topicsDir: string, total: number, dueEvery = 1): Promise<{ due: number }> {
+  const build = buildAccount(await loadCityFromDir(topicsDir), { publicBaseUrl: 'http://localhost' });
+  const kind = build.bindings!.find((k) => k.ref === 'jiaojing/vehicle')!;
+  const vault = createVault(DEVELOPMENT_VAULT);
   const store = await createLowdbStore(path.join(dataDir, 'store'), { fsync: false });
-  const dates = store.collection<Record<string, unknown> & { id: string }>('reminder-dates', { indexes: ['openid', 'reminder'] });
+  const bindings = store.collection<BindingRecord>(BINDINGS, { indexes: ['openid', 'keyIndex', 'bucket'] });
   const today = cityDate(new Date());
+  const at = new Date().toISOString();
   let due = 0;
   const batch: Promise<unknown>[] = [];
   for (let i = 0; i < total; i++) {
     const isDue = i % dueEvery === 0;
     if (isDue) due++;
-    const openid = `oBench${String(i).padStart(7, '0')}`;
-    const plate = `鄂A${String(i % 100000).padStart(5, '0')}`;
-    const id = `d-${createHash('sha256').update(`jiaojing/nianjian\n${openid}\n${plate}`).digest('hex').slice(0, 32)}`;
-    batch.push(dates.put({ id, department: 'jiaojing', reminder: 'jiaojing/nianjian', openid, subject: plate, date: addDays(today, isDue ? 3 : 200), data: { plate }, updatedAt: new Date().toISOString() }));
+    const id = createHash('sha256').update(`bench-binding-${i}`).digest('hex').slice(0, 24);
+    const fields = { plateType: '02', plateNumber: `鄂A${String(i % 100000).padStart(5, '0')}`, vinLast6: 'ABC123' };
+    const data = { model: '小型轿车', inspectionDue: addDays(today, isDue ? 3 : 200) };
+    batch.push(
+      bindings.insert({
+        id,
+        openid: `oBench${String(i).padStart(7, '0')}`,
+        department: 'jiaojing',
+        kind: 'vehicle',
+        keyIndex: keyIndexOf(vault, kind, bindingKeyOf(kind, fields)),
+        bucket: `${kind.ref}/${id.slice(0, 2)}`,
+        sealed: sealContent(vault, id, { fields, data }),
+        verifiedBy: 'connector',
+        createdAt: at,
+        verifiedAt: at,
+      }),
+    );
     if (batch.length >= 2000) await Promise.all(batch.splice(0));
   }
   await Promise.all(batch);

@@ -41,7 +41,7 @@ export interface NoticeHarness {
 }
 
 /** Starts at 2026-12-02 10:00 city time (outside quiet hours). */
-export async function noticeHarness(opts: { build?: AccountBuild; now?: string; photos?: NoticesDeps['photos']; bindingHolders?: NoticesDeps['bindingHolders'] } = {}): Promise<NoticeHarness> {
+export async function noticeHarness(opts: { build?: AccountBuild; now?: string; photos?: NoticesDeps['photos']; bindingHolders?: NoticesDeps['bindingHolders']; bindingDepartments?: NoticesDeps['bindingDepartments'] } = {}): Promise<NoticeHarness> {
   const store = createMemoryStore();
   const wechat = new FakeNoticeClient();
   const clock = { now: new Date(opts.now ?? '2026-12-02T10:00:00+08:00') };
@@ -55,6 +55,7 @@ export async function noticeHarness(opts: { build?: AccountBuild; now?: string; 
     now: () => clock.now,
     ...(opts.photos ? { photos: opts.photos } : {}),
     ...(opts.bindingHolders ? { bindingHolders: opts.bindingHolders } : {}),
+    ...(opts.bindingDepartments ? { bindingDepartments: opts.bindingDepartments } : {}),
   };
   const app = express();
   const api = express.Router();

@@ -193,6 +193,25 @@ describe('POST /api/staff/notices', () => {
   });
 });
 
+describe('POST /api/staff/notices to a binding', () => {
+  it('reaches every citizen who bound the vehicle with the department, and nobody for another department', async () => {
+    const asked: unknown[] = [];
+    const h = await noticeHarness({
+      bindingHolders: async (q) => (asked.push(q), q.department === 'jiaojing' && q.kind === 'vehicle' && q.key === '02:鄂A12345' ? ['oOwner', 'oSpouse'] : []),
+      bindingDepartments: async (openid) => (openid === 'oOwner' ? ['jiaojing'] : []),
+    });
+    const jiaojing = await h.staff('jiaojing');
+    const res = await request(h.app).post('/api/staff/notices').set('Authorization', `Bearer ${jiaojing}`).send(violation({ to: { binding: { kind: 'vehicle', key: '02:鄂A12345' } } })).expect(202);
+    assert.equal(res.body.ids.length, 2);
+    await h.deliver();
+    assert.deepEqual(h.wechat.templateMessages.map((m) => m.touser).sort(), ['oOwner', 'oSpouse']);
+    await request(h.app).post('/api/staff/notices').set('Authorization', `Bearer ${jiaojing}`).send(violation({ to: { binding: { kind: 'vehicle', key: '02:鄂B00000' } }, idempotencyKey: 'k-none' })).expect(404);
+    // A binding makes the citizen the department's own: an openid push reaches them too.
+    await request(h.app).post('/api/staff/notices').set('Authorization', `Bearer ${jiaojing}`).send(violation({ to: { openid: 'oOwner' }, idempotencyKey: 'k-openid' })).expect(202);
+    assert.deepEqual(asked[0], { department: 'jiaojing', kind: 'vehicle', key: '02:鄂A12345' });
+  });
+});
+
 describe('我的消息 and the violation photo page', () => {
   it('shows the scene photo to the citizen it was sent to, through the connector, and to nobody else', async () => {
     const fetched: Array<[string, string]> = [];

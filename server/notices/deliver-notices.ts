@@ -8,7 +8,10 @@ import { backoffMs, classifyFailure } from './delivery-errors.js';
 import { noticeQueueOf, type NoticeJob } from './outbox.js';
 import { configOf, FINAL_STATES, type NoticeRecord, type NoticesDeps, type NoticeState, noticesOf, nowOf } from './notice-types.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
-import { applyPendingEvent } from './delivery-events.js';
+import { applyPendingEvent, claimSubscriptionReport } from './delivery-events.js';
+
+/** How long after an interrupted subscription send we wait for WeChat's report before sending again. */
+export const SUBSCRIPTION_REPORT_GRACE_MS = 120_000;
 
 export const quietHoursOf = (deps: Pick<NoticesDeps, 'live'>): QuietHours => deps.live.current().account.notifications?.quietHours ?? DEFAULT_QUIET_HOURS;
 
@@ -61,11 +64,28 @@ async function deliverOne(deps: NoticesDeps, limiter: RateLimiter, job: Job<Noti
     await queue.finish(job, 'done', at.getTime());
     return 'sent';
   }
+  // A subscription send interrupted by a crash: bizsend has no client_msg_id, so WeChat's own report
+  // decides. Reported → sent; not yet → wait a little; never → send again as a template message,
+  // which client_msg_id keeps from arriving twice however often we crash from here on.
+  let templateOnly = false;
+  if (notice.state === 'sending' && notice.inFlight?.channel === 'subscription') {
+    if (await claimSubscriptionReport(deps, notice, notice.inFlight.at)) {
+      await queue.finish(job, 'done', at.getTime());
+      return 'sent';
+    }
+    const waitUntil = notice.inFlight.at + SUBSCRIPTION_REPORT_GRACE_MS;
+    if (at.getTime() < waitUntil) {
+      await queue.release(job, waitUntil, { countAttempt: false });
+      return 'deferred';
+    }
+    templateOnly = !!plan.template;
+  }
   await limiter.take();
   const sending = nowOf(deps);
-  await notices.update(notice.id, (n) => ({ ...n, state: 'sending', attempts: n.attempts + 1, history: [...n.history, entry(sending, 'sending')] }));
+  const planned = plan.subscription && client.sendSubscriptionMessage && !templateOnly ? 'subscription' : 'template';
+  await notices.update(notice.id, (n) => ({ ...n, state: 'sending', attempts: n.attempts + 1, inFlight: { channel: planned, at: sending.getTime() }, history: [...n.history, entry(sending, 'sending')] }));
   try {
-    const { channel, msgid } = await send(deps, notice);
+    const { channel, msgid } = await send(deps, notice, templateOnly);
     const done = nowOf(deps);
     const sent = await notices.update(notice.id, (n) => ({
       ...n,
@@ -74,6 +94,7 @@ async function deliverOne(deps: NoticesDeps, limiter: RateLimiter, job: Job<Noti
       ...(msgid ? { msgid } : {}),
       sentAt: done.toISOString(),
       error: undefined,
+      inFlight: undefined,
       nextAttemptAt: undefined,
       history: [...n.history, entry(done, 'sent', channel === 'subscription' ? '订阅通知' : '模板消息')],
     }));
@@ -86,21 +107,21 @@ async function deliverOne(deps: NoticesDeps, limiter: RateLimiter, job: Job<Noti
     const attempts = notice.attempts + 1;
     if (failure.retry && attempts < configOf(deps).maxAttempts) {
       const next = failure.notBefore === 'tomorrow' ? cityInstant(addDays(cityDate(done), 1), quietHoursOf(deps).end).getTime() : done.getTime() + backoffMs(attempts);
-      await notices.update(notice.id, (n) => ({ ...n, state: 'retrying', error: { code: failure.code, reason: failure.reason }, nextAttemptAt: next, history: [...n.history, entry(done, 'retrying', failure.reason)] }));
+      await notices.update(notice.id, (n) => ({ ...n, state: 'retrying', inFlight: undefined, error: { code: failure.code, reason: failure.reason }, nextAttemptAt: next, history: [...n.history, entry(done, 'retrying', failure.reason)] }));
       await queue.release(job, next, { error: failure.reason });
       return 'deferred';
     }
-    await notices.update(notice.id, (n) => ({ ...n, state: 'failed', error: { code: failure.code, reason: failure.reason }, nextAttemptAt: undefined, history: [...n.history, entry(done, 'failed', failure.reason)] }));
+    await notices.update(notice.id, (n) => ({ ...n, state: 'failed', inFlight: undefined, error: { code: failure.code, reason: failure.reason }, nextAttemptAt: undefined, history: [...n.history, entry(done, 'failed', failure.reason)] }));
     await queue.finish(job, 'failed', done.getTime(), failure.reason);
     return 'failed';
   }
 }
 
 /** Subscription notice first when planned; 43101 (no subscription) falls back to the template message. */
-async function send(deps: NoticesDeps, notice: NoticeRecord): Promise<{ channel: 'template' | 'subscription'; msgid?: string }> {
+async function send(deps: NoticesDeps, notice: NoticeRecord, templateOnly: boolean): Promise<{ channel: 'template' | 'subscription'; msgid?: string }> {
   const client = deps.wechat!;
   const { subscription, template } = notice.wechat;
-  if (subscription && client.sendSubscriptionMessage) {
+  if (subscription && client.sendSubscriptionMessage && !templateOnly) {
     try {
       const r = await client.sendSubscriptionMessage({ touser: notice.openid, templateId: subscription.templateId, page: notice.url, data: subscription.data });
       return { channel: 'subscription', ...(r.msgid ? { msgid: r.msgid } : {}) };

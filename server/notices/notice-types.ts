@@ -50,6 +50,8 @@ export interface NoticeRecord extends Doc {
   msgid?: string;
   /** WeChat's errcode (or -1 for a network failure) and the reason in Chinese. */
   error?: { code: number; reason: string };
+  /** The send under way (state sending): which channel and since when (ms epoch). */
+  inFlight?: { channel: 'template' | 'subscription'; at: number };
   /** ms epoch of the next try (retrying), or when quiet hours end (queued). */
   nextAttemptAt?: number;
   history: Array<{ at: string; state: NoticeState; note?: string }>;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { recordDeliveryEvent } from '../../server/notices/index.js';
+import { type NoticeRecord, recordDeliveryEvent } from '../../server/notices/index.js';
 import type { WechatMessage } from '../../server/wechat/xml.js';
 import { noticeHarness, type NoticeHarness } from './notice-harness.js';
 
@@ -190,6 +190,44 @@ describe('POST /api/staff/notices', () => {
     await h.deliver();
     await recordDeliveryEvent(h.deps, event('oSomeoneElse', { Event: 'TEMPLATESENDJOBFINISH', MsgID: '1000', Status: 'failed:user block' }));
     assert.equal((await request(h.app).get(`/api/staff/notices/${a.body.id}`).set('Authorization', `Bearer ${jiaojing}`)).body.state, 'sent');
+  });
+});
+
+describe('a subscription send interrupted by a crash', () => {
+  const reminder = { to: { applicationNo: 'JJ-20261201-0001' }, notice: 'nianjian-tixing', data: { plate: '鄂A12345', due: '2027-01-15' }, idempotencyKey: 'nj-crash' };
+  let h: NoticeHarness;
+  let id: string;
+  let since: number;
+  beforeEach(async () => {
+    h = await noticeHarness();
+    await applicant(h, 'JJ-20261201-0001', 'oCitizenA', 'jiaojing');
+    const token = await h.staff('jiaojing');
+    id = (await request(h.app).post('/api/staff/notices').set('Authorization', `Bearer ${token}`).send(reminder).expect(202)).body.id;
+    // What a process killed inside bizsend leaves: the notice says sending, the job is claimable again.
+    since = h.clock.now.getTime();
+    await h.store.collection<NoticeRecord>('notices').update(id, (n) => ({ ...n, state: 'sending', attempts: 1, inFlight: { channel: 'subscription', at: since } }));
+  });
+  const state = async () => (await h.store.collection<NoticeRecord>('notices').get(id))!;
+
+  it('takes WeChat’s report as the outcome instead of sending again', async () => {
+    const sub = { Event: 'subscribe_msg_sent_event', SubscribeMsgSentEvent: { List: { TemplateId: 'SUB_DUE_REMINDER_0001', MsgID: '2931466548461649920', ErrorCode: '0', ErrorStatus: 'success' } } };
+    await recordDeliveryEvent(h.deps, event('oCitizenA', sub));
+    await h.deliver();
+    assert.equal(h.wechat.subscriptionMessages.length + h.wechat.templateMessages.length, 0);
+    const n = await state();
+    assert.deepEqual([n.state, n.channel, n.msgid], ['delivered', 'subscription', '2931466548461649920']);
+  });
+
+  it('waits for a late report, then sends once more as a template message (client_msg_id) when none came', async () => {
+    h.clock.now = new Date(since + 10_000);
+    await h.deliver();
+    assert.equal((await state()).state, 'sending');
+    assert.equal(h.wechat.subscriptionMessages.length + h.wechat.templateMessages.length, 0);
+    h.clock.now = new Date(since + 121_000);
+    await h.deliver();
+    assert.equal(h.wechat.subscriptionMessages.length, 0);
+    assert.deepEqual(h.wechat.templateMessages.map((m) => [m.templateId, m.clientMsgId]), [['TM_DUE_REMINDER_0001', id]]);
+    assert.equal((await state()).state, 'sent');
   });
 });
 

@@ -19,6 +19,7 @@ import { createVault } from '../../../server/vault/index.js';
 import { createWechatStandin } from '../../../server/http/wechat-standin/wechat-standin.js';
 import { createLowdbStore } from '../../../server/store/lowdb-store.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
+import type { Store } from '../../../server/store/types.js';
 import { readStandinOutbox } from '../../../server/wechat/standin/standin-state.js';
 
 /** The sample city, quiet hours off, subscription notices off. */
@@ -43,10 +44,19 @@ export async function cityWithoutQuietHours(): Promise<string> {
  * runs, as a migration of existing bindings would.
  */
 export async function seedBindings(dataDir: string, topicsDir: string, total: number, dueEvery = 1): Promise<{ due: number }> {
+  const store = await createLowdbStore(path.join(dataDir, 'store'), { fsync: false });
+  try {
+    return await seedBindingsIn(store, topicsDir, total, dueEvery);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The same, into an open store (PostgreSQL). */
+export async function seedBindingsIn(store: Store, topicsDir: string, total: number, dueEvery = 1): Promise<{ due: number }> {
   const build = buildAccount(await loadCityFromDir(topicsDir), { publicBaseUrl: 'http://localhost' });
   const kind = build.bindings!.find((k) => k.ref === 'jiaojing/vehicle')!;
   const vault = createVault(DEVELOPMENT_VAULT);
-  const store = await createLowdbStore(path.join(dataDir, 'store'), { fsync: false });
   const bindings = store.collection<BindingRecord>(BINDINGS, { indexes: ['openid', 'keyIndex', 'bucket'] });
   const today = cityDate(new Date());
   const at = new Date().toISOString();
@@ -75,7 +85,6 @@ export async function seedBindings(dataDir: string, topicsDir: string, total: nu
     if (batch.length >= 2000) await Promise.all(batch.splice(0));
   }
   await Promise.all(batch);
-  await store.close();
   return { due };
 }
 

@@ -79,8 +79,11 @@ export function createApp(deps: AppDeps): Express {
   // Local mode: a stand-in for api.weixin.qq.com, so the real client runs over real HTTP.
   if (config.localMode) {
     const callback = () => ({ url: `${localOrigin()}/wechat`, token: config.wechat.token });
-    // Its delivery events (TEMPLATESENDJOBFINISH, subscribe_msg_sent_event) come back to /wechat, as WeChat's do.
-    app.use('/_wechat', createWechatStandin(store, { routes: [createBroadcastStandin({ store, live, callback })], events: { url: () => `${localOrigin()}/wechat`, token: config.wechat.token } }));
+    // Its delivery events (TEMPLATESENDJOBFINISH, subscribe_msg_sent_event) come back to /wechat, as WeChat's do;
+    // one warning, not one per send, when this app is not where its own origin points (tests).
+    let eventWarned = false;
+    const onError = (e: Error) => void (eventWarned || ((eventWarned = true), console.warn(`[onestop:wechat-standin] 推送送达事件失败（此后不再提示）：${e.message}`)));
+    app.use('/_wechat', createWechatStandin(store, { routes: [createBroadcastStandin({ store, live, callback })], events: { url: () => `${localOrigin()}/wechat`, token: config.wechat.token, onError } }));
   }
   // Local mode: a stand-in for the departments' own systems, behind the sample city's connectors.
   if (config.localMode) {

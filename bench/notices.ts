@@ -4,7 +4,8 @@
 // counting every send. Measured: the scheduler's planning pass at start-up, send throughput at the
 // configured rate, the server's peak RSS, and duplicates/losses across three kill -9 during the run.
 // Targets: planning < 10 s, peak RSS < 500 MB, 0 duplicates and 0 losses.
-// BENCH_CITIZENS (default 200000), BENCH_RATE (sends/s, default 300).
+// BENCH_CITIZENS (default 200000), BENCH_RATE (sends/s, default 300), BENCH_STORE=postgres (the same
+// on a throwaway PostgreSQL cluster, fsync on, instead of lowdb).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../server/config.js';
 import { startServer } from '../server/main.js';
-import { cityWithoutQuietHours, countingStandin, seedBindings } from '../test/notices/support/city-under-test.js';
+import { spawnSync } from 'node:child_process';
+import { createPostgresStore } from '../server/store/index.js';
+import { findPostgresBin, startCluster } from '../test/support/postgres-cluster.js';
+import { cityWithoutQuietHours, countingStandin, seedBindings, seedBindingsIn } from '../test/notices/support/city-under-test.js';
 import { cpuSeconds, startChild } from './support/child-server.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -20,9 +24,12 @@ const CITIZENS = Number(process.env.BENCH_CITIZENS ?? 200_000);
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 
 /** Child: the full server; its log lines go to stdout for the parent to read. */
+// The child gets the cluster's URL from the parent.
+const STORE_URL = process.env.BENCH_STORE_URL || undefined;
+
 async function serve(data: string, topics: string, apiBase: string) {
   const running = await startServer(
-    loadConfig({ DATA_DIR: data, TOPICS_DIR: topics, PORT: '0', WECHAT_API_BASE: apiBase, NOTICES_RATE_PER_SECOND: String(RATE) }),
+    loadConfig({ DATA_DIR: data, TOPICS_DIR: topics, PORT: '0', WECHAT_API_BASE: apiBase, NOTICES_RATE_PER_SECOND: String(RATE), ...(STORE_URL ? { STORE_URL } : {}) }),
     (line) => process.stdout.write(`${line}\n`),
   );
   process.stdout.write(`PORT ${running.port}\n`);
@@ -40,14 +47,33 @@ function peakRssMb(pid: number): number | undefined {
 }
 
 async function main() {
+  if (process.env.BENCH_STORE === 'postgres' && !STORE_URL) {
+    const bin = findPostgresBin();
+    if (!bin) throw new Error('BENCH_STORE=postgres needs PostgreSQL (initdb) installed');
+    const cluster = await startCluster(bin, { durable: true });
+    process.env.BENCH_STORE_URL = cluster.url;
+    try {
+      // Re-run this script with the URL set, so parent and children agree on it.
+      const { child } = { child: spawnSync(process.execPath, ['--import', 'tsx', SELF], { stdio: 'inherit', env: process.env }) };
+      process.exitCode = child.status ?? 1;
+    } finally {
+      await cluster.stop();
+    }
+    return;
+  }
   const data = await mkdtemp(path.join(os.tmpdir(), 'onestop-bench-notices-'));
   const topics = await cityWithoutQuietHours();
   const standin = await countingStandin();
   try {
     console.log(`${CITIZENS.toLocaleString()} 位市民（每 10 位 1 位到期），发送速率上限 ${RATE}/s；机器负载 ${os.loadavg()[0]!.toFixed(1)}（${os.cpus().length} 核，与其他进程共用）。`);
     let t = performance.now();
-    const { due } = await seedBindings(data, topics, CITIZENS, 10);
-    console.log(`写入数据：${((performance.now() - t) / 1000).toFixed(1)} s，到期 ${due.toLocaleString()} 条`);
+    let due: number;
+    if (STORE_URL) {
+      const store = await createPostgresStore(STORE_URL, { poolSize: 8 });
+      ({ due } = await seedBindingsIn(store, topics, CITIZENS, 10));
+      await store.close();
+    } else ({ due } = await seedBindings(data, topics, CITIZENS, 10));
+    console.log(`存储：${STORE_URL ? 'PostgreSQL' : 'lowdb（DATA_DIR，fsync）'}；写入数据：${((performance.now() - t) / 1000).toFixed(1)} s，到期 ${due.toLocaleString()} 条`);
 
     const plans: number[] = [];
     let peak = 0;
@@ -59,8 +85,11 @@ async function main() {
       standin.eventsTo.url = `http://127.0.0.1:${port}/wechat`;
       let planned: (v: number) => void;
       const planning = new Promise<number>((r) => (planned = r));
-      child.stdout!.on('data', (d: Buffer) => {
-        const m = /提醒规划：.*用时 (\d+) ms/.exec(d.toString());
+      let out = '';
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (d: string) => {
+        out += d;
+        const m = /提醒规划：[^\n]*用时 (\d+) ms/.exec(out);
         if (m) planned(Number(m[1]));
       });
       plans.push(await planning);

@@ -79,7 +79,7 @@ export interface NoticesConfig {
   pollMs: number;
 }
 
-export const DEFAULT_NOTICES_CONFIG: NoticesConfig = Object.freeze({ ratePerSecond: 20, leaseMs: 60_000, maxAttempts: 6, planEveryMs: 60_000, pollMs: 1000 });
+export const DEFAULT_NOTICES_CONFIG: NoticesConfig = Object.freeze({ ratePerSecond: 20, leaseMs: 30_000, maxAttempts: 6, planEveryMs: 60_000, pollMs: 1000 });
 
 /** Photos of a notice, fetched through the connector the notice type names. */
 export type PhotoFetcher = (connector: string, path: string) => Promise<{ type: string; body: Buffer } | undefined>;

@@ -11,7 +11,8 @@ const ROOMS = {
   calendar: ['model'],
   store: [],
   audit: ['store'],
-  builder: ['model', 'patterns'],
+  capabilities: [],
+  builder: ['model', 'patterns', 'capabilities'],
   wechat: ['builder', 'store'],
   publish: ['builder', 'wechat', 'store', 'audit'],
   loop: ['builder', 'calendar', 'model', 'patterns', 'store', 'wechat'],
@@ -26,6 +27,7 @@ const ROOMS = {
   broadcasts: ['audit', 'builder', 'calendar', 'model', 'stats', 'store', 'wechat'],
   matters: ['builder', 'calendar', 'loop', 'model', 'store'],
   notices: ['builder', 'calendar', 'loop', 'model', 'store', 'wechat'],
+  accounts: ['builder', 'capabilities', 'publish', 'wechat', 'store'],
 };
 
 // loop/ is a one-way graph: a step may import the steps before it in this list, never after.

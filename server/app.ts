@@ -7,7 +7,7 @@ import { type BindingsDeps, findBindingHolders, listBindings, pageBindings } fro
 import { createVault, type Vault } from './vault/index.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { consoleBroadcastDeps, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createStaffAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createWechatRouter, createWechatStandin, createNoticesRouter, createMessagesPagesRouter, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
+import { consoleBroadcastDeps, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createStaffAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createAccountCallbacks, createSignedLinkRouter, createWechatStandin, createNoticesRouter, createMessagesPagesRouter, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
 import { createMatterPagesRouter, createMatterRouter } from './http/index.js';
 import { matterReturnUrl } from './matters/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
@@ -19,6 +19,7 @@ import { createPushGuard, type WechatClient } from './wechat/index.js';
 import { createConnectorCaller, LOCAL_CONNECTOR_SECRET, STANDIN_PATH } from './connectors/index.js';
 import { type BroadcastDeps, recordJobEvent } from './broadcasts/index.js';
 import { type NoticesDeps, recordDeliveryEvent } from './notices/index.js';
+import { can, createAccountRegistry, localStandinCredentials, scopedStore, signLink, type AccountInfo, type AccountRegistry } from './accounts/index.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -35,6 +36,8 @@ export interface AppDeps {
   uploadSweep?: Pick<UploadSweeper, 'status'>;
   /** Information queries: one limiter and one result-page memory for chat, H5 and API. */
   queries?: QueryDeps;
+  /** The city's accounts (main.ts); absent = one account made of live, wechat and publisher. */
+  accounts?: AccountRegistry;
   /** This server's own origin once it listens, for connectors pointing at the local stand-in. */
   localOrigin?: () => string;
   /** Personal data at rest; made from config.vault when absent. */
@@ -68,22 +71,42 @@ export function createApp(deps: AppDeps): Express {
   // sessions, body parsers) runs on WeChat's hottest path. One gateway for the callback and the
   // health page, which shows its failures.
   const maxClockSkewS = config.wechat.maxClockSkewS;
-  const gateway = deps.gateway ?? createGateway({ store, live, client: wechat, now: deps.now, openidKey: config.sessionSecret, queries, bindings, maxClockSkewS });
+  const accounts =
+    deps.accounts ??
+    createAccountRegistry([{ id: live.current().account.id ?? 'main', live, client: wechat, publisher, credentials: { token: config.wechat.token, appId: config.wechat.appId, secret: config.wechat.secret, encodingAesKey: config.wechat.encodingAesKey } }]);
+  // One gateway per account, each over its own build and client; an account without web
+  // authorisation (a subscription account) signs the H5 links in its replies for each citizen.
+  const gateways = new Map(
+    accounts.runtimes().map((r) => {
+      const signing = can(r.info, 'web-oauth') ? {} : { signLink: (openid: string, url: string) => signLink({ account: r.id, openid, url, publicBaseUrl: config.publicBaseUrl, secret: config.sessionSecret, now: deps.now?.() ?? new Date() }) };
+      const own = r.info.primary && deps.gateway;
+      return [r.id, own || createGateway({ store, live: r.live, client: r.client, now: deps.now, openidKey: config.sessionSecret, queries, bindings, maxClockSkewS, ...signing })];
+    }),
+  );
+  const gateway = gateways.get(accounts.primary().id)!;
   // Shared with the health page, which shows the refused pushes (a drifting clock shows there first).
   const pushGuard = createPushGuard({ maxClockSkewS, warn: (line) => console.warn(`[onestop:wechat] ${line}`), shared: store.once });
   const broadcasts = deps.broadcasts ?? consoleBroadcastDeps({ config, store, live, client: wechat }, deps.now ?? (() => new Date()));
   const onJobEvent = (raw: Record<string, unknown>) => recordJobEvent(broadcasts, raw);
   const onDeliveryEvent = (msg: Parameters<typeof recordDeliveryEvent>[1]) => recordDeliveryEvent(notices, msg).then(() => undefined);
-  app.use('/wechat', createWechatRouter({ config, store, live, client: wechat, gateway, pushGuard, now: deps.now, onJobEvent, onDeliveryEvent }));
+  app.use('/wechat', createAccountCallbacks({ config, store, accounts, gateways, pushGuard, now: deps.now, onJobEvent, onDeliveryEvent }));
   app.use('/healthz', createHealthRouter({ gateway, pushes: () => pushGuard.stats(), uploadSweep: deps.uploadSweep, now: deps.now }));
-  // Local mode: a stand-in for api.weixin.qq.com, so the real client runs over real HTTP.
+  // Local mode: a stand-in for api.weixin.qq.com, so the real client runs over real HTTP; each
+  // further account has its own under /_wechat/<id> (its own tokens, menu and outbox).
   if (config.localMode) {
-    const callback = () => ({ url: `${localOrigin()}/wechat`, token: config.wechat.token });
-    // Its delivery events (TEMPLATESENDJOBFINISH, subscribe_msg_sent_event) come back to /wechat, as WeChat's do;
+    // Delivery events (TEMPLATESENDJOBFINISH, subscribe_msg_sent_event) come back to each account's callback, as WeChat's do;
     // one warning, not one per send, when this app is not where its own origin points (tests).
     let eventWarned = false;
     const onError = (e: Error) => void (eventWarned || ((eventWarned = true), console.warn(`[onestop:wechat-standin] 推送送达事件失败（此后不再提示）：${e.message}`)));
-    app.use('/_wechat', createWechatStandin(store, { routes: [createBroadcastStandin({ store, live, callback })], events: { url: () => `${localOrigin()}/wechat`, token: config.wechat.token, onError } }));
+    const standinOf = (info: AccountInfo) => {
+      const runtime = accounts.get(info.id);
+      const callback = () => ({ url: `${localOrigin()}${info.primary ? '/wechat' : info.callbackPath}`, token: runtime.credentials.token });
+      const events = { url: () => callback().url, token: runtime.credentials.token, onError };
+      return info.primary ? wechatStandin(store, runtime.live, callback, events) : wechatStandin(scopedStore(store, `account-${info.id}-`), runtime.live, callback, events, localStandinCredentials(info.id));
+    };
+    const siblings = new Map(accounts.list().filter((a) => !a.primary).map((a) => [a.id, standinOf(a)]));
+    if (siblings.size) app.use('/_wechat/:account', (req, res, next) => (siblings.get(String(req.params.account)) ?? ((_q, _s, n) => n()))(req, res, next));
+    app.use('/_wechat', standinOf(accounts.primary()));
   }
   // Local mode: a stand-in for the departments' own systems, behind the sample city's connectors.
   if (config.localMode) {
@@ -142,12 +165,24 @@ export function createApp(deps: AppDeps): Express {
   pages.use(createBindingsPagesRouter({ config, live, renderer, bindings }));
   pages.use(createMatterPagesRouter(loop));
   pages.use(createMessagesPagesRouter({ ...notices, renderer, sessionSecret: config.sessionSecret, localMode: config.localMode }));
+  pages.use('/auth', createSignedLinkRouter({ config, store, now: deps.now }));
   pages.use(pageErrorHandler(renderer, { localMode: config.localMode, accountName: () => live.current().account.name }));
   app.use('/', pages);
 
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;
+}
+
+/** The local WeChat stand-in of one account; stand-in routes added later belong in here, so every account has them. */
+function wechatStandin(
+  store: Store,
+  live: LiveBuild,
+  callback: () => { url: string; token: string },
+  events: { url: () => string; token: string; onError: (e: Error) => void },
+  credentials?: { appId: string; secret: string },
+): express.RequestHandler {
+  return createWechatStandin(store, { ...(credentials ? { credentials } : {}), routes: [createBroadcastStandin({ store, live, callback })], events });
 }
 
 /** Security headers for pages and the API (not for the WeChat callback, which WeChat's servers call). */

@@ -59,6 +59,8 @@ export interface Config {
   vault?: VaultConfig;
   /** Notices (docs/notices.md): sends per second from this process. */
   notices?: { ratePerSecond: number };
+  /** Every WECHAT_* variable, for the accounts room: each account's WECHAT_<ID>_APPID / _SECRET / _TOKEN / _ENCODING_AES_KEY. */
+  wechatEnv?: Readonly<Record<string, string>>;
   pay: {
     provider: 'local' | 'wechatpay';
     mchId?: string;
@@ -89,7 +91,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const appId = env.WECHAT_APPID || undefined;
   const secret = env.WECHAT_SECRET || undefined;
-  const localMode = !(appId && secret);
+  const wechatEnv = Object.freeze(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => /^WECHAT_[A-Z0-9_]+$/.test(e[0]) && !!e[1])));
+  // Local mode only when no account at all has credentials (several accounts: WECHAT_<ID>_APPID).
+  const localMode = !(appId && secret) && !Object.keys(wechatEnv).some((name) => /^WECHAT_[A-Z0-9_]+_(APPID|SECRET)$/.test(name));
   const publicBaseUrlFollowsPort = !env.PUBLIC_BASE_URL;
   const publicBaseUrl = (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, '');
   if (env.PAY_PROVIDER && env.PAY_PROVIDER !== 'wechatpay' && env.PAY_PROVIDER !== 'local') {
@@ -97,7 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   // With a real account the simulated cashier must be asked for by name, never fallen into.
   const provider = (env.PAY_PROVIDER as 'wechatpay' | 'local' | undefined) ?? (localMode ? 'local' : 'wechatpay');
-  if (!localMode && !env.WECHAT_TOKEN) {
+  if (appId && secret && !env.WECHAT_TOKEN) {
     throw new ConfigError('连接真实微信时必须设置 WECHAT_TOKEN（与公众号后台“服务器配置”中的 Token 一致）');
   }
   // Sessions and CSRF tokens are signed with this; a published default would let anyone forge them.
@@ -145,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     uploadQuota: Object.freeze({ filesPerDay, bytesPerDay: mbPerDay * 1024 * 1024 }),
     corsOrigins: Object.freeze((env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean)) as string[],
     vault,
+    wechatEnv,
     connectorSecrets: Object.freeze(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => /^CONNECTOR_[A-Z0-9_]+$/.test(e[0]) && !!e[1]))),
     notices: Object.freeze({ ratePerSecond: positiveInteger(env, 'NOTICES_RATE_PER_SECOND', 20) }),
     pay: Object.freeze({

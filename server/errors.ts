@@ -23,7 +23,9 @@ export type ErrorCode =
   | 'UPLOAD_QUOTA_FILES'
   | 'UPLOAD_QUOTA_BYTES'
   | 'TOO_MANY_QUERIES'
-  | 'QUERY_SOURCE_UNAVAILABLE';
+  | 'QUERY_SOURCE_UNAVAILABLE'
+  | 'CAPABILITY_MISSING'
+  | 'SIGNED_LINK_INVALID';
 
 export class AppError extends Error {
   readonly code: ErrorCode = 'INTERNAL';

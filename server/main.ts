@@ -4,7 +4,8 @@ import path from 'node:path';
 import { createApp, noticesDepsFor } from './app.js';
 import { startScheduler } from './notices/index.js';
 export { serveLocalStandin } from './http/index.js';
-import { buildAccount, formatDiagnostic, hasErrors, loadCityFromDir } from './builder/index.js';
+import { buildCity, formatDiagnostic, hasErrors, loadCityFromDir } from './builder/index.js';
+import { createAccountRegistry, localStandinCredentials, resolveAccountCredentials, type AccountCredentials, type AccountRuntime } from './accounts/index.js';
 import { loadConfig, withListeningPort, type Config } from './config.js';
 import { createPublisher, describeTopicsDrift, followLiveVersion } from './publish/index.js';
 import { createLiveBuild } from './live-build.js';
@@ -34,21 +35,25 @@ export function openBlobStore(config: Readonly<Config>, store: Store): BlobStore
  * The WeChat API client. In local mode it is the real wrapper pointed at this server's own
  * stand-in (/_wechat), whose port is known only once the server listens.
  */
-export function wechatClientFor(config: Readonly<Config>, store: Store, localBase: () => string): WechatClient {
+export function wechatClientFor(
+  config: Readonly<Config>,
+  store: Store,
+  localBase: () => string,
+  /** A further account: its own credentials, and in local mode its own stand-in (/_wechat/<id>). */
+  account?: { id: string; credentials: AccountCredentials },
+): WechatClient {
   if (!config.localMode) {
-    return createWechatClient({
-      appId: config.wechat.appId!,
-      secret: config.wechat.secret!,
-      apiBase: config.wechat.apiBase,
-      tokenStore: createStoreTokenStore(store, config.wechat.appId!),
-    });
+    const appId = account ? account.credentials.appId! : config.wechat.appId!;
+    const secret = account ? account.credentials.secret! : config.wechat.secret!;
+    return createWechatClient({ appId, secret, apiBase: config.wechat.apiBase, tokenStore: createStoreTokenStore(store, appId) });
   }
+  const standin = account ? localStandinCredentials(account.id) : LOCAL_STANDIN_CREDENTIALS;
   let client: WechatClient | undefined;
   const get = () =>
     (client ??= createWechatClient({
-      ...LOCAL_STANDIN_CREDENTIALS,
-      apiBase: config.wechat.apiBase ?? localBase(),
-      tokenStore: createStoreTokenStore(store, LOCAL_STANDIN_CREDENTIALS.appId),
+      ...standin,
+      apiBase: config.wechat.apiBase ?? (account ? `${localBase()}/${account.id}` : localBase()),
+      tokenStore: createStoreTokenStore(store, standin.appId),
     }));
   return {
     createMenu: (menu) => get().createMenu(menu),
@@ -101,29 +106,55 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const config = withListeningPort(requested, port);
   // The build served until the publisher has restored the latest published version.
   const dirFiles = await loadCityFromDir(config.topicsDir);
-  const initial = buildAccount(dirFiles, { publicBaseUrl: config.publicBaseUrl });
+  const city = buildCity(dirFiles, { publicBaseUrl: config.publicBaseUrl });
+  const initial = city.accounts[0]!;
   const published = await store.collection('versions').count();
-  if (hasErrors(initial) && published === 0) {
-    for (const d of initial.diagnostics) log(formatDiagnostic(d));
+  const stop = async (err: Error) => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await store.close();
-    throw new Error(`主题目录 ${config.topicsDir} 有错误，无法启动；请先运行 onestop validate 修正`);
+    return err;
+  };
+  if (hasErrors(city) && published === 0) {
+    for (const d of city.diagnostics) log(formatDiagnostic(d));
+    throw await stop(new Error(`主题目录 ${config.topicsDir} 有错误，无法启动；请先运行 onestop validate 修正`));
   }
+  // Every account's credentials, with every missing variable named at once.
+  let credentials: Map<string, AccountCredentials>;
+  try {
+    credentials = resolveAccountCredentials(config, city.accounts.map((b, i) => ({ id: b.account.id ?? 'main', primary: i === 0 })));
+  } catch (err) {
+    throw await stop(err as Error);
+  }
+  const localBase = () => `http://${hostForSelf(config.host)}:${port}/_wechat`;
   const live = createLiveBuild(initial);
-  const wechat = wechatClientFor(config, store, () => `http://${hostForSelf(config.host)}:${port}/_wechat`);
+  const wechat = wechatClientFor(config, store, localBase);
   const publisher = createPublisher({ store, live, client: wechat, publicBaseUrl: config.publicBaseUrl });
+  const runtimes: AccountRuntime[] = city.accounts.map((build, i) => {
+    const id = build.account.id ?? 'main';
+    if (i === 0) return { id, live, client: wechat, publisher, credentials: credentials.get(id)! };
+    const own = createLiveBuild(build);
+    const client = wechatClientFor(config, store, localBase, { id, credentials: credentials.get(id)! });
+    return { id, live: own, client, publisher: createPublisher({ store, live: own, client, publicBaseUrl: config.publicBaseUrl, account: id }), credentials: credentials.get(id)! };
+  });
+  const accounts = createAccountRegistry(runtimes);
   const pay = createPaymentProvider(config, store);
   const renderer = createRenderer();
   const blobs = openBlobStore(config, store);
   const uploadSweep = createUploadSweeper({ store, files: uploadFilesOf(blobs, config.dataDir) });
   const broadcasts = consoleBroadcastDeps({ config, store, live, client: wechat }, () => new Date());
-  handler = createApp({ config, store, blobs, live, wechat, pay, publisher, renderer, uploadSweep, broadcasts, localOrigin: () => `http://127.0.0.1:${port}` });
+  handler = createApp({ config, store, blobs, live, wechat, pay, publisher, accounts, renderer, uploadSweep, broadcasts, localOrigin: () => `http://127.0.0.1:${port}` });
 
   // Listening before bootstrap: a publish by another process in between is not missed.
-  const stopFollowing = await followLiveVersion(store, publisher);
+  const stops = await Promise.all(runtimes.map((r) => followLiveVersion(store, r.publisher)));
+  const stopFollowing = () => stops.forEach((s) => s());
   const boot = await publisher.bootstrap(config.topicsDir);
   if (boot.version) log(`已发布版本 #${boot.version.number}（${boot.version.hash.slice(0, 12)}）`);
   if (boot.menuError) log(`微信拒绝了菜单：${boot.menuError}`);
+  for (const r of runtimes.slice(1)) {
+    const b = await r.publisher.bootstrap(config.topicsDir);
+    if (b.version) log(`公众号 ${r.id}：已发布版本 #${b.version.number}（${b.version.hash.slice(0, 12)}）`);
+    if (b.menuError) log(`公众号 ${r.id}：微信拒绝了菜单：${b.menuError}`);
+  }
   const stopBroadcasts = startBroadcastTimer(broadcasts);
   // The scheduler (reminders, appointment reminders; catches up at once) and the outbox worker
   // (department pushes and reminders, at NOTICES_RATE_PER_SECOND).
@@ -146,6 +177,9 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   log(`  H5 首页        ${config.publicBaseUrl}/`);
   log(`  管理后台       ${config.publicBaseUrl}/console/`);
   log(`  微信回调地址   ${config.publicBaseUrl}/wechat`);
+  if (runtimes.length > 1) {
+    for (const info of accounts.list()) log(`  公众号 ${info.id.padEnd(16)} ${info.name}（${info.type === 'service' ? '服务号' : '订阅号'}）回调 ${config.publicBaseUrl}${info.callbackPath}${info.primary ? '（也可用 /wechat）' : ''}`);
+  }
   if (boot.version) {
     const drift = describeTopicsDrift(dirFiles, boot.version, { topicsDir: config.topicsDir, consoleUrl: `${config.publicBaseUrl}/console/`, localMode: config.localMode });
     for (const line of drift) log(line);

@@ -22,6 +22,7 @@ export function buildCatalog(model: CityModel, publicBaseUrl: string): Catalog {
     .flatMap((d) => [...d.halls.values()].map((h) => ({ ...h.hall, ref: h.ref, department: d.department.id })))
     .sort((a, b) => compareStrings(a.ref, b.ref));
   const topics = [...model.topics.values()]
+    .filter(({ topic }) => !model.scope || model.scope.topics.has(topic.id))
     .map(({ topic: t }) => ({
       id: t.id,
       name: t.name,

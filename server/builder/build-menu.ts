@@ -120,7 +120,8 @@ export function buildMenu(input: MenuInput): MenuAssembly {
         const button = { type: 'click' as const, name: entry.topic.menuName, key };
         return [{ button, nameSource: { file: entry.file, pointer: '/menuName' }, valueSource: { file: entry.file, pointer: '/id' }, children: [] }];
       });
-      if (children.length > 0) children.push(...extraButtons(slot, slotSource));
+      // A group of only extras (e.g. an internal account's canned answers) is a group too.
+      if (children.length > 0 || !slot.topics) children.push(...extraButtons(slot, slotSource));
       if (children.length > 0 && slot.nearby) children.push(nearbyButton(slotSource));
       const nameSource = { ...slotSource, pointer: `${slotSource.pointer}/name` };
       if (children.length > 0) top = parent(slot.name ?? '', nameSource, { ...slotSource, pointer: `${slotSource.pointer}/topics` }, children);

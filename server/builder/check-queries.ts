@@ -18,6 +18,7 @@ export function checkQueries(model: CityModel, sink: DiagnosticSink): Record<str
   const tables: Record<string, BuiltTable> = {};
   for (const department of model.departments.values()) {
     for (const entry of department.services) {
+      if (model.scope && !model.scope.services.has(entry.ref)) continue;
       const query = entry.service.steps.query;
       if (query) checkQuery(model, entry, query, connectors, tables, sink);
     }

@@ -5,6 +5,12 @@ import type { DiagnosticSink, SourceRef } from './diagnostics.js';
 import { checkWeeklyHours } from './check-department.js';
 
 export function checkReferences(model: CityModel, sink: DiagnosticSink): void {
+  checkTopicReferences(model, sink);
+  checkAccountReferences(model, sink);
+}
+
+/** The city-wide part: what topics name, and services in no topic at all. */
+export function checkTopicReferences(model: CityModel, sink: DiagnosticSink): void {
   const inTopic = new Set<string>();
   for (const { file, topic } of model.topics.values()) {
     checkDepartmentRef(model, topic.lead, { file, pointer: '/lead' }, '牵头部门', sink);
@@ -16,6 +22,16 @@ export function checkReferences(model: CityModel, sink: DiagnosticSink): void {
       checkServiceRef(model, ref, { file, pointer: `/services/${i}` }, sink);
     }
   }
+  for (const service of model.services.values()) {
+    if (!inTopic.has(service.ref)) {
+      const at = { file: service.department.file, pointer: `${service.pointer}/id` };
+      sink.warning('SERVICE_IN_NO_TOPIC', at, `服务“${service.service.name}”不属于任何主题，菜单里找不到它（只能通过关键词到达）`);
+    }
+  }
+}
+
+/** One account's part: its menu, resolutions and desk hours, and the topics it serves but does not show. */
+export function checkAccountReferences(model: CityModel, sink: DiagnosticSink): void {
   const { account } = model;
   const inMenu = new Set<string>();
   for (const { index, slot } of account.slots) {
@@ -34,20 +50,15 @@ export function checkReferences(model: CityModel, sink: DiagnosticSink): void {
     }
   }
   if (account.account) checkWeeklyHours(account.account.desk.hours, account.file, '/desk/hours', sink);
-  for (const service of model.services.values()) {
-    if (!inTopic.has(service.ref)) {
-      const at = { file: service.department.file, pointer: `${service.pointer}/id` };
-      sink.warning('SERVICE_IN_NO_TOPIC', at, `服务“${service.service.name}”不属于任何主题，菜单里找不到它（只能通过关键词到达）`);
-    }
-  }
   for (const { file, topic } of model.topics.values()) {
+    if (model.scope && !model.scope.topics.has(topic.id)) continue;
     if (!inMenu.has(topic.id)) {
-      sink.warning('TOPIC_NOT_IN_MENU', { file, pointer: '/id' }, `主题“${topic.name}”没有出现在 account.json 的菜单中`);
+      sink.warning('TOPIC_NOT_IN_MENU', { file, pointer: '/id' }, `主题“${topic.name}”没有出现在 ${account.file} 的菜单中`);
     }
   }
 }
 
-function checkDepartmentRef(model: CityModel, id: string, at: SourceRef, role: string, sink: DiagnosticSink): void {
+export function checkDepartmentRef(model: CityModel, id: string, at: SourceRef, role: string, sink: DiagnosticSink): void {
   if (model.departments.has(id) || model.broken.departments.has(id)) return;
   sink.error('UNKNOWN_DEPARTMENT', at, `${role}“${id}”不存在（没有 departments/${id}.json）`);
 }

@@ -49,6 +49,8 @@ export interface MatterEntry {
 }
 
 export interface AccountEntry {
+  /** account.json: its id field or main; accounts/<id>.json: the file name. */
+  id: string;
   file: string;
   /** Undefined when account.json is missing or its top-level fields are invalid. */
   account?: Account;
@@ -56,9 +58,21 @@ export interface AccountEntry {
   resolutions: { index: number; resolution: KeywordResolution }[];
 }
 
+/** What one account of a several-account city serves; absent = everything (a single-account city). */
+export interface AccountScope {
+  topics: Set<string>;
+  services: Set<string>;
+  /** Departments whose canned answers the account's keywords include. */
+  departments: Set<string>;
+}
+
 export interface CityModel {
   files: Map<string, ParsedFile>;
+  /** The account being built (the primary one unless the builder picked another). */
   account: AccountEntry;
+  /** Every account of the city, the primary first (account.json, else the first of accounts/). */
+  accounts: AccountEntry[];
+  scope?: AccountScope;
   departments: Map<string, DepartmentEntry>;
   topics: Map<string, TopicEntry>;
   services: Map<string, ServiceEntry>;

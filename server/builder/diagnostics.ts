@@ -18,6 +18,8 @@ export interface PendingDiagnostic {
   atKey?: boolean;
   /** Known position (syntax errors, where there is no tree to ask). */
   position?: { line: number; column: number };
+  /** The account a finding belongs to, in a city of several accounts. */
+  account?: string;
 }
 
 /** Collects diagnostics while the build runs; each stage reports into the same sink. */
@@ -46,7 +48,8 @@ const severityLabel: Record<Severity, string> = { error: '错误', warning: '警
 /** `departments/jiaojing.json 12:9 /services/0/keywords/1 KEYWORD_CONFLICT 错误: 关键词…` */
 export function formatDiagnostic(d: Diagnostic): string {
   const pointer = d.pointer === '' ? '/' : d.pointer;
-  return `${d.file} ${d.line}:${d.column} ${pointer} ${d.code} ${severityLabel[d.severity]}: ${d.message}`;
+  const account = d.account !== undefined ? `[公众号 ${d.account}] ` : '';
+  return `${account}${d.file} ${d.line}:${d.column} ${pointer} ${d.code} ${severityLabel[d.severity]}: ${d.message}`;
 }
 
 /** Stable order: file, position, code, message; so two runs print the same lines. */

@@ -1,4 +1,5 @@
-// Every keyword declared anywhere, as a claim on citizens' messages by one department.
+// Every keyword declared anywhere (or, in a city of several accounts, in what one account serves),
+// as a claim on citizens' messages by one department.
 import type { CityModel } from './city-model.js';
 import type { SourceRef } from './diagnostics.js';
 import type { KeywordTarget } from './types.js';
@@ -23,8 +24,10 @@ export interface KeywordClaim {
 export function collectKeywordClaims(model: CityModel): KeywordClaim[] {
   const claims: KeywordClaim[] = [];
   const departmentName = (id: string) => model.departments.get(id)?.department.name ?? id;
+  const { scope } = model;
   for (const department of model.departments.values()) {
     for (const entry of department.services) {
+      if (scope && !scope.services.has(entry.ref)) continue;
       const label = `${department.file}（${department.department.name}）服务“${entry.service.name}”`;
       const target = { kind: 'service', service: entry.ref } as const;
       for (const [i, keyword] of (entry.service.keywords ?? []).entries()) {
@@ -33,6 +36,7 @@ export function collectKeywordClaims(model: CityModel): KeywordClaim[] {
       }
     }
     for (const entry of department.answers) {
+      if (scope && !scope.departments.has(department.department.id)) continue;
       const label = `${department.file}（${department.department.name}）固定答复“${entry.answer.name}”`;
       const target = { kind: 'answer', answer: entry.ref } as const;
       for (const [i, keyword] of (entry.answer.keywords ?? []).entries()) {
@@ -42,6 +46,7 @@ export function collectKeywordClaims(model: CityModel): KeywordClaim[] {
     }
   }
   for (const { file, topic } of model.topics.values()) {
+    if (scope && !scope.topics.has(topic.id)) continue;
     const label = `${file}（牵头部门 ${departmentName(topic.lead)}）主题“${topic.name}”`;
     const target = { kind: 'topic', topic: topic.id } as const;
     for (const [i, keyword] of (topic.keywords ?? []).entries()) {

@@ -15,7 +15,8 @@ import { schemaErrorToDiagnostic } from './schema-messages.js';
 export function loadCityModel(input: CityFiles, sink: DiagnosticSink): CityModel {
   const model: CityModel = {
     files: new Map(),
-    account: { file: 'account.json', slots: [], resolutions: [] },
+    account: { id: PRIMARY_ACCOUNT_ID, file: 'account.json', slots: [], resolutions: [] },
+    accounts: [],
     departments: new Map(),
     topics: new Map(),
     services: new Map(),
@@ -55,14 +56,49 @@ export function loadCityModel(input: CityFiles, sink: DiagnosticSink): CityModel
       markBrokenByName(model, file.path);
       continue;
     }
+    if (kind === 'account' && model.accounts.length > 0) inheritFromPrimary(parsed, model.files.get(model.accounts[0]!.file));
     const brokenPaths = validateFile(parsed, sink);
-    if (kind === 'account') model.account = accountEntry(parsed, brokenPaths);
+    if (kind === 'account') addAccount(model, accountEntry(parsed, brokenPaths), sink);
     else if (kind === 'topic') addTopic(model, parsed, brokenPaths, sink);
     else if (kind === 'matter') addMatter(model, parsed, brokenPaths, sink);
     else addDepartment(model, parsed, brokenPaths, sink);
   }
   if (!sawAccount) sink.error('ACCOUNT_MISSING', { file: 'account.json', pointer: '' }, '缺少 account.json（公众号的名称、菜单和日历）');
+  if (model.accounts[0]) model.account = model.accounts[0];
   return model;
+}
+
+/** The id of account.json when it names none. */
+export const PRIMARY_ACCOUNT_ID = 'main';
+
+/** City-wide settings an account in accounts/ takes from the primary account when it leaves them out. */
+const INHERITED = ['desk', 'calendar', 'badReviewDeadlineDays', 'linkHosts', 'connectors', 'queries'] as const;
+
+function inheritFromPrimary(file: ParsedFile, primary: ParsedFile | undefined): void {
+  if (!isObject(file.value) || !isObject(primary?.value)) return;
+  const merged: Record<string, unknown> = { ...file.value };
+  for (const key of INHERITED) if (merged[key] === undefined && primary.value[key] !== undefined) merged[key] = primary.value[key];
+  file.value = merged;
+}
+
+function addAccount(model: CityModel, entry: AccountEntry, sink: DiagnosticSink): void {
+  const fromFile = /^accounts\/([^/]+)\.json$/.exec(entry.file)?.[1];
+  if (fromFile !== undefined) {
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(fromFile)) {
+      sink.error('ACCOUNT_ID_INVALID', { file: entry.file, pointer: '' }, `公众号文件名“${fromFile}”不能用作编号：只能用小写字母、数字和连字符，以字母开头，最多 32 个字符`);
+      return;
+    }
+    entry.id = fromFile;
+    if (entry.account?.id !== undefined && entry.account.id !== fromFile) {
+      sink.warning('ACCOUNT_FILE_NAME', { file: entry.file, pointer: '/id' }, `公众号编号以文件名为准（${fromFile}），与 id 字段“${entry.account.id}”不一致`);
+    }
+  }
+  const first = model.accounts.find((a) => a.id === entry.id);
+  if (first) {
+    sink.error('DUPLICATE_ACCOUNT_ID', { file: entry.file, pointer: '' }, `公众号编号“${entry.id}”已由 ${first.file} 使用`, { file: first.file, pointer: '' });
+    return;
+  }
+  model.accounts.push(entry);
 }
 
 /** A file that could not be read still names its department or topic: references to it are not "unknown". */
@@ -105,6 +141,7 @@ function accountEntry(file: ParsedFile, paths: string[]): AccountEntry {
       .map((item, index) => ({ index, item }))
       .filter(({ index }) => !broken?.has(index));
   return {
+    id: typeof value.id === 'string' ? value.id : PRIMARY_ACCOUNT_ID,
     file: file.path,
     account: root ? undefined : (value as Account),
     slots: keep<MenuSlot>(value.menu?.buttons, items.get('menu/buttons')).map(({ index, item }) => ({ index, slot: item })),

@@ -30,7 +30,8 @@ export interface CityFiles {
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 /**
- * account.json and topics at the top level, departments in departments/, matters in matters/, tables in data/<department>/;
+ * account.json and topics at the top level, departments in departments/, matters in matters/, further
+ * accounts in accounts/, tables in data/<department>/;
  * nothing else is read. An entry that would be read but is a symlink, a FIFO, a device or a directory
  * is reported, never followed.
  */
@@ -47,11 +48,13 @@ export async function loadCityFromDir(dir: string): Promise<CityFiles> {
     else unreadable.push({ path: relative, code: 'FILE_NOT_REGULAR', message: `${kindOf(entry)}，不会被读取：请放入普通的 JSON 文件` });
   };
   for (const e of top) take(e, e.name);
-  const departments = top.find((e) => e.name === 'departments');
-  if (departments?.isDirectory()) {
-    for (const e of await readdir(path.join(dir, 'departments'), { withFileTypes: true })) take(e, `departments/${e.name}`);
-  } else if (departments) {
-    unreadable.push({ path: 'departments', code: 'FILE_NOT_REGULAR', message: `${kindOf(departments)}，其中的部门文件不会被读取：departments 应是普通目录` });
+  for (const [folder, what] of [['departments', '部门文件'], ['accounts', '公众号文件']] as const) {
+    const entry = top.find((e) => e.name === folder);
+    if (entry?.isDirectory()) {
+      for (const e of await readdir(path.join(dir, folder), { withFileTypes: true })) take(e, `${folder}/${e.name}`);
+    } else if (entry) {
+      unreadable.push({ path: folder, code: 'FILE_NOT_REGULAR', message: `${kindOf(entry)}，其中的${what}不会被读取：${folder} 应是普通目录` });
+    }
   }
   // Cross-department matters (一件事): matters/<id>.json, each owned by its lead department.
   const matters = top.find((e) => e.name === 'matters');

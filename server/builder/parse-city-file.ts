@@ -22,10 +22,10 @@ export interface ParsedFile {
   locateByScan(pointer: string): Position;
 }
 
-/** Which schema a path gets: account.json, departments/<id>.json, matters/<id>.json, or a topic at the top level. */
+/** Which schema a path gets: account.json or accounts/<id>.json, departments/<id>.json, matters/<id>.json, or a topic at the top level. */
 export function fileKindOf(path: string): FileKind | undefined {
   if (!path.endsWith('.json')) return undefined;
-  if (path === 'account.json') return 'account';
+  if (path === 'account.json' || /^accounts\/[^/]+\.json$/.test(path)) return 'account';
   if (/^departments\/[^/]+\.json$/.test(path)) return 'department';
   if (/^matters\/[^/]+\.json$/.test(path)) return 'matter';
   if (!path.includes('/')) return 'topic';

@@ -22,6 +22,8 @@ export interface Diagnostic {
   message: string;
   /** For conflicts: the other side's location. */
   related?: { file: string; pointer: string; line: number; column: number };
+  /** In a city of several accounts: the account whose build found it (absent = every account). */
+  account?: string;
 }
 
 /** A menu button exactly as WeChat's /cgi-bin/menu/create accepts it. */
@@ -229,6 +231,7 @@ export interface AccountBuild {
   /** sha256 of the build without this field (hex). */
   hash: string;
   publicBaseUrl: string;
+  /** The account's settings; the builder always sets id (account.json without one: main). */
   account: Omit<Account, '$schema' | 'menu' | 'keywordResolutions'>;
   menu: WechatMenu;
   menuKeys: Record<string, MenuKeyTarget>;
@@ -249,5 +252,18 @@ export interface AccountBuild {
   /** Departments' notice types and reminders; absent in builds stored before notices existed. */
   notices?: BuiltNoticeType[];
   reminders?: BuiltReminder[];
+  /** The city's other accounts (a city of several accounts only). */
+  siblings?: SiblingAccount[];
+  /** Services this account serves whose one home is another account: ref -> that account's id. */
+  homes?: Record<string, string>;
   diagnostics: Diagnostic[];
+}
+
+/** Another account of the same city, as a build names it for links and welcomes. */
+export interface SiblingAccount {
+  id: string;
+  name: string;
+  type: 'service' | 'subscription';
+  organiser?: string;
+  internal: boolean;
 }

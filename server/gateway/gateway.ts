@@ -13,7 +13,7 @@ import { createGatewayHealth, type GatewayHealth } from './gateway-health.js';
 import { dedupKey, OnceCache } from './dedup.js';
 import { decideOnce, type SharedDecisionOptions } from './shared-dedup.js';
 import { createSharedConversations } from './shared-conversation.js';
-import { NO_REPLY, type Reply } from './replies.js';
+import { NO_REPLY, signReplyLinks, type Reply } from './replies.js';
 import { loadReplyTemplates, type ReplyTemplates } from './reply-templates.js';
 import type { RecentList } from './numbered-items.js';
 import { routeMessage, type AnsweredBy, type RecentNearby, type RouteResult } from './route-message.js';
@@ -39,6 +39,8 @@ export interface MessageLogRecord {
   source?: string;
   /** HMAC of the openid: counts distinct citizens without keeping their ids in analytics. */
   openid: string;
+  /** The account the push came to (absent in records written before several accounts: the primary). */
+  account?: string;
 }
 
 export interface GatewayAnswer extends RouteResult {
@@ -65,6 +67,11 @@ export interface GatewayDeps {
   queries?: QueryDeps;
   /** Citizens' bindings (绑定 / 解绑, queries on bound things). */
   bindings?: BindingsDeps;
+  /**
+   * For an account without web authorisation (a subscription account): turns an H5 link in a reply
+   * into a short-lived single-use sign-in link for this citizen.
+   */
+  signLink?: (openid: string, url: string) => string;
 }
 
 export interface Gateway {
@@ -127,6 +134,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   function decide(msg: WechatMessage, key: string, started: number): RouteResult | Promise<RouteResult> {
     const at = now();
     const before = conversations?.snapshot(msg.fromUser);
+    const accountId = current().build.account.id;
     const failed = (err: unknown): RouteResult => {
       health.record('processing', err, at);
       warn(`处理消息失败（${msg.msgType}${msg.event ? `/${msg.event}` : ''}）：${(err as Error).message}`);
@@ -145,6 +153,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         ...(source ? { source } : {}),
         latencyMs: Math.round((performance.now() - started) * 10) / 10,
         openid: hashed(msg.fromUser),
+        ...(accountId ? { account: accountId } : {}),
       });
       if (recentNearby.size > 10_000) recentNearby.clear(); // bounded memory; losing it only risks one repeat
       if (result.reply.kind === 'text' && result.reply.numbered) {
@@ -178,6 +187,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
   }
 
+  // Services another account hosts keep their plain link: their page signs in through that account.
+  const signed = (result: RouteResult, openid: string): RouteResult => {
+    if (!deps.signLink) return result;
+    const { build } = current();
+    const hostedElsewhere = (url: string) => build.homes?.[url.slice(build.publicBaseUrl.length + 3).split(/[/?#]/).slice(0, 2).join('/')] !== undefined;
+    return { ...result, reply: signReplyLinks(result.reply, build.publicBaseUrl, (url) => (hostedElsewhere(url) ? url : deps.signLink!(openid, url))) };
+  };
+
   const deferred = (result: RouteResult): GatewayAnswer => ({ reply: NO_REPLY, trace: result.trace, deferred: true });
 
   return {
@@ -188,14 +205,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const routeShared = async () => (await conversations?.recall(msg), route());
       const { entry } = once.get(key, Date.now(), shared ? () => decideOnce(shared, key, routeShared) : route);
       if (entry.late) return deferred({ reply: NO_REPLY, trace: { answeredBy: 'none', reason: '重试：答复已改为客服消息发送' } });
-      if (entry.settled) return { ...entry.settled.value, deferred: false };
+      if (entry.settled) return { ...signed(entry.settled.value, msg.fromUser), deferred: false };
       const deadline = budget.after(Math.max(0, budgetMs - (performance.now() - started)));
       const result = await Promise.race([entry.promise, deadline.promise]);
       deadline.cancel();
-      if (result && !entry.late) return { ...result, deferred: false };
+      if (result && !entry.late) return { ...signed(result, msg.fromUser), deferred: false };
       if (!entry.late) {
         entry.late = true;
-        void entry.promise.then((r) => sendLater(msg.fromUser, r.reply));
+        void entry.promise.then((r) => sendLater(msg.fromUser, signed(r, msg.fromUser).reply));
       }
       return deferred(result ?? { reply: NO_REPLY, trace: { answeredBy: 'none', reason: `超过 ${budgetMs} 毫秒未得出答复，先回复 success，稍后以客服消息发送` } });
     },

@@ -18,7 +18,28 @@ export const MAX_ARTICLES_TO_EVENT = 8;
 
 export function serviceArticle(index: BuildIndex, service: BuiltService): ReplyArticle {
   const dept = departmentName(index, service.department);
-  return { title: service.name, description: dept ? `${service.summary}（${dept}）` : service.summary, url: serviceUrl(index, service) };
+  const description = dept ? `${service.summary}（${dept}）` : service.summary;
+  const home = homeOf(index, service);
+  // One service, one home: another account's service is linked there, never copied.
+  return { title: service.name, description: home ? `在“${home}”办理：${description}` : description, url: serviceUrl(index, service) };
+}
+
+/** The name of the sibling account that hosts this service, when it is not this account. */
+export function homeOf(index: BuildIndex, service: BuiltService): string | undefined {
+  const id = index.build.homes?.[service.ref];
+  if (id === undefined) return undefined;
+  return index.build.siblings?.find((s) => s.id === id)?.name ?? id;
+}
+
+/** Rewrites every link to this server's H5 service pages (/s/…) in a reply, e.g. into a signed sign-in link. */
+export function signReplyLinks(reply: Reply, publicBaseUrl: string, sign: (url: string) => string): Reply {
+  const prefix = `${publicBaseUrl}/s/`;
+  if (reply.kind === 'news') return { ...reply, articles: reply.articles.map((a) => (a.url.startsWith(prefix) ? { ...a, url: sign(a.url) } : a)) };
+  if (reply.kind === 'text' && reply.content.includes(prefix)) {
+    const pattern = new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\s"'<>）)]*`, 'g');
+    return { ...reply, content: reply.content.replace(pattern, (url) => sign(url)) };
+  }
+  return reply;
 }
 
 export function serviceReply(index: BuildIndex, service: BuiltService): Reply {
@@ -39,7 +60,11 @@ function servicesOf(index: BuildIndex, refs: string[]): BuiltService[] {
 }
 
 function serviceLines(index: BuildIndex, services: BuiltService[]) {
-  return services.map((s, i) => ({ n: i + 1, name: s.name, url: serviceUrl(index, s), department: departmentName(index, s.department) ?? '' }));
+  return services.map((s, i) => {
+    const home = homeOf(index, s);
+    const department = departmentName(index, s.department) ?? '';
+    return { n: i + 1, name: s.name, url: serviceUrl(index, s), department: home ? `${department}，在“${home}”办理` : department };
+  });
 }
 
 const serviceItems = (services: BuiltService[]): NumberedItem[] => services.map((s) => ({ kind: 'service', service: s.ref }));
@@ -97,7 +122,11 @@ export function helpReply(index: BuildIndex, templates: ReplyTemplates): Reply {
 }
 
 export function welcomeReply(index: BuildIndex, templates: ReplyTemplates): Reply {
-  return { kind: 'text', content: templates.render('welcome', { welcome: index.build.account.welcome, topics: topicListContext(index) }), numbered: topicItems(index) };
+  const { account, siblings } = index.build;
+  const listed = account.listSiblings ? (siblings ?? []).filter((s) => !s.internal) : [];
+  const kind = { service: '服务号', subscription: '订阅号' } as const;
+  const welcome = listed.length ? `${account.welcome}\n本市其他政务公众号：${listed.map((s) => `“${s.name}”（${kind[s.type]}）`).join('、')}` : account.welcome;
+  return { kind: 'text', content: templates.render('welcome', { welcome, topics: topicListContext(index) }), numbered: topicItems(index) };
 }
 
 /** Under a kilometre in metres, else kilometres with one decimal (12.3 公里), for replies and traces alike. */

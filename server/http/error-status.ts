@@ -18,6 +18,8 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   UPLOAD_QUOTA_BYTES: 413,
   TOO_MANY_QUERIES: 429,
   QUERY_SOURCE_UNAVAILABLE: 503,
+  CAPABILITY_MISSING: 409,
+  SIGNED_LINK_INVALID: 403,
   WECHAT_API: 502,
   WECHAT_CRYPTO: 500, // the WeChat router answers these itself (401 / 400); elsewhere they are our fault
   CONFIG: 500,

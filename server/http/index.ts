@@ -22,6 +22,8 @@ export { consoleBroadcastDeps } from './console/console-router.js';
 export { serveLocalStandin } from './wechat-standin/serve-local-standin.js';
 export type { RunningStandin } from './wechat-standin/serve-local-standin.js';
 export { createWechatRouter } from './wechat/wechat-router.js';
+export { createAccountCallbacks } from './wechat/account-callbacks.js';
+export { createSignedLinkRouter } from './citizen-auth/signed-link-router.js';
 export { createBookingPagesRouter } from './appointments/booking-pages-router.js';
 export { createHallsPageRouter } from './location/halls-page-router.js';
 export { pageErrorHandler } from './pages/page-errors.js';

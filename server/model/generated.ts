@@ -16,6 +16,11 @@ export type Id1 = string;
 
 export type Id2 = string;
 /**
+ * Lower-case identifier: letters, digits and hyphens, starting with a letter.
+ */
+
+export type Id3 = string;
+/**
  * <department>/<answer id>: the click replies with that canned answer.
  */
 
@@ -32,7 +37,7 @@ export type IsoDate = string;
 export type ServiceRef1 = string;
 
 /**
- * The city's one official account (topics/account.json), owned by the city platform team.
+ * One official account of the city (topics/account.json, or topics/accounts/<id>.json when the city runs several), owned by the city platform team. Files in accounts/ inherit desk, calendar, badReviewDeadlineDays, linkHosts, connectors and queries from the primary account when they leave them out.
  */
 
 export interface Account {
@@ -46,6 +51,31 @@ export interface Account {
    * 服务号 (service) or 订阅号 (subscription).
    */
   type: 'service' | 'subscription';
+  /**
+   * The account's id: its callback is /wechat/<id> and its credentials WECHAT_<ID>_*. For accounts/<id>.json the file name is the id; account.json defaults to main.
+   */
+  id?: string;
+  organiser?: Id3;
+  /**
+   * Departments that run the account with the organiser.
+   */
+  cooperating?: Id[];
+  /**
+   * The topics this account serves (its menu and keywords come from them). Without it, the primary account serves every topic its menu names and every topic no other account serves.
+   */
+  topics?: Id[];
+  /**
+   * An internal account for staff (e.g. officers), not listed to citizens among the sibling accounts.
+   */
+  internal?: boolean;
+  /**
+   * Whether WeChat verified the account (微信认证); unverified accounts lose most interfaces.
+   */
+  verified?: boolean;
+  /**
+   * Append the city's other (non-internal) accounts to the welcome message.
+   */
+  listSiblings?: boolean;
   /**
    * Text sent on follow, before the topic list.
    */
@@ -265,7 +295,7 @@ export interface AccountMenu {
   buttons: MenuSlot[];
 }
 /**
- * Either one topic (its services become the sub-menu) or a named group of topics (each topic a sub-button); either may end with a 附近大厅 button.
+ * Either one topic (its services become the sub-menu) or a named group of topics (each topic a sub-button) and/or extras; either may end with a 附近大厅 button.
  */
 
 export interface MenuSlot {
@@ -468,11 +498,6 @@ export type Fee = FixedFee | OptionFee | UnitFee | AssessedFee;
 
 export type Stage =
   'submitted' | 'accepted' | 'not-accepted' | 'supplement' | 'suspended' | 'in-progress' | 'completed' | 'denied';
-/**
- * Lower-case identifier: letters, digits and hyphens, starting with a letter.
- */
-
-export type Id3 = string;
 /**
  * Lower-case identifier: letters, digits and hyphens, starting with a letter.
  */

@@ -65,14 +65,22 @@ export interface PublisherDeps {
   client: WechatClient;
   publicBaseUrl: string;
   now?: () => Date;
+  /**
+   * A further account of a several-account city (not the primary): its build, its own numbered
+   * versions (collection account-<id>-versions), lock and audit entries. Absent = the primary account.
+   */
+  account?: string;
 }
 
 export function createPublisher(deps: PublisherDeps): Publisher {
   const { store, live, client, publicBaseUrl } = deps;
   const now = deps.now ?? (() => new Date());
-  const versions = store.collection<CityVersion>('versions');
+  const { account } = deps;
+  const versions = store.collection<CityVersion>(account ? `account-${account}-versions` : 'versions');
+  const lockKey = account ? `publish-${account}` : 'publish';
+  const named = (target: string) => (account ? `公众号 ${account} ${target}` : target);
 
-  const build = (files: CityFiles) => buildAccount(files, { publicBaseUrl });
+  const build = (files: CityFiles) => buildAccount(files, { publicBaseUrl, ...(account ? { account } : {}) });
   const listVersions = async () => (await versions.list()).sort((a, b) => b.number - a.number);
   const currentVersion = async () => (await listVersions())[0];
 
@@ -93,7 +101,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
       await client.createMenu(next.menu);
     } catch (err) {
       if (err instanceof WechatApiError) {
-        audit(store, now(), { actor, action: 'publish-refused', target: `版本 #${(previous?.number ?? 0) + 1}`, detail: err.message });
+        audit(store, now(), { actor, action: 'publish-refused', target: named(`版本 #${(previous?.number ?? 0) + 1}`), detail: err.message });
       }
       throw err;
     }
@@ -110,7 +118,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     };
     await versions.insert(version);
     swapTo(version.number, next);
-    audit(store, now(), { actor, action: extra.action, target: `版本 #${version.number}`, detail: note });
+    audit(store, now(), { actor, action: extra.action, target: named(`版本 #${version.number}`), detail: note });
     await store.notify?.(LIVE_VERSION_SIGNAL, version.id).catch((e: Error) => console.error('[onestop] 通知其他进程切换版本失败:', e.message));
     return version;
   }
@@ -131,7 +139,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     listVersions,
 
     async bootstrap(topicsDir) {
-      return store.withLock('publish', async () => {
+      return store.withLock(lockKey, async () => {
         const existing = await currentVersion();
         if (existing) {
           swapTo(existing.number, buildOrThrow(existing.files));
@@ -157,7 +165,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     },
 
     async publish(files, actor, note, options = {}) {
-      return store.withLock('publish', async () => {
+      return store.withLock(lockKey, async () => {
         const current = await currentVersion();
         const resolved = typeof files === 'function' ? await files(current?.files ?? { files: [] }) : files;
         const version = await commit(resolved, actor, typeof note === 'function' ? note() : note, { action: 'publish' });
@@ -178,7 +186,7 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     },
 
     async rollback(versionId, actor) {
-      return store.withLock('publish', async () => {
+      return store.withLock(lockKey, async () => {
         const target = await versions.get(versionId);
         if (!target) throw new NotFoundError('要回滚到的版本不存在');
         const current = await currentVersion();

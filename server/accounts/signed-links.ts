@@ -1,0 +1,92 @@
+// The subscription account's alternative to web authorisation (网页授权 is a service-account
+// feature): the chat reply carries, for that one citizen, a short-lived single-use signed link
+// that signs the browser in. Forwarded after it expired or was used, it is worthless.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../errors.js';
+import type { Doc, Store } from '../store/index.js';
+
+export const SIGNED_LINK_TTL_MS = 10 * 60 * 1000;
+export const SIGNED_LINK_PATH = '/auth/link';
+const USED = 'signed-link-uses';
+
+export class SignedLinkError extends AppError {
+  override readonly code = 'SIGNED_LINK_INVALID';
+}
+
+interface LinkPayload {
+  /** account id */
+  a: string;
+  /** openid (of that account) */
+  o: string;
+  /** expiry, ms epoch */
+  e: number;
+  /** nonce: one use */
+  n: string;
+  /** where to go (a path on this server) */
+  p: string;
+}
+
+const mac = (payload: string, secret: string) => createHmac('sha256', secret).update(`signed-link:${payload}`).digest('base64url');
+
+export interface SignLinkInput {
+  account: string;
+  openid: string;
+  /** The H5 page the link opens (absolute on publicBaseUrl, or a path). */
+  url: string;
+  publicBaseUrl: string;
+  secret: string;
+  now: Date;
+}
+
+/** `<publicBaseUrl>/auth/link?t=<token>`: the token carries account, openid, expiry, nonce and target. */
+export function signLink(input: SignLinkInput): string {
+  const base = input.publicBaseUrl.replace(/\/+$/, '');
+  const path = input.url.startsWith(base) ? input.url.slice(base.length) || '/' : input.url;
+  const payload: LinkPayload = { a: input.account, o: input.openid, e: input.now.getTime() + SIGNED_LINK_TTL_MS, n: randomBytes(9).toString('base64url'), p: path };
+  const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return `${base}${SIGNED_LINK_PATH}?t=${encoded}.${mac(encoded, input.secret)}`;
+}
+
+export interface RedeemedLink {
+  account: string;
+  openid: string;
+  next: string;
+  /** False when the same citizen opened an already-used link again (their session stands). */
+  fresh: boolean;
+}
+
+interface UseDoc extends Doc {
+  at: number;
+}
+
+/**
+ * Checks a link and marks it used. Refused: forged or altered, expired, already used by a browser
+ * that is not this citizen's, or opened in a browser signed in as another citizen.
+ */
+export async function redeemSignedLink(deps: { store: Store; secret: string; now: Date }, token: string, signedInAs?: string): Promise<RedeemedLink> {
+  const [encoded, given, extra] = token.split('.');
+  if (!encoded || !given || extra !== undefined) throw new SignedLinkError('链接无效，请回到公众号重新获取');
+  const expected = Buffer.from(mac(encoded, deps.secret));
+  const actual = Buffer.from(given);
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) throw new SignedLinkError('链接无效或被改动过，请回到公众号重新获取');
+  let payload: LinkPayload;
+  try {
+    payload = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as LinkPayload;
+  } catch {
+    throw new SignedLinkError('链接无效，请回到公众号重新获取');
+  }
+  const next = typeof payload.p === 'string' && payload.p.startsWith('/') && !payload.p.startsWith('//') ? payload.p : '/';
+  if (signedInAs !== undefined && signedInAs !== payload.o) {
+    throw new SignedLinkError('这个链接属于另一位微信用户，不能在已登录其他身份的浏览器中使用；请在您自己的微信中从公众号重新获取');
+  }
+  if (deps.now.getTime() > payload.e) throw new SignedLinkError('链接已过期（有效期 10 分钟），请回到公众号重新发送消息获取新链接');
+  const used = deps.store.collection<UseDoc>(USED);
+  return deps.store.withLock(USED, async () => {
+    if (await used.get(payload.n)) {
+      if (signedInAs === payload.o) return { account: payload.a, openid: payload.o, next, fresh: false };
+      throw new SignedLinkError('链接已使用过，只能使用一次；请回到公众号重新获取');
+    }
+    await used.insert({ id: payload.n, at: deps.now.getTime() });
+    return { account: payload.a, openid: payload.o, next, fresh: true };
+  });
+}

@@ -19,7 +19,7 @@ import { createPushGuard, type WechatClient } from './wechat/index.js';
 import { createConnectorCaller, LOCAL_CONNECTOR_SECRET, STANDIN_PATH } from './connectors/index.js';
 import { type BroadcastDeps, recordJobEvent } from './broadcasts/index.js';
 import { type NoticesDeps, recordDeliveryEvent } from './notices/index.js';
-import { can, createAccountRegistry, localStandinCredentials, scopedStore, signLink, type AccountInfo, type AccountRegistry } from './accounts/index.js';
+import { can, createAccountRegistry, createCityPublisher, localStandinCredentials, scopedStore, signLink, type AccountInfo, type AccountRegistry } from './accounts/index.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -136,7 +136,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', api);
 
   // The console renders its own error page (JSON under /console/api).
-  app.use('/console', createConsoleRouter({ config, store, blobs: deps.blobs, live, client: wechat, renderer, publisher, gateway, queries, broadcasts, now: deps.now }));
+  // A city of several accounts publishes and rolls back account by account (accounts/publish-city.ts).
+  const cityPublisher = accounts.list().length > 1 ? createCityPublisher({ store, accounts, publicBaseUrl: config.publicBaseUrl }) : publisher;
+  app.use('/console', createConsoleRouter({ config, store, blobs: deps.blobs, live, client: wechat, renderer, publisher: cityPublisher, gateway, queries, broadcasts, now: deps.now }));
 
   // Citizen H5 pages (/, /s/..., /me/..., /q/..., /assets/h5/...), the citizen's sign-in (/auth) and the
   // local cashier (/pay/local): a citizen's browser lands on each, so an error is a Chinese page, never JSON.

@@ -5,6 +5,7 @@ export type { AccountInfo, AccountRegistry, AccountRuntime } from './account-reg
 export { credentialVariables, localStandinCredentials, resolveAccountCredentials } from './credentials.js';
 export type { AccountCredentials, CredentialVariables } from './credentials.js';
 export { scopedStore } from './scoped-store.js';
+export { createCityPublisher } from './publish-city.js';
 export { redeemSignedLink, SIGNED_LINK_PATH, SIGNED_LINK_TTL_MS, SignedLinkError, signLink } from './signed-links.js';
 export type { RedeemedLink } from './signed-links.js';
 // The capability matrix lives in its own room (the builder checks it too); re-exported for convenience.

@@ -3,7 +3,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.js';
-import { buildAccount, formatDiagnostic, hasErrors, loadCityFromDir, summarizeDiagnostics, type CityFiles } from '../builder/index.js';
+import { buildAccount, buildCity, formatDiagnostic, hasErrors, loadCityFromDir, summarizeDiagnostics, type CityFiles } from '../builder/index.js';
 
 export interface CommandIo {
   out: (text: string) => void;
@@ -25,11 +25,14 @@ export interface ValidateOptions {
 export async function runValidate(options: ValidateOptions, io: CommandIo = processIo): Promise<number> {
   return guarded(io, async () => {
     const city = await loadCityFromDir(options.dir);
-    const build = buildAccount(city, { publicBaseUrl: options.publicBaseUrl });
+    // Every account of the city: an account's own findings name it ([公众号 <id>]).
+    const built = buildCity(city, { publicBaseUrl: options.publicBaseUrl });
+    const build = { diagnostics: built.diagnostics };
     const summary = summarizeDiagnostics(build.diagnostics, fileCount(city));
     if (options.json) {
       const errors = build.diagnostics.filter((d) => d.severity === 'error').length;
-      const report = { ok: errors === 0, errors, warnings: build.diagnostics.length - errors, summary, diagnostics: build.diagnostics };
+      const accounts = built.accounts.map((b) => ({ id: b.account.id, name: b.account.name, type: b.account.type }));
+      const report = { ok: errors === 0, errors, warnings: build.diagnostics.length - errors, summary, ...(accounts.length > 1 ? { accounts } : {}), diagnostics: build.diagnostics };
       io.out(JSON.stringify(report, null, 2));
     } else {
       for (const d of build.diagnostics) io.out(formatDiagnostic(d));
@@ -44,13 +47,15 @@ export interface BuildCommandOptions {
   publicBaseUrl: string;
   /** Output file; the build JSON goes to stdout when absent. */
   out?: string;
+  /** Which account of a several-account city; the primary when absent. */
+  account?: string;
 }
 
 /** Refuses to write anything when the build has errors; writes atomically (temp file, then rename). */
 export async function runBuild(options: BuildCommandOptions, io: CommandIo = processIo): Promise<number> {
   return guarded(io, async () => {
     const city = await loadCityFromDir(options.dir);
-    const build = buildAccount(city, { publicBaseUrl: options.publicBaseUrl });
+    const build = buildAccount(city, { publicBaseUrl: options.publicBaseUrl, ...(options.account ? { account: options.account } : {}) });
     for (const d of build.diagnostics) io.err(formatDiagnostic(d));
     if (hasErrors(build)) {
       io.err(`${summarizeDiagnostics(build.diagnostics, fileCount(city))}未写出构建结果。`);

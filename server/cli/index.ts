@@ -48,12 +48,14 @@ export function registerBuildCommand(program: Command): void {
     .option('--dir <dir>', '主题目录（默认 TOPICS_DIR 或 ./topics）')
     .option('--out <file>', '写出构建结果的文件（默认输出到标准输出）')
     .option('--base-url <url>', 'H5 页面的公网地址（默认 PUBLIC_BASE_URL）')
-    .action(async (opts: { dir?: string; out?: string; baseUrl?: string }) => {
+    .option('--account <id>', '多个公众号时构建哪一个（默认主账号 account.json）')
+    .action(async (opts: { dir?: string; out?: string; baseUrl?: string; account?: string }) => {
       const config = loadConfig();
       process.exitCode = await runBuild({
         dir: opts.dir ?? config.topicsDir,
         out: opts.out,
         publicBaseUrl: opts.baseUrl ?? config.publicBaseUrl,
+        account: opts.account,
       });
     });
 }

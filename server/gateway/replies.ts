@@ -96,7 +96,7 @@ export function disambiguationReply(index: BuildIndex, templates: ReplyTemplates
   const answers = (target.answers ?? []).map((ref) => index.answers.get(ref)).filter((a): a is BuiltAnswer => a !== undefined);
   const topics = (target.topics ?? []).map((id) => index.topics.get(id)).filter((t): t is NonNullable<typeof t> => t !== undefined);
   const rows = [
-    ...services.map((s) => ({ name: s.name, url: serviceUrl(index, s), department: departmentName(index, s.department) ?? '' })),
+    ...serviceLines(index, services).map(({ n: _n, ...row }) => row),
     ...answers.map((a) => ({ name: a.name, department: departmentName(index, a.department) ?? '' })),
     ...topics.map((t) => ({ name: `${t.name}（服务主题）`, department: departmentName(index, t.lead) ?? '' })),
   ].map((row, i) => ({ n: i + 1, ...row }));

@@ -8,7 +8,8 @@ const ACCOUNTS = [
   { id: 'chuxing', primary: false },
   { id: 'jiaojing-neibu', primary: false },
 ];
-const REAL = { PUBLIC_BASE_URL: 'https://gov.example.cn', SESSION_SECRET: 'x'.repeat(40) };
+const key = Buffer.alloc(32, 7).toString('base64');
+const REAL = { PUBLIC_BASE_URL: 'https://gov.example.cn', SESSION_SECRET: 'x'.repeat(40), VAULT_KEYS: `k1:${key}`, VAULT_INDEX_KEY: key };
 
 describe('credentials per account', () => {
   it('names each account’s variables: the plain ones for the primary, WECHAT_<ID>_* for the others', () => {

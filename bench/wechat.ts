@@ -22,7 +22,7 @@ import { msgSignature, plainSignature } from '../server/wechat/signature.js';
 import { LOCAL_STANDIN_CREDENTIALS } from '../server/wechat/standin/standin-state.js';
 import { cpuSeconds, startChild } from './support/child-server.js';
 
-type Variant = 'bare' | 'small' | 'large';
+type Variant = 'bare' | 'small' | 'large' | 'one-account' | 'three-accounts';
 type Mode = 'plain' | 'safe';
 const SELF = fileURLToPath(import.meta.url);
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 6);
@@ -32,6 +32,17 @@ const TOKEN = 'bench-wechat-token';
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const APP_ID = LOCAL_STANDIN_CREDENTIALS.appId;
 const SAMPLE_CITY = path.join(projectRoot, 'topics');
+/** The sample city's further accounts, with their own tokens (the AppID is the stand-in's for all). */
+const SIBLINGS = ['chuxing', 'jiaojing-neibu'];
+const tokenOf = (account?: string) => (account ? `${TOKEN}-${account}` : TOKEN);
+
+/** The sample city as a single-account city: the same files without accounts/. */
+async function singleAccountCity(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'onestop-bench-city-'));
+  await cp(SAMPLE_CITY, dir, { recursive: true });
+  await rm(path.join(dir, 'accounts'), { recursive: true, force: true });
+  return dir;
+}
 
 /**
  * The sample city plus `count` keywords in generated departments (25 services × 20 keywords each,
@@ -80,7 +91,14 @@ async function serve(variant: Variant) {
   await new Promise((resolve) => apiServer.once('listening', resolve));
   const apiPort = (apiServer.address() as { port: number }).port;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'onestop-bench-'));
-  const topicsDir = variant === 'large' ? await enlargedCity(LARGE_KEYWORDS) : SAMPLE_CITY;
+  const topicsDir = variant === 'large' ? await enlargedCity(LARGE_KEYWORDS) : variant === 'one-account' ? await singleAccountCity() : SAMPLE_CITY;
+  // Every further account's credentials: one stand-in AppID, a token of its own.
+  const siblings = Object.fromEntries(
+    SIBLINGS.flatMap((id) => {
+      const ID = id.toUpperCase().replaceAll('-', '_');
+      return [[`WECHAT_${ID}_APPID`, APP_ID], [`WECHAT_${ID}_SECRET`, LOCAL_STANDIN_CREDENTIALS.secret], [`WECHAT_${ID}_TOKEN`, tokenOf(id)], [`WECHAT_${ID}_ENCODING_AES_KEY`, AES_KEY]];
+    }),
+  );
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -98,6 +116,7 @@ async function serve(variant: Variant) {
     // A real account needs vault keys; these protect nothing but bench data.
     VAULT_KEYS: `bench:${Buffer.alloc(32, 3).toString('base64')}`,
     VAULT_INDEX_KEY: Buffer.alloc(32, 5).toString('base64'),
+    ...(variant === 'one-account' ? {} : siblings),
   });
   const running = await startServer(config, (line) => void (/错误/.test(line) && process.stderr.write(`${line}\n`)));
   process.stdout.write(`PORT ${running.port}\n`);
@@ -111,7 +130,9 @@ async function serve(variant: Variant) {
 }
 
 /** Pre-built signed requests, each with its own MsgId and nonce (safe mode: its own Encrypt and msg_signature). */
-function requests(texts: string[], mode: Mode, count: number) {
+function requests(texts: string[], mode: Mode, count: number, account?: string) {
+  const TOKEN = tokenOf(account);
+  const callback = account ? `/wechat/${account}` : '/wechat';
   const crypt = createMsgCrypt({ token: TOKEN, encodingAesKey: AES_KEY, appId: APP_ID });
   const ts = String(Math.floor(Date.now() / 1000));
   return Array.from({ length: count }, (_, i) => {
@@ -119,10 +140,10 @@ function requests(texts: string[], mode: Mode, count: number) {
     const nonce = String(20251122 + i);
     const signature = plainSignature(TOKEN, ts, nonce);
     const xml = `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[o-bench-${i % 997}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${texts[i % texts.length]}]]></Content><MsgId>${8_000_000_000_000_000_000n + BigInt(i)}</MsgId></xml>`;
-    if (mode === 'plain') return { path: `/wechat?signature=${signature}&timestamp=${ts}&nonce=${nonce}`, body: xml };
+    if (mode === 'plain') return { path: `${callback}?signature=${signature}&timestamp=${ts}&nonce=${nonce}`, body: xml };
     const encrypt = crypt.encrypt(xml);
     const ms = msgSignature(TOKEN, ts, nonce, encrypt);
-    return { path: `/wechat?signature=${signature}&timestamp=${ts}&nonce=${nonce}&encrypt_type=aes&msg_signature=${ms}`, body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
+    return { path: `${callback}?signature=${signature}&timestamp=${ts}&nonce=${nonce}&encrypt_type=aes&msg_signature=${ms}`, body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
   });
 }
 
@@ -140,10 +161,10 @@ interface Figures {
 
 const start = (variant: Variant) => startChild(SELF, ['--serve', variant]);
 
-async function run(name: string, variant: Variant, mode: Mode, texts: string[]): Promise<Figures> {
+async function run(name: string, variant: Variant, mode: Mode, texts: string[], account?: string): Promise<Figures> {
   const require = createRequire(import.meta.url);
   const autocannon = require('autocannon') as (opts: object) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number; timeouts: number }>;
-  const reqs = requests(texts, mode, 120_000);
+  const reqs = requests(texts, mode, 120_000, account);
   const { child, port } = await start(variant);
   try {
     let i = 0;
@@ -166,9 +187,58 @@ async function run(name: string, variant: Variant, mode: Mode, texts: string[]):
   }
 }
 
+/**
+ * Several accounts (BENCH_ONLY=accounts runs just this part): the same callback work on the sample city
+ * with one account and with its three, per callback, against the single-account baseline of this run.
+ */
+async function accountsPart(texts: string[]): Promise<boolean> {
+  console.log(`Several accounts: one-account city (the sample without accounts/) vs the three-account sample city, per callback, plain mode; ${texts.length} keywords both answer with a service card.`);
+  const rows: Array<[string, Variant, string[], string | undefined]> = [
+    ['(d) one account, /wechat', 'one-account', texts, undefined],
+    ['(e) three accounts, /wechat (primary)', 'three-accounts', texts, undefined],
+    ['(f) three accounts, /wechat/chuxing', 'three-accounts', texts, 'chuxing'],
+  ];
+  // Interleaved rounds, the median of each: on a shared machine one slow moment must not decide.
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const runs: Figures[][] = rows.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [name, variant, t, account]] of rows.entries()) {
+      const f = await run(name, variant, 'plain', t, account);
+      runs[i]!.push(f);
+      const cpu = f.cpuUsPerReq === undefined ? '' : `  server CPU ${f.cpuUsPerReq.toFixed(0)} µs/req`;
+      console.log(`${`${f.name} #${round + 1}`.padEnd(44)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}${cpu}`);
+    }
+  }
+  const median = (list: Figures[]): Figures => {
+    const sorted = [...list].sort((a, b) => a.rps - b.rps);
+    const mid = sorted[Math.floor(sorted.length / 2)]!;
+    const cpus = list.map((f) => f.cpuUsPerReq).filter((c): c is number => c !== undefined).sort((a, b) => a - b);
+    return { ...mid, errors: list.reduce((n, f) => n + f.errors, 0), ...(cpus.length ? { cpuUsPerReq: cpus[Math.floor(cpus.length / 2)] } : {}) };
+  };
+  const figures = runs.map(median);
+  for (const f of figures) console.log(`median ${f.name.padEnd(37)} ${f.rps.toFixed(0).padStart(7)} req/s${f.cpuUsPerReq === undefined ? '' : `  server CPU ${f.cpuUsPerReq.toFixed(0)} µs/req`}`);
+  const [one, primary, chuxing] = figures as [Figures, Figures, Figures];
+  let ok = figures.every((f) => f.errors === 0);
+  for (const [label, f] of [['primary callback', primary], ['chuxing callback', chuxing]] as Array<[string, Figures]>) {
+    const ratio = f.rps / one.rps;
+    console.log(`${ratio >= 0.95 ? 'PASS' : 'FAIL'}  three accounts, ${label} / one account: ${ratio.toFixed(2)} (target ≥ 0.95; baseline ${one.rps.toFixed(0)} req/s measured in this run)`);
+    if (f.cpuUsPerReq !== undefined && one.cpuUsPerReq !== undefined) console.log(`      by server CPU per request: ${(one.cpuUsPerReq / f.cpuUsPerReq).toFixed(2)}`);
+    ok &&= ratio >= 0.95;
+  }
+  return ok;
+}
+
 async function main() {
   const small = buildAccount(await loadCityFromDir(SAMPLE_CITY), { publicBaseUrl: 'https://gov.example.cn' });
   const texts = small.keywords.filter((k) => k.target.kind === 'service' && k.match === 'contains').slice(0, 20).map((k) => `我想问${k.text}`);
+  const chuxing = buildAccount(await loadCityFromDir(SAMPLE_CITY), { publicBaseUrl: 'https://gov.example.cn', account: 'chuxing' });
+  // The same work on every callback: keywords both accounts answer with a service card (no query, no conflict).
+  const plainService = (k: (typeof chuxing.keywords)[number]) => k.target.kind === 'service' && k.match === 'contains' && !k.resolution && !chuxing.services.find((s) => k.target.kind === 'service' && s.ref === k.target.service)?.steps.query;
+  const chuxingTexts = chuxing.keywords.filter(plainService).slice(0, 20).map((k) => `我想问${k.text}`);
+  if (process.env.BENCH_ONLY === 'accounts') {
+    process.exitCode = (await accountsPart(chuxingTexts)) ? 0 : 1;
+    return;
+  }
   console.log(`Whole server as onestop serve builds it. Sample city: ${small.keywords.length} keywords; large: ${small.keywords.length + LARGE_KEYWORDS}. ${DURATION_S} s each, 32 connections.`);
   const results: Figures[] = [];
   for (const [name, variant, mode] of [
@@ -203,7 +273,8 @@ async function main() {
     console.log(`Capacity per core (1 / server CPU per request): bare ${capacity(bare).toFixed(0)}, small plain ${capacity(smallPlain).toFixed(0)}, 20k plain ${capacity(largePlain).toFixed(0)}, small safe ${capacity(smallSafe).toFixed(0)}, 20k safe ${capacity(largeSafe).toFixed(0)} req/s`);
     console.log(`  ratios: plain/bare ${(capacity(smallPlain) / capacity(bare)).toFixed(2)}, 20k/small ${(capacity(largePlain) / capacity(smallPlain)).toFixed(2)}, safe/bare ${(capacity(smallSafe) / capacity(bare)).toFixed(2)}`);
   }
-  process.exitCode = ok ? 0 : 1;
+  const accountsOk = await accountsPart(chuxingTexts);
+  process.exitCode = ok && accountsOk ? 0 : 1;
 }
 
 const serveAt = process.argv.indexOf('--serve');

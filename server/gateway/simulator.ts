@@ -135,6 +135,8 @@ export interface LiveSimulation {
   build: AccountBuild;
   /** http://127.0.0.1:<port> of this very server. */
   baseUrl: string;
+  /** The account's callback (/wechat/<id>); /wechat when absent. */
+  callbackPath?: string;
   openid: string;
   input: SimulateInput;
   now: Date;
@@ -159,7 +161,7 @@ export async function simulateLive(sim: LiveSimulation): Promise<SimulateResult>
     body = `<xml><ToUserName>${cdata(SIMULATOR_ACCOUNT_ID)}</ToUserName><Encrypt>${cdata(sealed.encrypt)}</Encrypt></xml>`;
   }
   const since = new Date(Date.now() - 1000).toISOString();
-  const response = await fetch(`${sim.baseUrl}/wechat?${query}`, {
+  const response = await fetch(`${sim.baseUrl}${sim.callbackPath ?? '/wechat'}?${query}`, {
     method: 'POST',
     headers: { 'content-type': 'text/xml; charset=utf-8' },
     body,

@@ -2,7 +2,7 @@
 // credentials per account, exactly as main.ts wires them (createApp with an account registry).
 import type { Express } from 'express';
 import request from 'supertest';
-import { createAccountRegistry, type AccountCredentials } from '../../server/accounts/index.js';
+import { createAccountRegistry, type AccountCredentials, type AccountRegistry } from '../../server/accounts/index.js';
 import { createApp } from '../../server/app.js';
 import { buildCity, type CityFiles } from '../../server/builder/index.js';
 import type { Config } from '../../server/config.js';
@@ -28,17 +28,18 @@ export interface CityApp {
   config: Config;
   clients: Map<string, FakeWechatClient>;
   crypts: Map<string, MsgCrypt>;
+  accounts: AccountRegistry;
   /** A push to path, signed (and in safe mode encrypted) with the named account's credentials. */
   push(path: string, signer: string, xml: string, mode?: 'plain' | 'safe'): request.Test;
 }
 
 export function createCityApp(files: CityFiles, options: { now?: () => Date; config?: Partial<Config> } = {}): CityApp {
-  const base = testConfig();
+  const base = { ...testConfig(), ...options.config };
   const city = buildCity(files, { publicBaseUrl: base.publicBaseUrl });
   const primaryId = city.accounts[0]!.account.id!;
   const creds = new Map(city.accounts.map((b) => [b.account.id!, credentialsFor(b.account.id!)]));
   const p = creds.get(primaryId)!;
-  const config: Config = { ...base, wechat: { ...base.wechat, token: p.token, appId: p.appId, secret: p.secret, encodingAesKey: p.encodingAesKey }, ...options.config };
+  const config: Config = { ...base, wechat: { ...base.wechat, token: p.token, appId: p.appId, secret: p.secret, encodingAesKey: p.encodingAesKey } };
   const store = createMemoryStore();
   const clients = new Map<string, FakeWechatClient>();
   const runtimes = city.accounts.map((build, i) => {
@@ -50,13 +51,14 @@ export function createCityApp(files: CityFiles, options: { now?: () => Date; con
     return { id, live, client, publisher, credentials: creds.get(id)! };
   });
   const primary = runtimes[0]!;
+  const accounts = createAccountRegistry(runtimes);
   const app = createApp({
     config,
     store,
     live: primary.live,
     wechat: primary.client,
     publisher: primary.publisher,
-    accounts: createAccountRegistry(runtimes),
+    accounts,
     pay: createPaymentProvider({ ...config, pay: { provider: 'local' } }, store),
     now: options.now,
   });
@@ -75,5 +77,5 @@ export function createCityApp(files: CityFiles, options: { now?: () => Date; con
     }
     return request(app).post(path).query(query).type('text/xml').send(body);
   };
-  return { app, store, config, clients, crypts, push };
+  return { app, store, config, clients, crypts, push, accounts };
 }

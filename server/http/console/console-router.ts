@@ -37,6 +37,8 @@ import { statusOf } from '../error-handler.js';
 import { readCookie } from '../identity.js';
 import { safeNext } from '../safe-next.js';
 import { createStoreRateLimit } from '../store-rate-limit.js';
+import type { AccountRegistry } from '../../accounts/index.js';
+import { createConsoleAccounts } from './console-account.js';
 
 export interface ConsoleDeps {
   config: Config;
@@ -53,6 +55,9 @@ export interface ConsoleDeps {
   queries?: QueryDeps;
   /** Broadcasts (群发); built from the other deps when absent. */
   broadcasts?: BroadcastDeps;
+  /** A city of several accounts: the switcher and each account's own pages (see console-account.ts). */
+  accounts?: AccountRegistry;
+  gateways?: ReadonlyMap<string, Pick<Gateway, 'simulate'>>;
   now?: () => Date;
 }
 
@@ -184,6 +189,8 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use(loadSession(store, now));
   router.use(createLoginRoutes({ ...deps, page, now }));
   router.use(requireLogin());
+  const accounts = createConsoleAccounts(deps, backLink);
+  router.use(accounts.middleware);
 
   const routeDeps = { store, drafts, publisher, page, live: deps.live, config: deps.config, now };
   router.use(createUploadRoute(routeDeps)); // checks CSRF itself, after parsing the multipart body
@@ -191,6 +198,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   const broadcastDeps = { broadcasts, dataDir: deps.config.dataDir, page, now };
   router.use(createBroadcastUploadRoutes(broadcastDeps)); // checks CSRF itself, like the file upload
   router.use(requireCsrf());
+  router.use(accounts.router);
 
   router.post('/logout', async (_req, res) => {
     await endSession(store, res.locals.sessionKey as string);
@@ -209,7 +217,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   });
 
   router.use(createDepartmentRoutes(routeDeps));
-  router.use(createPlatformRoutes(routeDeps));
+  router.use(createPlatformRoutes({ ...routeDeps, auditFilter: accounts.auditFilter }));
   router.use(createAppealRoutes({ ...routeDeps, renderer: deps.renderer }));
   router.use(createMatterRoutes(routeDeps));
   router.use(createUserRoutes(routeDeps));

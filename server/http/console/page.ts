@@ -55,6 +55,9 @@ export function createPageRenderer(renderer: Renderer, localMode: boolean): Page
         isPlatform: user?.role === 'platform',
         csrfToken: res.locals.csrfToken,
         nav: navFor(user, active),
+        // The account switcher (a city of several accounts only) and the account shown.
+        consoleAccounts: res.locals.consoleAccounts ?? [],
+        consoleAccountName: (res.locals.consoleAccount as { name?: string } | undefined)?.name,
         localMode,
         // Called as {{@root.cityTime x}}: the shared renderer's helpers are not console-specific,
         // and a function on the root context works as a helper from inside {{#each}} too.

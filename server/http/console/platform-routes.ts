@@ -9,6 +9,7 @@ import { requireRole } from './console-auth.js';
 import { departmentPath, describeDiff, diffBuilds, diffFiles, DRAFT_STATUS_NAMES, type DraftService, phonePreview, type SessionUser, withFile } from '../../console/index.js';
 import type { Publisher } from '../../publish/index.js';
 import type { PageRenderer } from './page.js';
+import { consoleAccount, type ConsoleAccount } from './console-account.js';
 
 const FLASH: Record<string, string> = {
   approved: '已批准。所有已批准的草稿将在下次发布时一起上线。',
@@ -21,8 +22,11 @@ export interface PlatformRouteDeps {
   store: Store;
   live: LiveBuild;
   drafts: DraftService;
+  /** The city-wide publisher (review and publish); an account's own is consoleAccount(res).publisher. */
   publisher: Publisher;
   page: PageRenderer;
+  /** Which audit records belong to the account shown (several accounts); all when absent. */
+  auditFilter?: (account: ConsoleAccount) => (target: string) => boolean;
 }
 
 const user = (res: Response) => res.locals.user as SessionUser;
@@ -88,8 +92,9 @@ export function createPlatformRoutes(deps: PlatformRouteDeps): Router {
 
   router.get('/preview', platform, async (req, res) => {
     const draft = typeof req.query.draft === 'string' ? await drafts.get(user(res), req.query.draft) : undefined;
-    const build = publisher.build(await drafts.mergedFiles(draft));
-    page(res, 'preview', '合并预览', {
+    const account = consoleAccount(res);
+    const build = account.publisher.build(await drafts.mergedFiles(draft));
+    page(res, 'preview', res.locals.consoleAccounts?.length ? `合并预览 · ${account.name}` : '合并预览', {
       preview: phonePreview(build),
       scope: draft
         ? `已发布版本 + 已批准草稿 + ${departmentPath(draft.department)} 草稿 #${draft.number}（${DRAFT_STATUS_NAMES[draft.status]}）`
@@ -99,9 +104,10 @@ export function createPlatformRoutes(deps: PlatformRouteDeps): Router {
   });
 
   async function renderVersions(res: Response, extra: Record<string, unknown> = {}) {
-    const versions = await publisher.listVersions();
-    const liveHash = deps.live.current().hash;
-    page(res, 'versions', '版本与回滚', {
+    const account = consoleAccount(res);
+    const versions = await account.publisher.listVersions();
+    const liveHash = account.live.current().hash;
+    page(res, 'versions', res.locals.consoleAccounts?.length ? `版本与回滚 · ${account.name}` : '版本与回滚', {
       versions: versions.map((v, i) => ({ ...v, isCurrent: i === 0, previousNumber: versions[i + 1]?.number, isLive: v.hash === liveHash, fileCount: v.files.files.length, rollbackNumber: versions.find((x) => x.id === v.rollbackOf)?.number })),
       ...extra,
     }, '/console/versions');
@@ -111,21 +117,23 @@ export function createPlatformRoutes(deps: PlatformRouteDeps): Router {
 
   // The same review between any two published versions: what citizens saw change, and the files.
   router.get('/versions/compare', platform, async (req, res) => {
-    const versions = await publisher.listVersions();
+    const { publisher: own } = consoleAccount(res);
+    const versions = await own.listVersions();
     const pick = (n: unknown) => versions.find((v) => String(v.number) === String(n ?? ''));
     const to = pick(req.query.to) ?? versions[0];
     const from = pick(req.query.from) ?? versions.find((v) => to && v.number === to.number - 1) ?? to;
     if (!from || !to) throw new NotFoundError('没有可比较的版本');
     page(res, 'version-compare', `版本 #${from.number} → #${to.number}`, {
       from, to, numbers: versions.map((v) => v.number),
-      diff: describeDiff(diffBuilds(publisher.build(from.files), publisher.build(to.files))),
+      diff: describeDiff(diffBuilds(own.build(from.files), own.build(to.files))),
       fileDiff: diffFiles(from.files, to.files),
     }, '/console/versions');
   });
 
   router.post('/versions/:id/rollback', platform, async (req, res) => {
     try {
-      await publisher.rollback(param(req, 'id'), user(res).username);
+      // Versions and rollback are the account's own: the other accounts keep their menus.
+      await consoleAccount(res).publisher.rollback(param(req, 'id'), user(res).username);
     } catch (err) {
       const shown = failure(err);
       if (!shown) throw err;
@@ -136,7 +144,8 @@ export function createPlatformRoutes(deps: PlatformRouteDeps): Router {
   });
 
   router.get('/audit', platform, async (_req, res) => {
-    const records = (await readAudit(store)).map((r) => ({ ...r, actionName: AUDIT_ACTION_NAMES[r.action] ?? r.action }));
+    const mine = deps.auditFilter?.(consoleAccount(res)) ?? (() => true);
+    const records = (await readAudit(store)).filter((r) => mine(r.target)).map((r) => ({ ...r, actionName: AUDIT_ACTION_NAMES[r.action] ?? r.action }));
     page(res, 'audit', '审计日志', { records }, '/console/audit');
   });
 

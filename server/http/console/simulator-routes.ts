@@ -11,6 +11,7 @@ import { type Gateway, parseSimulateInput, parseSince, simulateDraft, simulateLi
 import type { PageRenderer } from './page.js';
 import { createRateLimiter, createResultPages, queryIndexOf, runQuery, type QueryDeps } from '../../query/index.js';
 import { ValidationError } from '../../errors.js';
+import { consoleAccount } from './console-account.js';
 
 export interface SimulatorRouteDeps {
   config: Config;
@@ -45,24 +46,28 @@ export function createSimulatorRoutes(deps: SimulatorRouteDeps): Router {
   // Test queries run dry (no limit taken, no page kept), against the same systems as the chat.
   const queries: QueryDeps = deps.queries ?? { limiter: createRateLimiter(), pages: createResultPages() };
   const buildFor = async (req: Request, res: Response, draftId: unknown) => {
-    if (typeof draftId !== 'string' || !draftId) return deps.live.current();
-    return deps.publisher.build(await drafts.mergedFiles(await drafts.get(user(res), draftId)));
+    const account = consoleAccount(res);
+    if (typeof draftId !== 'string' || !draftId) return account.live.current();
+    return account.publisher.build(await drafts.mergedFiles(await drafts.get(user(res), draftId)));
   };
 
   router.get('/simulator', async (req, res) => {
     const draft = typeof req.query.draft === 'string' ? await drafts.get(user(res), req.query.draft) : undefined;
-    const build = draft ? deps.publisher.build(await drafts.mergedFiles(draft)) : deps.live.current();
+    const account = consoleAccount(res);
+    const build = draft ? account.publisher.build(await drafts.mergedFiles(draft)) : account.live.current();
     const queryServices = [...queryIndexOf(build).queries.values()].map(({ service, query }) => ({
       ref: service.ref,
       name: service.name,
       example: JSON.stringify(Object.fromEntries(query.inputs.map((f) => [f.name, '']))),
     }));
-    page(res, 'simulator', draft ? '公众号模拟器（草稿预览）' : '公众号模拟器', {
+    const named = res.locals.consoleAccounts?.length ? ` · ${account.name}` : '';
+    page(res, 'simulator', `${draft ? '公众号模拟器（草稿预览）' : '公众号模拟器'}${named}`, {
       preview: phonePreview(build),
       queryServices,
       draftId: draft?.id,
       draftLabel: draft && `${departmentPath(draft.department)} 草稿 #${draft.number}（${DRAFT_STATUS_NAMES[draft.status]}）`,
-      encrypted: Boolean(deps.config.wechat.encodingAesKey),
+      encrypted: Boolean(account.wechat.encodingAesKey),
+      callbackPath: account.callbackPath,
       // The outbox poll starts here: only pushes after the page opened join the chat. Wall clock,
       // not deps.now(): the stand-in stamps its outbox with the wall clock.
       since: new Date().toISOString(),
@@ -75,10 +80,13 @@ export function createSimulatorRoutes(deps: SimulatorRouteDeps): Router {
     const openid = simulatedOpenid(user(res));
     if (typeof body.draft === 'string' && body.draft) {
       const draft = await drafts.get(user(res), body.draft);
-      const build = deps.publisher.build(await drafts.mergedFiles(draft));
-      return res.json(await simulateDraft(deps.gateway, build, openid, input, deps.now()));
+      const build = consoleAccount(res).publisher.build(await drafts.mergedFiles(draft));
+      return res.json(await simulateDraft(consoleAccount(res).gateway, build, openid, input, deps.now()));
     }
-    res.json(await simulateLive({ config: deps.config, store: deps.store, gateway: deps.gateway, build: deps.live.current(), baseUrl: selfBaseUrl(req), openid, input, now: deps.now() }));
+    // Signed with the chosen account's token, posted to that account's own callback.
+    const account = consoleAccount(res);
+    const config = { ...deps.config, wechat: { ...deps.config.wechat, ...account.wechat } };
+    res.json(await simulateLive({ config, store: deps.store, gateway: account.gateway, build: account.live.current(), baseUrl: selfBaseUrl(req), callbackPath: account.callbackPath, openid, input, now: deps.now() }));
   });
 
   // A test query against the live build or a draft: the answer, the data and why, with no side effect.
@@ -94,7 +102,7 @@ export function createSimulatorRoutes(deps: SimulatorRouteDeps): Router {
   // Only this console user's own simulated citizen: another user's sim- openid is never readable.
   router.get('/api/simulate/outbox', async (req, res) => {
     const since = parseSince(req.query.since);
-    const messages = await simulatorOutbox(deps.store, simulatedOpenid(user(res)), since);
+    const messages = await simulatorOutbox(consoleAccount(res).standinStore, simulatedOpenid(user(res)), since);
     res.json({ messages, since: messages.at(-1)?.at ?? since ?? null });
   });
 

@@ -55,6 +55,8 @@ export function collectKeywordClaims(model: CityModel): KeywordClaim[] {
   }
   // A matter's keywords are its lead department's claims, checked against everyone's like a service's.
   for (const { file, matter } of model.matters.values()) {
+    // In a city of several accounts, a matter answers where its lead department is (its services' accounts).
+    if (scope && !scope.departments.has(matter.lead)) continue;
     const label = `${file}（牵头部门 ${departmentName(matter.lead)}）一件事“${matter.name}”`;
     const target = { kind: 'matter', matter: matter.id } as const;
     for (const [i, keyword] of (matter.keywords ?? []).entries()) {

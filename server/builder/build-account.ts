@@ -103,7 +103,9 @@ function buildPlanned({ model: city, city: cityItems, plans, publicBaseUrl }: Pr
   const bindings = checkBindings(model, sink);
   const matters = checkMatters(model, publicBaseUrl, sink);
   checkBroadcasts(model, sink);
-  const { notices, reminders } = checkNotices(model, publicBaseUrl, sink);
+  // Template notices go out through a service account: checked and published with the primary only
+  // (accounts without template messages have no template ids to check them against).
+  const { notices, reminders } = plan === plans[0] ? checkNotices(model, publicBaseUrl, sink) : { notices: [], reminders: [] };
   const assembly = buildMenu({
     accountFile: model.account.file,
     slots: model.account.slots,

@@ -22,7 +22,7 @@ const ROOMS = {
   gateway: ['desk', 'query', 'bindings', 'builder', 'calendar', 'model', 'store', 'wechat'],
   console: ['builder', 'publish', 'audit', 'store', 'calendar', 'model', 'passwords', 'loop'],
   stats: ['builder', 'calendar', 'desk', 'loop', 'store'],
-  vault: [],
+  vault: ['store'],
   bindings: ['builder', 'loop', 'model', 'patterns', 'query', 'store', 'vault'],
   broadcasts: ['audit', 'builder', 'calendar', 'model', 'stats', 'store', 'wechat'],
   matters: ['builder', 'calendar', 'loop', 'model', 'store'],

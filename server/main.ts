@@ -6,11 +6,12 @@ import { startScheduler } from './notices/index.js';
 export { serveLocalStandin } from './http/index.js';
 import { buildCity, formatDiagnostic, hasErrors, loadCityFromDir } from './builder/index.js';
 import { createAccountRegistry, localStandinCredentials, resolveAccountCredentials, type AccountCredentials, type AccountRuntime } from './accounts/index.js';
-import { loadConfig, withListeningPort, type Config } from './config.js';
+import { DEVELOPMENT_VAULT, loadConfig, withListeningPort, type Config } from './config.js';
 import { createPublisher, describeTopicsDrift, followLiveVersion } from './publish/index.js';
-import { createLiveBuild } from './live-build.js';
+import { createLiveBuild, type LiveBuild } from './live-build.js';
+import { createVault, sealingStore } from './vault/index.js';
 import { recoverUnfinishedMatters } from './matters/index.js';
-import { createPaymentProvider, createUploadSweeper, uploadFilesOf } from './loop/index.js';
+import { createPaymentProvider, createUploadSweeper, personalFieldRules, uploadFilesOf } from './loop/index.js';
 import { createRenderer } from './render.js';
 import { startMenuLinkChecks } from './stats/index.js';
 import { type BlobStore, createDirBlobStore, createLowdbStore, createPostgresStore, type PostgresStore, type Store } from './store/index.js';
@@ -86,7 +87,11 @@ export interface RunningServer {
 }
 
 export async function startServer(requested: Readonly<Config> = loadConfig(), log: (line: string) => void = console.log): Promise<RunningServer> {
-  const store = await openStore(requested);
+  const rawStore = await openStore(requested);
+  // ID numbers and phones in applications and appointments are sealed at rest (older plain records read as they are).
+  let live: LiveBuild | undefined;
+  const vault = createVault(requested.vault ?? DEVELOPMENT_VAULT);
+  const store = sealingStore(rawStore, vault, personalFieldRules(() => live!.current()));
   // Listen first so a defaulted base URL (local mode) names the port actually bound, e.g. PORT=0;
   // requests before the app is ready get 503.
   let handler: RequestListener | undefined;
@@ -126,7 +131,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
     throw await stop(err as Error);
   }
   const localBase = () => `http://${hostForSelf(config.host)}:${port}/_wechat`;
-  const live = createLiveBuild(initial);
+  live = createLiveBuild(initial);
   const wechat = wechatClientFor(config, store, localBase);
   const publisher = createPublisher({ store, live, client: wechat, publicBaseUrl: config.publicBaseUrl });
   const runtimes: AccountRuntime[] = city.accounts.map((build, i) => {
@@ -142,7 +147,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const blobs = openBlobStore(config, store);
   const uploadSweep = createUploadSweeper({ store, files: uploadFilesOf(blobs, config.dataDir) });
   const broadcasts = consoleBroadcastDeps({ config, store, live, client: wechat }, () => new Date());
-  handler = createApp({ config, store, blobs, live, wechat, pay, publisher, accounts, renderer, uploadSweep, broadcasts, localOrigin: () => `http://127.0.0.1:${port}` });
+  handler = createApp({ config, store, blobs, live, wechat, pay, publisher, accounts, renderer, uploadSweep, broadcasts, vault, localOrigin: () => `http://127.0.0.1:${port}` });
 
   // Listening before bootstrap: a publish by another process in between is not missed.
   const stops = await Promise.all(runtimes.map((r) => followLiveVersion(store, r.publisher)));

@@ -54,6 +54,7 @@ export { caseView, casesOf } from './rating/rectification-case.js';
 export type { CaseStatus, CaseView, RectificationCase } from './rating/rectification-case.js';
 export { applicationView } from './read-model/application-view.js';
 export { applyNotice, describeSteps } from './read-model/describe-steps.js';
+export { personalFieldRules, type PersonalFieldRule } from './read-model/personal-fields.js';
 export { searchServices } from './read-model/search-services.js';
 export { loadUpload } from './uploads/upload-access.js';
 export { createUploadSweeper } from './uploads/sweep-orphan-uploads.js';

@@ -3,3 +3,4 @@
 // config.vault (VAULT_KEYS, VAULT_INDEX_KEY; server/config.ts reads and checks them).
 export { createVault, type Vault, type VaultKey, type VaultOptions } from './vault.js';
 export { VaultError } from './vault-error.js';
+export { sealingStore, type SealedFieldRule } from './sealing-store.js';

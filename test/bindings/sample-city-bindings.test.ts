@@ -125,16 +125,24 @@ describe('the sample city’s bindings', () => {
     assert.match(await res.text(), /驾驶证号（身份证号码）.*格式不正确|身份证/s);
   });
 
-  it('keeps no plate, VIN or licence number in clear in the data directory', async () => {
+  it('keeps no plate, VIN or licence number in clear in the data directory, nor an application’s phone number', async () => {
     await chat(base, '绑定 鄂AD23456 K83210', 'o-disk');
     await chat(base, '绑定驾驶证 420105198511124569 李四', 'o-disk');
+    const cookie = await signIn(base, 'o-disk');
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ decisionNumber: '420100000000123', plateNumber: '鄂A12345', mobile: '13912345678' })) form.append(k, v);
+    const submitted = await fetch(`${base}/api/services/jiaojing/fakuan-jiaona/applications`, { method: 'POST', headers: { cookie, origin: base }, body: form });
+    assert.equal(submitted.status, 201);
+    const no = ((await submitted.json()) as { no: string }).no;
+    const own = (await (await fetch(`${base}/api/applications/${encodeURIComponent(no)}`, { headers: { cookie } })).json()) as { data: Record<string, string> };
+    assert.equal(own.data.mobile, '13912345678', 'the citizen reads the phone number back');
     await running!.close();
     running = undefined;
     const bindingFiles = (await filesUnder(path.join(dataDir, 'store'))).filter((f) => f.includes(`${path.sep}bindings${path.sep}`));
     assert.ok(bindingFiles.length > 0, 'the bindings collection is on disk');
     for (const file of await filesUnder(dataDir)) {
       const bytes = await readFile(file);
-      for (const secret of ['鄂AD23456', 'K83210', '420105198511124569', '李四', '鄂A0B789', '7C3E55']) {
+      for (const secret of ['鄂AD23456', 'K83210', '420105198511124569', '李四', '鄂A0B789', '7C3E55', '13912345678']) {
         assert.equal(bytes.includes(Buffer.from(secret)), false, `${path.relative(dataDir, file)} holds ${secret} in clear`);
       }
     }

@@ -25,18 +25,17 @@ export function cityTime(at: Date): string {
 }
 
 /**
- * Template fields follow the common 办件进度 template: first, keyword1 申请编号, keyword2 事项名称,
- * keyword3 当前状态, keyword4 时间, remark. Values are cut to WeChat's 20-character thing limit.
+ * Template fields follow the common 办件进度 template: keyword1 申请编号, keyword2 事项名称,
+ * keyword3 当前状态, keyword4 时间. WeChat's rules since 2023-05-04: no first/remark line, no line
+ * breaks, at most 20 characters a field; the stage note is on the page the notice opens.
  */
 export function progressTemplateData(app: Application, entry: TimelineEntry): TemplateData {
-  const cut = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
+  const cut = (s: string) => ([...s].length > 20 ? `${[...s].slice(0, 19).join('')}…` : s);
   return {
-    first: { value: `您的“${cut(app.serviceName)}”办理进度有更新` },
-    keyword1: { value: app.no },
+    keyword1: { value: cut(app.no) },
     keyword2: { value: cut(app.serviceName) },
     keyword3: { value: STAGE_LABELS[entry.to] },
     keyword4: { value: cityTime(new Date(entry.at)) },
-    remark: { value: cut(entry.note || '点击查看办理详情') },
   };
 }
 

@@ -20,13 +20,15 @@ describe('appointment notices', () => {
     assert.equal(wechat.templates.length, 1);
     const sent = wechat.templates[0]!;
     assert.deepEqual([sent.openid, sent.templateId, sent.url], ['alice', 'TPL_APPT', 'https://gov.example.cn/me/appointments']);
+    // WeChat's template rules since 2023-05-04: no first/remark, no line breaks, ≤ 20 characters a field.
     assert.deepEqual(sent.data, {
-      first: { value: '您已预约成功，请按时到大厅办理。' },
       keyword1: { value: '社保卡补办' },
       keyword2: { value: '3月6日（周五）09:00-09:30' },
-      keyword3: { value: '天河社保服务厅（天河社保服务厅地址）' },
-      remark: { value: `预约号 ${body.appointment.number}。请携带：身份证原件、一寸白底照片。如需取消或改约，请在 3月5日 09:00 前操作。` },
+      keyword3: { value: '天河社保服务厅' },
+      keyword4: { value: '预约成功，请按时到厅办理' },
     });
+    for (const field of Object.values(sent.data)) assert.ok([...field.value].length <= 20 && !/\n/.test(field.value), field.value);
+    assert.ok(body.appointment.number);
     assert.deepEqual((await notifications(ctx)).map((n) => [n.channel, n.status]), [['template', 'sent']]);
   });
 
@@ -57,9 +59,10 @@ describe('appointment notices', () => {
     const { body } = await book(ctx, 'alice');
     await request(ctx.app).delete(`/api/appointments/${body.appointment.id}`).set('Cookie', ctx.cookie('alice')).expect(200);
     const sent = wechat.templates[1]!;
-    assert.equal(sent.data.first!.value, '您的预约已取消。');
+    assert.equal(sent.data.keyword4!.value, '预约已取消');
     assert.equal(sent.data.keyword2!.value, '3月6日（周五）09:00-09:30');
-    assert.equal(sent.data.remark!.value, `预约号 ${body.appointment.number}。如仍需办理，请重新预约。`);
+    assert.equal(sent.data.first, undefined);
+    assert.equal(sent.data.remark, undefined);
     assert.deepEqual((await notifications(ctx)).map((n) => n.kind), ['appointment-confirmation', 'appointment-cancelled']);
   });
 
@@ -98,7 +101,7 @@ describe('appointment notice through the real WeChat client', () => {
     assert.equal(sentBody!.touser, 'oALICE');
     assert.equal(sentBody!.template_id, 'TPL_APPT');
     assert.equal(sentBody!.url, 'https://gov.example.cn/me/appointments');
-    assert.deepEqual(Object.keys(sentBody!.data as object), ['first', 'keyword1', 'keyword2', 'keyword3', 'remark']);
+    assert.deepEqual(Object.keys(sentBody!.data as object), ['keyword1', 'keyword2', 'keyword3', 'keyword4']);
     assert.deepEqual((sentBody!.data as Record<string, unknown>).keyword1, { value: '社保卡补办' });
     assert.deepEqual((await notifications(ctx)).map((n) => n.status), ['sent']);
   });

@@ -64,8 +64,8 @@ describe('closing a hall (闭厅)', () => {
     const sent = wechat.templates[0]!;
     assert.equal(sent.openid, 'alice');
     assert.equal(sent.url, `https://gov.example.cn/s/${SERVICE}/book?reschedule=${alice.id}`);
-    assert.equal(sent.data.first?.value, '大厅临时闭厅，您预约的时段无法办理，请改约其他时间。');
-    assert.match(String(sent.data.remark?.value), /闭厅原因：系统升级。点击详情改约，不受改约期限限制/);
+    assert.equal(sent.data.keyword4?.value, '大厅临时闭厅，请点击改约');
+    assert.equal(sent.data.remark, undefined); // the reason is shown on 我的预约
     const stored = await appointmentsOf(ctx.deps.store).get(alice.id);
     assert.equal(stored?.status, 'booked');
     assert.equal(stored?.closedBy?.closure, closure.id);

@@ -15,16 +15,17 @@ export const appointmentTemplateIdOf = (deps: AppointmentDeps): string | undefin
 export type NoticeKind = 'confirmation' | 'rescheduled' | 'cancelled' | 'reminder' | 'closed';
 
 /**
- * What happened, in keyword4. WeChat's template rules since 2023-05-04 show no first/remark line,
- * allow no line breaks and at most 20 characters a field, so the rest (what to bring, until when
- * the citizen may cancel, why the hall closed) is on the page the notice opens.
+ * What happened and the appointment number (shown at the hall), in keyword4. WeChat's template
+ * rules since 2023-05-04 show no first/remark line, allow no line breaks and at most 20 characters
+ * a field, so the rest (what to bring, until when the citizen may cancel, why the hall closed) is
+ * on the page the notice opens.
  */
 const STATUS: Record<NoticeKind, string> = {
-  confirmation: '预约成功，请按时到厅办理',
-  rescheduled: '预约时间已变更',
-  cancelled: '预约已取消',
-  reminder: '办事预约提醒',
-  closed: '大厅临时闭厅，请点击改约',
+  confirmation: '已预约',
+  rescheduled: '已改约',
+  cancelled: '已取消',
+  reminder: '待办理',
+  closed: '请改约',
 };
 
 /** At most 20 characters, as WeChat counts them. */
@@ -52,7 +53,7 @@ export function appointmentNoticeData(appt: Appointment, kind: NoticeKind): Temp
     keyword1: { value: cut(appt.serviceName) },
     keyword2: { value: cut(formatSlot(appt.start, appt.end)) },
     keyword3: { value: cut(appt.hallName) },
-    keyword4: { value: STATUS[kind] },
+    keyword4: { value: cut(`${STATUS[kind]} ${appt.number}`) },
   };
 }
 

@@ -25,7 +25,7 @@ describe('appointment notices', () => {
       keyword1: { value: '社保卡补办' },
       keyword2: { value: '3月6日（周五）09:00-09:30' },
       keyword3: { value: '天河社保服务厅' },
-      keyword4: { value: '预约成功，请按时到厅办理' },
+      keyword4: { value: `已预约 ${body.appointment.number}` },
     });
     for (const field of Object.values(sent.data)) assert.ok([...field.value].length <= 20 && !/\n/.test(field.value), field.value);
     assert.ok(body.appointment.number);
@@ -59,7 +59,7 @@ describe('appointment notices', () => {
     const { body } = await book(ctx, 'alice');
     await request(ctx.app).delete(`/api/appointments/${body.appointment.id}`).set('Cookie', ctx.cookie('alice')).expect(200);
     const sent = wechat.templates[1]!;
-    assert.equal(sent.data.keyword4!.value, '预约已取消');
+    assert.equal(sent.data.keyword4!.value, `已取消 ${body.appointment.number}`);
     assert.equal(sent.data.keyword2!.value, '3月6日（周五）09:00-09:30');
     assert.equal(sent.data.first, undefined);
     assert.equal(sent.data.remark, undefined);

@@ -2,30 +2,16 @@
 // the department's path and parameters filled with the citizen's fields), or accepted as declared.
 import type { BuiltBindingKind } from '../builder/index.js';
 import { QuerySourceError, ValidationError } from '../errors.js';
-import type { ConnectorCaller } from '../query/index.js';
+import { connectorRequest, type ConnectorCaller } from '../query/index.js';
 
 export type Verification = { verifiedBy: 'declared' | 'connector'; data: Record<string, unknown> };
-
-const PLACEHOLDER = /\{([a-zA-Z][a-zA-Z0-9_]{0,39})\}/g;
 
 /** Throws ValidationError when the department's system does not know it, QuerySourceError when the system failed. */
 export async function verifyBinding(connectors: ConnectorCaller | undefined, kind: BuiltBindingKind, fields: Record<string, string>): Promise<Verification> {
   const source = kind.verify.connector;
   if (!source) return { verifiedBy: 'declared', data: {} };
   if (!connectors) throw new QuerySourceError('暂时无法核验绑定信息，请稍后再试');
-  const fill = (template: string, encode: boolean) =>
-    template.replace(PLACEHOLDER, (_m, name: string) => {
-      const value = fields[name] ?? '';
-      return encode ? encodeURIComponent(value) : value;
-    });
-  const answer = await connectors.call({
-    connector: source.connector,
-    method: source.method ?? 'GET',
-    path: fill(source.path, true),
-    params: Object.fromEntries(Object.entries(source.params ?? {}).map(([k, v]) => [k, fill(v, false)])),
-    map: source.map ?? {},
-    ...(source.foundWhen !== undefined ? { foundWhen: source.foundWhen } : {}),
-  });
+  const answer = await connectors.call(connectorRequest(source, fields));
   if (answer.kind === 'failed') throw new QuerySourceError(`暂时无法核验${kind.name}信息（部门系统暂不可用），请稍后再试`);
   if (answer.kind === 'not-found') {
     const labels = kind.fields.map((f) => f.label).join('、');

@@ -131,7 +131,8 @@ function askText(entry: IndexedQuery, labels: string[], formUrl: string): string
   return capText(`查询“${entry.service.name}”需要：${labels.join('、')}。\n${send}<a href="${formUrl}">在线填写查询</a>。`);
 }
 
-function connectorRequest(source: ConnectorSource, inputs: Record<string, string | number>) {
+/** A connector call for `source`, its path and parameters filled from `inputs` (the path URL-encoded). */
+export function connectorRequest(source: ConnectorSource, inputs: Record<string, string | number>) {
   const fill = (template: string, encode: boolean) =>
     template.replace(/\{([a-zA-Z][a-zA-Z0-9_]{0,39})\}/g, (_m, name: string) => {
       const value = inputs[name] === undefined ? '' : String(inputs[name]);

@@ -138,7 +138,7 @@ export function createApp(deps: AppDeps): Express {
   // The console renders its own error page (JSON under /console/api).
   // A city of several accounts publishes and rolls back account by account (accounts/publish-city.ts).
   const cityPublisher = accounts.list().length > 1 ? createCityPublisher({ store, accounts, publicBaseUrl: config.publicBaseUrl }) : publisher;
-  app.use('/console', createConsoleRouter({ config, store, blobs: deps.blobs, live, client: wechat, renderer, publisher: cityPublisher, gateway, accounts, gateways, queries, broadcasts, now: deps.now }));
+  app.use('/console', createConsoleRouter({ config, store, blobs: deps.blobs, live, client: wechat, renderer, publisher: cityPublisher, bindings, gateway, accounts, gateways, queries, broadcasts, now: deps.now }));
 
   // Citizen H5 pages (/, /s/..., /me/..., /q/..., /assets/h5/...), the citizen's sign-in (/auth) and the
   // local cashier (/pay/local): a citizen's browser lands on each, so an error is a Chinese page, never JSON.

@@ -27,6 +27,7 @@ export type AuditAction =
   | 'case.callback'
   | 'case.resolution'
   | 'case.appeal'
+  | 'binding.lookup'
   // The platform team's decisions.
   | 'case.appeal-decide'
   | 'user.add'
@@ -75,6 +76,7 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
   'desk.close': '关闭工单',
   'desk.template-add': '添加常用回复',
   'desk.template-delete': '删除常用回复',
+  'binding.lookup': '查询绑定',
   'appointment.checked-in': '预约签到',
   'appointment.no-show': '预约未到',
   'hall.closed': '闭厅',

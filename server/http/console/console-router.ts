@@ -33,6 +33,8 @@ import { createBroadcastRoutes, createBroadcastUploadRoutes } from './broadcast-
 import { broadcastAccountsOf, type BroadcastDeps, createDirImages } from '../../broadcasts/index.js';
 import { listUsers } from '../../console/index.js';
 import { createNoticesRoutes } from './notices-routes.js';
+import { createBindingRoutes } from './binding-routes.js';
+import type { BindingsDeps } from '../../bindings/index.js';
 import { statusOf } from '../error-handler.js';
 import { readCookie } from '../identity.js';
 import { safeNext } from '../safe-next.js';
@@ -58,6 +60,8 @@ export interface ConsoleDeps {
   /** A city of several accounts: the switcher and each account's own pages (see console-account.ts). */
   accounts?: AccountRegistry;
   gateways?: ReadonlyMap<string, Pick<Gateway, 'simulate'>>;
+  /** Citizens' bindings, shown masked on the workbench (/console/work/bindings). */
+  bindings?: BindingsDeps;
   now?: () => Date;
 }
 
@@ -225,6 +229,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use('/stats', createStatsRoutes(routeDeps));
   router.use(createBroadcastRoutes(broadcastDeps));
   router.use('/work/notices', createNoticesRoutes(routeDeps));
+  if (deps.bindings) router.use('/work/bindings', createBindingRoutes({ bindings: deps.bindings, page, now }));
   router.use('/work', createWorkRoutes({ ...routeDeps, client: deps.client, renderer: deps.renderer }));
   router.use((_req, _res, next) => next(new NotFoundError('页面或接口不存在')));
   router.use(consoleErrorHandler(page));

@@ -24,8 +24,9 @@ export interface BindingChatAnswer {
 /** Whether a message is for the bindings room: it starts with 绑定 or 解绑 and the city declares bindings. */
 export function isBindingMessage(build: AccountBuild, text: string): boolean {
   if (!build.bindings?.length) return false;
-  const message = chatText(text);
-  return message.startsWith(BIND_WORD) || message.startsWith(UNBIND_WORD);
+  // Every text push passes here: look at the first two characters only, not the whole message.
+  const head = text.replace(/^\s+/, '').slice(0, 2).normalize('NFKC');
+  return head === BIND_WORD || head === UNBIND_WORD;
 }
 
 const compiled = new WeakMap<AccountBuild, { kind: BuiltBindingKind; pattern: CompiledPattern }[]>();

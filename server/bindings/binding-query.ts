@@ -9,10 +9,20 @@ import { listBindings } from './read-bindings.js';
 export const MAX_BOUND_LOOKUPS = 3;
 
 /** The binding kind a query service names, or undefined (most queries use none). */
+const byBuild = new WeakMap<AccountBuild, Map<string, string>>();
+
 export function queryBindingOf(build: AccountBuild, serviceRef: string): string | undefined {
-  const service = build.services.find((s) => s.ref === serviceRef);
-  const kind = service?.steps.query?.binding;
-  return kind && build.bindings?.some((k) => k.department === service.department && k.id === kind) ? kind : undefined;
+  // Asked for every query keyword the gateway answers: one map per build.
+  let kinds = byBuild.get(build);
+  if (!kinds) {
+    kinds = new Map();
+    for (const service of build.services) {
+      const kind = service.steps.query?.binding;
+      if (kind && build.bindings?.some((k) => k.department === service.department && k.id === kind)) kinds.set(service.ref, kind);
+    }
+    byBuild.set(build, kinds);
+  }
+  return kinds.get(serviceRef);
 }
 
 /** The query inputs from each of the citizen's bindings of that kind (at most MAX_BOUND_LOOKUPS); [] when none. */

@@ -9,6 +9,7 @@ import { answerNearby } from './answer-nearby.js';
 import { CITIZEN_LOCATIONS, none, type RouteContext, type RouteResult } from './route-types.js';
 import { hasQuery } from '../query/index.js';
 import { answerQuery } from './route-query.js';
+import { answerBoundQuery, usesBindings } from './route-binding.js';
 
 export interface CitizenLocation extends Doc {
   /** The openid. */
@@ -86,7 +87,12 @@ export async function routeClick(msg: WechatMessage, key: string, ctx: RouteCont
   if (target.kind === 'service') {
     const service = index.services.get(target.service);
     if (!service) return { reply: R.helpReply(index, templates), trace: { answeredBy: 'help', rule: key, reason: `菜单指向的服务“${target.service}”不在当前版本中` } };
-    if (ctx.queries && hasQuery(index.build, service.ref)) return answerQuery(msg, service.ref, {}, ctx, `点击菜单服务“${service.name}”`);
+    if (ctx.queries && hasQuery(index.build, service.ref)) {
+      const how = `点击菜单服务“${service.name}”`;
+      // A bound citizen's tap looks up what they bound, as the keyword does.
+      if (usesBindings(ctx, [service.ref])) return answerBoundQuery(msg, service.ref, ctx, how).then((bound) => bound ?? answerQuery(msg, service.ref, {}, ctx, how));
+      return answerQuery(msg, service.ref, {}, ctx, how);
+    }
     return menu(service.department, `点击菜单服务“${service.name}”（${departmentName(index, service.department)}），回复服务卡片`, R.serviceReply(index, service));
   }
   if (target.kind === 'answer') {

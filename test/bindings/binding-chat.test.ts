@@ -5,7 +5,7 @@ import { listBindings } from '../../server/bindings/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from '../../server/query/index.js';
 import { parseMessage } from '../../server/wechat/xml.js';
 import { gatewayFor } from '../gateway/gateway-helpers.js';
-import { textXml } from '../gateway/harness.js';
+import { eventXml, textXml } from '../gateway/harness.js';
 import { bindingsDeps, cityWithBindings } from './bindings-fixture.js';
 
 function setup(build = cityWithBindings().build()) {
@@ -37,6 +37,18 @@ describe('binding in the chat', () => {
     await say('绑定 鄂A12345 4F2A91');
     await say('绑定 鄂A0B789 7C3E55');
     assert.equal((await say('查违法')).text, '鄂A12345 有 2 条违法\n\n鄂A0B789 有 0 条违法');
+  });
+
+  it('looks up the bound vehicle when a bound citizen taps the query’s menu button', async () => {
+    const city = cityWithBindings();
+    city.service('jiaojing/weifa').menuAction = 'click';
+    city.topic('chuxing').services.push('jiaojing/weifa');
+    const build = city.build();
+    const key = Object.entries(build.menuKeys).find(([, t]) => t.kind === 'service' && t.service === 'jiaojing/weifa')![0];
+    const { say, gateway } = setup(build);
+    await say('绑定 鄂A12345 4F2A91', 'o-menu');
+    const answer = await gateway.handle(parseMessage(eventXml('CLICK', key, 'o-menu')));
+    assert.equal(answer.reply.kind === 'text' && answer.reply.content, '鄂A12345 有 2 条违法');
   });
 
   it('asks for the inputs as before when the citizen bound nothing', async () => {

@@ -19,7 +19,7 @@ const ROOMS = {
   query: ['builder', 'calendar', 'loop', 'model', 'patterns'],
   connectors: ['query', 'builder', 'model'],
   desk: ['loop', 'builder', 'calendar', 'model', 'store', 'wechat'],
-  gateway: ['desk', 'query', 'bindings', 'builder', 'calendar', 'model', 'store', 'wechat'],
+  gateway: ['desk', 'query', 'bindings', 'builder', 'calendar', 'loop', 'model', 'store', 'wechat'],
   console: ['builder', 'publish', 'audit', 'store', 'calendar', 'model', 'passwords', 'loop'],
   stats: ['builder', 'calendar', 'desk', 'loop', 'store'],
   vault: ['store'],

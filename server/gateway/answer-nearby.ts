@@ -1,4 +1,5 @@
 // The nearby-halls answer, for a location message, a location_select event or a 附近大厅 click.
+import { closuresToday } from '../loop/index.js';
 import type { WechatLocation, WechatMessage } from '../wechat/index.js';
 import { farAwayMeters, nearestHalls } from './nearest-halls.js';
 import * as R from './replies.js';
@@ -17,7 +18,7 @@ export async function answerNearby(msg: WechatMessage, from: WechatLocation, ctx
     return none('刚刚已按同一位置回复过附近大厅，不重复回复', rule);
   }
   if (!ctx.dryRun) ctx.recentNearby?.set(msg.fromUser, { lat: from.lat, lng: from.lng, at: now.getTime() });
-  const halls = nearestHalls(index.build.halls, from, now, index.build.account.calendar, HALLS_LISTED);
+  const halls = nearestHalls(index.build.halls, from, now, index.build.account.calendar, HALLS_LISTED, await closuresToday(ctx.store, now));
   const first = halls[0];
   if (!first) return { reply: R.textReply('暂时没有办事大厅的位置信息。'), trace: { answeredBy: 'location', rule, reason: '当前版本没有任何办事大厅' } };
   if (first.meters > farAwayMeters(index.build.halls)) {
@@ -25,6 +26,6 @@ export async function answerNearby(msg: WechatMessage, from: WechatLocation, ctx
     const content = templates.render('far-away', { nearest: first.hall.name, distance, hotline: index.build.account.desk.hotline ?? '' });
     return { reply: R.textReply(content), trace: { answeredBy: 'location', ...(rule ? { rule } : {}), reason: `位置（${from.lat.toFixed(5)}, ${from.lng.toFixed(5)}）离最近的办事大厅${first.hall.name}约 ${Math.round(first.meters)} 米，不在本市范围内，未列出大厅` } };
   }
-  const reason = `按位置（${from.lat.toFixed(5)}, ${from.lng.toFixed(5)}）列出最近的 ${halls.length} 个办事大厅，最近的是${first.hall.name}（约 ${Math.round(first.meters)} 米，${first.open ? '正在办公' : '不在办公时间'}）`;
+  const reason = `按位置（${from.lat.toFixed(5)}, ${from.lng.toFixed(5)}）列出最近的 ${halls.length} 个办事大厅，最近的是${first.hall.name}（约 ${Math.round(first.meters)} 米，${first.outage ?? (first.open ? '正在办公' : '不在办公时间')}）`;
   return { reply: R.nearbyReply(index, templates, halls), trace: { answeredBy: 'location', department: first.hall.department, ...(rule ? { rule } : {}), reason } };
 }

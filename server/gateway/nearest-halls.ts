@@ -1,6 +1,7 @@
 // Location step from the chat: the nearest service halls of every department, nearest first.
 import type { BuiltHall } from '../builder/index.js';
 import { isOpenAt } from '../calendar/index.js';
+import { type HallOutage, outageAt, outageText } from '../loop/index.js';
 import type { Calendar } from '../model/index.js';
 
 const EARTH_RADIUS_M = 6371008.8;
@@ -18,6 +19,8 @@ export interface NearbyHall {
   hall: BuiltHall;
   meters: number;
   open: boolean;
+  /** 临时闭厅（全天）：… when a short-notice closure covers now. */
+  outage?: string;
 }
 
 export function nearestHalls(
@@ -26,12 +29,16 @@ export function nearestHalls(
   at: Date,
   calendar: Calendar,
   limit = 3,
+  outages: readonly HallOutage[] = [],
 ): NearbyHall[] {
   return halls
     .map((hall) => ({ hall, meters: haversineMeters(from, hall) }))
     .sort((a, b) => a.meters - b.meters || a.hall.ref.localeCompare(b.hall.ref))
     .slice(0, limit)
-    .map((n) => ({ ...n, open: isOpenAt(n.hall.hours, at, { closedDates: n.hall.closedDates, calendar }) }));
+    .map((n) => {
+      const outage = outageAt(outages, n.hall.ref, at);
+      return { ...n, open: !outage && isOpenAt(n.hall.hours, at, { closedDates: n.hall.closedDates, calendar }), ...(outage && { outage: outageText(outage) }) };
+    });
 }
 
 /** Nearer than this to some hall is never "outside the city", however small the city. */

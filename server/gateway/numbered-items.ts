@@ -3,6 +3,7 @@
 // instead of falling through to the human desk.
 import type { BuiltHall } from '../builder/index.js';
 import { cityDate, isOpenAt, weekdayOf } from '../calendar/index.js';
+import { type HallOutage, outageAt, outageText } from '../loop/index.js';
 import { departmentName, type BuildIndex } from './build-index.js';
 
 export type NumberedItem =
@@ -30,16 +31,17 @@ export function recentItems(lists: Map<string, RecentList> | undefined, openid: 
 }
 
 /** One hall as text: what a citizen needs to go there today. */
-export function hallText(index: BuildIndex, hall: BuiltHall, now: Date): string {
+export function hallText(index: BuildIndex, hall: BuiltHall, now: Date, outages: readonly HallOutage[] = []): string {
   const calendar = index.build.account.calendar;
   const date = cityDate(now);
   const closed = hall.closedDates?.includes(date) || calendar.holidays.includes(date);
   const today = closed ? '' : (hall.hours[weekdayOf(date)] ?? []).map((r) => `${r.open}-${r.close}`).join('、');
-  const open = isOpenAt(hall.hours, now, { closedDates: hall.closedDates, calendar });
+  const outage = outageAt(outages, hall.ref, now);
+  const open = !outage && isOpenAt(hall.hours, now, { closedDates: hall.closedDates, calendar });
   const lines = [
     `${hall.name}（${departmentName(index, hall.department) ?? hall.department}）`,
     `地址：${hall.address}`,
-    `今天：${today || '不办公'}，${open ? '正在办公' : '现在不在办公时间'}`,
+    `今天：${today || '不办公'}，${outage ? outageText(outage) : open ? '正在办公' : '现在不在办公时间'}`,
   ];
   if (hall.phone) lines.push(`电话：${hall.phone}`);
   return lines.join('\n');

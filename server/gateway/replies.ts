@@ -141,6 +141,7 @@ export function nearbyReply(index: BuildIndex, templates: ReplyTemplates, halls:
     department: departmentName(index, h.hall.department) ?? '',
     distance: distanceText(h.meters),
     open: h.open,
+    outage: h.outage ?? '',
     address: h.hall.address,
     phone: h.hall.phone ?? '',
   }));

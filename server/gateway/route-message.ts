@@ -13,6 +13,7 @@ import { routeClick, routeEvent } from './route-event.js';
 import { hasQuery, matchChat, queryIndexOf } from '../query/index.js';
 import { answerQuery, failedQueryFor, followUpQuery } from './route-query.js';
 import { answerNearby } from './answer-nearby.js';
+import { closuresToday } from '../loop/index.js';
 import { isBindingMessage, queryBindingOf } from '../bindings/index.js';
 import { answerBindingWords, answerBoundQuery, usesBindings } from './route-binding.js';
 import { none, type MaybePromise, type RouteContext, type RouteResult, type RouteTrace } from './route-types.js';
@@ -108,7 +109,7 @@ async function pickItem(msg: WechatMessage, items: NumberedItem[], n: number, ct
     if (answer) return { reply: R.answerReply(answer), trace: { answeredBy: 'keyword', department: answer.department, rule, reason: `${picked}：${departmentName(index, answer.department) ?? answer.department}的固定答复“${answer.name}”` } };
   } else if (item.kind === 'hall') {
     const hall = index.halls.get(item.hall);
-    if (hall) return { reply: R.textReply(hallText(index, hall, now)), trace: { answeredBy: 'location', department: hall.department, rule, reason: `${picked}：办事大厅“${hall.name}”` } };
+    if (hall) return { reply: R.textReply(hallText(index, hall, now, await closuresToday(ctx.store, now))), trace: { answeredBy: 'location', department: hall.department, rule, reason: `${picked}：办事大厅“${hall.name}”` } };
   } else {
     const result = await routeClick(msg, item.key, ctx);
     return { ...result, trace: { ...result.trace, reason: `${picked}（菜单“${item.key}”）：${result.trace.reason}` } };

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { DeskTicket } from '../../server/desk/desk-handoff.js';
+import type { HallClosure } from '../../server/loop/index.js';
 import { parseMessage, parseXmlObject } from '../../server/wechat/xml.js';
 import { makeBuild } from './build-fixture.js';
 import { gatewayFor } from './gateway-helpers.js';
@@ -136,6 +137,16 @@ describe('gateway routing', () => {
       assert.match(content, /1\. 天河车管所（市公安局交警支队）\n距离约 (3|4)\d0 米，正在办公/);
       assert.match(content, /2\. 市民服务中心（市人社局）\n距离约 2\.\d 公里，现在不在办公时间/); // closed that day
       assert.match(content, /电话：020-87654321/);
+    });
+
+    it('calls a hall closed at short notice today 临时闭厅 with the reason, in the list and when picked by number', async () => {
+      await h.store.collection<HallClosure>('hallClosures').put({ id: 'c1', hall: 'jiaojing/tianhe', department: 'jiaojing', date: '2026-11-25', reason: '系统升级', by: 'staff', at: WEDNESDAY_10.toISOString(), affected: [] });
+      const content = String((await reply(h, fixture('location')))?.Content);
+      assert.match(content, /1\. 天河车管所（市公安局交警支队）\n距离约 (3|4)\d0 米，临时闭厅（全天）：系统升级/);
+      assert.doesNotMatch(content, /天河车管所[^\n]*\n[^\n]*正在办公/);
+      const picked = String((await reply(h, textXml('1', 'fromUser')))?.Content);
+      assert.match(picked, /^天河车管所/);
+      assert.match(picked, /今天：[^，]+，临时闭厅（全天）：系统升级/);
     });
 
     it('stores a LOCATION event silently and uses it for the nearby menu button', async () => {

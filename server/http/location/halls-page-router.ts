@@ -1,6 +1,6 @@
 // Location step, citizen page: the halls serving a service. The JSON API is location-router.ts.
 import express, { type Request } from 'express';
-import { listHalls, nowOf, parsePosition, serviceOf } from '../../loop/index.js';
+import { closuresToday, listHalls, nowOf, parsePosition, serviceOf } from '../../loop/index.js';
 import { optionalCitizen } from '../identity.js';
 import type { RouterDeps } from '../router-deps.js';
 
@@ -9,11 +9,12 @@ const refOf = (req: Request) => `${String(req.params.dept)}/${String(req.params.
 export function createHallsPageRouter(deps: RouterDeps) {
   const router = express.Router();
 
-  router.get('/s/:dept/:service/halls', optionalCitizen(deps.config.sessionSecret), (req, res) => {
+  router.get('/s/:dept/:service/halls', optionalCitizen(deps.config.sessionSecret), async (req, res) => {
     const build = deps.live.current();
     const service = serviceOf(build, refOf(req));
     const position = parsePosition(req.query.lat, req.query.lng);
-    const halls = listHalls(build, service.ref, nowOf(deps), position);
+    const now = nowOf(deps);
+    const halls = listHalls(build, service.ref, now, position, await closuresToday(deps.store, now));
     res.type('html').send(
       deps.renderer.page('h5/halls', {
         title: `${service.name} · 办理地点`,

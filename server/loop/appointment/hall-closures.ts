@@ -54,6 +54,11 @@ export async function closuresOn(store: Store, hall: string, date: string): Prom
   return (await hallClosuresOf(store).findBy('date', date)).filter((c) => c.hall === hall);
 }
 
+/** Every hall's closures on the city day of `at` (the location step's view of 闭厅). */
+export async function closuresToday(store: Store, at: Date): Promise<HallClosure[]> {
+  return hallClosuresOf(store).findBy('date', cityDate(at));
+}
+
 /** 全天 or 09:00—12:00. */
 export const closureSpan = (c: Pick<HallClosure, 'from' | 'to'>) => (c.from && c.to ? `${c.from}—${c.to}` : '全天');
 

@@ -4,6 +4,7 @@ import { addDays, cityDate, cityMinutes, isOpenAt, minutesOfDay, nextOpening, we
 import { cityTime } from '../appointment/format-slot.js';
 import { ValidationError } from '../../errors.js';
 import { haversineMetres, type LatLng } from './haversine.js';
+import { type HallOutage, outageAt, outageEnd, outageText, wholeDayOutage } from './hall-outages.js';
 import { hallsOf, serviceOf } from '../catalog.js';
 
 export interface HallView {
@@ -20,8 +21,10 @@ export interface HallView {
   /** e.g. "09:00-12:00，13:30-17:00" or "今日休息". */
   hoursToday: string;
   openNow: boolean;
-  /** 办公中 / 未到办公时间 / 午间休息 / 已下班 / 今日休息. */
+  /** 办公中 / 未到办公时间 / 午间休息 / 已下班 / 今日休息 / 临时闭厅. */
   status: HallStatus;
+  /** Why the hall is closed at short notice right now: 临时闭厅（全天）：… */
+  outageText?: string;
   /** "周一 09:00" / "今天 13:30"; only when not open now. */
   nextOpeningText?: string;
   /** Metres from the citizen, when a position was given. */
@@ -47,18 +50,20 @@ export function parsePosition(lat: unknown, lng: unknown): LatLng | undefined {
   return { lat: la, lng: ln };
 }
 
-export function hoursToday(hall: BuiltHall, build: AccountBuild, at: Date): string {
+export function hoursToday(hall: BuiltHall, build: AccountBuild, at: Date, outages: readonly HallOutage[] = []): string {
   const date = cityDate(at);
+  if (wholeDayOutage(outages, hall.ref, at)) return '今日临时闭厅';
   if (hall.closedDates?.includes(date)) return '今日休息';
   if (build.account.calendar.holidays.includes(date)) return '今日休息（节假日）';
   const ranges = hall.hours[weekdayOf(date)] ?? [];
   return ranges.length ? ranges.map((r) => `${r.open}-${r.close}`).join('，') : '今日休息';
 }
 
-export type HallStatus = '办公中' | '未到办公时间' | '午间休息' | '已下班' | '今日休息';
+export type HallStatus = '办公中' | '未到办公时间' | '午间休息' | '已下班' | '今日休息' | '临时闭厅';
 
 /** Why a hall is (not) open right now: a closed day must not read as "already off work". */
-export function hallStatus(hall: BuiltHall, build: AccountBuild, at: Date): HallStatus {
+export function hallStatus(hall: BuiltHall, build: AccountBuild, at: Date, outages: readonly HallOutage[] = []): HallStatus {
+  if (outageAt(outages, hall.ref, at)) return '临时闭厅';
   const options = { closedDates: hall.closedDates, calendar: build.account.calendar };
   if (isOpenAt(hall.hours, at, options)) return '办公中';
   const date = cityDate(at);
@@ -73,8 +78,12 @@ export function hallStatus(hall: BuiltHall, build: AccountBuild, at: Date): Hall
 const WEEKDAY_ZH = { mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六', sun: '周日' } as const;
 
 /** "今天 13:30" / "明天 09:00" / "周一 09:00" within a week, else "3月9日 09:00". */
-export function nextOpeningText(hall: BuiltHall, build: AccountBuild, at: Date): string | undefined {
-  const next = nextOpening(hall.hours, at, { closedDates: hall.closedDates, calendar: build.account.calendar });
+export function nextOpeningText(hall: BuiltHall, build: AccountBuild, at: Date, outages: readonly HallOutage[] = []): string | undefined {
+  // A short-notice closure moves the search past its end (closures never chain across days here:
+  // a later day's closure is the next opening's own concern, shown when that day comes).
+  let from = at;
+  for (let outage = outageAt(outages, hall.ref, from); outage; outage = outageAt(outages, hall.ref, from)) from = outageEnd(outage);
+  const next = nextOpening(hall.hours, from, { closedDates: hall.closedDates, calendar: build.account.calendar });
   if (!next) return undefined;
   const today = cityDate(at);
   const date = cityDate(next);
@@ -93,13 +102,17 @@ export function mapUrlOf(hall: BuiltHall): string {
 const distanceText = (m: number) => (m < 1000 ? `${Math.round(m)} 米` : `${(m / 1000).toFixed(1)} 公里`);
 const zh = new Intl.Collator('zh-CN');
 
-/** Halls for the service: nearest first with a position, else by district then name. */
-export function listHalls(build: AccountBuild, serviceRef: string, at: Date, position?: LatLng): HallView[] {
+/**
+ * Halls for the service: nearest first with a position, else by district then name. `outages` are
+ * today's short-notice closures (the appointment step's 闭厅 records, see closuresToday).
+ */
+export function listHalls(build: AccountBuild, serviceRef: string, at: Date, position?: LatLng, outages: readonly HallOutage[] = []): HallView[] {
   const service = serviceOf(build, serviceRef);
   const views = hallsOf(build, service).map((hall): HallView => {
     const distance = position && haversineMetres(position, hall);
-    const status = hallStatus(hall, build, at);
-    const next = status === '办公中' ? undefined : nextOpeningText(hall, build, at);
+    const status = hallStatus(hall, build, at, outages);
+    const next = status === '办公中' ? undefined : nextOpeningText(hall, build, at, outages);
+    const outage = outageAt(outages, hall.ref, at);
     return {
       ref: hall.ref,
       id: hall.id,
@@ -111,9 +124,10 @@ export function listHalls(build: AccountBuild, serviceRef: string, at: Date, pos
       phone: hall.phone,
       lat: hall.lat,
       lng: hall.lng,
-      hoursToday: hoursToday(hall, build, at),
-      openNow: isOpenAt(hall.hours, at, { closedDates: hall.closedDates, calendar: build.account.calendar }),
+      hoursToday: hoursToday(hall, build, at, outages),
+      openNow: !outage && isOpenAt(hall.hours, at, { closedDates: hall.closedDates, calendar: build.account.calendar }),
       status,
+      ...(outage && { outageText: outageText(outage) }),
       ...(next && { nextOpeningText: next }),
       ...(distance !== undefined && { distance: Math.round(distance), distanceText: distanceText(distance) }),
       mapUrl: mapUrlOf(hall),

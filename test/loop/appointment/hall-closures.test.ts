@@ -124,4 +124,17 @@ describe('closing a hall (闭厅)', () => {
     ];
     for (const [input, message] of cases) await assert.rejects(close(ctx, input), message, JSON.stringify(input));
   });
+
+  it('shows a hall closed today as 临时闭厅 on the halls page and in the halls API at once, without a publish', async () => {
+    const ctx = makeContext();
+    const today = '2026-03-02'; // NOW is Monday 10:00 in the city
+    const before = (await request(ctx.app).get(`/api/services/${SERVICE}/halls`).expect(200)).body.halls.find((h: { id: string }) => h.id === 'tianhe');
+    assert.equal(before.openNow, true);
+    await closeHall(ctx.deps, HALLS, { hall: 'shebao/tianhe', date: today, reason: '水管<爆裂>' }, 'sb-staff');
+    const after = (await request(ctx.app).get(`/api/services/${SERVICE}/halls`).expect(200)).body.halls.find((h: { id: string }) => h.id === 'tianhe');
+    assert.deepEqual([after.openNow, after.status, after.outageText], [false, '临时闭厅', '临时闭厅（全天）：水管<爆裂>']);
+    const page = await request(ctx.app).get(`/s/${SERVICE}/halls`).expect(200);
+    assert.match(page.text, /临时闭厅（全天）：水管&lt;爆裂&gt;/);
+    assert.doesNotMatch(page.text, /天河[^<]*<span class="tag">办公中/);
+  });
 });

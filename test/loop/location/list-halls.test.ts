@@ -52,6 +52,21 @@ describe('listHalls', () => {
     assert.ok(listHalls(makeBuild(), SERVICE, holiday).every((h) => !h.openNow && h.hoursToday === '今日休息（节假日）'));
   });
 
+  it('shows a hall closed at short notice (闭厅) as 临时闭厅 with the reason and when it opens again', () => {
+    const monday10 = new Date('2026-03-02T02:00:00Z'); // Monday 10:00 in the city
+    const whole = [{ hall: 'shebao/tianhe', date: '2026-03-02', reason: '水管爆裂' }];
+    const tianhe = listHalls(makeBuild(), SERVICE, monday10, undefined, whole).find((h) => h.id === 'tianhe')!;
+    assert.deepEqual([tianhe.openNow, tianhe.status, tianhe.hoursToday, tianhe.outageText, tianhe.nextOpeningText], [false, '临时闭厅', '今日临时闭厅', '临时闭厅（全天）：水管爆裂', '明天 09:00']);
+    const morning = [{ hall: 'shebao/tianhe', date: '2026-03-02', from: '09:00', to: '11:00', reason: '系统升级' }];
+    const during = listHalls(makeBuild(), SERVICE, monday10, undefined, morning).find((h) => h.id === 'tianhe')!;
+    assert.deepEqual([during.openNow, during.status, during.outageText, during.nextOpeningText], [false, '临时闭厅', '临时闭厅（09:00—11:00）：系统升级', '今天 11:00']);
+    const after = listHalls(makeBuild(), SERVICE, new Date('2026-03-02T03:30:00Z'), undefined, morning).find((h) => h.id === 'tianhe')!;
+    assert.deepEqual([after.openNow, after.status, after.outageText], [true, '办公中', undefined]);
+    // Another hall's closure, or one on another day, changes nothing.
+    const elsewhere = [{ hall: 'shebao/haizhu', date: '2026-03-02', reason: 'x' }, { hall: 'shebao/tianhe', date: '2026-03-03', reason: 'y' }];
+    assert.equal(listHalls(makeBuild(), SERVICE, monday10, undefined, elsewhere).find((h) => h.id === 'tianhe')!.openNow, true);
+  });
+
   it('tells a closed day from before hours, lunch and after hours, with the next opening', () => {
     const at = (iso: string) => listHalls(makeBuild(), SERVICE, new Date(iso)).map((h) => [h.id, h.status, h.nextOpeningText ?? '']);
     // 2026-03-02 is a Monday; the city is UTC+8.

@@ -23,6 +23,7 @@ export type AuditAction =
   | 'appointment.checked-in'
   | 'appointment.no-show'
   | 'hall.closed'
+  | 'hall.reopened'
   | 'application.move'
   | 'case.callback'
   | 'case.resolution'
@@ -80,6 +81,7 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
   'appointment.checked-in': '预约签到',
   'appointment.no-show': '预约未到',
   'hall.closed': '闭厅',
+  'hall.reopened': '撤销闭厅',
   'application.move': '变更办件状态',
   'case.callback': '整改回访',
   'case.resolution': '提交整改结果',

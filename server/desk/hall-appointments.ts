@@ -5,7 +5,7 @@
 import type { AccountBuild } from '../builder/index.js';
 import { cityDate } from '../calendar/index.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { ATTENDANCE_NAMES, type Appointment, type Attendance, appointmentsOf, closeHall, type ClosedHall, closureSpan, formatSlot, type HallClosure, type HallClosureInput, hallClosuresOf, type LoopDeps } from '../loop/index.js';
+import { ATTENDANCE_NAMES, type Appointment, type Attendance, appointmentsOf, closeHall, type ClosedHall, closureSpan, formatSlot, type HallClosure, type HallClosureInput, hallClosuresOf, type LoopDeps, reopenHall, type ReopenedHall } from '../loop/index.js';
 import { maskIdNumber } from './mask.js';
 import { inScope, type WorkScope } from './work-scope.js';
 
@@ -66,6 +66,12 @@ export function closureRow(c: HallClosure, build: AccountBuild) {
 export async function closeHallFromWorkbench(deps: LoopDeps, scope: WorkScope, input: HallClosureInput, actor: string): Promise<ClosedHall> {
   const halls = deps.live.current().halls.filter((h) => inScope(scope, h.department));
   return closeHall(deps, halls, input, actor);
+}
+
+/** 撤销闭厅 from the workbench: only a closure of the user's departments' halls. */
+export async function reopenHallFromWorkbench(deps: LoopDeps, scope: WorkScope, closureId: string): Promise<ReopenedHall> {
+  const halls = deps.live.current().halls.filter((h) => inScope(scope, h.department));
+  return reopenHall(deps, halls, closureId);
 }
 
 export interface AttendanceChange {

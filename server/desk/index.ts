@@ -14,7 +14,7 @@ export type { WorkScope } from './work-scope.js';
 export { applicationDetail, applicationRow, caseRow, stageCounts, ticketHistory, ticketRow } from './work-views.js';
 export { SIMULATOR_ACCOUNT_ID } from './desk-handoff.js';
 export { listSimulatedTickets } from './desk-tickets.js';
-export { closeHallFromWorkbench, closureRow, dayListRow, listHallClosures, listHallDay, recordAttendance } from './hall-appointments.js';
+export { closeHallFromWorkbench, closureRow, dayListRow, listHallClosures, listHallDay, recordAttendance, reopenHallFromWorkbench } from './hall-appointments.js';
 export type { DayListQuery } from './hall-appointments.js';
 export { maskIdNumber } from './mask.js';
 export { addReplyTemplate, deleteReplyTemplate, listReplyTemplates, loadReplyTemplate } from './reply-templates.js';

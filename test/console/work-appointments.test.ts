@@ -102,4 +102,24 @@ describe('console workbench 预约', () => {
     assert.match(bad.text, /闭厅结束时间应晚于开始时间/);
     assert.match(bad.text, /value="停电"/, 'the form keeps what was typed');
   });
+
+  it('reopens a closure (撤销闭厅): the slots take bookings again, the citizen keeps the slot and is told 照常办理, audited; another department may not', async () => {
+    const [closure] = await h.store.collection<{ id: string; hall: string }>('hallClosures').list((c) => c.hall === HALL);
+    assert.ok(closure, 'the previous test closed the hall');
+    const page = await jj.agent.get(`/console/work/appointments?date=${today()}`).expect(200);
+    assert.match(page.text, new RegExp(`/console/work/appointments/closures/${closure.id}/reopen`));
+    await post(sb, `/console/work/appointments/closures/${closure.id}/reopen`, { date: today() }).expect(404);
+    assert.ok(await h.store.collection('hallClosures').get(closure.id), 'a refused reopen changes nothing');
+    const res = await post(jj, `/console/work/appointments/closures/${closure.id}/reopen`, { date: today() }).expect(303);
+    assert.match(String(res.headers.location), /msg=hall-reopened/);
+    assert.equal(await h.store.collection('hallClosures').get(closure.id), undefined);
+    const later = await appointmentsOf(h.store).get('later');
+    assert.deepEqual([later?.status, later?.closedBy, later?.history.at(-1)?.action], ['booked', undefined, 'hall-reopened']);
+    const notices = await h.store.log<{ kind: string; openid: string; data: { keyword4: { value: string } } }>('notifications').read();
+    assert.deepEqual(notices.filter((n) => n.kind === 'appointment-reopened').map((n) => [n.openid, n.data.keyword4.value]), [['o-later', '照常办理 JJ-later']]);
+    const [logged] = (await h.store.log<{ action: string; actor: string; detail?: string }>('audit').read()).filter((r) => r.action === 'hall.reopened');
+    assert.equal(logged?.actor, 'jj-staff');
+    assert.match(logged?.detail ?? '', /12:00—13:00；原闭厅原因：系统升级；恢复原预约 1 人（JJ-later）/);
+    await post(jj, `/console/work/appointments/closures/${closure.id}/reopen`, { date: today() }).expect(404);
+  });
 });

@@ -12,7 +12,7 @@ import type { LiveBuild } from '../../live-build.js';
 import { blobsOf, departmentName, type LoopDeps, serviceRules, STAGE_LABELS } from '../../loop/index.js';
 import type { BlobStore, Store } from '../../store/index.js';
 import type { WechatClient } from '../../wechat/index.js';
-import { addReplyTemplate, closeHallFromWorkbench, closureRow, dayListRow, deleteReplyTemplate, listHallClosures, listHallDay, listReplyTemplates, loadReplyTemplate, recordAttendance } from '../../desk/index.js';
+import { addReplyTemplate, closeHallFromWorkbench, closureRow, dayListRow, deleteReplyTemplate, listHallClosures, listHallDay, listReplyTemplates, loadReplyTemplate, recordAttendance, reopenHallFromWorkbench } from '../../desk/index.js';
 import { cityDate } from '../../calendar/index.js';
 import { applicationDetail, applicationRow, assignTicket, caseAppeal, caseCallback, caseResolution, caseRow, citizenTickets, closeTicket, lastMessageAt, listDepartmentApplications, listScopedCases, listSimulatedTickets, listTickets, loadScopedApplication, loadScopedCase, loadTicket, MAX_REASON, MAX_REPLY, moveFromWorkbench, replyToTicket, stageCounts, TICKET_STATUS_NAMES, TICKET_STATUSES, ticketHistory, ticketRow, type TicketStatus, workScope, type WorkScope } from '../../desk/index.js';
 import { audit, type AuditRecord } from '../../audit/index.js';
@@ -45,6 +45,7 @@ const FLASH: Record<string, string> = {
   'template-deleted': '常用回复已删除。',
   'no-show': '已登记未到。',
   'hall-closed': '已闭厅：相关时段已停止预约，已预约的市民已收到改约通知。',
+  'hall-reopened': '已撤销闭厅：相关时段恢复预约，尚未改约的市民已收到“照常办理”通知。',
 };
 
 const WECHAT_WINDOW_MS = 48 * 3600_000;
@@ -243,6 +244,17 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
         action: 'hall.closed',
         target: `大厅 ${live.current().halls.find((h) => h.ref === closure.hall)?.name ?? closure.hall}`,
         detail: `${closure.date} ${closure.from ? `${closure.from}—${closure.to}` : '全天'}；原因：${closure.reason}；已通知改约 ${affected.length} 人${affected.length ? `（${affected.map((a) => a.number).join('、')}）` : ''}`,
+      }));
+  });
+
+  // 撤销闭厅: the slots take bookings again; citizens who have not moved keep their slot and are told.
+  router.post('/appointments/closures/:id/reopen', async (req, res) => {
+    await act(res, () => reopenHallFromWorkbench(loop, scopeOf(res), param(req, 'id')),
+      dayUrl(dayQuery(req), 'hall-reopened'), (error, status) => (res.status(status), renderDay(req, res, { error })),
+      ({ closure, restored }) => ({
+        action: 'hall.reopened',
+        target: `大厅 ${live.current().halls.find((h) => h.ref === closure.hall)?.name ?? closure.hall}`,
+        detail: `${closure.date} ${closure.from ? `${closure.from}—${closure.to}` : '全天'}；原闭厅原因：${closure.reason}；恢复原预约 ${restored.length} 人${restored.length ? `（${restored.map((a) => a.number).join('、')}）` : ''}`,
       }));
   });
 

@@ -6,7 +6,7 @@ export type AppointmentStatus = 'booked' | 'cancelled';
 
 export interface AppointmentEvent {
   at: string;
-  action: 'booked' | 'rescheduled' | 'cancelled' | 'hall-closed';
+  action: 'booked' | 'rescheduled' | 'cancelled' | 'hall-closed' | 'hall-reopened';
   start?: string;
   hall?: string;
 }

@@ -141,3 +141,47 @@ export async function closeHall(deps: AppointmentDeps, halls: readonly BuiltHall
   for (const appt of result.affected) await notifyAppointment(deps, appt, 'closed', now);
   return result;
 }
+
+export interface ReopenedHall {
+  closure: HallClosure;
+  /** The appointments the closure had moved out that are back in their slots (each notified). */
+  restored: Appointment[];
+}
+
+/**
+ * 撤销闭厅: the hall opens again for the span. The closure is removed, so its slots take bookings
+ * again, and every appointment it marked that the citizen has not moved or cancelled meanwhile is
+ * back in its slot (no longer `closedBy`, reminded as usual) and the citizen is told it stands
+ * (照常办理). A past day's closure stays as it was: there is nothing left to reopen.
+ */
+export async function reopenHall(deps: AppointmentDeps, halls: readonly BuiltHall[], closureId: string): Promise<ReopenedHall> {
+  const now = nowOf(deps);
+  const found = await hallClosuresOf(deps.store).get(closureId);
+  if (!found || !halls.some((h) => h.ref === found.hall)) throw new NotFoundError('闭厅记录不存在', { closure: closureId });
+  if (found.date < cityDate(now)) throw new ValidationError('该闭厅的日期已经过去，无法撤销', { field: 'closure' });
+  const appointments = appointmentsOf(deps.store);
+  const at = now.toISOString();
+  const result = await deps.store.withLock(hallDayLock(found.hall, found.date), async () => {
+    const closure = await hallClosuresOf(deps.store).get(closureId);
+    if (!closure) throw new NotFoundError('闭厅记录不存在（可能已被撤销）', { closure: closureId });
+    const marked = (a: Appointment) => a.status === 'booked' && a.closedBy?.closure === closure.id;
+    const restored: Appointment[] = [];
+    for (const id of closure.affected) {
+      const current = await appointments.get(id);
+      if (!current || !marked(current)) continue;
+      let changed = false;
+      const stored = await appointments.update(id, (a) => {
+        if (!marked(a)) return a;
+        changed = true;
+        const { closedBy: _closedBy, ...rest } = a;
+        return { ...rest, updatedAt: at, history: [...a.history, { at, action: 'hall-reopened' }] };
+      });
+      if (changed) restored.push(stored);
+    }
+    await hallClosuresOf(deps.store).delete(closure.id);
+    return { closure, restored };
+  });
+  for (const appt of result.restored) await notifyAppointment(deps, appt, 'reopened', now);
+  return result;
+}
+

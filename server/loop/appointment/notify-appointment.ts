@@ -12,7 +12,7 @@ export type AppointmentDeps = LoopDeps;
 /** The template for appointment notices (keyword1 事项, keyword2 时间, keyword3 地点), if the account declares one. */
 export const appointmentTemplateIdOf = (deps: AppointmentDeps): string | undefined => deps.live.current().account.notifications?.appointmentTemplateId;
 
-export type NoticeKind = 'confirmation' | 'rescheduled' | 'cancelled' | 'reminder' | 'closed';
+export type NoticeKind = 'confirmation' | 'rescheduled' | 'cancelled' | 'reminder' | 'closed' | 'reopened';
 
 /**
  * What happened and the appointment number (shown at the hall), in keyword4. WeChat's template
@@ -26,6 +26,7 @@ const STATUS: Record<NoticeKind, string> = {
   cancelled: '已取消',
   reminder: '待办理',
   closed: '请改约',
+  reopened: '照常办理',
 };
 
 /** At most 20 characters, as WeChat counts them. */

@@ -3,7 +3,7 @@
 // reminded of a closed slot, and no booking slips into a slot while it is being closed.
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { closeHall } from '../../../server/loop/appointment/hall-closures.js';
+import { closeHall, reopenHall } from '../../../server/loop/appointment/hall-closures.js';
 import { appointmentsOf } from '../../../server/loop/appointment/appointment-types.js';
 import { planReminders } from '../../../server/notices/index.js';
 import { FakeWechat, HALLS, makeContext, SERVICE, type TestContext, VALID_FIELDS } from './fixture-build.js';
@@ -136,5 +136,32 @@ describe('closing a hall (闭厅)', () => {
     const page = await request(ctx.app).get(`/s/${SERVICE}/halls`).expect(200);
     assert.match(page.text, /临时闭厅（全天）：水管&lt;爆裂&gt;/);
     assert.doesNotMatch(page.text, /天河[^<]*<span class="tag">办公中/);
+  });
+
+  it('reopens a closure: its slots take bookings again, an unmoved citizen keeps the slot and is told, a moved one is left alone', async () => {
+    const wechat = new FakeWechat();
+    const ctx = makeContext({ wechat, templateId: 'TPL_APPT' });
+    const alice = (await book(ctx, 'alice').expect(201)).body.appointment;
+    const carol = (await book(ctx, 'carol', '2026-03-06T01:30:00.000Z').expect(201)).body.appointment;
+    const { closure } = await close(ctx, { from: '09:00', to: '10:00' });
+    await request(ctx.app).post(`/api/appointments/${carol.id}/reschedule`).set('Cookie', ctx.cookie('carol')).send({ start: TEN }).expect(200);
+    const { restored } = await reopenHall(ctx.deps, HALLS, closure.id);
+    assert.deepEqual(restored.map((a) => a.id), [alice.id]);
+    const starts = (await slots(ctx)).slots.map((s: { start: string }) => s.start);
+    assert.ok(starts.includes('2026-03-06T01:30:00.000Z'), 'the reopened 09:30 slot takes bookings again');
+    const stored = await appointmentsOf(ctx.deps.store).get(alice.id);
+    assert.deepEqual([stored?.status, stored?.start, stored?.closedBy], ['booked', SLOT, undefined]);
+    assert.equal((await appointmentsOf(ctx.deps.store).get(carol.id))?.start, TEN, 'the moved appointment stays where the citizen put it');
+    const told = wechat.templates.filter((t) => String(t.data.keyword4?.value).startsWith('照常办理'));
+    assert.deepEqual(told.map((t) => t.openid), ['alice']);
+    await assert.rejects(reopenHall(ctx.deps, HALLS, closure.id), /闭厅记录不存在/);
+  });
+
+  it('refuses to reopen a past day’s closure or another department’s, in Chinese', async () => {
+    const ctx = makeContext();
+    const { closure } = await close(ctx, {});
+    await assert.rejects(reopenHall(ctx.deps, [], closure.id), /闭厅记录不存在/);
+    ctx.clock.now = new Date('2026-03-07T02:00:00Z'); // Saturday: Friday has passed
+    await assert.rejects(reopenHall(ctx.deps, HALLS, closure.id), /日期已经过去，无法撤销/);
   });
 });

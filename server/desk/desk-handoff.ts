@@ -16,6 +16,8 @@ export interface DeskTicket extends Doc {
   /** Guessed from keywords sharing words with the text, when any. */
   topic?: string;
   department?: string;
+  /** The account the citizen wrote to (registry id); absent on tickets stored before several accounts. */
+  account?: string;
   createdAt: string;
   status: 'open';
   /** Sent from the console's simulator: shown apart, never in the real queue or its figures. */

@@ -223,6 +223,7 @@ export async function handOff(msg: WechatMessage, text: string, ctx: RouteContex
       ...(msg.msgId ? { msgId: msg.msgId } : {}),
       ...(guess ? { department: guess } : {}),
       ...(topic ? { topic: topic.id } : {}),
+      ...(account.id ? { account: account.id } : {}),
       createdAt: now.toISOString(),
       status: 'open',
       ...(simulated ? { simulated: true as const } : {}),

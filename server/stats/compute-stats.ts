@@ -109,7 +109,7 @@ function scopeOf(build: AccountBuild, query: StatsQuery) {
     department(d) && (!query.service || ref === query.service) && (!topicServices || topicServices.has(ref)) && (!accountServices || accountServices.has(ref));
   const account = (id: string) => !query.account || id === query.account.id || (id === '' && query.account.primary);
   // A ticket names its topic when the gateway could guess it.
-  const ticket = (t: { department?: string; topic?: string }) => visible(t.department) && (!topic || t.topic === topic.id);
+  const ticket = (t: { department?: string; topic?: string; account?: string }) => visible(t.department) && (!topic || t.topic === topic.id) && account(t.account ?? '');
   return { department, service, ticket, account };
 }
 

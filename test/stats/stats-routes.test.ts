@@ -65,7 +65,7 @@ describe('console /console/stats', () => {
     await agent.get(`/console/stats/export/funnel.csv?${RANGE}&topic=nope`).expect(404);
   });
 
-  it('filters by the account (one per deployment until several accounts land) and refuses an unknown one', async () => {
+  it('filters by the account of a one-account deployment and refuses an unknown one', async () => {
     const { agent } = await login(h.app, 'plat');
     const res = await agent.get(`/console/stats?${RANGE}&account=main`).expect(200);
     assert.match(res.text, /<option value="main" selected>/);

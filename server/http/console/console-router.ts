@@ -226,7 +226,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use(createMatterRoutes(routeDeps));
   router.use(createUserRoutes(routeDeps));
   router.use(createSimulatorRoutes({ ...routeDeps, gateway: deps.gateway, queries: deps.queries }));
-  router.use('/stats', createStatsRoutes(routeDeps));
+  router.use('/stats', createStatsRoutes({ ...routeDeps, ...(deps.accounts ? { accounts: deps.accounts } : {}) }));
   router.use(createBroadcastRoutes(broadcastDeps));
   router.use('/work/notices', createNoticesRoutes(routeDeps));
   if (deps.bindings) router.use('/work/bindings', createBindingRoutes({ bindings: deps.bindings, page, now }));

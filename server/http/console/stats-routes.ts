@@ -5,6 +5,8 @@
 import { Router, type Request, type Response } from 'express';
 import { addDays, cityDate } from '../../calendar/index.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
+import type { AccountRegistry } from '../../accounts/index.js';
+import type { AccountBuild } from '../../builder/index.js';
 import type { LiveBuild } from '../../live-build.js';
 import type { SessionUser } from '../../console/index.js';
 import type { Store } from '../../store/index.js';
@@ -19,6 +21,8 @@ export interface StatsRouteDeps {
   live: LiveBuild;
   page: PageRenderer;
   now: () => Date;
+  /** The city's accounts; absent = the one account of `live`. */
+  accounts?: AccountRegistry;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -35,13 +39,13 @@ export interface KnownAccount {
 }
 
 /**
- * The city's accounts the filter offers. One deployment serves one account today (its optional
- * `id`, default `main`); with several accounts (issue 11) this list comes from the account registry
- * and each account's own build is passed to computeStats.
+ * The city's accounts the filter offers, each with its live build: from the account registry
+ * (account.json = the primary, then accounts/<id>.json by id), or the deployment's one account.
  */
-export function knownAccounts(build: { account: { name: string } }): KnownAccount[] {
-  const id = (build.account as { id?: unknown }).id;
-  return [{ id: typeof id === 'string' && id ? id : 'main', name: build.account.name, primary: true }];
+export function knownAccounts(deps: Pick<StatsRouteDeps, 'live' | 'accounts'>): Array<KnownAccount & { build: AccountBuild }> {
+  if (deps.accounts) return deps.accounts.runtimes().map((r) => ({ id: r.info.id, name: r.info.name, primary: r.info.primary, build: r.live.current() }));
+  const build = deps.live.current();
+  return [{ id: build.account.id || 'main', name: build.account.name, primary: true, build }];
 }
 
 /** The query of a stats page or export, checked against what the user may see. */
@@ -73,21 +77,30 @@ export function parseStatsQuery(
 }
 
 export function createStatsRoutes(deps: StatsRouteDeps): Router {
-  const { store, live, page, now } = deps;
+  const { store, page, now } = deps;
   const router = Router();
   router.use(requireRole('platform', 'dept-admin', 'staff'));
 
   async function report(req: Request, res: Response) {
     const user = res.locals.user as SessionUser;
-    const build = live.current();
-    const known = { departments: build.departments.map((d) => d.id), services: new Map(build.services.map((s) => [s.ref, s.department])), topics: build.topics.map((t) => t.id), accounts: knownAccounts(build) };
+    const accounts = knownAccounts(deps);
+    // What a filter may name: anything of any account (a service may live in one account only).
+    const builds = accounts.map((a) => a.build);
+    const known = {
+      departments: [...new Set(builds.flatMap((b) => b.departments.map((d) => d.id)))],
+      services: new Map(builds.flatMap((b) => b.services.map((s) => [s.ref, s.department] as const))),
+      topics: [...new Set(builds.flatMap((b) => b.topics.map((t) => t.id)))],
+      accounts,
+    };
     const query = parseStatsQuery(req, user, cityDate(now()), known);
+    // One account: its own build (its services, topics, desk hours); all accounts: the primary's.
+    const build = (accounts.find((a) => a.id === query.account?.id) ?? accounts.find((a) => a.primary) ?? accounts[0]!).build;
     const result = await computeStats({ store, build, now }, query);
-    return { user, build, query, result, tables: statsTables(result) };
+    return { user, build, accounts, query, result, tables: statsTables(result) };
   }
 
   router.get('/', async (req, res) => {
-    const { user, build, query, result, tables } = await report(req, res);
+    const { user, build, accounts, query, result, tables } = await report(req, res);
     const byId = new Map(tables.map((t) => [t.id, t]));
     const chart = (id: string, svg: string) => ({ table: byId.get(id) as StatsTable, svg });
     const charts = [
@@ -113,7 +126,7 @@ export function createStatsRoutes(deps: StatsRouteDeps): Router {
     page(res, 'stats', '综合评估', {
       query,
       params: params.toString(),
-      accounts: knownAccounts(build).map((a) => ({ ...a, selected: a.id === query.account?.id })),
+      accounts: accounts.map((a) => ({ id: a.id, name: a.name, primary: a.primary, selected: a.id === query.account?.id })),
       topics: [...build.topics].sort((a, b) => a.order - b.order).map((t) => ({ id: t.id, name: t.name, selected: t.id === query.topic })),
       departments: build.departments.filter((d) => mine(d.id)).map((d) => ({ id: d.id, name: d.name, selected: d.id === query.department })),
       services: build.services.filter((s) => mine(s.department)).map((s) => ({ ref: s.ref, name: s.name, selected: s.ref === query.service })),

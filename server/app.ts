@@ -19,7 +19,7 @@ import { createPushGuard, type WechatClient } from './wechat/index.js';
 import { createConnectorCaller, LOCAL_CONNECTOR_SECRET, STANDIN_PATH } from './connectors/index.js';
 import { type BroadcastDeps, recordJobEvent } from './broadcasts/index.js';
 import { type NoticesDeps, recordDeliveryEvent } from './notices/index.js';
-import { can, createAccountRegistry, createCityPublisher, localStandinCredentials, scopedStore, signLink, type AccountInfo, type AccountRegistry } from './accounts/index.js';
+import { accountChannelOf, can, createAccountRegistry, createCityPublisher, localStandinCredentials, scopedStore, signLink, type AccountInfo, type AccountRegistry } from './accounts/index.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -52,7 +52,11 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { config, store, live, wechat, pay, publisher } = deps;
   const renderer = deps.renderer ?? createRenderer();
-  const loop: RouterDeps = { config, store, live, wechat, renderer, blobs: deps.blobs, now: deps.now };
+  const accounts =
+    deps.accounts ??
+    createAccountRegistry([{ id: live.current().account.id ?? 'main', live, client: wechat, publisher, credentials: { token: config.wechat.token, appId: config.wechat.appId, secret: config.wechat.secret, encodingAesKey: config.wechat.encodingAesKey } }]);
+  // Notices about a record go through the account it came through (records carry `account`).
+  const loop: RouterDeps = { config, store, live, wechat, accountOf: accountChannelOf(accounts), renderer, blobs: deps.blobs, now: deps.now };
   const localOrigin = deps.localOrigin ?? (() => `http://127.0.0.1:${config.port}`);
   const queries: QueryDeps = deps.queries ?? {
     limiter: createRateLimiter(),
@@ -71,9 +75,6 @@ export function createApp(deps: AppDeps): Express {
   // sessions, body parsers) runs on WeChat's hottest path. One gateway for the callback and the
   // health page, which shows its failures.
   const maxClockSkewS = config.wechat.maxClockSkewS;
-  const accounts =
-    deps.accounts ??
-    createAccountRegistry([{ id: live.current().account.id ?? 'main', live, client: wechat, publisher, credentials: { token: config.wechat.token, appId: config.wechat.appId, secret: config.wechat.secret, encodingAesKey: config.wechat.encodingAesKey } }]);
   // One gateway per account, each over its own build and client; an account without web
   // authorisation (a subscription account) signs the H5 links in its replies for each citizen.
   const gateways = new Map(

@@ -39,6 +39,12 @@ export interface AccountRegistry {
   get(id: string): AccountRuntime & { info: AccountInfo };
   /** Every runtime in list() order. */
   runtimes(): Array<AccountRuntime & { info: AccountInfo }>;
+  /**
+   * The account a record came through (its `account` field): absent means the primary (records
+   * written before several accounts). An id the city no longer has throws NotFoundError, so a
+   * sibling follower's openid is never sent through another account's client.
+   */
+  of(account: string | undefined): AccountRuntime & { info: AccountInfo };
 }
 
 export function accountInfoOf(build: AccountBuild, id: string, primary: boolean): AccountInfo {
@@ -72,5 +78,11 @@ export function createAccountRegistry(runtimes: AccountRuntime[]): AccountRegist
       return withInfo(found.runtime, found.primary);
     },
     runtimes: ordered,
+    of(account) {
+      if (account === undefined) return withInfo(runtimes[0]!, true);
+      const found = byId.get(account);
+      if (!found) throw new NotFoundError(`没有编号为“${account}”的公众号：这条记录来自的公众号已不在本市的配置中`, { account });
+      return withInfo(found.runtime, found.primary);
+    },
   };
 }

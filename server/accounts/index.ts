@@ -5,6 +5,8 @@ export type { AccountInfo, AccountRegistry, AccountRuntime } from './account-reg
 export { credentialVariables, localStandinCredentials, resolveAccountCredentials } from './credentials.js';
 export type { AccountCredentials, CredentialVariables } from './credentials.js';
 export { scopedStore } from './scoped-store.js';
+export { accountChannelOf, accountClientOf } from './account-channels.js';
+export type { AccountChannel } from './account-channels.js';
 export { createCityPublisher } from './publish-city.js';
 export { redeemSignedLink, SIGNED_LINK_PATH, SIGNED_LINK_TTL_MS, SignedLinkError, signLink } from './signed-links.js';
 export type { RedeemedLink } from './signed-links.js';

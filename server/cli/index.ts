@@ -63,16 +63,18 @@ export function registerBuildCommand(program: Command): void {
 export function registerPublishCommand(program: Command): void {
   program
     .command('publish')
-    .description('构建并发布到微信公众号（调用 menu/create）；本地模式发布到本地替身；有错误或微信拒绝时不做任何改变')
+    .description('构建并发布到微信公众号（调用 menu/create）：多个公众号时逐个发布，微信拒绝任何一个就把已切换的恢复原样；本地模式发布到本地替身；有错误时不做任何改变')
     .option('--dir <dir>', '主题目录（默认 TOPICS_DIR 或 ./topics）')
-    .action(async (opts: { dir?: string }) => {
+    .option('--account <id>', '只发布这一个公众号（编号，如 chuxing）')
+    .action(async (opts: { dir?: string; account?: string }) => {
       const config = loadConfig();
       const { openStore, serveLocalStandin, wechatClientFor } = await import('../main.js');
       process.exitCode = await runPublish({
         config,
         dir: opts.dir ?? config.topicsDir,
+        ...(opts.account !== undefined ? { account: opts.account } : {}),
         openStore: () => openStore(config),
-        clientFor: (store, standinBase) => wechatClientFor(config, store, () => standinBase ?? ''),
+        clientFor: (store, standinBase, account) => wechatClientFor(config, store, () => standinBase ?? '', account),
         startStandin: serveLocalStandin,
       });
     });

@@ -16,7 +16,10 @@ export interface DeskTicket extends Doc {
   /** Guessed from keywords sharing words with the text, when any. */
   topic?: string;
   department?: string;
-  /** The account the citizen wrote to (registry id); absent on tickets stored before several accounts. */
+  /**
+   * The account the citizen wrote to (registry id): the answer goes out through that account's client,
+   * since an openid is only valid on its own account. Absent on tickets stored before several accounts (the primary).
+   */
   account?: string;
   createdAt: string;
   status: 'open';
@@ -57,7 +60,7 @@ export async function storeDeskTicket(store: Store, ticket: DeskTicket): Promise
   await store.withLock(`desk-conversation:${ticket.openid}`, async () => {
     if (await tickets.get(ticket.id)) return; // same push already stored: idempotent
     const open = (await tickets.findBy('openid', ticket.openid))
-      .filter((t) => t.status === 'open' && !t.simulated === !ticket.simulated)
+      .filter((t) => t.status === 'open' && !t.simulated === !ticket.simulated && t.account === ticket.account)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
     if (!open) {
       try {

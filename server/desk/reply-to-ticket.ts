@@ -9,7 +9,11 @@ import type { WorkScope } from './work-scope.js';
 
 export interface ReplyDeps {
   store: Store;
-  client: WechatClient;
+  /**
+   * The client of the account a ticket came through (`ticket.account`, absent: the primary): an
+   * openid is only valid on its own account, so a reply never goes through another account's client.
+   */
+  clientFor: (account: string | undefined) => WechatClient;
   now: () => Date;
 }
 
@@ -28,7 +32,7 @@ export async function replyToTicket(deps: ReplyDeps, id: string, scope: WorkScop
         replies: [...(t.replies ?? []), reply],
       }));
     try {
-      await deps.client.sendText(current.openid, body);
+      await deps.clientFor(current.account).sendText(current.openid, body);
     } catch (err) {
       if (!(err instanceof WechatApiError)) throw err;
       await record({ at, by: actor, text: body, sent: false, error: err.message }, false);

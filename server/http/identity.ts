@@ -43,21 +43,40 @@ export function readSignedValue(purpose: string, token: string | undefined, secr
   return Buffer.from(payload, 'base64url').toString('utf8');
 }
 
-/** The session cookie value: the openid and when it was issued (seconds), signed for 'citizen'. */
-export function signCitizenSession(openid: string, secret: string, now = new Date()): string {
+/** An account id as the registry spells it (accounts/<id>.json). */
+const ACCOUNT = /^[a-z][a-z0-9-]{0,31}$/;
+
+/**
+ * The session cookie value: the openid, when it was issued (seconds) and, for a citizen who came
+ * through a further account (its signed link), that account's id, signed for 'citizen'. Openids
+ * differ per account, so whatever the citizen does in this session belongs to that account.
+ */
+export function signCitizenSession(openid: string, secret: string, now = new Date(), account?: string): string {
   if (!OPENID.test(openid)) throw new ValidationError('openid 须为 1~64 位字母、数字、下划线或连字符', { field: 'openid' });
-  return signValue('citizen', `${openid}|${Math.floor(now.getTime() / 1000)}`, secret);
+  if (account !== undefined && !ACCOUNT.test(account)) throw new ValidationError('公众号编号无效', { field: 'account' });
+  return signValue('citizen', `${openid}|${Math.floor(now.getTime() / 1000)}${account !== undefined ? `|${account}` : ''}`, secret);
 }
 
-/** The openid of a genuine session issued within the last 30 days; undefined otherwise. */
-export function readCitizenSession(cookieValue: string | undefined, secret: string, now = new Date()): string | undefined {
+export interface CitizenSession {
+  openid: string;
+  /** The account the citizen came through; absent: the primary (and every session issued before). */
+  account?: string;
+}
+
+/** The session of a genuine cookie issued within the last 30 days; undefined otherwise. */
+export function readCitizenIdentity(cookieValue: string | undefined, secret: string, now = new Date()): CitizenSession | undefined {
   const value = readSignedValue('citizen', cookieValue, secret);
-  const m = value === undefined ? null : /^([A-Za-z0-9_-]{1,64})\|(\d{1,12})$/.exec(value);
+  const m = value === undefined ? null : /^([A-Za-z0-9_-]{1,64})\|(\d{1,12})(?:\|([a-z][a-z0-9-]{0,31}))?$/.exec(value);
   if (!m) return undefined;
   const issuedMs = Number(m[2]) * 1000;
   const age = now.getTime() - issuedMs;
   if (age > CITIZEN_SESSION_MAX_AGE_MS || age < -FUTURE_SKEW_MS) return undefined;
-  return m[1];
+  return { openid: m[1]!, ...(m[3] ? { account: m[3] } : {}) };
+}
+
+/** The openid of a genuine session issued within the last 30 days; undefined otherwise. */
+export function readCitizenSession(cookieValue: string | undefined, secret: string, now = new Date()): string | undefined {
+  return readCitizenIdentity(cookieValue, secret, now)?.openid;
 }
 
 /**
@@ -135,9 +154,10 @@ export function requireCitizen(secret: string, options: CitizenGuardOptions = {}
   return (req: Request, res: Response, next: NextFunction) => {
     const reason = crossSiteReason(req, options);
     if (reason) return next(new ForbiddenError(CROSS_SITE, { reason }));
-    const openid = readCitizenSession(readCookie(req, CITIZEN_COOKIE), secret);
-    if (!openid) return next(new UnauthorizedError('请先在微信中打开本页面或登录'));
-    res.locals.openid = openid;
+    const session = readCitizenIdentity(readCookie(req, CITIZEN_COOKIE), secret);
+    if (!session) return next(new UnauthorizedError('请先在微信中打开本页面或登录'));
+    res.locals.openid = session.openid;
+    res.locals.citizenAccount = session.account;
     next();
   };
 }
@@ -145,7 +165,9 @@ export function requireCitizen(secret: string, options: CitizenGuardOptions = {}
 /** Like requireCitizen but lets anonymous callers through (res.locals.openid undefined). */
 export function optionalCitizen(secret: string) {
   return (req: Request, res: Response, next: NextFunction) => {
-    res.locals.openid = readCitizenSession(readCookie(req, CITIZEN_COOKIE), secret);
+    const session = readCitizenIdentity(readCookie(req, CITIZEN_COOKIE), secret);
+    res.locals.openid = session?.openid;
+    res.locals.citizenAccount = session?.account;
     next();
   };
 }

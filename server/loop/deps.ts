@@ -16,12 +16,31 @@ export type LoopConfig = Pick<Config, 'publicBaseUrl' | 'blobs' | 'uploadQuota'>
 /** What the payment providers read: the provider and its merchant keys, the AppID, the local cashier's key. */
 export type PaymentConfig = Pick<Config, 'pay' | 'publicBaseUrl' | 'sessionSecret'> & { wechat: Pick<Config['wechat'], 'appId'> };
 
+/**
+ * The WeChat side of one of the city's accounts, as the loop's notices need it: records carry the
+ * account they came through (`account`), and an openid is only valid on its own account.
+ */
+export interface AccountChannel {
+  id: string;
+  primary: boolean;
+  client?: WechatClient;
+  /** The account may send template messages (a verified service account). */
+  templates: boolean;
+  /** That account's own appointment template (its file's notifications.appointmentTemplateId). */
+  appointmentTemplateId?: string;
+}
+
 export interface LoopDeps {
   config: Readonly<LoopConfig>;
   store: Store;
   live: LiveBuild;
-  /** Absent in local mode: notifications are then recorded in the store log 'notifications'. */
+  /** The primary account's client. Absent: notifications are only recorded in the store log 'notifications'. */
   wechat?: WechatClient;
+  /**
+   * The account of a record by its id (the registry, from the composition root). Throws for an id
+   * the city does not have. Absent: a one-account city.
+   */
+  accountOf?: (account: string) => AccountChannel;
   renderer: Renderer;
   /** Uploaded files (BLOB_STORE); absent: the directory config.blobs names. */
   blobs?: BlobStore;

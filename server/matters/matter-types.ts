@@ -27,6 +27,8 @@ export interface MatterApplication extends Doc {
   name: string;
   lead: string;
   openid: string;
+  /** The account the citizen came through (its id); absent: the primary (and every record from before several accounts). */
+  account?: string;
   /**
    * creating: written before the parts, so a crash half-way is recognisable (recover-matters.ts);
    * open: every part exists. Only open records are shown to anyone.

@@ -14,6 +14,8 @@ import { MATTER_NUMBER_PREFIX_ID, matterApplicationsOf, type MatterApplication }
 export interface SubmitMatterInput {
   matter: string;
   openid: string;
+  /** The account the citizen came through; absent: the primary. */
+  account?: string;
   body: Record<string, unknown>;
   files: UploadedFile[];
 }
@@ -73,6 +75,7 @@ async function submit(deps: LoopDeps, input: SubmitMatterInput): Promise<MatterA
       name: matter.name,
       lead: matter.lead,
       openid: input.openid,
+      ...(input.account !== undefined ? { account: input.account } : {}),
       state: 'creating',
       answers,
       parts: [],
@@ -86,6 +89,7 @@ async function submit(deps: LoopDeps, input: SubmitMatterInput): Promise<MatterA
     let opened: MatterApplication | undefined;
     await submitApplicationGroup(deps, {
       openid: input.openid,
+      ...(input.account !== undefined ? { account: input.account } : {}),
       specs: matterUploadSpecs(matter),
       files: input.files,
       parts,

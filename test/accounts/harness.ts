@@ -14,6 +14,9 @@ import type { Store } from '../../server/store/types.js';
 import { createMsgCrypt, type MsgCrypt } from '../../server/wechat/crypto.js';
 import { msgSignature, plainSignature } from '../../server/wechat/signature.js';
 import { FakeWechatClient } from '../fakes/fake-wechat-client.js';
+import { createWechatClient } from '../../server/wechat/wechat-client.js';
+import { createMemoryTokenStore } from '../../server/wechat/token-store.js';
+import type { WechatClient } from '../../server/wechat/client-types.js';
 import { testConfig } from '../gateway/harness.js';
 
 /** Distinct token, AES key and appid per account. */
@@ -26,14 +29,18 @@ export interface CityApp {
   app: Express;
   store: Store;
   config: Config;
+  /** The fake client of each account (empty with `realClients`). */
   clients: Map<string, FakeWechatClient>;
+  /** The client each account was given (the fakes, or the real clients with `realClients`). */
+  wechat: Map<string, WechatClient>;
   crypts: Map<string, MsgCrypt>;
   accounts: AccountRegistry;
   /** A push to path, signed (and in safe mode encrypted) with the named account's credentials. */
   push(path: string, signer: string, xml: string, mode?: 'plain' | 'safe'): request.Test;
 }
 
-export function createCityApp(files: CityFiles, options: { now?: () => Date; config?: Partial<Config> } = {}): CityApp {
+/** realClients: each account gets the real client with its own appid and secret against apiBase (for nock). */
+export function createCityApp(files: CityFiles, options: { now?: () => Date; config?: Partial<Config>; realClients?: { apiBase: string } } = {}): CityApp {
   const base = { ...testConfig(), ...options.config };
   const city = buildCity(files, { publicBaseUrl: base.publicBaseUrl });
   const primaryId = city.accounts[0]!.account.id!;
@@ -42,11 +49,19 @@ export function createCityApp(files: CityFiles, options: { now?: () => Date; con
   const config: Config = { ...base, wechat: { ...base.wechat, token: p.token, appId: p.appId, secret: p.secret, encodingAesKey: p.encodingAesKey } };
   const store = createMemoryStore();
   const clients = new Map<string, FakeWechatClient>();
+  const wechat = new Map<string, WechatClient>();
   const runtimes = city.accounts.map((build, i) => {
     const id = build.account.id!;
     const live = createLiveBuild(build);
-    const client = new FakeWechatClient();
-    clients.set(id, client);
+    const c = creds.get(id)!;
+    let client: WechatClient;
+    if (options.realClients) client = createWechatClient({ appId: c.appId, secret: c.secret, apiBase: options.realClients.apiBase, tokenStore: createMemoryTokenStore() });
+    else {
+      const fake = new FakeWechatClient();
+      clients.set(id, fake);
+      client = fake;
+    }
+    wechat.set(id, client);
     const publisher = createPublisher({ store, live, client, publicBaseUrl: config.publicBaseUrl, ...(i === 0 ? {} : { account: id }) });
     return { id, live, client, publisher, credentials: creds.get(id)! };
   });
@@ -77,5 +92,5 @@ export function createCityApp(files: CityFiles, options: { now?: () => Date; con
     }
     return request(app).post(path).query(query).type('text/xml').send(body);
   };
-  return { app, store, config, clients, crypts, push, accounts };
+  return { app, store, config, clients, wechat, crypts, push, accounts };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { redeemSignedLink, SIGNED_LINK_TTL_MS, signLink } from '../../server/accounts/index.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
+import { CITIZEN_COOKIE, readCitizenIdentity } from '../../server/http/identity.js';
 import { parseXmlObject } from '../../server/wechat/xml.js';
 import { textXml } from '../gateway/harness.js';
 import { accountFile, cityWith } from './city-fixture.js';
@@ -73,7 +74,9 @@ describe('signed sign-in links (the subscription account’s alternative to web 
         assert.equal(url.pathname, '/auth/link');
         const opened = await request(app.app).get(url.pathname + url.search).expect(303);
         assert.equal(opened.headers.location, '/s/chengguan/weizhang-tingche');
-        assert.match(String(opened.headers['set-cookie']), /os_citizen=/);
+        const session = new RegExp(`${CITIZEN_COOKIE}=([^;]+)`).exec(String(opened.headers['set-cookie']))![1]!;
+        // The session carries the account: what the citizen does next belongs to that account's openid.
+        assert.deepEqual(readCitizenIdentity(decodeURIComponent(session), app.config.sessionSecret), { openid: 'o-sub-7', account: 'chengguan' });
         // Forwarded and opened elsewhere: refused with a Chinese page.
         const again = await request(app.app).get(url.pathname + url.search).expect(403);
         assert.match(again.text, /只能使用一次/);

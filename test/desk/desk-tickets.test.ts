@@ -71,7 +71,7 @@ describe('desk tickets', () => {
     }
 
     it('refuses a ticket that was already answered', async () => {
-      await replyToTicket({ store, client: new RecordingWechatClient(), now: () => NOW }, 't-early', jiaojing, 'jj-staff', '您好');
+      await replyToTicket({ store, clientFor: () => new RecordingWechatClient(), now: () => NOW }, 't-early', jiaojing, 'jj-staff', '您好');
       await assert.rejects(assignTicket(store, 't-early', jiaojing, 'shebao', KNOWN, change), /不能再转派/);
     });
   });
@@ -94,7 +94,7 @@ describe('desk tickets', () => {
     it('sends the trimmed text to the ticket’s citizen and keeps the first answer’s time and author', async () => {
       const client = new RecordingWechatClient();
       let now = NOW;
-      const deps = { store, client, now: () => now };
+      const deps = { store, clientFor: () => client, now: () => now };
       await replyToTicket(deps, 't-early', jiaojing, 'jj-staff', ' 您好 ');
       now = new Date('2026-11-02T04:00:00Z');
       const t = await replyToTicket(deps, 't-early', jiaojing, 'jj-admin', '补充说明');
@@ -106,7 +106,7 @@ describe('desk tickets', () => {
     it('records a refused reply with WeChat’s message, rethrows it and leaves the ticket open', async () => {
       const client = new RecordingWechatClient();
       client.refuseText = outOfWindow();
-      await assert.rejects(replyToTicket({ store, client, now: () => NOW }, 't-early', jiaojing, 'jj-staff', '您好'), (err: Error) => err instanceof WechatApiError && err.errcode === 45015);
+      await assert.rejects(replyToTicket({ store, clientFor: () => client, now: () => NOW }, 't-early', jiaojing, 'jj-staff', '您好'), (err: Error) => err instanceof WechatApiError && err.errcode === 45015);
       const t = (await ticketsOf(store).get('t-early'))!;
       assert.equal(t.status, 'open');
       assert.equal(t.replies?.length, 1);
@@ -116,15 +116,15 @@ describe('desk tickets', () => {
 
     it('refuses another department’s ticket before sending anything', async () => {
       const client = new RecordingWechatClient();
-      await assert.rejects(replyToTicket({ store, client, now: () => NOW }, 't-shebao', jiaojing, 'jj-staff', '您好'), NotFoundError);
+      await assert.rejects(replyToTicket({ store, clientFor: () => client, now: () => NOW }, 't-shebao', jiaojing, 'jj-staff', '您好'), NotFoundError);
       assert.equal(client.texts.length, 0);
     });
 
     it('refuses a closed ticket and a text over 600 characters', async () => {
       const client = new RecordingWechatClient();
-      await assert.rejects(replyToTicket({ store, client, now: () => NOW }, 't-early', jiaojing, 'jj-staff', '好'.repeat(601)), /不能超过 600 字/);
+      await assert.rejects(replyToTicket({ store, clientFor: () => client, now: () => NOW }, 't-early', jiaojing, 'jj-staff', '好'.repeat(601)), /不能超过 600 字/);
       await closeTicket(store, 't-early', jiaojing, '重复', change);
-      await assert.rejects(replyToTicket({ store, client, now: () => NOW }, 't-early', jiaojing, 'jj-staff', '您好'), /工单已关闭/);
+      await assert.rejects(replyToTicket({ store, clientFor: () => client, now: () => NOW }, 't-early', jiaojing, 'jj-staff', '您好'), /工单已关闭/);
       assert.equal(client.texts.length, 0);
     });
   });

@@ -5,6 +5,7 @@ import { errorHandler } from '../../server/http/error-handler.js';
 import {
   CITIZEN_COOKIE,
   optionalCitizen,
+  readCitizenIdentity,
   readCitizenSession,
   readSignedValue,
   requireCitizen,
@@ -51,6 +52,13 @@ describe('citizen identity', () => {
     it('identifies the citizen of a fresh session', async () => {
       assert.equal(readCitizenSession(signCitizenSession('o-abc_1', SECRET, now), SECRET, now), 'o-abc_1');
       await request(appWith()).get('/whoami').set('Cookie', cookie(signCitizenSession('o-abc_1', SECRET))).expect(200, { openid: 'o-abc_1' });
+    });
+
+    it('carries the account a further account’s follower came through, and none for the primary’s sessions', () => {
+      assert.deepEqual(readCitizenIdentity(signCitizenSession('o-cx', SECRET, now, 'chuxing'), SECRET, now), { openid: 'o-cx', account: 'chuxing' });
+      assert.deepEqual(readCitizenIdentity(signCitizenSession('o-main', SECRET, now), SECRET, now), { openid: 'o-main' });
+      assert.equal(readCitizenSession(signCitizenSession('o-cx', SECRET, now, 'chuxing'), SECRET, now), 'o-cx');
+      assert.throws(() => signCitizenSession('o-cx', SECRET, now, 'Not An Id'), /公众号编号无效/);
     });
 
     it('refuses a session issued more than 30 days ago', () => {

@@ -4,7 +4,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { appealCase, type ApplicationDeps, applicationsOf, applicationView, attachmentSpecs, blobsOf, citizenCase, clockOf, findOnlineService, inStaffQueue, listCases, loadApplication, moveApplication, parseStage, rateApplication, rateFix, receiveNotification, recordCallback, recordResolution, resubmitApplication, startPayment, submitApplication, type Viewer } from '../../loop/index.js';
 import { requireCitizen, requireStaff, type StaffIdentity } from '../identity.js';
-import { citizenOf, staffOf } from '../locals.js';
+import { citizenAccountField, citizenOf, staffOf } from '../locals.js';
 import { formBody, multipartUpload, uploadedFiles } from '../multipart-upload.js';
 import { sendAttachment } from '../send-attachment.js';
 import type { RouterDeps } from '../router-deps.js';
@@ -38,6 +38,7 @@ export function createApplicationRouter(deps: RouterDeps<ApplicationDeps>) {
     const app = await submitApplication(deps, {
       serviceRef: `${param(req, 'dept')}/${param(req, 'service')}`,
       openid: citizenOf(res),
+      ...citizenAccountField(res),
       body: formBody(req),
       files: uploadedFiles(req),
     });

@@ -3,7 +3,7 @@
 import express, { type Request } from 'express';
 import { type AppointmentDeps, appointmentStepOf, bookAppointment, cancelAppointment, daySlots, hallOf, listAppointments, nowOf, parseDate, rescheduleAppointment, serviceOf } from '../../loop/index.js';
 import { requireCitizen } from '../identity.js';
-import { citizenOf } from '../locals.js';
+import { citizenAccountOf, citizenOf } from '../locals.js';
 import type { RouterDeps } from '../router-deps.js';
 
 const refOf = (req: Request) => `${String(req.params.dept)}/${String(req.params.service)}`;
@@ -24,7 +24,7 @@ export function createAppointmentRouter(deps: RouterDeps<AppointmentDeps>) {
 
   router.post('/services/:dept/:service/appointments', citizen, json, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const appointment = await bookAppointment(deps, citizenOf(res), refOf(req), body);
+    const appointment = await bookAppointment(deps, citizenOf(res), refOf(req), body, citizenAccountOf(res));
     res.status(201).json({ appointment });
   });
 

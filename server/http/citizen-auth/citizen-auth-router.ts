@@ -19,9 +19,9 @@ export function createCitizenAuthRouter(deps: RouterDeps) {
   const router = express.Router();
   const secure = config.publicBaseUrl.startsWith('https://');
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure, path: '/' };
-  const signIn = (res: Response, openid: string) =>
+  const signIn = (res: Response, openid: string, account?: string) =>
     // The cookie lives exactly as long as the signed session is accepted (30 days).
-    res.cookie(CITIZEN_COOKIE, signCitizenSession(openid, config.sessionSecret), { ...cookieOptions, maxAge: CITIZEN_SESSION_MAX_AGE_MS });
+    res.cookie(CITIZEN_COOKIE, signCitizenSession(openid, config.sessionSecret, new Date(), account), { ...cookieOptions, maxAge: CITIZEN_SESSION_MAX_AGE_MS });
   const localOnly = (_req: Request, _res: Response, next: NextFunction) =>
     next(config.localMode ? undefined : new NotFoundError('页面或接口不存在'));
 
@@ -34,8 +34,10 @@ export function createCitizenAuthRouter(deps: RouterDeps) {
   router.post('/local', localOnly, sameOriginOnly(), express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), (req, res) => {
     const openid = typeof req.body?.openid === 'string' ? req.body.openid.trim() : '';
     if (!OPENID.test(openid)) throw new ValidationError('openid 须为 1~64 位字母、数字、下划线或连字符', { field: 'openid' });
-    signIn(res, openid);
-    if (req.is('application/json')) res.json({ openid });
+    // Optional: test as a follower of a further account (what a signed link of that account gives).
+    const account = typeof req.body?.account === 'string' && req.body.account.trim() ? req.body.account.trim() : undefined;
+    signIn(res, openid, account);
+    if (req.is('application/json')) res.json({ openid, ...(account ? { account } : {}) });
     else res.redirect(303, safeNext(req.body?.next));
   });
 

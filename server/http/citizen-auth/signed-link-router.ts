@@ -1,5 +1,6 @@
 // GET /auth/link?t=…: a subscription account's signed link (accounts/signed-links.ts) exchanged for
-// a citizen session, then on to the page it names. Refusals are a Chinese page (page errors).
+// a citizen session that carries the account (what the citizen then does belongs to that account's
+// openid, and its notices go through that account's client), then on to the page it names. Refusals are a Chinese page (page errors).
 import express from 'express';
 import { redeemSignedLink } from '../../accounts/index.js';
 import type { Config } from '../../config.js';
@@ -22,7 +23,7 @@ export function createSignedLinkRouter(deps: SignedLinkRouterDeps) {
     const at = now();
     const signedInAs = readCitizenSession(readCookie(req, CITIZEN_COOKIE), config.sessionSecret, at);
     const link = await redeemSignedLink({ store, secret: config.sessionSecret, now: at }, token, signedInAs);
-    if (link.fresh) res.cookie(CITIZEN_COOKIE, signCitizenSession(link.openid, config.sessionSecret, at), { ...cookieOptions, maxAge: CITIZEN_SESSION_MAX_AGE_MS });
+    if (link.fresh) res.cookie(CITIZEN_COOKIE, signCitizenSession(link.openid, config.sessionSecret, at, link.account), { ...cookieOptions, maxAge: CITIZEN_SESSION_MAX_AGE_MS });
     // A signed link must not stay in the history or leak through Referer.
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(303, link.next);

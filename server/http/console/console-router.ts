@@ -230,7 +230,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use(createBroadcastRoutes(broadcastDeps));
   router.use('/work/notices', createNoticesRoutes(routeDeps));
   if (deps.bindings) router.use('/work/bindings', createBindingRoutes({ bindings: deps.bindings, page, now }));
-  router.use('/work', createWorkRoutes({ ...routeDeps, client: deps.client, renderer: deps.renderer }));
+  router.use('/work', createWorkRoutes({ ...routeDeps, client: deps.client, renderer: deps.renderer, ...(deps.accounts ? { accounts: deps.accounts } : {}) }));
   router.use((_req, _res, next) => next(new NotFoundError('页面或接口不存在')));
   router.use(consoleErrorHandler(page));
   return router;

@@ -19,6 +19,7 @@ import { audit, type AuditRecord } from '../../audit/index.js';
 import { requireRole } from './console-auth.js';
 import type { SessionUser } from '../../console/index.js';
 import type { PageRenderer } from './page.js';
+import { accountChannelOf, accountClientOf, type AccountRegistry } from '../../accounts/index.js';
 
 export interface WorkRouteDeps {
   config: Config;
@@ -26,7 +27,10 @@ export interface WorkRouteDeps {
   /** Uploaded files (attachments shown on the workbench); absent: config's directory. */
   blobs?: BlobStore;
   live: LiveBuild;
+  /** The primary account's client. */
   client: WechatClient;
+  /** The city's accounts: replies and notices go through the account a ticket or record came through. */
+  accounts?: AccountRegistry;
   renderer: Renderer;
   page: PageRenderer;
   now: () => Date;
@@ -69,7 +73,17 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
   const { store, live, now } = deps;
   // Every workbench page lights the 工作台 link the layout adds to the navigation.
   const page: PageRenderer = (res, name, title, data = {}) => deps.page(res, name, title, { ...data, workNav: true });
-  const loop: LoopDeps = { config: deps.config, store, live, wechat: deps.client, renderer: deps.renderer, blobs: deps.blobs, now };
+  const loop: LoopDeps = { config: deps.config, store, live, wechat: deps.client, ...(deps.accounts ? { accountOf: accountChannelOf(deps.accounts) } : {}), renderer: deps.renderer, blobs: deps.blobs, now };
+  const clientFor = deps.accounts ? accountClientOf(deps.accounts) : () => deps.client;
+  // Which account a ticket came through, shown in a city of several accounts.
+  const accountNameOf = (account: string | undefined): string | undefined => {
+    if (!deps.accounts || deps.accounts.list().length < 2) return undefined;
+    return deps.accounts.has(account ?? deps.accounts.primary().id) ? deps.accounts.of(account).info.name : `公众号 ${account}（已不在本市配置中）`;
+  };
+  const ticketRowOf = (t: Parameters<typeof ticketRow>[0], build: Parameters<typeof ticketRow>[1]) => {
+    const accountName = accountNameOf(t.account);
+    return { ...ticketRow(t, build, now()), ...(accountName ? { accountName } : {}) };
+  };
   const router = Router();
   router.use(requireRole('platform', 'dept-admin', 'staff'));
 
@@ -99,7 +113,7 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
   router.get('/', async (_req, res) => {
     const scope = scopeOf(res);
     const build = live.current();
-    const tickets = (await listTickets(store, scope)).map((t) => ticketRow(t, build, now()));
+    const tickets = (await listTickets(store, scope)).map((t) => ticketRowOf(t, build));
     const apps = await listDepartmentApplications(store, scope);
     const cases = await listScopedCases(loop, scope);
     page(res, 'work-home', '工作台', {
@@ -119,7 +133,7 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
     const status = TICKET_STATUSES.includes(req.query.status as TicketStatus) ? (req.query.status as TicketStatus) : 'open';
     const build = live.current();
     const found = simulated ? await listSimulatedTickets(store, scopeOf(res)) : await listTickets(store, scopeOf(res), status);
-    const tickets = found.map((t) => ticketRow(t, build, now()));
+    const tickets = found.map((t) => ticketRowOf(t, build));
     const tabs = [
       ...TICKET_STATUSES.map((s) => ({ status: s, label: TICKET_STATUS_NAMES[s], active: !simulated && s === status })),
       { status: SIMULATED_TAB, label: '模拟器消息', active: simulated },
@@ -159,9 +173,9 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
     const build = live.current();
     const last = await lastMessageAt(store, ticket.openid);
     page(res, 'work-ticket', `工单 ${ticket.id}`, {
-      ticket: ticketRow(ticket, build, now()),
+      ticket: ticketRowOf(ticket, build),
       history: ticketHistory(ticket, build),
-      others: (await citizenTickets(store, ticket, scope)).map((t) => ticketRow(t, build, now())),
+      others: (await citizenTickets(store, ticket, scope)).map((t) => ticketRowOf(t, build)),
       outOfWindow: !!last && now().getTime() - new Date(last).getTime() > WECHAT_WINDOW_MS,
       hotline: build.account.desk.hotline,
       canReply: ticket.status !== 'closed',
@@ -180,7 +194,7 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
 
   router.post('/desk/:id/reply', async (req, res) => {
     const id = param(req, 'id');
-    await act(res, () => replyToTicket({ store, client: deps.client, now }, id, scopeOf(res), user(res).username, field(req, 'text')),
+    await act(res, () => replyToTicket({ store, clientFor, now }, id, scopeOf(res), user(res).username, field(req, 'text')),
       `/console/work/desk/${encodeURIComponent(id)}?msg=replied`,
       (error, status) => (res.status(status), renderTicket(req, res, { error, draft: field(req, 'text') })),
       () => ({ action: 'desk.reply', target: `工单 ${id}` }));

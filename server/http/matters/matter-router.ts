@@ -5,7 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { passCase, type ApplicationDeps, type Viewer } from '../../loop/index.js';
 import { loadMatterApplication, matterApplicationsOf, matterOf, matterUploadSpecs, matterView, payMatter, rateMatter, submitMatter } from '../../matters/index.js';
 import { requireCitizen, requireStaff, type StaffIdentity } from '../identity.js';
-import { citizenOf, staffOf } from '../locals.js';
+import { citizenAccountField, citizenOf, staffOf } from '../locals.js';
 import { formBody, multipartUpload, uploadedFiles } from '../multipart-upload.js';
 import { describeMatter } from './describe-matter.js';
 import type { RouterDeps } from '../router-deps.js';
@@ -41,7 +41,7 @@ export function createMatterRouter(deps: RouterDeps<ApplicationDeps>) {
     }
   };
   router.post('/matters/:id/applications', citizen, matterUpload, run(async (req, res) => {
-    const record = await submitMatter(deps, { matter: param(req, 'id'), openid: citizenOf(res), body: formBody(req), files: uploadedFiles(req) });
+    const record = await submitMatter(deps, { matter: param(req, 'id'), openid: citizenOf(res), ...citizenAccountField(res), body: formBody(req), files: uploadedFiles(req) });
     const loaded = await loadMatterApplication(deps.store, record.no, { kind: 'citizen', openid: citizenOf(res) });
     res.status(201).location(`/api/matter-applications/${encodeURIComponent(record.no)}`).json(matterView(loaded, build(), { kind: 'citizen', openid: citizenOf(res) }));
   }));

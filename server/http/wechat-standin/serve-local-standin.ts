@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Store } from '../../store/index.js';
+import { localStandinCredentials, scopedStore } from '../../accounts/index.js';
 import { createWechatStandin } from './wechat-standin.js';
 
 export interface RunningStandin {
@@ -12,8 +13,10 @@ export interface RunningStandin {
   close(): Promise<void>;
 }
 
-export async function serveLocalStandin(store: Store): Promise<RunningStandin> {
+/** siblings: the further accounts' ids, each with its own stand-in under /_wechat/<id>, as the server has them. */
+export async function serveLocalStandin(store: Store, siblings: readonly string[] = []): Promise<RunningStandin> {
   const app = express();
+  for (const id of siblings) app.use(`/_wechat/${id}`, createWechatStandin(scopedStore(store, `account-${id}-`), { credentials: localStandinCredentials(id) }));
   app.use('/_wechat', createWechatStandin(store));
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -92,6 +92,8 @@ export interface Application extends Doc {
   serviceName: string;
   department: string;
   openid: string;
+  /** The account the citizen came through (its id); absent: the primary (and every record from before several accounts). */
+  account?: string;
   stage: Stage;
   data: Record<string, unknown>;
   attachments: StoredAttachment[];

@@ -16,6 +16,8 @@ export interface Appointment {
   /** 预约号 shown to the citizen and at the hall, e.g. YY-20250301-0007. */
   number: string;
   openid: string;
+  /** The account the citizen came through (its id); absent: the primary (and every record from before several accounts). */
+  account?: string;
   service: string;
   serviceName: string;
   department: string;

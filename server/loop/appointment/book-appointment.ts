@@ -52,7 +52,8 @@ export function chooseSlot(build: AccountBuild, serviceRef: string, hallInput: u
 /** Active = booked and not yet started; past appointments never block a new booking. */
 export const isActive = (a: Appointment, now: Date) => a.status === 'booked' && new Date(a.start).getTime() > now.getTime();
 
-export async function bookAppointment(deps: AppointmentDeps, openid: string, serviceRef: string, req: BookingRequest): Promise<Appointment> {
+/** `account`: the account the citizen came through (absent: the primary); its notices go through that account. */
+export async function bookAppointment(deps: AppointmentDeps, openid: string, serviceRef: string, req: BookingRequest, account?: string): Promise<Appointment> {
   const now = nowOf(deps);
   const build = deps.live.current();
   const { service, step, hall, start, end } = chooseSlot(build, serviceRef, req.hall, req.start, now);
@@ -77,6 +78,7 @@ export async function bookAppointment(deps: AppointmentDeps, openid: string, ser
       id: randomBytes(12).toString('hex'),
       number: await nextAppointmentNumber(deps.store, now),
       openid,
+      ...(account !== undefined ? { account } : {}),
       service: service.ref,
       serviceName: service.name,
       department: service.department,

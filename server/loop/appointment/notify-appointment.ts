@@ -6,6 +6,7 @@ import type { TemplateData } from '../../wechat/index.js';
 import { type LoopDeps, nowOf } from '../deps.js';
 import type { Appointment } from './appointment-types.js';
 import { formatSlot } from './format-slot.js';
+import { channelOf, noticeText } from '../account-channel.js';
 
 export type AppointmentDeps = LoopDeps;
 
@@ -40,7 +41,10 @@ export interface NotificationRecord {
   kind: string;
   openid: string;
   ref: string;
-  channel: 'template' | 'local';
+  /** customer-service: a text through a further account without an appointment template. */
+  channel: 'template' | 'local' | 'customer-service';
+  /** The account the notice went through (absent: the primary). */
+  account?: string;
   status: 'sent' | 'recorded' | 'failed';
   templateId?: string;
   url: string;
@@ -58,23 +62,41 @@ export function appointmentNoticeData(appt: Appointment, kind: NoticeKind): Temp
   };
 }
 
-/** Sends (or records) one notice at `now` (the reminder job's own clock); resolves whatever happens. */
+/**
+ * Sends (or records) one notice at `now` (the reminder job's own clock); resolves whatever happens.
+ * It goes through the account the appointment was booked through: a further account sends its own
+ * appointment template when it declares one and may, else a customer-service text.
+ */
 export async function notifyAppointment(deps: AppointmentDeps, appt: Appointment, kind: NoticeKind, now: Date = nowOf(deps)): Promise<NotificationRecord> {
   // A closure's notice opens the 改约 page of this very appointment; the others, 我的预约.
   const url = kind === 'closed' ? rescheduleUrlOf(deps.config.publicBaseUrl, appt) : `${deps.config.publicBaseUrl}/me/appointments`;
   const data = appointmentNoticeData(appt, kind);
-  const base = { at: now.toISOString(), kind: `appointment-${kind}`, openid: appt.openid, ref: appt.id, url, data };
-  const templateId = appointmentTemplateIdOf(deps);
-  let record: NotificationRecord;
-  if (deps.wechat && templateId) {
+  const base = { at: now.toISOString(), kind: `appointment-${kind}`, openid: appt.openid, ref: appt.id, url, data, ...(appt.account !== undefined ? { account: appt.account } : {}) };
+  const via = channelOf(deps, appt.account);
+  const send = async (channel: NotificationRecord['channel'], templateId: string | undefined, go: () => Promise<void>): Promise<NotificationRecord> => {
+    const sent = { ...base, channel, ...(templateId ? { templateId } : {}) };
     try {
-      await deps.wechat.sendTemplate(appt.openid, templateId, url, data);
-      record = { ...base, channel: 'template', status: 'sent', templateId };
+      await go();
+      return { ...sent, status: 'sent' };
     } catch (e) {
-      record = { ...base, channel: 'template', status: 'failed', templateId, error: (e as Error).message };
+      return { ...sent, status: 'failed', error: (e as Error).message };
+    }
+  };
+  let record: NotificationRecord;
+  if (via.kind === 'unknown') {
+    record = { ...base, channel: 'customer-service', status: 'failed', error: via.error };
+  } else if (via.kind === 'sibling') {
+    const { client, templates, appointmentTemplateId } = via.channel;
+    if (!client) record = { ...base, channel: 'local', status: 'recorded' };
+    else if (templates && appointmentTemplateId) record = await send('template', appointmentTemplateId, () => client.sendTemplate(appt.openid, appointmentTemplateId, url, data));
+    else {
+      const text = noticeText('预约', [appt.serviceName, `${STATUS[kind]}，预约号 ${appt.number}`, formatSlot(appt.start, appt.end), appt.hallName], url);
+      record = await send('customer-service', undefined, () => client.sendText(appt.openid, text));
     }
   } else {
-    record = { ...base, channel: 'local', status: 'recorded' };
+    const templateId = appointmentTemplateIdOf(deps);
+    const client = deps.wechat;
+    record = client && templateId ? await send('template', templateId, () => client.sendTemplate(appt.openid, templateId, url, data)) : { ...base, channel: 'local', status: 'recorded' };
   }
   deps.store.log<NotificationRecord>('notifications').append(record);
   return record;

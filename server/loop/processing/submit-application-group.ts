@@ -32,6 +32,8 @@ export interface GroupPart {
 
 export interface GroupInput {
   openid: string;
+  /** The account the citizen came through; absent: the primary. */
+  account?: string;
   /** The documents of the one form, each checked once against its own spec. */
   specs: Attachment[];
   files: UploadedFile[];
@@ -102,6 +104,7 @@ async function submitGroup(deps: LoopDeps, input: GroupInput): Promise<Applicati
             serviceName: service.name,
             department: service.department,
             openid: input.openid,
+            ...(input.account !== undefined ? { account: input.account } : {}),
             stage: 'submitted',
             data: datas[i]!,
             attachments: kept[i]!,

@@ -19,6 +19,8 @@ import { answerFields, checkAnswers, throwFieldErrors } from './validate-answers
 export interface SubmitInput {
   serviceRef: string;
   openid: string;
+  /** The account the citizen came through; absent: the primary. */
+  account?: string;
   body: Record<string, unknown>;
   files: UploadedFile[];
 }
@@ -63,6 +65,7 @@ async function submit(deps: LoopDeps, input: SubmitInput): Promise<Application> 
         serviceName: service.name,
         department: service.department,
         openid: input.openid,
+        ...(input.account !== undefined ? { account: input.account } : {}),
         stage: 'submitted',
         data,
         attachments: files.map((f) => f.meta),

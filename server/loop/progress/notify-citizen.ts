@@ -4,6 +4,7 @@
 import { cityDate, cityMinutes, hhmm } from '../../calendar/index.js';
 import type { TemplateData } from '../../wechat/index.js';
 import type { LoopDeps } from '../deps.js';
+import { channelOf, noticeText } from '../account-channel.js';
 import { STAGE_LABELS, type Application, type TimelineEntry } from '../applications/application-types.js';
 
 export interface NotificationRecord {
@@ -15,6 +16,10 @@ export interface NotificationRecord {
   data: TemplateData;
   status: 'sent' | 'failed' | 'recorded';
   error?: string;
+  /** The account the notice went through (absent: the primary). */
+  account?: string;
+  /** How it went: a template message (absent, as before) or a customer-service text (a further account). */
+  channel?: 'template' | 'customer-service';
 }
 
 export const NOTIFICATIONS = 'notifications';
@@ -39,12 +44,33 @@ export function progressTemplateData(app: Application, entry: TimelineEntry): Te
   };
 }
 
+/**
+ * The notice goes through the account the application came through: the primary sends the
+ * service's template message; a further account sends a customer-service text with the same facts
+ * (the service's template id is registered with the primary, and a subscription account has no
+ * template messages; WeChat refuses the text outside 48 hours of the citizen's last message, which
+ * is then recorded as failed).
+ */
 export async function notifyCitizen(deps: LoopDeps, app: Application, entry: TimelineEntry, templateId: string | undefined): Promise<NotificationRecord> {
   const url = `${deps.config.publicBaseUrl}/me/applications/${encodeURIComponent(app.no)}`;
   const data = progressTemplateData(app, entry);
-  const base = { at: entry.at, openid: app.openid, applicationNo: app.no, templateId: templateId ?? null, url, data };
+  const base = { at: entry.at, openid: app.openid, applicationNo: app.no, templateId: templateId ?? null, url, data, ...(app.account !== undefined ? { account: app.account } : {}) };
+  const via = channelOf(deps, app.account);
   let record: NotificationRecord;
-  if (!deps.wechat || !templateId) {
+  if (via.kind === 'unknown') {
+    record = { ...base, templateId: null, status: 'failed', error: via.error };
+  } else if (via.kind === 'sibling') {
+    const text = noticeText('办理进度', [app.serviceName, `申请编号 ${app.no}`, `${STAGE_LABELS[entry.to]}（${cityTime(new Date(entry.at))}）`], url);
+    record = { ...base, templateId: null, channel: 'customer-service', status: 'recorded' };
+    if (via.channel.client) {
+      try {
+        await via.channel.client.sendText(app.openid, text);
+        record = { ...record, status: 'sent' };
+      } catch (err) {
+        record = { ...record, status: 'failed', error: (err as Error).message };
+      }
+    }
+  } else if (!deps.wechat || !templateId) {
     record = { ...base, status: 'recorded' };
   } else {
     try {

@@ -105,4 +105,42 @@ describe('appointment notice through the real WeChat client', () => {
     assert.deepEqual((sentBody!.data as Record<string, unknown>).keyword1, { value: '社保卡补办' });
     assert.deepEqual((await notifications(ctx)).map((n) => n.status), ['sent']);
   });
+  describe('through the account the appointment was booked in', () => {
+    const sibling = (client: FakeWechat, own?: { templates: boolean; appointmentTemplateId?: string }) => (id: string) => {
+      if (id !== 'chuxing') throw new Error(`没有编号为“${id}”的公众号`);
+      return { id, primary: false, client, templates: own?.templates ?? false, ...(own?.appointmentTemplateId ? { appointmentTemplateId: own.appointmentTemplateId } : {}) };
+    };
+
+    it('sends a subscription account follower’s confirmation as a customer-service text through that account', async () => {
+      const primary = new FakeWechat();
+      const chuxing = new FakeWechat();
+      const ctx = makeContext({ wechat: primary, templateId: 'TPL_APPT', accountOf: sibling(chuxing) });
+      const { body } = await request(ctx.app).post(`/api/services/${SERVICE}/appointments`).set('Cookie', ctx.cookie('o-cx', 'chuxing')).send({ hall: 'tianhe', start: SLOT, fields: VALID_FIELDS }).expect(201);
+      assert.equal(primary.templates.length + primary.texts.length, 0, 'nothing through the primary');
+      assert.deepEqual(chuxing.texts.map((t) => t.openid), ['o-cx']);
+      assert.equal(chuxing.texts[0]!.text, `【预约】社保卡补办，已预约，预约号 ${body.appointment.number}，3月6日（周五）09:00-09:30，天河社保服务厅。查看详情：https://gov.example.cn/me/appointments`);
+      const stored = await ctx.deps.store.collection<{ id: string; account?: string }>('appointments').get(body.appointment.id);
+      assert.equal(stored?.account, 'chuxing');
+      assert.deepEqual((await notifications(ctx)).map((n) => [n.account, n.channel, n.status]), [['chuxing', 'customer-service', 'sent']]);
+    });
+
+    it('uses a further service account’s own appointment template, through that account', async () => {
+      const primary = new FakeWechat();
+      const other = new FakeWechat();
+      const ctx = makeContext({ wechat: primary, templateId: 'TPL_APPT', accountOf: sibling(other, { templates: true, appointmentTemplateId: 'TPL_OWN' }) });
+      await request(ctx.app).post(`/api/services/${SERVICE}/appointments`).set('Cookie', ctx.cookie('o-own', 'chuxing')).send({ hall: 'tianhe', start: SLOT, fields: VALID_FIELDS }).expect(201);
+      assert.deepEqual(other.templates.map((t) => [t.openid, t.templateId]), [['o-own', 'TPL_OWN']]);
+      assert.equal(primary.templates.length, 0);
+    });
+
+    it('records the notice as failed for an account the city does not have, sending nothing', async () => {
+      const primary = new FakeWechat();
+      const ctx = makeContext({ wechat: primary, templateId: 'TPL_APPT', accountOf: sibling(new FakeWechat()) });
+      await request(ctx.app).post(`/api/services/${SERVICE}/appointments`).set('Cookie', ctx.cookie('o-x', 'gone')).send({ hall: 'tianhe', start: SLOT, fields: VALID_FIELDS }).expect(201);
+      assert.equal(primary.templates.length + primary.texts.length, 0);
+      const [record] = await notifications(ctx);
+      assert.deepEqual([record?.account, record?.status], ['gone', 'failed']);
+      assert.match(record?.error ?? '', /gone/);
+    });
+  });
 });

@@ -114,10 +114,11 @@ export interface TestContext {
   deps: RouterDeps<AppointmentDeps>;
   app: express.Express;
   clock: { now: Date };
-  cookie(openid: string): string;
+  /** account: the session of a further account's follower (its signed link). */
+  cookie(openid: string, account?: string): string;
 }
 
-export function makeContext(options: { store?: Store; wechat?: WechatClient; templateId?: string; build?: (build: AccountBuild) => void } = {}): TestContext {
+export function makeContext(options: { store?: Store; wechat?: WechatClient; templateId?: string; build?: (build: AccountBuild) => void; accountOf?: AppointmentDeps['accountOf'] } = {}): TestContext {
   const config = loadConfig({ PUBLIC_BASE_URL: 'https://gov.example.cn', SESSION_SECRET: 'test-secret' });
   const clock = { now: NOW };
   const build = makeBuild();
@@ -131,6 +132,7 @@ export function makeContext(options: { store?: Store; wechat?: WechatClient; tem
     renderer: createRenderer(),
     now: () => clock.now,
     wechat: options.wechat,
+    ...(options.accountOf ? { accountOf: options.accountOf } : {}),
   };
   const app = express();
   app.use('/api', createLocationRouter(deps));
@@ -138,5 +140,5 @@ export function makeContext(options: { store?: Store; wechat?: WechatClient; tem
   app.use(createHallsPageRouter(deps));
   app.use(createBookingPagesRouter(deps));
   app.use(errorHandler());
-  return { deps, app, clock, cookie: (openid) => `${CITIZEN_COOKIE}=${signCitizenSession(openid, config.sessionSecret)}` };
+  return { deps, app, clock, cookie: (openid, account) => `${CITIZEN_COOKIE}=${signCitizenSession(openid, config.sessionSecret, new Date(), account)}` };
 }

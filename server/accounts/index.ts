@@ -8,7 +8,7 @@ export { scopedStore } from './scoped-store.js';
 export { accountChannelOf, accountClientOf } from './account-channels.js';
 export type { AccountChannel } from './account-channels.js';
 export { createCityPublisher } from './publish-city.js';
-export { redeemSignedLink, SIGNED_LINK_PATH, SIGNED_LINK_TTL_MS, SignedLinkError, signLink } from './signed-links.js';
+export { pruneUsedLinks, redeemSignedLink, SIGNED_LINK_PATH, SIGNED_LINK_TTL_MS, SignedLinkError, signLink } from './signed-links.js';
 export type { RedeemedLink } from './signed-links.js';
 // The capability matrix lives in its own room (the builder checks it too); re-exported for convenience.
 export { broadcastQuota, can, capabilityMatrix, CapabilityMissingError, requireCapability } from '../capabilities/index.js';

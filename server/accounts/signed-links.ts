@@ -57,6 +57,39 @@ export interface RedeemedLink {
 
 interface UseDoc extends Doc {
   at: number;
+  /** The minute of the use (ms epoch / 60 000, as a string): the sweep finds old uses by it. */
+  bucket?: string;
+}
+
+const BUCKET_MS = 60_000;
+const bucketOf = (ms: number) => Math.floor(ms / BUCKET_MS);
+const usesOf = (store: Store) => store.collection<UseDoc>(USED, { indexes: ['bucket'] });
+/** Per store, the last minute bucket already swept in this process (absent: not swept yet). */
+const swept = new WeakMap<Store, number>();
+
+/**
+ * Removes the records of uses older than the links' lifetime: such a link is refused as expired
+ * before its nonce is looked at, so its record can go. Bounded work: the first sweep of a process
+ * reads the whole collection once (records of an earlier run, or from before buckets); later ones
+ * look up only the minute buckets that expired since. Returns how many records went.
+ */
+export async function pruneUsedLinks(store: Store, now: Date): Promise<number> {
+  const uses = usesOf(store);
+  const cutoff = now.getTime() - SIGNED_LINK_TTL_MS;
+  // Every bucket ending before the cutoff holds only uses the links' lifetime has passed.
+  const last = bucketOf(cutoff) - 1;
+  const from = swept.get(store);
+  if (from !== undefined && from >= last) return 0;
+  swept.set(store, last);
+  const old = from === undefined ? await uses.list((u) => u.at < cutoff) : (await Promise.all(range(from + 1, last).map((b) => uses.findBy('bucket', String(b))))).flat();
+  for (const u of old) await uses.delete(u.id);
+  return old.length;
+}
+
+function range(from: number, to: number): number[] {
+  // A process idle for days sweeps at most a day of buckets by index; older ones wait for a restart's full sweep.
+  const start = Math.max(from, to - 24 * 60);
+  return Array.from({ length: Math.max(0, to - start + 1) }, (_, i) => start + i);
 }
 
 /**
@@ -80,13 +113,17 @@ export async function redeemSignedLink(deps: { store: Store; secret: string; now
     throw new SignedLinkError('这个链接属于另一位微信用户，不能在已登录其他身份的浏览器中使用；请在您自己的微信中从公众号重新获取');
   }
   if (deps.now.getTime() > payload.e) throw new SignedLinkError('链接已过期（有效期 10 分钟），请回到公众号重新发送消息获取新链接');
-  const used = deps.store.collection<UseDoc>(USED);
-  return deps.store.withLock(USED, async () => {
+  const used = usesOf(deps.store);
+  const redeemed = await deps.store.withLock(USED, async () => {
     if (await used.get(payload.n)) {
       if (signedInAs === payload.o) return { account: payload.a, openid: payload.o, next, fresh: false };
       throw new SignedLinkError('链接已使用过，只能使用一次；请回到公众号重新获取');
     }
-    await used.insert({ id: payload.n, at: deps.now.getTime() });
+    const at = deps.now.getTime();
+    await used.insert({ id: payload.n, at, bucket: String(bucketOf(at)) });
     return { account: payload.a, openid: payload.o, next, fresh: true };
   });
+  // The used-nonce records stay bounded (traffic × the links' lifetime): a sweep at most once a minute.
+  await pruneUsedLinks(deps.store, deps.now);
+  return redeemed;
 }

@@ -72,7 +72,7 @@ export function loadCityModel(input: CityFiles, sink: DiagnosticSink): CityModel
 export const PRIMARY_ACCOUNT_ID = 'main';
 
 /** City-wide settings an account in accounts/ takes from the primary account when it leaves them out. */
-const INHERITED = ['desk', 'calendar', 'badReviewDeadlineDays', 'linkHosts', 'connectors', 'queries'] as const;
+export const INHERITED = ['desk', 'calendar', 'badReviewDeadlineDays', 'linkHosts', 'connectors', 'queries'] as const;
 
 function inheritFromPrimary(file: ParsedFile, primary: ParsedFile | undefined): void {
   if (!isObject(file.value) || !isObject(primary?.value)) return;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { redeemSignedLink, SIGNED_LINK_TTL_MS, signLink } from '../../server/accounts/index.js';
+import { pruneUsedLinks, redeemSignedLink, SIGNED_LINK_TTL_MS, signLink } from '../../server/accounts/index.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
 import { CITIZEN_COOKIE, readCitizenIdentity } from '../../server/http/identity.js';
 import { parseXmlObject } from '../../server/wechat/xml.js';
@@ -55,6 +55,48 @@ describe('signed sign-in links (the subscription account’s alternative to web 
     forged.o = 'o-victim';
     const altered = `${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${mac}`;
     await assert.rejects(redeemSignedLink({ store, secret: SECRET, now: T0 }, altered), /被改动过/);
+  });
+
+  describe('the used-link records', () => {
+    const MIN = 60_000;
+    const at = (ms: number) => new Date(T0.getTime() + ms);
+    const uses = (store: ReturnType<typeof createMemoryStore>) => store.collection<{ id: string; at: number }>('signed-link-uses').list();
+
+    it('are removed once the links’ lifetime has passed, the recent ones kept', async () => {
+      const store = createMemoryStore();
+      await redeemSignedLink({ store, secret: SECRET, now: at(0) }, tokenOf(link('o-1', at(0))));
+      await redeemSignedLink({ store, secret: SECRET, now: at(9 * MIN) }, tokenOf(link('o-2', at(9 * MIN))));
+      assert.equal((await uses(store)).length, 2);
+      await redeemSignedLink({ store, secret: SECRET, now: at(12 * MIN) }, tokenOf(link('o-3', at(12 * MIN))));
+      assert.deepEqual((await uses(store)).map((u) => u.at).sort((a, b) => a - b), [at(9 * MIN).getTime(), at(12 * MIN).getTime()]);
+    });
+
+    it('stay bounded under steady traffic (one link a second for an hour)', async () => {
+      const store = createMemoryStore();
+      let most = 0;
+      for (let s = 0; s < 3600; s += 1) {
+        const now = at(s * 1000);
+        await redeemSignedLink({ store, secret: SECRET, now }, tokenOf(link(`o-${s}`, now)));
+        if (s % 60 === 0) most = Math.max(most, (await uses(store)).length);
+      }
+      // The lifetime (600) plus at most two minutes not yet swept.
+      assert.ok(most <= 600 + 120, `at most ${most} records`);
+    });
+
+    it('leave a used link refused after its record went: it has expired by then', async () => {
+      const store = createMemoryStore();
+      const t = tokenOf(link('o-1', at(0)));
+      await redeemSignedLink({ store, secret: SECRET, now: at(0) }, t);
+      assert.equal(await pruneUsedLinks(store, at(12 * MIN)), 1);
+      await assert.rejects(redeemSignedLink({ store, secret: SECRET, now: at(12 * MIN) }, t), /已过期/);
+    });
+
+    it('of an earlier run are swept by the first sweep of a process', async () => {
+      const store = createMemoryStore();
+      await store.collection<{ id: string; at: number }>('signed-link-uses').insert({ id: 'from-before', at: at(-60 * MIN).getTime() });
+      assert.equal(await pruneUsedLinks(store, at(0)), 1);
+      assert.equal((await uses(store)).length, 0);
+    });
   });
 
   describe('in a subscription account', () => {

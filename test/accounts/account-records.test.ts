@@ -18,12 +18,12 @@ const UNMATCHED = 'zzqq 这是一条没有任何关键词的留言 0421';
 const CLAIM = { name: '张三', idNumber: '11010519491231002X', mobile: '13800138000', bankCard: '6222020200112233445' };
 const SERVICE = '/api/services/renshe/shiye-baoxianjin/applications';
 
-async function signInConsole(city: CityApp) {
-  await addUser(city.store, { username: 'plat', role: 'platform', departments: [], password: PASSWORD });
+async function signInConsole(city: CityApp, username = 'plat') {
+  await addUser(city.store, { username, role: 'platform', departments: [], password: PASSWORD });
   const agent = request.agent(city.app);
   const login = await agent.get('/console/login').expect(200);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)![1]!;
-  await agent.post('/console/login').type('form').send({ username: 'plat', password: PASSWORD, _csrf: csrf }).expect(303);
+  await agent.post('/console/login').type('form').send({ username, password: PASSWORD, _csrf: csrf }).expect(303);
   const home = await agent.get('/console/').expect(200);
   return { agent, csrf: /name="_csrf" value="([^"]+)"/.exec(home.text)![1]! };
 }
@@ -95,6 +95,8 @@ describe('records carry the account they came through', () => {
       const moved = expectCustomSend('chuxing', 'o-cx-app', /已受理/);
       await request(city.app).post(`/api/applications/${res.body.no}/transitions`).set('Authorization', `Bearer ${staff}`).send({ to: 'accepted' }).expect(200);
       assert.ok(moved.isDone(), 'the staff move notified through 江城出行 too');
+      const { agent } = await signInConsole(city, 'plat2');
+      assert.match((await agent.get(`/console/work/applications/${res.body.no}`).expect(200)).text, /<th>公众号<\/th><td>江城出行（进度通知经该公众号发出）/);
       const log = (await city.store.log<{ applicationNo: string; account?: string; channel?: string; status: string }>('notifications').read()).filter((r) => r.applicationNo === res.body.no);
       assert.deepEqual(log.map((r) => [r.account, r.channel, r.status]), [['chuxing', 'customer-service', 'sent'], ['chuxing', 'customer-service', 'sent']]);
     });

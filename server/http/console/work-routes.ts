@@ -283,8 +283,9 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
 
   async function renderApplication(req: Request, res: Response, extra: Record<string, unknown> = {}) {
     const app = await loadScopedApplication(store, param(req, 'no'), scopeOf(res));
+    const accountName = accountNameOf(app.account);
     page(res, 'work-application', `办件 ${app.no}`, {
-      app: applicationDetail(app, live.current(), now(), serviceRules(loop, app).maxFen),
+      app: { ...applicationDetail(app, live.current(), now(), serviceRules(loop, app).maxFen), ...(accountName ? { accountName } : {}) },
       flash: flash(req),
       ...extra,
     });

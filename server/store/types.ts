@@ -47,6 +47,19 @@ export interface Log<T> {
   readAfter?(position: string | undefined): Promise<{ records: T[]; position: string }>;
 }
 
+/**
+ * A read taken with locks (Store.withLocksReading): the documents of `collection` whose fields
+ * equal the strings in `where` (its first field indexed, as for findBy), or how many there are.
+ */
+export interface LockedRead {
+  collection: string;
+  where: Readonly<Record<string, string>>;
+  count?: boolean;
+}
+
+/** The documents a LockedRead found, or their number when it counted. */
+export type LockedReadResult = Doc[] | number;
+
 export interface CollectionOptions {
   /** Fields looked up with findBy. */
   indexes?: string[];
@@ -80,6 +93,13 @@ export interface Store {
    * calls, in one step). Optional; callers use `withLocks` (store/counting.ts), which nests.
    */
   withLocks?<R>(keys: readonly string[], fn: () => Promise<R>): Promise<R>;
+  /**
+   * withLocks, then the reads, in one round trip: fn gets each read's result in order (documents,
+   * or their number when `count`). The reads see every write committed before the locks were
+   * granted. Optional; callers use `withLocksReading` (store/counting.ts), which takes the locks
+   * and then reads one by one.
+   */
+  withLocksReading?<R>(keys: readonly string[], reads: readonly LockedRead[], fn: (results: LockedReadResult[]) => Promise<R>): Promise<R>;
   /**
    * Adds one to the `value` of document `id` in `collection` (creating it with value 1) and
    * returns the new value, atomically across every process sharing the store. Optional; callers

@@ -84,6 +84,19 @@ export function sealingStore(store: Store, vault: Vault, rules: readonly SealedF
           return rule ? sealingCollection(inner, vault, rule) : inner;
         };
       }
+      if (prop === 'withLocksReading' && target.withLocksReading) {
+        // The reads come back as stored: open the documents of the rules' collections.
+        const withLocksReading: NonNullable<Store['withLocksReading']> = (keys, reads, fn) =>
+          target.withLocksReading!(keys, reads, (results) =>
+            fn(
+              results.map((found, i) => {
+                const rule = byName.get(reads[i]!.collection);
+                return rule && Array.isArray(found) ? found.map((doc) => openDoc(vault, rule, doc)) : found;
+              }),
+            ),
+          );
+        return withLocksReading;
+      }
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { MIGRATIONS, migrate } from '../../server/store/postgres/migrations.js';
+import type { LockedRead } from '../../server/store/index.js';
+import { countByStatement, findByStatement } from '../../server/store/postgres/postgres-collection.js';
+import { importDocuments } from '../../server/store/postgres/bulk-import.js';
 import { createPostgresStore, type PostgresStore } from '../../server/store/postgres/postgres-store.js';
 import { dropSchema, freshSchema, usePostgres } from '../support/postgres.js';
 
@@ -61,6 +64,40 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
     const name = `log_records_${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
     const rows = await sql<{ n: string }>(`select count(*) as n from pg_class where relname = '${name}' and relnamespace = '${schema}'::regnamespace`);
     assert.equal(rows[0]!.n, '1');
+  });
+
+  it('finds and counts the documents of a grown collection through the index, not by reading the collection', async () => {
+    const store = await open();
+    // Statistics taken while the collection was empty, as autovacuum leaves them on a big table
+    // long after a collection has grown: the planner thinks "appointments" holds no rows.
+    await importDocuments(store.pool, 'applications', Array.from({ length: 200 }, (_, i) => ({ id: `a${i}`, date: '2026-03-09', hall: 'h1' })));
+    await store.pool.query('analyze documents');
+    await importDocuments(store.pool, 'appointments', Array.from({ length: 4000 }, (_, i) => ({ id: `p${i}`, slotKey: `s${i % 1000}`, date: '2026-03-09', hall: 'h1', status: 'booked' })));
+    const reads: LockedRead[] = [
+      { collection: 'appointments', where: { slotKey: 's7', status: 'booked' }, count: true },
+      { collection: 'hallClosures', where: { date: '2026-03-09', hall: 'h1' } },
+    ];
+    const client = await store.pool.connect();
+    try {
+      const pagesRead = async (statement: pg.QueryConfig) => {
+        const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: Record<string, number> }> }>(`explain (analyze, buffers, format json) ${statement.text}`, statement.values);
+        const plan = rows[0]!['QUERY PLAN'][0]!.Plan;
+        return plan['Shared Hit Blocks']! + plan['Shared Read Blocks']!;
+      };
+      const wholeCollection = Number((await store.pool.query<{ n: string }>("select pg_relation_size('documents') / 8192 as n")).rows[0]!.n);
+      assert.ok(wholeCollection > 40, `the collection fills ${wholeCollection} pages`);
+      for (const statement of [findByStatement('appointments', 'slotKey', 's7'), countByStatement('appointments', { slotKey: 's7', status: 'booked' }), findByStatement('hallClosures', 'date', '2026-03-09')]) {
+        const pages = await pagesRead(statement);
+        assert.ok(pages < 20, `${statement.text} read ${pages} of ${wholeCollection} pages`);
+      }
+      const call = { text: 'select onestop_lock_and_read($1::text[], $2::jsonb)', values: [[], JSON.stringify(reads)] };
+      await pagesRead(call); // the first call in a session plans the function's queries (catalog pages)
+      const pages = await pagesRead(call);
+      assert.ok(pages < 40, `onestop_lock_and_read read ${pages} of ${wholeCollection} pages`);
+    } finally {
+      client.release();
+    }
+    assert.deepEqual(await store.withLocksReading!([], reads, async (found) => found), [4, []]);
   });
 
   it('makes a withLock holder in one process wait for the holder in another', async () => {

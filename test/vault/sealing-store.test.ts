@@ -2,7 +2,7 @@
 // sealing read as they are, and nothing sealed is ever written back in clear.
 import assert from 'node:assert/strict';
 import { createMemoryStore } from '../../server/store/memory-store.js';
-import type { Doc, Store } from '../../server/store/index.js';
+import { type Doc, type LockedRead, type Store, withLocksReading } from '../../server/store/index.js';
 import { createVault, sealingStore } from '../../server/vault/index.js';
 
 interface App extends Doc {
@@ -51,6 +51,24 @@ describe('sealingStore', () => {
     } finally {
       personal.set('jiaojing/fakuan', ['mobile', 'idNumber']);
     }
+  });
+
+  it('opens the documents a store’s own withLocksReading returns as stored', async () => {
+    // A store that reads under its locks in one step (PostgreSQL) hands back stored documents:
+    // here the memory store's fallback standing in for it, reading the raw (sealed) documents.
+    const oneStep: Store = Object.assign(Object.create(raw) as Store, { withLocksReading: ((keys, reads, fn) => withLocksReading(raw, keys, reads, fn)) as Store['withLocksReading'] });
+    const sealing = sealingStore(oneStep, vault, rules);
+    await sealing.collection<App>('applications').insert(app());
+    await sealing.collection<App>('cases').insert({ ...app(), id: 'c1' });
+    const reads: LockedRead[] = [
+      { collection: 'applications', where: { service: 'jiaojing/fakuan' } },
+      { collection: 'applications', where: { service: 'jiaojing/fakuan' }, count: true },
+      { collection: 'cases', where: { service: 'jiaojing/fakuan' } },
+    ];
+    const [apps, n, cases] = await withLocksReading(sealing, ['k'], reads, async (found) => found);
+    assert.deepEqual((apps as App[]).map((a) => a.data), [app().data]);
+    assert.equal(n, 1);
+    assert.deepEqual((cases as App[]).map((c) => c.data), [app().data]);
   });
 
   it('leaves other collections and the rest of the store untouched', async () => {

@@ -57,6 +57,8 @@ export const ATTENDANCE_NAMES: Readonly<Record<Attendance['kind'], string>> = { 
 
 export const slotKeyOf = (service: string, hall: string, start: string) => `${service}|${hall}|${start}`;
 
+export const APPOINTMENTS = 'appointments';
+
 export function appointmentsOf(store: Store) {
-  return store.collection<Appointment>('appointments', { indexes: ['openid', 'slotKey', 'date'] });
+  return store.collection<Appointment>(APPOINTMENTS, { indexes: ['openid', 'slotKey', 'date'] });
 }

@@ -8,17 +8,17 @@ import type { AccountBuild, BuiltHall, BuiltService } from '../../builder/index.
 import { cityDate } from '../../calendar/index.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import type { AppointmentStep } from '../../model/index.js';
-import { type Store, withLocks } from '../../store/index.js';
+import { type LockedRead, type LockedReadResult, withLocksReading } from '../../store/index.js';
 import { nowOf } from '../deps.js';
 import { validateForm } from '../forms/validate-form.js';
 import { hallOf, serviceOf } from '../catalog.js';
 import { checkUploadFields } from '../uploads/upload-access.js';
 import { nextAppointmentNumber } from './appointment-number.js';
-import { type Appointment, appointmentsOf, slotKeyOf } from './appointment-types.js';
+import { APPOINTMENTS, type Appointment, appointmentsOf, slotKeyOf } from './appointment-types.js';
 import { formatSlot } from './format-slot.js';
 import { type AppointmentDeps, notifyAppointment } from './notify-appointment.js';
-import { closureCovers, closureReason, closuresOn, hallDayLock } from './hall-closures.js';
-import { appointmentStepOf, bookedCount, bookedOnDay, DAY_FULL_MESSAGE, slotTimes } from './slots.js';
+import { closureCovers, closureReason, HALL_CLOSURES, type HallClosure, hallDayLock } from './hall-closures.js';
+import { appointmentStepOf, DAY_FULL_MESSAGE, holdsSeat, slotTimes } from './slots.js';
 
 export interface BookingRequest {
   hall?: unknown;
@@ -65,14 +65,19 @@ export async function bookAppointment(deps: AppointmentDeps, openid: string, ser
 
   const appointments = appointmentsOf(deps.store);
   const slotKey = slotKeyOf(service.ref, hall.ref, start);
-  const appt = await withLocks(deps.store, [`citizen:${openid}:${service.ref}`, hallDayLock(hall.ref, cityDate(new Date(start)))], async () => {
-    const mine = (await appointments.findBy('openid', openid)).filter((a) => a.service === service.ref && isActive(a, now));
+  const slot = { hall, step, start, end, slotKey };
+  const locks = [`citizen:${openid}:${service.ref}`, hallDayLock(hall.ref, cityDate(new Date(start)))];
+  // The locks, the citizen's booked appointments of this service and what the seat check needs:
+  // one round trip on PostgreSQL.
+  const reads: LockedRead[] = [{ collection: APPOINTMENTS, where: { openid, service: service.ref, status: 'booked' } }, ...seatReads(slot)];
+  const appt = await withLocksReading(deps.store, locks, reads, async ([booked, ...seat]) => {
+    const mine = (booked as Appointment[]).filter((a) => isActive(a, now));
     if (mine.some((a) => a.slotKey === slotKey)) throw new ConflictError('您已预约了这个时段，无需重复预约', { appointment: mine[0]!.id });
     const held = mine[0];
     if (held) {
       throw new ConflictError(`您已有该事项的预约（${formatSlot(held.start, held.end)}，预约号 ${held.number}），如需更换时间请改约`, { appointment: held.id });
     }
-    await assertSeatFree(deps.store, { hall, step, start, end, slotKey });
+    checkSeatFree(slot, seat);
     const at = now.toISOString();
     return appointments.insert({
       id: randomBytes(12).toString('hex'),
@@ -96,17 +101,43 @@ export async function bookAppointment(deps: AppointmentDeps, openid: string, ser
   return appt;
 }
 
+export interface SeatRequest {
+  hall: BuiltHall;
+  step: AppointmentStep;
+  start: string;
+  end: string;
+  slotKey: string;
+}
+
 /**
- * Under the hall day's lock: the slot is not closed (闭厅), has a seat, and the hall's day has one.
- * `exceptId` is the appointment being moved, which must not count against itself.
+ * What the seat check reads under the hall day's lock: the hall's closures of the day, the
+ * slot's seats (counted, or the documents when `exceptId` must not count against itself) and,
+ * when the hall caps its day, the day's booked appointments. checkSeatFree reads them back.
  */
-export async function assertSeatFree(store: Store, slot: { hall: BuiltHall; step: AppointmentStep; start: string; end: string; slotKey: string }, exceptId?: string): Promise<void> {
+export function seatReads(slot: SeatRequest, exceptId?: string): LockedRead[] {
   const date = cityDate(new Date(slot.start));
-  const closure = (await closuresOn(store, slot.hall.ref, date)).find((c) => closureCovers(c, new Date(slot.start), new Date(slot.end)));
+  const reads: LockedRead[] = [
+    { collection: HALL_CLOSURES, where: { date, hall: slot.hall.ref } },
+    // The counted fast path also counts an appointment the hall closed (closedBy): harmless,
+    // since a closed slot takes no booking at all.
+    { collection: APPOINTMENTS, where: { slotKey: slot.slotKey, status: 'booked' }, count: exceptId === undefined },
+  ];
+  if (slot.hall.appointmentsPerDay) reads.push({ collection: APPOINTMENTS, where: { date, hall: slot.hall.ref, status: 'booked' } });
+  return reads;
+}
+
+/**
+ * With seatReads' results, taken under the hall day's lock: the slot is not closed (闭厅), has a
+ * seat, and the hall's day has one. `exceptId` is the appointment being moved.
+ */
+export function checkSeatFree(slot: SeatRequest, [closures, inSlot, onDay]: readonly LockedReadResult[], exceptId?: string): void {
+  const closure = (closures as HallClosure[]).find((c) => closureCovers(c, new Date(slot.start), new Date(slot.end)));
   if (closure) throw new ConflictError(`${closureReason(closure)}，请选择其他时段`, { slot: slot.start });
-  if ((await bookedCount(store, slot.slotKey, exceptId)) >= slot.step.capacityPerSlot) throw new ConflictError(FULL_MESSAGE, { slot: slot.start });
+  const seated = (found: LockedReadResult | undefined) =>
+    typeof found === 'number' ? found : ((found as Appointment[] | undefined) ?? []).filter((a) => holdsSeat(a, exceptId)).length;
+  if (seated(inSlot) >= slot.step.capacityPerSlot) throw new ConflictError(FULL_MESSAGE, { slot: slot.start });
   const perDay = slot.hall.appointmentsPerDay;
-  if (perDay && (await bookedOnDay(store, slot.hall.ref, date, exceptId)) >= perDay) throw new ConflictError(DAY_FULL_MESSAGE, { date });
+  if (perDay && seated(onDay) >= perDay) throw new ConflictError(DAY_FULL_MESSAGE, { date: cityDate(new Date(slot.start)) });
 }
 
 /** Where and when an appointment sits: the fields booking and rescheduling both set. */

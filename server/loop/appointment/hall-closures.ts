@@ -42,8 +42,10 @@ export interface HallClosureInput {
 
 export const MAX_CLOSURE_REASON = 60;
 
+export const HALL_CLOSURES = 'hallClosures';
+
 export function hallClosuresOf(store: Store) {
-  return store.collection<HallClosure>('hallClosures', { indexes: ['date'] });
+  return store.collection<HallClosure>(HALL_CLOSURES, { indexes: ['date'] });
 }
 
 /** The lock booking, rescheduling and closing take for one hall's day (seats per day, closures). */

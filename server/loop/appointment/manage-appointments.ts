@@ -1,10 +1,11 @@
 // The citizen's own appointments: list, cancel, reschedule. Someone else's appointment is
 // "not found", never "forbidden", so ids cannot be probed.
 import { ConflictError, NotFoundError } from '../../errors.js';
+import { withLocksReading } from '../../store/index.js';
 import { nowOf } from '../deps.js';
 import { type Appointment, appointmentsOf, slotKeyOf } from './appointment-types.js';
 import { cityDate } from '../../calendar/index.js';
-import { assertSeatFree, chooseSlot, slotPlacement } from './book-appointment.js';
+import { checkSeatFree, chooseSlot, seatReads, slotPlacement } from './book-appointment.js';
 import { hallDayLock } from './hall-closures.js';
 import { formatInstant } from './format-slot.js';
 import { type AppointmentDeps, notifyAppointment } from './notify-appointment.js';
@@ -73,22 +74,23 @@ export async function rescheduleAppointment(deps: AppointmentDeps, openid: strin
   const { service, step, hall, start, end } = chooseSlot(deps.live.current(), first.service, req.hall ?? first.hall, req.start, now);
   const slotKey = slotKeyOf(service.ref, hall.ref, start);
   if (slotKey === first.slotKey) throw new ConflictError('新时段与原预约相同，无需改约');
-  const updated = await deps.store.withLock(`citizen:${openid}:${first.service}`, () =>
-    deps.store.withLock(hallDayLock(hall.ref, cityDate(new Date(start))), async () => {
-      await assertSeatFree(deps.store, { hall, step, start, end, slotKey }, id);
-      return appointmentsOf(deps.store).update(id, (a) => {
-        assertChangeable(a, now, '改约'); // re-checked: a cancel may have won the race
-        const at = now.toISOString();
-        const { remindedAt: _reminded, closedBy: _closed, ...rest } = a;
-        return {
-          ...rest,
-          ...slotPlacement(hall, start, end, slotKey),
-          updatedAt: at,
-          history: [...a.history, { at, action: 'rescheduled', start, hall: hall.ref }],
-        };
-      });
-    }),
-  );
+  const slot = { hall, step, start, end, slotKey };
+  // The citizen's and the new hall day's locks with the seat check's reads: one round trip on PostgreSQL.
+  const locks = [`citizen:${openid}:${first.service}`, hallDayLock(hall.ref, cityDate(new Date(start)))];
+  const updated = await withLocksReading(deps.store, locks, seatReads(slot, id), async (seat) => {
+    checkSeatFree(slot, seat, id);
+    return appointmentsOf(deps.store).update(id, (a) => {
+      assertChangeable(a, now, '改约'); // re-checked: a cancel may have won the race
+      const at = now.toISOString();
+      const { remindedAt: _reminded, closedBy: _closed, ...rest } = a;
+      return {
+        ...rest,
+        ...slotPlacement(hall, start, end, slotKey),
+        updatedAt: at,
+        history: [...a.history, { at, action: 'rescheduled', start, hall: hall.ref }],
+      };
+    });
+  });
   await notifyAppointment(deps, updated, 'rescheduled');
   return viewOf(updated, now);
 }

@@ -90,7 +90,7 @@ export function slotTimes(build: AccountBuild, hall: BuiltHall, step: Appointmen
 }
 
 /** An appointment that holds a seat: booked, and not in a slot the hall closed since. */
-const holdsSeat = (a: Appointment, exceptId?: string) => a.status === 'booked' && !a.closedBy && a.id !== exceptId;
+export const holdsSeat = (a: Appointment, exceptId?: string) => a.status === 'booked' && !a.closedBy && a.id !== exceptId;
 
 /**
  * Booked seats of one slot (active appointments only). The counted fast path also counts an

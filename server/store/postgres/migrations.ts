@@ -90,6 +90,56 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'documents indexed within their collection; lock and read in one statement',
+    sql: `
+      -- The GIN index of version 1 mixed every collection: a lookup by date in the hall
+      -- closures also found every appointment of that date, and a query that named its
+      -- collection let the planner scan that collection's primary-key range instead, which it
+      -- did whenever the statistics were older than the collection's growth (the appointments
+      -- of a city with a million applications: every booking read them all). Indexing each
+      -- document under its collection's name ({"appointments": {...}}) makes one index entry
+      -- mean one field value in one collection, and leaves the planner nothing else to choose.
+      -- Built here on the existing documents: on a city with a million documents this takes a
+      -- minute or two while the other processes wait for the migration lock.
+      create index documents_in_collection on documents using gin (jsonb_set('{}', array[collection], doc) jsonb_path_ops) with (fastupdate = off);
+      drop index documents_doc;
+
+      -- withLocksReading: the advisory locks of withLocks, then reads, in one round trip. The
+      -- function is volatile, so each read below takes its own snapshot after the locks were
+      -- granted and sees every write committed before (one plain statement would read from a
+      -- snapshot taken before it waited for the locks). A read is {collection, where, count}: the
+      -- documents whose fields equal the strings in where (containment on the index, then jsonb
+      -- equality, so an array holding the value does not match: findBy's semantics).
+      create function onestop_lock_and_read(lock_keys text[], reads jsonb) returns jsonb
+      language plpgsql volatile as $fn$
+      declare
+        k text;
+        r jsonb;
+        results jsonb := '[]';
+      begin
+        foreach k in array lock_keys loop
+          perform pg_advisory_lock(hashtextextended(k, 0));
+        end loop;
+        for r in select value from jsonb_array_elements(reads) loop
+          if coalesce((r ->> 'count')::boolean, false) then
+            results := results || to_jsonb((
+              select count(*) from documents d
+              where jsonb_set('{}', array[d.collection], d.doc) @> jsonb_build_object(r ->> 'collection', r -> 'where')
+                and not exists (select from jsonb_each(r -> 'where') w where d.doc -> w.key is distinct from w.value)));
+          else
+            results := results || jsonb_build_array(coalesce((
+              select jsonb_agg(d.doc) from documents d
+              where jsonb_set('{}', array[d.collection], d.doc) @> jsonb_build_object(r ->> 'collection', r -> 'where')
+                and not exists (select from jsonb_each(r -> 'where') w where d.doc -> w.key is distinct from w.value)), '[]'));
+          end if;
+        end loop;
+        return results;
+      end
+      $fn$;
+    `,
+  },
+  {
     // Version 10 leaves room for other store work landing in parallel; versions apply by number.
     version: 10,
     name: 'job queues',

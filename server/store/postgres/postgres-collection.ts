@@ -1,11 +1,18 @@
 // One collection as rows of the shared documents table. Reads are single statements; update is
 // a transaction with SELECT ... FOR UPDATE, so concurrent updates of one document serialise in
 // the database, whichever process sends them.
+import type pg from 'pg';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Collection, Doc } from '../types.js';
 import type { Sessions } from './sessions.js';
 
 const json = (value: unknown) => JSON.stringify(value);
+
+/**
+ * The document under its collection's name, as the GIN index of migration 5 holds it: a
+ * containment test on it finds one collection's documents by field value, and nothing else.
+ */
+const IN_COLLECTION = `jsonb_set('{}', array[collection], doc)`;
 
 export class PostgresCollection<T extends Doc> implements Collection<T> {
   constructor(
@@ -59,25 +66,12 @@ export class PostgresCollection<T extends Doc> implements Collection<T> {
   async findBy(field: string, value: string) {
     // The containment test uses the GIN index; the ->> test keeps the embedded store's
     // semantics exactly (a string equal to value, not an array holding it).
-    const { rows } = await this.db.query<{ doc: T }>('select doc from documents where collection = $1 and doc @> $2 and doc ->> $3 = $4', [
-      this.name,
-      json({ [field]: value }),
-      field,
-      value,
-    ]);
+    const { rows } = await this.db.query<{ doc: T }>(findByStatement(this.name, field, value));
     return rows.map((r) => r.doc);
   }
 
   async countBy(field: string, value: string, also: Readonly<Record<string, string>> = {}) {
-    // One containment test on the GIN index for every pair; the ->> tests keep findBy's exact
-    // string semantics (a string equal to the value, not an array holding it).
-    const pairs = Object.entries({ ...also, [field]: value });
-    const exact = pairs.map((_, i) => `doc ->> $${3 + 2 * i} = $${4 + 2 * i}`).join(' and ');
-    const { rows } = await this.db.query<{ n: string }>(`select count(*) as n from documents where collection = $1 and doc @> $2 and ${exact}`, [
-      this.name,
-      json(Object.fromEntries(pairs)),
-      ...pairs.flat(),
-    ]);
+    const { rows } = await this.db.query<{ n: string }>(countByStatement(this.name, { ...also, [field]: value }));
     return Number(rows[0]?.n ?? 0);
   }
 
@@ -91,6 +85,30 @@ export class PostgresCollection<T extends Doc> implements Collection<T> {
     const { rows } = await this.db.query<{ n: string }>('select count(*) as n from documents where collection = $1', [this.name]);
     return Number(rows[0]?.n ?? 0);
   }
+}
+
+/**
+ * findBy's statement. The containment test uses the GIN index; the ->> test keeps the embedded
+ * store's semantics exactly (a string equal to value, not an array holding it). Named: each
+ * connection prepares it once.
+ */
+export function findByStatement(collection: string, field: string, value: string): pg.QueryConfig {
+  return {
+    name: 'onestop-find-by',
+    text: `select doc from documents where ${IN_COLLECTION} @> $1 and doc ->> $2 = $3`,
+    values: [json({ [collection]: { [field]: value } }), field, value],
+  };
+}
+
+/** countBy's statement: one containment test on the GIN index for every pair, and findBy's exact string tests. */
+export function countByStatement(collection: string, where: Readonly<Record<string, string>>): pg.QueryConfig {
+  const pairs = Object.entries(where);
+  const exact = pairs.map((_, i) => `doc ->> $${2 + 2 * i} = $${3 + 2 * i}`).join(' and ');
+  return {
+    name: `onestop-count-by-${pairs.length}`,
+    text: `select count(*) as n from documents where ${IN_COLLECTION} @> $1 and ${exact}`,
+    values: [json({ [collection]: where }), ...pairs.flat()],
+  };
 }
 
 /** What was written, as it reads back (JSON), so callers never share objects with the store. */

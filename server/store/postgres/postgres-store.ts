@@ -98,6 +98,10 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     },
     withLock: (key, fn) => db.withLock(key, fn),
     withLocks: (keys, fn) => db.withLocks(keys, fn),
+    withLocksReading: (keys, reads, fn) => {
+      for (const read of reads) checkName('集合', read.collection);
+      return db.withLocksReading(keys, reads, fn);
+    },
     async increment(collection, id) {
       checkName('集合', collection);
       // One statement: the row lock of the upsert serialises every process. Its commit does not

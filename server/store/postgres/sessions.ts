@@ -4,6 +4,7 @@
 // full pool cannot deadlock against its own lock holders.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
+import type { LockedRead, LockedReadResult } from '../types.js';
 
 class Held {
   /** Keys this connection holds, for re-entrant withLock calls. */
@@ -21,7 +22,8 @@ class Held {
 }
 
 export interface Sessions {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** A statement given as a QueryConfig with a name is prepared once per connection. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>>;
   /** Runs fn in one transaction on one connection (the lock holder's, when inside withLock). */
   transaction<R>(fn: (client: pg.ClientBase) => Promise<R>): Promise<R>;
   /**
@@ -31,11 +33,25 @@ export interface Sessions {
   withLock<R>(key: string, fn: () => Promise<R>): Promise<R>;
   /** withLock for several keys at once, taken left to right in one statement. */
   withLocks<R>(keys: readonly string[], fn: () => Promise<R>): Promise<R>;
+  /** withLocks and the reads in one statement (migration 5's onestop_lock_and_read). */
+  withLocksReading<R>(keys: readonly string[], reads: readonly LockedRead[], fn: (results: LockedReadResult[]) => Promise<R>): Promise<R>;
 }
 
 /** One statement taking (or giving back) n session locks, left to right: the order nested calls would take them. */
 const advisory = (what: 'lock' | 'unlock', n: number) =>
   `select ${Array.from({ length: n }, (_, i) => `pg_advisory_${what}(hashtextextended($${i + 1}, 0))`).join(', ')}`;
+
+/**
+ * The statement that takes the locks (and does the reads, when there are any). Named, so each
+ * connection parses and plans it once.
+ */
+function lockStatement(keys: readonly string[], reads: readonly LockedRead[] | undefined): pg.QueryConfig {
+  if (!reads) return { name: `onestop-lock-${keys.length}`, text: advisory('lock', keys.length), values: [...keys] };
+  return { name: 'onestop-lock-and-read', text: 'select onestop_lock_and_read($1::text[], $2::jsonb) as results', values: [[...keys], JSON.stringify(reads)] };
+}
+
+const resultsOf = (reads: readonly LockedRead[] | undefined, result: pg.QueryResult): LockedReadResult[] =>
+  reads ? ((result.rows[0] as { results: LockedReadResult[] }).results ?? []) : [];
 
 export function createSessions(pool: pg.Pool, namespace: string): Sessions {
   const context = new AsyncLocalStorage<Held>();
@@ -74,34 +90,36 @@ export function createSessions(pool: pg.Pool, namespace: string): Sessions {
     }
   }
 
-  async function withLocks<R>(keys: readonly string[], fn: () => Promise<R>): Promise<R> {
+  async function withLocks<R>(keys: readonly string[], reads: readonly LockedRead[] | undefined, fn: (results: LockedReadResult[]) => Promise<R>): Promise<R> {
     const h = held();
     if (h) {
       const fresh = [...new Set(keys)].filter((k) => !h.keys.has(k));
-      if (!fresh.length) return fn();
+      if (!fresh.length) return fn(reads ? resultsOf(reads, await h.use((client) => client.query(lockStatement([], reads)))) : []);
       // Queued, not awaited: it runs before anything else on this connection, so the caller
       // saves a round trip and waiters get the locks as soon as the server sees it. If it fails
       // the connection is broken, and the outer unlock destroys it, which releases every lock.
       const unlock = () => void h.use((client) => client.query(advisory('unlock', fresh.length), lockArgs(fresh))).catch(() => undefined);
+      let results: LockedReadResult[];
       try {
-        await h.use((client) => client.query(advisory('lock', fresh.length), lockArgs(fresh)));
+        results = resultsOf(reads, await h.use((client) => client.query(lockStatement(lockArgs(fresh), reads))));
       } catch (err) {
         unlock(); // whichever of them it took
         throw err;
       }
       for (const k of fresh) h.keys.add(k);
       try {
-        return await fn();
+        return await fn(results);
       } finally {
         for (const k of fresh) h.keys.delete(k);
         unlock();
       }
     }
     const unique = [...new Set(keys)];
-    if (!unique.length) return fn();
+    if (!unique.length) return fn(reads ? resultsOf(reads, await pool.query(lockStatement([], reads))) : []);
     const client = await pool.connect();
+    let results: LockedReadResult[];
     try {
-      await client.query(advisory('lock', unique.length), lockArgs(unique));
+      results = resultsOf(reads, await client.query(lockStatement(lockArgs(unique), reads)));
     } catch (err) {
       client.release(err as Error); // destroyed: whatever it took is released
       throw err;
@@ -110,7 +128,7 @@ export function createSessions(pool: pg.Pool, namespace: string): Sessions {
     for (const k of unique) mine.keys.add(k);
     holders++;
     try {
-      return await context.run(mine, fn);
+      return await context.run(mine, () => fn(results));
     } finally {
       mine.done = true;
       // On Node 20 an enabled AsyncLocalStorage slows every promise in the process (~2x on the
@@ -135,8 +153,9 @@ export function createSessions(pool: pg.Pool, namespace: string): Sessions {
       return h ? h.use((client) => client.query(text, params)) : pool.query(text, params);
     },
     transaction,
-    withLock: (key, fn) => withLocks([key], fn),
-    withLocks,
+    withLock: (key, fn) => withLocks([key], undefined, fn),
+    withLocks: (keys, fn) => withLocks(keys, undefined, fn),
+    withLocksReading: (keys, reads, fn) => withLocks(keys, reads, fn),
   };
 }
 

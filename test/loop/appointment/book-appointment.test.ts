@@ -5,7 +5,8 @@ import path from 'node:path';
 import request from 'supertest';
 import { createLowdbStore } from '../../../server/store/lowdb-store.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
-import type { Store } from '../../../server/store/types.js';
+import type { Collection, Doc, Store } from '../../../server/store/types.js';
+import { withLocksReading } from '../../../server/store/counting.js';
 import type { AccountBuild } from '../../../server/builder/types.js';
 import { closeHall } from '../../../server/loop/appointment/hall-closures.js';
 import { APPOINTMENT_SERVICE, makeContext, SERVICE, type TestContext, VALID_FIELDS } from './fixture-build.js';
@@ -110,6 +111,29 @@ describe('POST /api/services/:dept/:service/appointments', () => {
     assert.match(a.number, /^YY-20260302-\d{4}$/);
     assert.deepEqual([a.openid, a.service, a.hall, a.start, a.end, a.status], ['alice', SERVICE, 'shebao/tianhe', SLOT, '2026-03-06T01:30:00.000Z', 'booked']);
     assert.deepEqual(a.fields, VALID_FIELDS);
+  });
+
+  it('reads everything a booking checks in one step with its locks (one round trip on PostgreSQL)', async () => {
+    // A store that can lock and read in one step, recording what the booking asks of it.
+    const raw = createMemoryStore();
+    const calls: string[] = [];
+    const recorded = (name: string): Collection<Doc> => {
+      const inner = raw.collection<Doc>(name);
+      return Object.assign(Object.create(inner) as Collection<Doc>, {
+        findBy: (field: string, value: string) => (calls.push(`findBy ${name}.${field}`), inner.findBy(field, value)),
+        list: (filter?: (doc: Doc) => boolean) => (calls.push(`list ${name}`), inner.list(filter)),
+        countBy: (field: string, value: string) => (calls.push(`countBy ${name}.${field}`), Promise.resolve(value.length)),
+      });
+    };
+    const store: Store = Object.assign(Object.create(raw) as Store, {
+      collection: recorded,
+      withLocksReading: ((keys, reads, fn) => (calls.push(`withLocksReading ${keys.length} locks, ${reads.length} reads`), withLocksReading(raw, keys, reads, fn))) as Store['withLocksReading'],
+    });
+    const ctx = makeContext({ store });
+    await book(ctx, 'alice', booking()).expect(201);
+    assert.deepEqual(calls, ['withLocksReading 2 locks, 3 reads']);
+    await book(ctx, 'alice', booking(LATER)).expect(409); // one active appointment per service, from the same read
+    assert.deepEqual(calls, ['withLocksReading 2 locks, 3 reads', 'withLocksReading 2 locks, 3 reads']);
   });
 
   it('answers 401 without a citizen session', async () => {

@@ -182,4 +182,26 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
     assert.equal(await b.once!.outcome('short'), undefined, 'an expired claim has no outcome');
     assert.equal(await b.once!.claim('short', 60_000), true, 'an expired claim can be claimed again');
   });
+
+  it('claims and settles many keys of two processes at once, in few statements, each key to exactly one claimer', async () => {
+    const [a, b] = [await open(2), await open(2)];
+    let statements = 0;
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      statements++;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      // 30 keys, each claimed by four callers spread over both processes, all at the same moment.
+      const keys = Array.from({ length: 120 }, (_, i) => `push:${i % 30}`);
+      const won = await Promise.all(keys.map((key, i) => (i % 2 ? a : b).once!.claim(key, 60_000)));
+      const winners = keys.filter((_, i) => won[i]);
+      assert.deepEqual([...winners].sort(), [...new Set(keys)].sort(), 'every key claimed once');
+      await Promise.all(winners.map((key) => a.once!.settle(key, `answer ${key}`)));
+      assert.ok(statements <= 12, `${statements} statements for 120 claims and 30 settles`);
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    assert.deepEqual(await Promise.all(['push:0', 'push:29'].map((key) => b.once!.outcome(key))), ['answer push:0', 'answer push:29']);
+  });
 });

@@ -70,7 +70,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   partitionTimer.unref();
 
   const db = createSessions(pool, schema ?? 'public');
-  const once = createPostgresOnce(db);
+  const once = createPostgresOnce(db, pool);
   const onceTimer = setInterval(() => void once.sweep().catch((e: Error) => console.error('[onestop] 清理过期的去重记录失败:', e.message)), 60_000);
   onceTimer.unref();
   const signals = createSignals(connection, (text, params) => db.query(text, params), schema ?? 'public');

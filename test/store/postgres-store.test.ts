@@ -58,6 +58,23 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
     }
   });
 
+  it('moves a city stored before migration 5 onto the collection index, and finds its documents there', async () => {
+    const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+    await client.connect();
+    try {
+      await client.query(`create schema ${schema}`);
+      await migrate(client, MIGRATIONS.filter((m) => m.version < 5));
+      await client.query(`insert into documents (collection, id, doc) values ('appointments', 'a1', '{"id":"a1","slotKey":"s1","status":"booked"}'), ('other', 'o1', '{"id":"o1","slotKey":"s1"}')`);
+    } finally {
+      await client.end();
+    }
+    const store = await open();
+    assert.deepEqual(await store.collection('appointments').findBy('slotKey', 's1'), [{ id: 'a1', slotKey: 's1', status: 'booked' }]);
+    assert.equal(await store.collection('appointments').countBy!('slotKey', 's1', { status: 'booked' }), 1);
+    const indexes = await sql<{ indexname: string }>(`select indexname from pg_indexes where schemaname = '${schema}' and tablename = 'documents' order by 1`);
+    assert.deepEqual(indexes.map((r) => r.indexname), ['documents_in_collection', 'documents_pkey']);
+  });
+
   it('creates a log partition for the current month', async () => {
     await open();
     const now = new Date();

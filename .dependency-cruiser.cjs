@@ -24,7 +24,7 @@ const ROOMS = {
   stats: ['builder', 'calendar', 'desk', 'loop', 'store'],
   vault: ['store'],
   bindings: ['builder', 'loop', 'model', 'patterns', 'query', 'store', 'vault'],
-  broadcasts: ['audit', 'builder', 'calendar', 'model', 'stats', 'store', 'wechat'],
+  broadcasts: ['audit', 'builder', 'calendar', 'capabilities', 'model', 'stats', 'store', 'wechat'],
   matters: ['builder', 'calendar', 'loop', 'model', 'store'],
   notices: ['builder', 'calendar', 'loop', 'model', 'store', 'wechat'],
   accounts: ['builder', 'capabilities', 'publish', 'wechat', 'store'],

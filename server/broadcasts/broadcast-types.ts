@@ -19,6 +19,8 @@ export interface BroadcastAccount {
   id: string;
   name: string;
   type: 'service' | 'subscription';
+  /** 微信认证: an unverified account cannot mass-send (server/capabilities). */
+  verified: boolean;
   config: Broadcasts;
 }
 

@@ -1,7 +1,7 @@
 // The broadcasts room's front door (群发): issues and articles, the review chain, previews,
 // quotas, sending through WeChat, completion events, reminders and the suggested send time.
 // Other rooms import this folder only through this file; everything else in it is private.
-export { CITY_ACCOUNT_ID, accountOf, broadcastAccountsOf } from './accounts.js';
+export { accountOf, broadcastAccountOf, canDeliver, requireDelivery } from './accounts.js';
 export { LIMITS, articleGaps } from './article-rules.js';
 export { diffArticle } from './article-diff.js';
 export type { DiffPart, FieldDiff } from './article-diff.js';
@@ -14,7 +14,7 @@ export { createDirImages, createMemoryImages } from './images.js';
 export { articleRevisions, articlesInOrder, columnName, columnStatus, columnsOn, createIssue, issueGaps, issueIdOf, listIssues, loadIssue, saveArticle, setSendTime } from './issues.js';
 export type { ColumnStatus } from './issues.js';
 export { JOB_EVENTS, outcomeStatusName, recordJobEvent } from './job-events.js';
-export { QUOTA, checkQuota } from './quotas.js';
+export { checkQuota } from './quotas.js';
 export { noticesFor, owingUsers, remindDue } from './reminders.js';
 export { approveStep, rejectStep } from './review.js';
 export { BODY_IMAGE_SRC, bodyText, sanitizeBody } from './sanitize-body.js';

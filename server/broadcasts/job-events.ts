@@ -43,8 +43,12 @@ export function outcomeStatusName(outcome: Outcome | undefined, mode: string): s
   return (mode === 'publish' ? PUBLISH_STATUS[outcome.status] : STATUS_NAMES[outcome.status]) ?? outcome.status;
 }
 
-/** Records a completion event; returns the issue it belonged to, or undefined for none of ours. */
-export async function recordJobEvent(deps: BroadcastDeps, raw: Raw): Promise<BroadcastIssue | undefined> {
+/**
+ * Records a completion event that arrived on `account`'s callback (/wechat/<id>); returns the issue
+ * it belonged to, or undefined for none of that account's. WeChat's ids are per account, so an
+ * event on one account's callback never touches another account's issue.
+ */
+export async function recordJobEvent(deps: BroadcastDeps, raw: Raw, account: string): Promise<BroadcastIssue | undefined> {
   const event = String(raw.Event ?? '');
   const at = nowOf(deps).toISOString();
   let match: (i: BroadcastIssue) => boolean;
@@ -68,7 +72,7 @@ export async function recordJobEvent(deps: BroadcastDeps, raw: Raw): Promise<Bro
     outcome = { at, status, ok: status === '0', articleUrls: urls(list(obj(info.article_detail).item), 'article_url') };
     match = (i) => i.delivery.publishId === publishId;
   } else return undefined;
-  const [issue] = await issuesOf(deps.store).list(match);
+  const [issue] = (await issuesOf(deps.store).findBy('account', account)).filter(match);
   if (!issue) return undefined;
   const updated = await issuesOf(deps.store).update(issue.id, (c) => ({ ...c, delivery: { ...c.delivery, outcome } }));
   const counts = outcome.sentCount === undefined ? '' : `；关注者 ${outcome.totalCount}，过滤后 ${outcome.filterCount}，成功 ${outcome.sentCount}，失败 ${outcome.errorCount}`;

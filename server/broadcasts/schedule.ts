@@ -8,13 +8,15 @@ import { issuesOf } from './broadcast-types.js';
 import { chainProgress, isEditor } from './chain.js';
 import { issueGaps, loadIssue, nowOf } from './issues.js';
 import { checkQuota } from './quotas.js';
+import { requireDelivery } from './accounts.js';
 
 /** HTTP 409 with the quota sentence: the issue cannot be scheduled in that day or month. */
 export class BroadcastQuotaError extends ConflictError {}
 
 export async function scheduleIssue(deps: BroadcastDeps, actor: Actor, id: string): Promise<BroadcastIssue> {
-  const { account } = await loadIssue(deps, id);
+  const { issue, account } = await loadIssue(deps, id);
   if (!isEditor(account, actor)) throw new ForbiddenError('只有审核链上的人员和平台管理员可以安排发送');
+  requireDelivery(account, issue.delivery.mode);
   // One lock per account: two issues cannot both take the last broadcast of a day.
   const updated = await deps.store.withLock(`broadcast-quota:${account.id}`, async () => {
     const others = await issuesOf(deps.store).findBy('account', account.id);

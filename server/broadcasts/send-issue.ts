@@ -11,6 +11,7 @@ import { issuesOf } from './broadcast-types.js';
 import { canActOn, chainProgress, isEditor } from './chain.js';
 import { articlesInOrder, issueGaps, loadIssue, nowOf } from './issues.js';
 import { BODY_IMAGE_SRC, bodyImageIds } from './sanitize-body.js';
+import { requireDelivery } from './accounts.js';
 
 export class BroadcastUnavailableError extends ConflictError {}
 
@@ -71,6 +72,7 @@ export async function sendPreviews(deps: BroadcastDeps, actor: Actor, input: { i
   const step = chainProgress(issue, account.config.chain).current;
   if (!step?.preview) throw new ConflictError('当前步骤不是预览确认');
   if (!canActOn(step.step, actor) && !isEditor(account, actor)) throw new ForbiddenError('您不能发送这一期的预览');
+  requireDelivery(account, 'preview');
   const gaps = issueGaps(issue, account);
   if (gaps.length) throw new ConflictError(`还不能预览：${gaps.join('；')}`);
   const targets = (step.step.previewers ?? []).filter((p) => !input.only || p.user === input.only);
@@ -116,6 +118,7 @@ export async function sendIssue(deps: BroadcastDeps, actor: Actor | 'timer', id:
     if (actor !== 'timer' && !isEditor(account, actor)) throw new ForbiddenError('只有审核链上的人员和平台管理员可以发送');
     if (issue.state !== 'scheduled' && issue.state !== 'failed') throw new ConflictError('这一期不在待发送状态（请先走完审核链并安排发送）');
     if (!chainProgress(issue, account.config.chain).complete) throw new ConflictError('审核链尚未走完，不能发送');
+    requireDelivery(account, issue.delivery.mode);
     let current = await issuesOf(deps.store).update(id, (c) => ({ ...c, state: 'sending', delivery: { ...c.delivery, clientmsgid: c.delivery.clientmsgid?.endsWith(`-r${c.revision}`) ? c.delivery.clientmsgid : clientMsgId(c) } }));
     const at = () => nowOf(deps).toISOString();
     try {

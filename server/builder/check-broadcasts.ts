@@ -1,6 +1,8 @@
 // An account's broadcasts (群发) beyond what its schema says: unique column and step ids, columns
 // owned by departments that exist, every step reachable by enough people, previewers WeChat can
-// reach, and openid delivery only where WeChat allows it (服务号).
+// reach, and openid delivery only where WeChat allows it (服务号); an account the capability matrix
+// does not let mass-send (an unverified one) may only publish.
+import { can, describeMissingCapability } from '../capabilities/index.js';
 import type { CityModel } from './city-model.js';
 import type { DiagnosticSink } from './diagnostics.js';
 
@@ -31,6 +33,10 @@ export function checkBroadcasts(model: CityModel, sink: DiagnosticSink): void {
     for (const [j, p] of (step.previewers ?? []).entries()) {
       if (!p.openid && !p.wxname) sink.error('BROADCAST_PREVIEWER_UNREACHABLE', at(`/chain/${i}/previewers/${j}`), `预览人“${p.user}”既没有 openid 也没有微信号，收不到预览`);
     }
+  }
+  const kind = { type: account.type, verified: account.verified ?? true, name: account.name };
+  if ((config.delivery ?? 'sendall') === 'sendall' && !can(kind, 'broadcast')) {
+    sink.error('CAPABILITY_MISSING', at('/delivery'), `群发：${describeMissingCapability(kind, 'broadcast')}（${file}）。请先完成微信认证，或把 delivery 设为 "publish"（发布，不通知关注者）`);
   }
   if (config.delivery === 'openids') {
     if (account.type !== 'service') sink.error('BROADCAST_OPENIDS_SERVICE_ONLY', at('/delivery'), '按 openid 群发（mass/send）只对服务号开放；订阅号请用 sendall 或 publish');

@@ -1,6 +1,8 @@
-// The whole app as `onestop serve` composes it (createApp), listening on a loopback port, in local
-// mode: the real WeChat client talks over HTTP to the app's own stand-in, which pushes completion
-// events back to /wechat. Memory store and memory images; the sample city's broadcasts config.
+// The whole app as `onestop serve` composes it (createApp with the account registry), listening on a
+// loopback port, in local mode: each account's real WeChat client talks over HTTP to that account's
+// own stand-in (/_wechat for the primary, /_wechat/<id> for the others), which pushes completion
+// events back to the account's callback (/wechat/<id>). Memory store and memory images; the sample
+// city, whose broadcasts belong to the internal subscription account 江城交警内部通.
 import { mkdtempSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import type { Server } from 'node:http';
@@ -8,8 +10,9 @@ import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
+import { createAccountRegistry, localStandinCredentials, resolveAccountCredentials, scopedStore, type AccountRegistry } from '../../server/accounts/index.js';
 import { createApp } from '../../server/app.js';
-import { buildAccount } from '../../server/builder/build-account.js';
+import { buildCity } from '../../server/builder/index.js';
 import { loadCityFromDir } from '../../server/builder/load-city.js';
 import { loadConfig, projectRoot } from '../../server/config.js';
 import { createLiveBuild, type LiveBuild } from '../../server/live-build.js';
@@ -19,13 +22,15 @@ import { createMemoryStore } from '../../server/store/memory-store.js';
 import type { Store } from '../../server/store/types.js';
 import { addUser } from '../../server/console/users.js';
 import { createStoreTokenStore, createWechatClient, LOCAL_STANDIN_CREDENTIALS, type WechatClient } from '../../server/wechat/index.js';
-import { broadcastAccountsOf, type BroadcastDeps, createMemoryImages } from '../../server/broadcasts/index.js';
-import { listUsers } from '../../server/console/index.js';
+import { type BroadcastDeps, createMemoryImages } from '../../server/broadcasts/index.js';
+import { consoleBroadcastDeps } from '../../server/http/index.js';
 import type { Account } from '../../server/model/index.js';
 
 export const PASSWORD = 'correct-horse-battery';
+/** The account whose file holds the sample broadcasts (topics/accounts/jiaojing-neibu.json). */
+export const BROADCAST_ACCOUNT = 'jiaojing-neibu';
 
-/** The chain's people in the sample city (topics/account.json). */
+/** The chain's people in the sample city (topics/accounts/jiaojing-neibu.json). */
 export const CHAIN_USERS = [
   ['plat', 'platform'],
   ['jj-writer1', 'staff'],
@@ -41,10 +46,28 @@ export const CHAIN_USERS = [
 export interface BroadcastApp {
   base: string;
   store: Store;
+  /** The broadcasting account's live build. */
   live: LiveBuild;
+  accounts: AccountRegistry;
+  /** Where the broadcasting account's own stand-in keeps its outbox (previews and broadcasts it received). */
+  standinStore: Store;
   broadcasts: BroadcastDeps;
   clock: { now: Date };
   close(): Promise<void>;
+}
+
+/** A client whose target is known only once the server listens. */
+function lazyClient(current: () => WechatClient): WechatClient {
+  return {
+    createMenu: (m) => current().createMenu(m),
+    getMenu: () => current().getMenu(),
+    sendText: (o, t) => current().sendText(o, t),
+    sendNews: (o, a) => current().sendNews(o, a),
+    sendTemplate: (o, t, u, d) => current().sendTemplate(o, t, u, d),
+    get broadcasts() {
+      return current().broadcasts;
+    },
+  };
 }
 
 export async function startBroadcastApp(options: { account?: (a: Account) => void; timeoutMs?: number } = {}): Promise<BroadcastApp> {
@@ -53,37 +76,41 @@ export async function startBroadcastApp(options: { account?: (a: Account) => voi
   const clock = { now: new Date('2026-12-03T01:00:00Z') }; // 09:00 in the city, a Thursday
   const now = () => clock.now;
   const config = loadConfig({ SESSION_SECRET: 'broadcast-test-session-secret-32chars', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'onestop-broadcasts-')), PAY_PROVIDER: 'local', PUBLIC_BASE_URL: 'http://127.0.0.1:1' });
-  const files = await loadCityFromDir(path.join(projectRoot, 'topics'));
-  const build = buildAccount(files, { publicBaseUrl: config.publicBaseUrl });
-  const live = createLiveBuild(build);
-  const wechat = createWechatClient({ ...LOCAL_STANDIN_CREDENTIALS, apiBase: 'http://127.0.0.1:1/_wechat', tokenStore: createStoreTokenStore(store, LOCAL_STANDIN_CREDENTIALS.appId), timeoutMs: options.timeoutMs });
-  const lazy = { current: wechat };
-  // The client knows the stand-in's port only once the server listens.
-  const client: WechatClient = {
-    createMenu: (m) => lazy.current.createMenu(m),
-    getMenu: () => lazy.current.getMenu(),
-    sendText: (o, t) => lazy.current.sendText(o, t),
-    sendNews: (o, a) => lazy.current.sendNews(o, a),
-    sendTemplate: (o, t, u, d) => lazy.current.sendTemplate(o, t, u, d),
-    get broadcasts() {
-      return lazy.current.broadcasts;
-    },
+  const topics = path.join(projectRoot, 'topics');
+  const city = buildCity(await loadCityFromDir(topics), { publicBaseUrl: config.publicBaseUrl });
+  const ids = city.accounts.map((b) => b.account.id!);
+  const credentials = resolveAccountCredentials(config, ids.map((id, i) => ({ id, primary: i === 0 })));
+  const clients = new Map<string, WechatClient>();
+  const runtimes = city.accounts.map((build, i) => {
+    const id = ids[i]!;
+    const live = createLiveBuild(build);
+    const client = lazyClient(() => clients.get(id)!);
+    const publisher = createPublisher({ store, live, client, publicBaseUrl: config.publicBaseUrl, ...(i === 0 ? {} : { account: id }) });
+    return { id, live, client, publisher, credentials: credentials.get(id)! };
+  });
+  const accounts = createAccountRegistry(runtimes);
+  const connect = () => {
+    ids.forEach((id, i) => {
+      const creds = i === 0 ? LOCAL_STANDIN_CREDENTIALS : localStandinCredentials(id);
+      const apiBase = i === 0 ? `${base}/_wechat` : `${base}/_wechat/${id}`;
+      clients.set(id, createWechatClient({ ...creds, apiBase, tokenStore: createStoreTokenStore(store, creds.appId), timeoutMs: options.timeoutMs }));
+    });
   };
-  const broadcasts: BroadcastDeps = {
-    store, accounts: () => broadcastAccountsOf(live.current()), images: createMemoryImages(), users: () => listUsers(store), now,
-    wechat: () => lazy.current.broadcasts,
-  };
-  const publisher = createPublisher({ store, live, client, publicBaseUrl: config.publicBaseUrl });
-  const app = createApp({ config, store, live, wechat: client, pay: createPaymentProvider(config, store), publisher, broadcasts, localOrigin: () => base, now });
+  base = 'http://127.0.0.1:1';
+  connect();
+  const broadcasts: BroadcastDeps = { ...consoleBroadcastDeps({ config, store, accounts }, now), images: createMemoryImages() };
+  const primary = runtimes[0]!;
+  const app = createApp({ config, store, live: primary.live, wechat: primary.client, publisher: primary.publisher, accounts, pay: createPaymentProvider(config, store), broadcasts, localOrigin: () => base, now });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  lazy.current = createWechatClient({ ...LOCAL_STANDIN_CREDENTIALS, apiBase: `${base}/_wechat`, tokenStore: createStoreTokenStore(store, LOCAL_STANDIN_CREDENTIALS.appId), timeoutMs: options.timeoutMs });
-  await publisher.bootstrap(path.join(projectRoot, 'topics'));
+  connect();
+  for (const r of runtimes) await r.publisher.bootstrap(topics);
+  const live = accounts.get(BROADCAST_ACCOUNT).live;
   // After bootstrap, which swapped in the published build.
   if (options.account) options.account(live.current().account as Account);
   await Promise.all(CHAIN_USERS.map(([username, role]) => addUser(store, { username, role, password: PASSWORD, departments: role === 'platform' ? [] : [username === 'sb-staff' ? 'renshe' : 'jiaojing'] })));
-  return { base, store, live, broadcasts, clock, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { base, store, live, accounts, standinStore: scopedStore(store, `account-${BROADCAST_ACCOUNT}-`), broadcasts, clock, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 export interface Session {
@@ -97,13 +124,16 @@ export function csrfFrom(html: string): string {
   return m[1];
 }
 
-export async function login(base: string, username: string): Promise<Session> {
+export async function login(base: string, username: string, account: string | undefined = BROADCAST_ACCOUNT): Promise<Session> {
   const agent = request.agent(base);
   const form = await agent.get('/console/login').expect(200);
   const res = await agent.post('/console/login').type('form').send({ username, password: PASSWORD, _csrf: csrfFrom(form.text), next: '/console/' });
   if (res.status !== 303) throw new Error(`login of ${username} failed: ${res.status}`);
   const home = await agent.get('/console/').expect(200);
-  return { agent, csrf: csrfFrom(home.text) };
+  const csrf = csrfFrom(home.text);
+  // The console's broadcast pages follow the header's account switcher.
+  if (account) await agent.post('/console/account').type('form').send({ account, _csrf: csrf }).expect(303);
+  return { agent, csrf };
 }
 
 /** A tiny valid PNG (1×1). */

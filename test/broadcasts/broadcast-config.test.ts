@@ -76,4 +76,13 @@ describe('account.json broadcasts', () => {
     broadcasts().delivery = 'openids';
     assert.equal(withCode(draft.build(), 'BROADCAST_OPENIDS_MISSING').length, 1);
   });
+
+  it('refuses mass sends from an unverified account, which may only publish', () => {
+    draft.account.verified = false;
+    const found = withCode(draft.build(), 'CAPABILITY_MISSING').filter((d) => d.pointer === '/broadcasts/delivery');
+    assert.equal(found.length, 1);
+    assert.match(found[0]!.message, /没有“群发（按标签或全部关注者）”能力/);
+    broadcasts().delivery = 'publish';
+    assert.deepEqual(withCode(draft.build(), 'CAPABILITY_MISSING').filter((d) => d.pointer === '/broadcasts/delivery'), []);
+  });
 });

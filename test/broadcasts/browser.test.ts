@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../browser/launch-chromium.js';
-import { type BroadcastApp, makePng, PASSWORD, startBroadcastApp } from './broadcast-app.js';
+import { BROADCAST_ACCOUNT, type BroadcastApp, makePng, PASSWORD, startBroadcastApp } from './broadcast-app.js';
 import { sendDueIssues } from '../../server/broadcasts/index.js';
 import { readStandinOutbox } from '../../server/wechat/index.js';
 import { waitFor } from './chain-steps.js';
 
 const SHOTS = process.env.BROADCAST_SCREENSHOTS ?? path.join(tmpdir(), 'onestop-screenshots');
-const ISSUE_URL = '/console/broadcasts/city-2026-12-03';
+const ISSUE_URL = '/console/broadcasts/jiaojing-neibu-2026-12-03';
 
 describe('broadcasts in a browser', function () {
   this.timeout(180_000);
@@ -34,12 +34,17 @@ describe('broadcasts in a browser', function () {
     await app?.close();
   });
 
-  async function as(username: string): Promise<Page> {
+  /** Signed in, with the header's switcher on the internal account (the broadcast pages follow it). */
+  async function as(username: string, { switchAccount = true } = {}): Promise<Page> {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
     await page.goto(`${app.base}/console/login`);
     await page.fill('#username', username);
     await page.fill('#password', PASSWORD);
     await Promise.all([page.waitForURL(`${app.base}/console/`), page.click('button[type=submit]')]);
+    if (switchAccount) {
+      await page.selectOption('#account', BROADCAST_ACCOUNT);
+      await Promise.all([page.waitForURL(`${app.base}/console/`), page.click('#account-go')]);
+    }
     return page;
   }
 
@@ -60,8 +65,12 @@ describe('broadcasts in a browser', function () {
   }
 
   it('takes an issue through two drafters, editor, leader and three previewers to a scheduled send', async () => {
-    const plat = await as('plat');
+    const plat = await as('plat', { switchAccount: false });
     await plat.goto(`${app.base}/console/broadcasts`);
+    // The primary account (the switcher's default) has no broadcasts: one click to the account that does.
+    assert.match(await plat.innerText('#no-broadcasts'), /“江城一网通办”没有您参与的群发/);
+    await Promise.all([plat.waitForURL(`${app.base}/console/broadcasts`), plat.click(`button[data-switch="${BROADCAST_ACCOUNT}"]`)]);
+    assert.match(await plat.innerText('h1'), /群发 · 江城交警内部通/);
     assert.match(await plat.innerText('.suggestion'), /建议发送时间/);
     await plat.fill('#new-issue input[name=date]', '2026-12-03');
     await plat.fill('#new-issue input[name=sendTime]', '17:30');
@@ -93,7 +102,7 @@ describe('broadcasts in a browser', function () {
     const p1 = await as('jj-preview1');
     await p1.goto(`${app.base}${ISSUE_URL}`);
     await Promise.all([p1.waitForURL(/msg=previewed/), p1.click('button[name=preview]')]);
-    assert.equal((await readStandinOutbox(app.store, 'sim-jj-preview1')).filter((r) => r.kind === 'preview').length, 1, 'the preview reached the previewer’s WeChat');
+    assert.equal((await readStandinOutbox(app.standinStore, 'sim-jj-preview1')).filter((r) => r.kind === 'preview').length, 1, 'the preview reached the previewer’s WeChat');
     await approve(p1, 'yulan');
     await approve(await as('jj-preview2'), 'yulan');
     await approve(await as('jj-preview3'), 'yulan');

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { type BroadcastApp, login, PNG, type Session } from './broadcast-app.js';
 
-export const ISSUE = 'city-2026-12-03';
+export const ISSUE = 'jiaojing-neibu-2026-12-03';
 export const ARTICLE = { title: '今日警情通报', author: '指挥中心', digest: '全市道路交通总体平稳。', body: '<p>全市道路交通总体平稳，共处理警情 12 起。</p>', sourceUrl: 'https://jj.example.cn/a/1' };
 
 export async function sessions(app: BroadcastApp) {

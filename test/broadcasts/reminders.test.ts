@@ -6,7 +6,7 @@ import { type Actor, type BroadcastAccount, type BroadcastDeps, approveStep, cre
 
 const editor: Actor = { username: 'jj-editor', role: 'staff', departments: ['jiaojing'] };
 const account: BroadcastAccount = {
-  id: 'jj', name: '江城交警内部', type: 'subscription',
+  id: 'jj', name: '江城交警内部', type: 'subscription', verified: true,
   config: {
     columns: [{ id: 'jingqing', name: '警情', department: 'jiaojing' }],
     chain: [{ id: 'bianji', name: '编辑审核', users: ['jj-editor'], approvals: 1 }, { id: 'lingdao', name: '领导审核', role: 'dept-admin', department: 'jiaojing', approvals: 1 }],

@@ -17,7 +17,7 @@ describe('broadcast review chain', function () {
   beforeEach(async () => {
     app = await startBroadcastApp();
     s = await sessions(app);
-    const created = await post(s.plat!, '/console/broadcasts', { account: 'city', date: '2026-12-03', sendTime: '17:30' });
+    const created = await post(s.plat!, '/console/broadcasts', { date: '2026-12-03', sendTime: '17:30' });
     assert.equal(created.status, 303);
   });
   afterEach(() => app.close());
@@ -33,9 +33,10 @@ describe('broadcast review chain', function () {
     const early = await approve(s['jj-preview1']!, 'yulan');
     assert.equal(early.status, 409, 'a previewer cannot confirm before seeing the preview');
     assert.equal((await post(s['jj-preview1']!, `/console/broadcasts/${ISSUE}/preview`)).status, 303);
-    const previews = await readStandinOutbox(app.store, 'sim-jj-preview1');
-    assert.equal(previews.filter((r) => r.kind === 'preview').length, 1, 'WeChat preview reached the previewer');
-    assert.equal((await readStandinOutbox(app.store)).filter((r) => r.kind === 'preview').length, 3);
+    const previews = await readStandinOutbox(app.standinStore, 'sim-jj-preview1');
+    assert.equal(previews.filter((r) => r.kind === 'preview').length, 1, 'WeChat preview reached the previewer through the internal account');
+    assert.equal((await readStandinOutbox(app.standinStore)).filter((r) => r.kind === 'preview').length, 3);
+    assert.equal((await readStandinOutbox(app.store)).filter((r) => r.kind === 'preview').length, 0, 'nothing went through the primary account');
     await approveThrough(s, PREVIEW_STEPS);
     assert.equal((await post(s.plat!, `/console/broadcasts/${ISSUE}/schedule`)).status, 303);
     assert.equal((await issue()).state, 'scheduled');
@@ -47,8 +48,9 @@ describe('broadcast review chain', function () {
     const done = await waitFor(async () => ((await issue()).delivery.outcome ? issue() : undefined));
     assert.equal(done.delivery.outcome?.status, 'send success');
     assert.equal(done.delivery.outcome?.articleUrls.length, 3);
-    const mass = (await readStandinOutbox(app.store, 'sim-anyone')).filter((r) => r.kind === 'mass');
-    assert.equal(mass.length, 1, 'a follower received the broadcast once');
+    const mass = (await readStandinOutbox(app.standinStore, 'sim-anyone')).filter((r) => r.kind === 'mass');
+    assert.equal(mass.length, 1, 'a follower of the internal account received the broadcast once');
+    assert.equal((await readStandinOutbox(app.store)).filter((r) => r.kind === 'mass').length, 0, 'the primary account sent nothing');
     const actions = (await readAudit(app.store)).filter((r) => r.target.startsWith(`群发 ${ISSUE}`)).map((r) => r.action);
     for (const a of ['broadcast.create', 'broadcast.edit', 'broadcast.approve', 'broadcast.preview', 'broadcast.schedule', 'broadcast.send', 'broadcast.outcome']) assert.ok(actions.includes(a as never), `audited ${a}`);
   });
@@ -99,12 +101,13 @@ describe('broadcast quota before scheduling', function () {
   let app: BroadcastApp;
   afterEach(() => app.close());
 
-  it('refuses a second broadcast on one day for a subscription account, in Chinese', async () => {
-    app = await startBroadcastApp({ account: (a) => void (a.type = 'subscription') });
+  it('refuses a second broadcast on one day for the internal subscription account, in Chinese', async () => {
+    app = await startBroadcastApp();
+    assert.equal(app.live.current().account.type, 'subscription');
     const s = await sessions(app);
     for (const sendTime of ['12:00', '17:30']) {
-      const id = `city-2026-12-0${sendTime === '12:00' ? 3 : 4}`;
-      await post(s.plat!, '/console/broadcasts', { account: 'city', date: id.slice(-10), sendTime });
+      const id = `jiaojing-neibu-2026-12-0${sendTime === '12:00' ? 3 : 4}`;
+      await post(s.plat!, '/console/broadcasts', { date: id.slice(-10), sendTime });
     }
     await writeIssue(s);
     await approveThrough(s, REVIEW_STEPS);
@@ -112,21 +115,21 @@ describe('broadcast quota before scheduling', function () {
     await approveThrough(s, PREVIEW_STEPS);
     assert.equal((await post(s.plat!, `/console/broadcasts/${ISSUE}/schedule`)).status, 303);
     // A second issue for the same day, moved onto 2026-12-03 by its send time.
-    await post(s.plat!, '/console/broadcasts', { account: 'city', date: '2026-12-05', sendTime: '18:00' });
-    const other = await issuesOf(app.store).update('city-2026-12-05', (i) => ({ ...i, sendAt: '2026-12-03T10:00:00.000Z', deadlineAt: '2026-12-03T09:00:00.000Z' }));
+    await post(s.plat!, '/console/broadcasts', { date: '2026-12-05', sendTime: '18:00' });
+    const other = await issuesOf(app.store).update('jiaojing-neibu-2026-12-05', (i) => ({ ...i, sendAt: '2026-12-03T10:00:00.000Z', deadlineAt: '2026-12-03T09:00:00.000Z' }));
     assert.equal(other.date, '2026-12-05');
-    await writeIssue(s, 'city-2026-12-05');
-    await writeArticle(s['jj-writer1']!, 'ketang', {}, 'city-2026-12-05');
-    await writeArticle(s['jj-writer1']!, 'falv', {}, 'city-2026-12-05');
+    await writeIssue(s, 'jiaojing-neibu-2026-12-05');
+    await writeArticle(s['jj-writer1']!, 'ketang', {}, 'jiaojing-neibu-2026-12-05');
+    await writeArticle(s['jj-writer1']!, 'falv', {}, 'jiaojing-neibu-2026-12-05');
     const { uploadCover } = await import('./chain-steps.js');
-    for (const c of ['ketang', 'falv']) await uploadCover(s['jj-writer1']!, c, 'city-2026-12-05');
-    await approveThrough(s, REVIEW_STEPS, 'city-2026-12-05');
-    await post(s['jj-preview1']!, '/console/broadcasts/city-2026-12-05/preview');
-    await approveThrough(s, PREVIEW_STEPS, 'city-2026-12-05');
-    const refused = await post(s.plat!, '/console/broadcasts/city-2026-12-05/schedule');
+    for (const c of ['ketang', 'falv']) await uploadCover(s['jj-writer1']!, c, 'jiaojing-neibu-2026-12-05');
+    await approveThrough(s, REVIEW_STEPS, 'jiaojing-neibu-2026-12-05');
+    await post(s['jj-preview1']!, '/console/broadcasts/jiaojing-neibu-2026-12-05/preview');
+    await approveThrough(s, PREVIEW_STEPS, 'jiaojing-neibu-2026-12-05');
+    const refused = await post(s.plat!, '/console/broadcasts/jiaojing-neibu-2026-12-05/schedule');
     assert.equal(refused.status, 409);
     assert.match(refused.text, /是订阅号，每天只能群发 1 次：2026-12-03 已安排或已发出 2026-12-03 期/);
-    assert.equal((await issuesOf(app.store).get('city-2026-12-05'))?.state, 'open');
+    assert.equal((await issuesOf(app.store).get('jiaojing-neibu-2026-12-05'))?.state, 'open');
   });
 });
 
@@ -138,7 +141,7 @@ describe('a broadcast WeChat refuses half-way', function () {
   it('keeps the draft, marks nothing published and shows WeChat’s reason on the issue page', async () => {
     app = await startBroadcastApp({ account: (a) => void (a.broadcasts!.delivery = 'publish') });
     const s = await sessions(app);
-    await post(s.plat!, '/console/broadcasts', { account: 'city', date: '2026-12-03', sendTime: '17:30' });
+    await post(s.plat!, '/console/broadcasts', { date: '2026-12-03', sendTime: '17:30' });
     await writeIssue(s);
     await writeArticle(s['jj-writer2']!, 'yuqing', { body: '<p>违规测试</p>' });
     await approveThrough(s, REVIEW_STEPS);
@@ -166,7 +169,7 @@ describe('the simulator and broadcasts', function () {
   it('shows its citizen the broadcast and a previewer the preview', async () => {
     app = await startBroadcastApp();
     const s = await sessions(app);
-    await post(s.plat!, '/console/broadcasts', { account: 'city', date: '2026-12-03', sendTime: '17:30' });
+    await post(s.plat!, '/console/broadcasts', { date: '2026-12-03', sendTime: '17:30' });
     await writeIssue(s);
     await approveThrough(s, REVIEW_STEPS);
     const since = new Date(Date.now() - 1000).toISOString();

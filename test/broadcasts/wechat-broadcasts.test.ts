@@ -23,7 +23,7 @@ const COVER_ID = 'cd'.repeat(16);
 
 const editor: Actor = { username: 'jj-editor', role: 'dept-admin', departments: ['jiaojing'] };
 const account = (over: Partial<BroadcastAccount['config']> = {}, type: BroadcastAccount['type'] = 'subscription'): BroadcastAccount => ({
-  id: 'jj-internal', name: '江城交警内部', type,
+  id: 'jj-internal', name: '江城交警内部', type, verified: true,
   config: {
     columns: [{ id: 'jingqing', name: '警情', department: 'jiaojing' }],
     chain: [{ id: 'bianji', name: '编辑审核', users: ['jj-editor'], approvals: 1 }, { id: 'yulan', name: '预览确认', approvals: 1, previewers: [{ user: 'jj-editor', openid: 'oPreviewer0001' }] }],

@@ -8,7 +8,7 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import { AppError, NotFoundError, ValidationError } from '../../errors.js';
 import type { SessionUser } from '../../console/index.js';
 import {
-  type Actor, type BroadcastAccount, type BroadcastDeps, type BroadcastIssue, LIMITS, approveStep, articleRevisions, canActOn, canWriteColumn, chainProgress, columnStatus,
+  type Actor, type BroadcastAccount, type BroadcastDeps, type BroadcastIssue, LIMITS, approveStep, articleRevisions, canActOn, canWriteColumn, requireDelivery, chainProgress, columnStatus,
   createIssue, diffArticle, isEditor, issueGaps, listIssues, loadIssue, noticesFor, outcomeStatusName, rejectStep, saveArticle, scheduleIssue, sendIssue, sendPreviews,
   setSendTime, suggestSendTime, unscheduleIssue,
 } from '../../broadcasts/index.js';
@@ -17,6 +17,8 @@ import { AUDIT_ACTION_NAMES, audit, readAudit } from '../../audit/index.js';
 import { checkAttachments, type UploadedFile } from '../../loop/index.js';
 import { multipartUpload, uploadedFiles } from '../multipart-upload.js';
 import { requireCsrf } from './console-auth.js';
+import { consoleAccount } from './console-account.js';
+import { statusOf } from '../error-status.js';
 import type { PageRenderer } from './page.js';
 
 export interface BroadcastRouteDeps {
@@ -62,6 +64,16 @@ function chainView(issue: BroadcastIssue, account: BroadcastAccount, user: Actor
     })),
     currentName: progress.current?.step.name,
   };
+}
+
+/** Why WeChat would refuse this account's sends, in the words of the capability matrix. */
+function deliveryRefusal(account: BroadcastAccount): string | undefined {
+  try {
+    requireDelivery(account, account.config.delivery ?? 'sendall');
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 function issueRow(issue: BroadcastIssue, account: BroadcastAccount) {
@@ -125,21 +137,28 @@ export function createBroadcastRoutes(deps: BroadcastRouteDeps): Router {
 
   const accountsFor = (user: Actor) => b.accounts().filter((a) => isEditor(a, user) || a.config.columns.some((c) => user.departments.includes(c.department)));
 
+  // The list follows the header's account switcher: the chosen account's issues, or, when it has no
+  // broadcasts (or none this user works on), the accounts that do, one click away.
   router.get('/broadcasts', async (req, res) => {
     const user = actor(res);
-    const accounts = await Promise.all(
-      accountsFor(user).map(async (account) => {
-        const issues = await listIssues(b, account.id);
-        const suggestion = await suggestSendTime(b.store, now(), account.config.sendTime ?? '18:00', account.id);
-        return { id: account.id, name: account.name, type: account.type === 'service' ? '服务号' : '订阅号', editor: isEditor(account, user), issues: issues.map((i) => issueRow(i, account)), suggestion, today: cityDate(now()) };
-      }),
-    );
-    page(res, 'broadcasts', '群发', { accounts, notices: await noticesFor(b, user.username), flash: FLASH[String(req.query.msg ?? '')] }, '/console/broadcasts');
+    const chosen = consoleAccount(res);
+    const mine = accountsFor(user);
+    const account = mine.find((a) => a.id === chosen.id);
+    const shown = account
+      ? [{
+          id: account.id, name: account.name, type: account.type === 'service' ? '服务号' : '订阅号', editor: isEditor(account, user),
+          issues: (await listIssues(b, account.id)).map((i) => issueRow(i, account)),
+          suggestion: await suggestSendTime(b.store, now(), account.config.sendTime ?? '18:00', account.id), today: cityDate(now()),
+          refusal: deliveryRefusal(account),
+        }]
+      : [];
+    const elsewhere = account ? [] : mine.map((a) => ({ id: a.id, name: a.name }));
+    page(res, 'broadcasts', `群发 · ${chosen.name}`, { accounts: shown, chosenName: chosen.name, elsewhere, notices: await noticesFor(b, user.username), flash: FLASH[String(req.query.msg ?? '')] }, '/console/broadcasts');
   });
 
   router.post('/broadcasts', async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const issue = await createIssue(b, actor(res), { account: String(body.account ?? ''), date: body.date, sendTime: body.sendTime || undefined });
+    const issue = await createIssue(b, actor(res), { account: consoleAccount(res).id, date: body.date, sendTime: body.sendTime || undefined });
     res.redirect(303, `/console/broadcasts/${encodeURIComponent(issue.id)}?msg=created`);
   });
 
@@ -172,7 +191,7 @@ export function createBroadcastRoutes(deps: BroadcastRouteDeps): Router {
       res.redirect(303, `/console/broadcasts/${encodeURIComponent(param(req, 'id'))}?msg=${msg}`);
     } catch (err) {
       if (!(err instanceof AppError) || err instanceof NotFoundError) return next(err);
-      const status = (err as { status?: number }).status ?? ({ VALIDATION: 400, FORBIDDEN: 403, CONFLICT: 409, WECHAT_API: 502 } as Record<string, number>)[err.code] ?? 400;
+      const status = statusOf(err);
       if ((req.get('accept') ?? '').includes('application/json')) return next(err);
       await showIssue(req, res, status, err.message).catch(next);
     }

@@ -30,8 +30,8 @@ import { createStatsRoutes } from './stats-routes.js';
 import type { QueryDeps } from '../../query/index.js';
 import { createWorkRoutes } from './work-routes.js';
 import { createBroadcastRoutes, createBroadcastUploadRoutes } from './broadcast-routes.js';
-import { broadcastAccountsOf, type BroadcastDeps, createDirImages } from '../../broadcasts/index.js';
-import { listUsers } from '../../console/index.js';
+import type { BroadcastDeps } from '../../broadcasts/index.js';
+import { consoleBroadcastDeps, singleAccountRegistry } from './broadcast-deps.js';
 import { createNoticesRoutes } from './notices-routes.js';
 import { createBindingRoutes } from './binding-routes.js';
 import type { BindingsDeps } from '../../bindings/index.js';
@@ -198,7 +198,7 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
 
   const routeDeps = { store, drafts, publisher, page, live: deps.live, config: deps.config, now };
   router.use(createUploadRoute(routeDeps)); // checks CSRF itself, after parsing the multipart body
-  const broadcasts = deps.broadcasts ?? consoleBroadcastDeps(deps, now);
+  const broadcasts = deps.broadcasts ?? consoleBroadcastDeps({ ...deps, accounts: deps.accounts ?? singleAccountRegistry(deps) }, now);
   const broadcastDeps = { broadcasts, dataDir: deps.config.dataDir, page, now };
   router.use(createBroadcastUploadRoutes(broadcastDeps)); // checks CSRF itself, like the file upload
   router.use(requireCsrf());
@@ -234,17 +234,4 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
   router.use((_req, _res, next) => next(new NotFoundError('页面或接口不存在')));
   router.use(consoleErrorHandler(page));
   return router;
-}
-
-/** The broadcasts room over the console's own deps: the live build's accounts, images under DATA_DIR. */
-export function consoleBroadcastDeps(deps: Pick<ConsoleDeps, 'store' | 'live' | 'config' | 'client'>, now: () => Date): BroadcastDeps {
-  return {
-    store: deps.store,
-    accounts: () => broadcastAccountsOf(deps.live.current()),
-    images: createDirImages(deps.config.dataDir),
-    // Read on each use: in local mode the client exists only once the server listens.
-    wechat: () => deps.client.broadcasts,
-    users: () => listUsers(deps.store),
-    now,
-  };
 }

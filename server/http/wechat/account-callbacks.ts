@@ -16,8 +16,8 @@ export interface AccountCallbacksDeps {
   gateways: ReadonlyMap<string, Gateway>;
   pushGuard: PushGuard;
   now?: () => Date;
-  /** Broadcast job results (MASSSENDJOBFINISH) pushed to any account's callback. */
-  onJobEvent?: (raw: Record<string, unknown>) => Promise<unknown>;
+  /** Broadcast job results (MASSSENDJOBFINISH) pushed to any account's callback, with that account's id. */
+  onJobEvent?: (raw: Record<string, unknown>, account: string) => Promise<unknown>;
   /** Template and subscription-notice delivery events, from any account's callback. */
   onDeliveryEvent?: WechatRouterDeps['onDeliveryEvent'];
 }
@@ -31,7 +31,7 @@ export function createAccountCallbacks(deps: AccountCallbacksDeps): RequestHandl
     const gateway = deps.gateways.get(runtime.id);
     handlers.set(
       runtime.id,
-      createWechatRouter({ config: { ...config, wechat }, store: deps.store, live: runtime.live, client: runtime.client, pushGuard: deps.pushGuard, now: deps.now, ...(gateway ? { gateway } : {}), ...(deps.onJobEvent ? { onJobEvent: deps.onJobEvent } : {}), ...(deps.onDeliveryEvent ? { onDeliveryEvent: deps.onDeliveryEvent } : {}) }),
+      createWechatRouter({ config: { ...config, wechat }, store: deps.store, live: runtime.live, client: runtime.client, pushGuard: deps.pushGuard, now: deps.now, ...(gateway ? { gateway } : {}), ...(deps.onJobEvent ? { onJobEvent: (raw: Record<string, unknown>) => deps.onJobEvent!(raw, runtime.id) } : {}), ...(deps.onDeliveryEvent ? { onDeliveryEvent: deps.onDeliveryEvent } : {}) }),
     );
   }
   const primary = handlers.get(accounts.primary().id)!;

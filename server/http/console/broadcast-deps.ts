@@ -1,0 +1,37 @@
+// The broadcasts room over the city's accounts: each broadcasting account's own build, and its own
+// WeChat client (appid, secret, token store) for everything an issue does with WeChat.
+import { createAccountRegistry, type AccountRegistry } from '../../accounts/index.js';
+import { broadcastAccountOf, type BroadcastDeps, createDirImages } from '../../broadcasts/index.js';
+import type { Config } from '../../config.js';
+import { listUsers } from '../../console/index.js';
+import type { LiveBuild } from '../../live-build.js';
+import type { Publisher } from '../../publish/index.js';
+import type { Store } from '../../store/index.js';
+import type { WechatClient } from '../../wechat/index.js';
+
+export interface BroadcastDepsInput {
+  store: Store;
+  config: Config;
+  accounts: AccountRegistry;
+}
+
+export function consoleBroadcastDeps(deps: BroadcastDepsInput, now: () => Date): BroadcastDeps {
+  const { accounts } = deps;
+  return {
+    store: deps.store,
+    accounts: () => accounts.runtimes().flatMap((r) => broadcastAccountOf(r.id, r.live.current()) ?? []),
+    images: createDirImages(deps.config.dataDir),
+    // Read on each use: in local mode a client exists only once the server listens.
+    wechat: (id) => (accounts.has(id) ? accounts.get(id).client.broadcasts : undefined),
+    users: () => listUsers(deps.store),
+    now,
+  };
+}
+
+/** A city of one account, for callers that have no registry (a console mounted on its own). */
+export function singleAccountRegistry(deps: { config: Config; live: LiveBuild; client: WechatClient; publisher: Publisher }): AccountRegistry {
+  const { wechat } = deps.config;
+  return createAccountRegistry([
+    { id: deps.live.current().account.id ?? 'main', live: deps.live, client: deps.client, publisher: deps.publisher, credentials: { token: wechat.token, appId: wechat.appId, secret: wechat.secret, encodingAesKey: wechat.encodingAesKey } },
+  ]);
+}

@@ -16,7 +16,7 @@ import { createRenderer } from './render.js';
 import { startMenuLinkChecks } from './stats/index.js';
 import { type BlobStore, createDirBlobStore, createLowdbStore, createPostgresStore, type PostgresStore, type Store } from './store/index.js';
 import { consoleBroadcastDeps } from './http/index.js';
-import { startBroadcastTimer } from './broadcasts/index.js';
+import { reconcileSendingIssues, startBroadcastTimer } from './broadcasts/index.js';
 import { createStoreTokenStore, createWechatClient, LOCAL_STANDIN_CREDENTIALS, type WechatClient } from './wechat/index.js';
 
 export function openStore(config: Readonly<Config>): Promise<Store> {
@@ -160,6 +160,11 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
     if (b.version) log(`公众号 ${r.id}：已发布版本 #${b.version.number}（${b.version.hash.slice(0, 12)}）`);
     if (b.menuError) log(`公众号 ${r.id}：微信拒绝了菜单：${b.menuError}`);
   }
+  // Issues a crash left in `sending`: settled with WeChat, or made retryable with their clientmsgid.
+  await reconcileSendingIssues(broadcasts).then(
+    (settled) => settled.forEach((i) => log(`群发 ${i.id}：启动时核对中断的发送，现为“${i.state === 'failed' ? '发送失败（可重试）' : i.state}”`)),
+    (err: Error) => log(`群发核对失败：${err.message}`),
+  );
   const stopBroadcasts = startBroadcastTimer(broadcasts);
   // The scheduler (reminders, appointment reminders; catches up at once) and the outbox worker
   // (department pushes and reminders, at NOTICES_RATE_PER_SECOND).

@@ -47,6 +47,7 @@ export type AuditAction =
   | 'broadcast.unschedule'
   | 'broadcast.send'
   | 'broadcast.send-failed'
+  | 'broadcast.reconcile'
   | 'broadcast.outcome'
   | 'broadcast.remind';
 
@@ -102,6 +103,7 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
   'broadcast.unschedule': '取消定时群发',
   'broadcast.send': '群发已提交',
   'broadcast.send-failed': '群发失败',
+  'broadcast.reconcile': '核对中断的群发',
   'broadcast.outcome': '群发结果',
   'broadcast.remind': '群发审核提醒',
 };

@@ -115,6 +115,15 @@ export interface Delivery {
   msgId?: string;
   msgDataId?: string;
   publishId?: string;
+  /** When the current (or last) send began: set as the issue enters `sending`. */
+  sendingSince?: string;
+  /**
+   * A send that may have reached WeChat without us learning it: cut short by a crash (reconcile.ts)
+   * or unanswered (timeout). `since` is when that send began. A retry within WeChat's 24 h
+   * clientmsgid window cannot send twice; later, staff confirm on WeChat's console that it did not
+   * go out. Cleared when a send succeeds.
+   */
+  unknownOutcome?: { since: string; why: 'interrupted' | 'no-answer' };
   attempts: SendAttempt[];
   outcome?: Outcome;
 }

@@ -19,6 +19,7 @@ export { noticesFor, owingUsers, remindDue } from './reminders.js';
 export { approveStep, rejectStep } from './review.js';
 export { BODY_IMAGE_SRC, bodyText, sanitizeBody } from './sanitize-body.js';
 export { BroadcastQuotaError, scheduleIssue, unscheduleIssue } from './schedule.js';
-export { BroadcastUnavailableError, ensureDraft, sendDueIssues, sendIssue, sendPreviews } from './send-issue.js';
+export { BroadcastUnavailableError, BroadcastUnsentUnknownError, CLIENTMSGID_WINDOW_MS, ensureDraft, needsUnsentConfirmation, sendDueIssues, sendIssue, sendPreviews } from './send-issue.js';
+export { reconcileIssue, reconcileSendingIssues } from './reconcile.js';
 export { suggestSendTime } from './suggest-time.js';
 export type { SendTimeSuggestion } from './suggest-time.js';

@@ -97,6 +97,19 @@ export async function sendPreviews(deps: BroadcastDeps, actor: Actor, input: { i
   return records;
 }
 
+/** WeChat remembers a clientmsgid for 24 hours; an hour's margin for clocks and queues. */
+export const CLIENTMSGID_WINDOW_MS = 23 * 3600_000;
+
+/** A retry asked for after a crash cut a send short, once WeChat may have forgotten its clientmsgid. */
+export class BroadcastUnsentUnknownError extends ConflictError {}
+const UNSENT_UNKNOWN =
+  '上次发送结果未知（中断或微信没有应答），且已超过 23 小时：微信只在 24 小时内按 clientmsgid 去重，重试可能重复群发。请先在微信公众平台“发表记录/已群发”中确认这一期没有发出，再勾选“已确认未发出”后重试。';
+
+export function needsUnsentConfirmation(issue: BroadcastIssue, now: Date): boolean {
+  const { unknownOutcome, mode } = issue.delivery;
+  return !!unknownOutcome && mode !== 'publish' && now.getTime() - Date.parse(unknownOutcome.since) > CLIENTMSGID_WINDOW_MS;
+}
+
 function clientMsgId(issue: BroadcastIssue): string {
   return `${issue.id}-r${issue.revision}`.slice(0, 64);
 }
@@ -111,7 +124,7 @@ function wasAlreadySent(err: unknown): string | undefined {
  * Sends a scheduled (or failed) issue now. WeChat refusing any step leaves the issue `failed` with
  * its reason and whatever was already made (draft, material); nothing is marked sent.
  */
-export async function sendIssue(deps: BroadcastDeps, actor: Actor | 'timer', id: string): Promise<BroadcastIssue> {
+export async function sendIssue(deps: BroadcastDeps, actor: Actor | 'timer', id: string, options: { confirmedUnsent?: boolean } = {}): Promise<BroadcastIssue> {
   const by = actor === 'timer' ? '定时发送' : actor.username;
   return deps.store.withLock(`broadcast-send:${id}`, async () => {
     const { issue, account } = await loadIssue(deps, id);
@@ -119,19 +132,33 @@ export async function sendIssue(deps: BroadcastDeps, actor: Actor | 'timer', id:
     if (issue.state !== 'scheduled' && issue.state !== 'failed') throw new ConflictError('这一期不在待发送状态（请先走完审核链并安排发送）');
     if (!chainProgress(issue, account.config.chain).complete) throw new ConflictError('审核链尚未走完，不能发送');
     requireDelivery(account, issue.delivery.mode);
-    let current = await issuesOf(deps.store).update(id, (c) => ({ ...c, state: 'sending', delivery: { ...c.delivery, clientmsgid: c.delivery.clientmsgid?.endsWith(`-r${c.revision}`) ? c.delivery.clientmsgid : clientMsgId(c) } }));
+    if (needsUnsentConfirmation(issue, nowOf(deps)) && !options.confirmedUnsent) throw new BroadcastUnsentUnknownError(UNSENT_UNKNOWN);
+    const since = nowOf(deps).toISOString();
+    let current = await issuesOf(deps.store).update(id, (c) => ({
+      ...c, state: 'sending', delivery: { ...c.delivery, sendingSince: since, clientmsgid: c.delivery.clientmsgid?.endsWith(`-r${c.revision}`) ? c.delivery.clientmsgid : clientMsgId(c) },
+    }));
     const at = () => nowOf(deps).toISOString();
+    let delivering = false;
     try {
       const made = await ensureDraft(deps, current);
       current = made.issue;
+      delivering = true;
       const result = await deliver(deps, account, current, made.mediaId);
-      current = await saveDelivery(deps, id, (d) => ({ state: d.mode === 'publish' ? 'published' : 'sent', delivery: { ...d, ...result, attempts: [...d.attempts, { at: at(), by, ok: true }] } }));
+      current = await saveDelivery(deps, id, (d) => {
+        const { unknownOutcome: _known, ...rest } = d;
+        return { state: d.mode === 'publish' ? 'published' : 'sent', delivery: { ...rest, ...result, attempts: [...d.attempts, { at: at(), by, ok: true }] } };
+      });
       audit(deps.store, nowOf(deps), { actor: by, action: 'broadcast.send', target: `群发 ${id}`, detail: describe(current.delivery) });
       return current;
     } catch (err) {
       const error = errorText(err);
       const errcode = err instanceof WechatApiError ? err.errcode : undefined;
-      current = await saveDelivery(deps, id, (d) => ({ state: 'failed', delivery: { ...d, attempts: [...d.attempts, { at: at(), by, ok: false, error, ...(errcode === undefined ? {} : { errcode }) }] } }));
+      // No answer to the send itself: it may have gone out. Kept until a send succeeds (or WeChat says 45065).
+      const unknown = delivering && errcode === -1;
+      current = await saveDelivery(deps, id, (d) => ({
+        state: 'failed',
+        delivery: { ...d, ...(unknown ? { unknownOutcome: d.unknownOutcome ?? { since: d.sendingSince ?? since, why: 'no-answer' as const } } : {}), attempts: [...d.attempts, { at: at(), by, ok: false, error, ...(errcode === undefined ? {} : { errcode }) }] },
+      }));
       audit(deps.store, nowOf(deps), { actor: by, action: 'broadcast.send-failed', target: `群发 ${id}`, detail: `${error}${current.delivery.draft ? `；草稿 ${current.delivery.draft.mediaId} 已保留` : ''}` });
       return current;
     }

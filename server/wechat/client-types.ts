@@ -88,4 +88,6 @@ export interface BroadcastApi {
   publish(mediaId: string): Promise<{ publishId: string; msgDataId?: string }>;
   /** freepublish/get: where a publish job is (0 success, 1 publishing, 2+ failed) and its article URLs. */
   publishStatus(publishId: string): Promise<{ status: number; articleUrls: string[] }>;
+  /** message/mass/get: where a mass send is (SEND_SUCCESS, SENDING, SEND_FAIL, DELETE). */
+  massStatus(msgId: string): Promise<{ status: string }>;
 }

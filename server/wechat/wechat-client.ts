@@ -250,6 +250,11 @@ function createBroadcastApi(base: string, validToken: TokenSource, timeoutMs: nu
       const r = await post<{ publish_status?: unknown; article_detail?: { item?: Array<{ article_url?: string }> } }>('freepublish/get', { publish_id: publishId });
       return { status: Number(r.publish_status ?? -1), articleUrls: (r.article_detail?.item ?? []).map((i) => String(i.article_url ?? '')).filter(Boolean) };
     },
+    async massStatus(msgId) {
+      // msg_id goes back as a number, as mass/sendall gave it (64-bit ids beyond 2^53 are not issued for mass sends).
+      const r = await post<{ msg_status?: unknown }>('message/mass/get', { msg_id: /^\d+$/.test(msgId) ? Number(msgId) : msgId });
+      return { status: String(r.msg_status ?? '') };
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import { AppError, NotFoundError, ValidationError } from '../../errors.js';
 import type { SessionUser } from '../../console/index.js';
 import {
-  type Actor, type BroadcastAccount, type BroadcastDeps, type BroadcastIssue, LIMITS, approveStep, articleRevisions, canActOn, canWriteColumn, requireDelivery, chainProgress, columnStatus,
+  type Actor, type BroadcastAccount, type BroadcastDeps, type BroadcastIssue, LIMITS, approveStep, articleRevisions, canActOn, canWriteColumn, needsUnsentConfirmation, reconcileIssue, requireDelivery, chainProgress, columnStatus,
   createIssue, diffArticle, isEditor, issueGaps, listIssues, loadIssue, noticesFor, outcomeStatusName, rejectStep, saveArticle, scheduleIssue, sendIssue, sendPreviews,
   setSendTime, suggestSendTime, unscheduleIssue,
 } from '../../broadcasts/index.js';
@@ -40,6 +40,7 @@ const MODE_NAMES = { sendall: '群发（mass/sendall）', openids: '按 openid �
 const FLASH: Record<string, string> = {
   created: '已新建这一期。', saved: '稿件已保存为新版本。', unchanged: '内容没有变化，未生成新版本。', approved: '已审核通过。', rejected: '已退回，审核链从第一步重新开始。',
   previewed: '预览已发出，请在手机上查看后回到这里确认。', scheduled: '已安排定时发送。', unscheduled: '已取消定时发送，回到审核中。', sent: '已提交给微信。', failed: '发送失败，详见下方“发送”。', time: '发送时间已修改。',
+  reconciled: '已向微信核对：这一期已经发出。', 'reconciled-failed': '已核对：这一期改为“发送失败”，原因见下方“发送”；可以重试。',
   cover: '封面已上传，稿件已保存为新版本。', image: '图片已上传：把下面的代码粘贴到正文中。',
 };
 
@@ -176,7 +177,7 @@ export function createBroadcastRoutes(deps: BroadcastRouteDeps): Router {
       sendAt: clock(issue.sendAt), deadline: clock(issue.deadlineAt), columns, gaps: issueGaps(issue, account), chain: chainView(issue, account, user), editor: isEditor(account, user),
       mode: MODE_NAMES[d.mode], draft: d.draft ? { ...d.draft, current: d.draft.revision === issue.revision } : undefined, lastAttempt, attempts: [...d.attempts].reverse(),
       outcome: d.outcome ? { ...d.outcome, statusName: outcomeStatusName(d.outcome, d.mode) } : undefined,
-      canSchedule: issue.state === 'open' || issue.state === 'failed', canRetry: issue.state === 'failed' || issue.state === 'scheduled',
+      canSchedule: issue.state === 'open' || issue.state === 'failed', canRetry: issue.state === 'failed' || issue.state === 'scheduled', confirmUnsent: needsUnsentConfirmation(issue, now()),
       rejection: issue.rejection && !issue.approvals.some((a) => !a.invalidatedAt && a.at > issue.rejection!.at) ? issue.rejection : undefined,
       history, flash: FLASH[String(req.query.msg ?? '')], flashError,
     }, '/console/broadcasts');
@@ -211,8 +212,12 @@ export function createBroadcastRoutes(deps: BroadcastRouteDeps): Router {
   router.post('/broadcasts/:id/schedule', act(async (req, res) => (await scheduleIssue(b, actor(res), param(req, 'id')), 'scheduled')));
   router.post('/broadcasts/:id/unschedule', act(async (req, res) => (await unscheduleIssue(b, actor(res), param(req, 'id')), 'unscheduled')));
   router.post('/broadcasts/:id/send', act(async (req, res) => {
-    const issue = await sendIssue(b, actor(res), param(req, 'id'));
+    const issue = await sendIssue(b, actor(res), param(req, 'id'), { confirmedUnsent: field(req, 'confirmedUnsent') === '1' });
     return issue.state === 'failed' ? 'failed' : 'sent';
+  }));
+  router.post('/broadcasts/:id/reconcile', act(async (req, res) => {
+    const issue = await reconcileIssue(b, actor(res), param(req, 'id'));
+    return issue.state === 'failed' ? 'reconciled-failed' : 'reconciled';
   }));
 
   router.get('/broadcasts/:id/columns/:column', async (req, res) => {

@@ -1,5 +1,5 @@
 // The stand-in's broadcast endpoints (群发): media/uploadimg, material/add_material, draft/add,
-// mass/preview, mass/sendall, mass/send, freepublish/submit and freepublish/get, with WeChat's
+// mass/preview, mass/sendall, mass/send, mass/get, freepublish/submit and freepublish/get, with WeChat's
 // shapes, limits, quotas and error codes. After a send or a publish it pushes MASSSENDJOBFINISH or
 // PUBLISHJOBFINISH, signed, to the account's callback (/wechat), as WeChat does.
 import { randomBytes, randomInt } from 'node:crypto';
@@ -172,6 +172,13 @@ export function createBroadcastStandin(opts: BroadcastStandinOptions): Router {
     if (!Array.isArray(touser) || touser.length < 2) return reply(res, { errcode: 40130, errmsg: 'invalid openid list size, at least two openid' });
     if (touser.length > 10_000) return reply(res, { errcode: 40130, errmsg: 'invalid openid list size' });
     return massSend(req, res, touser.map(String));
+  });
+
+  // Where a mass send is; the stand-in's sends finish at once.
+  router.post('/cgi-bin/message/mass/get', json, async (req, res) => {
+    const doc = await sends.get(String(body(req).msg_id ?? ''));
+    if (doc?.kind !== 'mass') return reply(res, { errcode: 40007, errmsg: 'invalid msg_id' });
+    reply(res, { msg_id: doc.msgId, msg_status: 'SEND_SUCCESS' });
   });
 
   router.post('/cgi-bin/freepublish/submit', json, async (req, res) => {

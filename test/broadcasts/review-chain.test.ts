@@ -2,7 +2,7 @@
 // chain to a scheduled send and WeChat's completion event, an edit after approvals, a rejection,
 // and the quota refusal before scheduling.
 import assert from 'node:assert/strict';
-import { type BroadcastApp, startBroadcastApp } from './broadcast-app.js';
+import { BROADCAST_ACCOUNT, type BroadcastApp, startBroadcastApp } from './broadcast-app.js';
 import { approve, approveThrough, ISSUE, post, PREVIEW_STEPS, REVIEW_STEPS, sessions, waitFor, writeArticle, writeIssue } from './chain-steps.js';
 import { issuesOf, sendDueIssues } from '../../server/broadcasts/index.js';
 import { readStandinOutbox } from '../../server/wechat/index.js';
@@ -48,6 +48,7 @@ describe('broadcast review chain', function () {
     const done = await waitFor(async () => ((await issue()).delivery.outcome ? issue() : undefined));
     assert.equal(done.delivery.outcome?.status, 'send success');
     assert.equal(done.delivery.outcome?.articleUrls.length, 3);
+    assert.deepEqual(await app.accounts.get(BROADCAST_ACCOUNT).client.broadcasts!.massStatus(done.delivery.msgId!), { status: 'SEND_SUCCESS' }, 'the stand-in answers mass/get');
     const mass = (await readStandinOutbox(app.standinStore, 'sim-anyone')).filter((r) => r.kind === 'mass');
     assert.equal(mass.length, 1, 'a follower of the internal account received the broadcast once');
     assert.equal((await readStandinOutbox(app.store)).filter((r) => r.kind === 'mass').length, 0, 'the primary account sent nothing');

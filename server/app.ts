@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): Express {
   const gateway = gateways.get(accounts.primary().id)!;
   // Shared with the health page, which shows the refused pushes (a drifting clock shows there first).
   const pushGuard = createPushGuard({ maxClockSkewS, warn: (line) => console.warn(`[onestop:wechat] ${line}`), shared: store.once });
-  const broadcasts = deps.broadcasts ?? consoleBroadcastDeps({ config, store, accounts }, deps.now ?? (() => new Date()));
+  const broadcasts = deps.broadcasts ?? consoleBroadcastDeps({ config, store, accounts, blobs: deps.blobs }, deps.now ?? (() => new Date()));
   const onJobEvent = (raw: Record<string, unknown>, account: string) => recordJobEvent(broadcasts, raw, account);
   const onDeliveryEvent = (msg: Parameters<typeof recordDeliveryEvent>[1]) => recordDeliveryEvent(notices, msg).then(() => undefined);
   app.use('/wechat', createAccountCallbacks({ config, store, accounts, gateways, pushGuard, now: deps.now, onJobEvent, onDeliveryEvent }));

@@ -146,7 +146,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const renderer = createRenderer();
   const blobs = openBlobStore(config, store);
   const uploadSweep = createUploadSweeper({ store, files: uploadFilesOf(blobs, config.dataDir) });
-  const broadcasts = consoleBroadcastDeps({ config, store, accounts }, () => new Date());
+  const broadcasts = consoleBroadcastDeps({ config, store, accounts, blobs }, () => new Date());
   handler = createApp({ config, store, blobs, live, wechat, pay, publisher, accounts, renderer, uploadSweep, broadcasts, vault, localOrigin: () => `http://127.0.0.1:${port}` });
 
   // Listening before bootstrap: a publish by another process in between is not missed.

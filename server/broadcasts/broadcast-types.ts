@@ -170,9 +170,12 @@ export interface BroadcastNotice extends Doc {
   text: string;
 }
 
-/** Cover and body images, by id: a directory under DATA_DIR in production, memory in tests. */
+/** Cover and body images, by id: the city's blob store in production (images.ts), memory in tests. */
 export interface BroadcastImages {
+  /** Stores the file at `from` (an upload's temporary file; it may be moved). */
+  putFile(id: string, from: string): Promise<void>;
   put(id: string, bytes: Buffer): Promise<void>;
+  /** NotFoundError (图片不存在) for an unknown id. */
   get(id: string): Promise<Buffer>;
 }
 

@@ -10,7 +10,7 @@ export type * from './broadcast-types.js';
 export { startBroadcastTimer } from './broadcast-timer.js';
 export { canActOn, canWriteColumn, chainProgress, isEditor, restartStepFor } from './chain.js';
 export type { ChainProgress, StepProgress } from './chain.js';
-export { createDirImages, createMemoryImages } from './images.js';
+export { BROADCAST_IMAGES, createBlobImages, createMemoryImages } from './images.js';
 export { articleRevisions, articlesInOrder, columnName, columnStatus, columnsOn, createIssue, issueGaps, issueIdOf, listIssues, loadIssue, saveArticle, setSendTime } from './issues.js';
 export type { ColumnStatus } from './issues.js';
 export { JOB_EVENTS, outcomeStatusName, recordJobEvent } from './job-events.js';

@@ -1,7 +1,7 @@
 // The whole app as `onestop serve` composes it (createApp with the account registry), listening on a
 // loopback port, in local mode: each account's real WeChat client talks over HTTP to that account's
 // own stand-in (/_wechat for the primary, /_wechat/<id> for the others), which pushes completion
-// events back to the account's callback (/wechat/<id>). Memory store and memory images; the sample
+// events back to the account's callback (/wechat/<id>). Memory store, images on the temp DATA_DIR's blob store; the sample
 // city, whose broadcasts belong to the internal subscription account 江城交警内部通.
 import { mkdtempSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
@@ -22,7 +22,7 @@ import { createMemoryStore } from '../../server/store/memory-store.js';
 import type { Store } from '../../server/store/types.js';
 import { addUser } from '../../server/console/users.js';
 import { createStoreTokenStore, createWechatClient, LOCAL_STANDIN_CREDENTIALS, type WechatClient } from '../../server/wechat/index.js';
-import { type BroadcastDeps, createMemoryImages } from '../../server/broadcasts/index.js';
+import type { BroadcastDeps } from '../../server/broadcasts/index.js';
 import { consoleBroadcastDeps } from '../../server/http/index.js';
 import type { Account } from '../../server/model/index.js';
 
@@ -98,7 +98,8 @@ export async function startBroadcastApp(options: { account?: (a: Account) => voi
   };
   base = 'http://127.0.0.1:1';
   connect();
-  const broadcasts: BroadcastDeps = { ...consoleBroadcastDeps({ config, store, accounts }, now), images: createMemoryImages() };
+  // Images on the blob store of the temp DATA_DIR, as `onestop serve` keeps them.
+  const broadcasts: BroadcastDeps = consoleBroadcastDeps({ config, store, accounts }, now);
   const primary = runtimes[0]!;
   const app = createApp({ config, store, live: primary.live, wechat: primary.client, publisher: primary.publisher, accounts, pay: createPaymentProvider(config, store), broadcasts, localOrigin: () => base, now });
   const server: Server = app.listen(0, '127.0.0.1');

@@ -1,18 +1,23 @@
 // The broadcasts room over the city's accounts: each broadcasting account's own build, and its own
-// WeChat client (appid, secret, token store) for everything an issue does with WeChat.
+// WeChat client (appid, secret, token store) for everything an issue does with WeChat; images on
+// the city's blob store (BLOB_STORE), shared by every process.
+import path from 'node:path';
 import { createAccountRegistry, type AccountRegistry } from '../../accounts/index.js';
-import { broadcastAccountOf, type BroadcastDeps, createDirImages } from '../../broadcasts/index.js';
+import { broadcastAccountOf, type BroadcastDeps, createBlobImages } from '../../broadcasts/index.js';
+import { blobsOf, incomingDir } from '../../loop/index.js';
 import type { Config } from '../../config.js';
 import { listUsers } from '../../console/index.js';
 import type { LiveBuild } from '../../live-build.js';
 import type { Publisher } from '../../publish/index.js';
-import type { Store } from '../../store/index.js';
+import type { BlobStore, Store } from '../../store/index.js';
 import type { WechatClient } from '../../wechat/index.js';
 
 export interface BroadcastDepsInput {
   store: Store;
   config: Config;
   accounts: AccountRegistry;
+  /** The blob store the composition root opened; absent: config's directory. */
+  blobs?: BlobStore;
 }
 
 export function consoleBroadcastDeps(deps: BroadcastDepsInput, now: () => Date): BroadcastDeps {
@@ -20,7 +25,9 @@ export function consoleBroadcastDeps(deps: BroadcastDepsInput, now: () => Date):
   return {
     store: deps.store,
     accounts: () => accounts.runtimes().flatMap((r) => broadcastAccountOf(r.id, r.live.current()) ?? []),
-    images: createDirImages(deps.config.dataDir),
+    images: createBlobImages({
+      blobs: blobsOf(deps), store: deps.store, scratchDir: incomingDir(deps.config.dataDir), legacyDir: path.join(deps.config.dataDir, 'broadcast-images'), now,
+    }),
     // Read on each use: in local mode a client exists only once the server listens.
     wechat: (id) => (accounts.has(id) ? accounts.get(id).client.broadcasts : undefined),
     users: () => listUsers(deps.store),

@@ -3,7 +3,6 @@
 // its revisions and diffs. Every action checks the chain's rules in the broadcasts room; a refusal
 // is shown on the issue page in Chinese with its status.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, NotFoundError, ValidationError } from '../../errors.js';
 import type { SessionUser } from '../../console/index.js';
@@ -90,7 +89,7 @@ function issueRow(issue: BroadcastIssue, account: BroadcastAccount) {
 export function createBroadcastUploadRoutes(deps: BroadcastRouteDeps): Router {
   const router = Router();
   const parse = multipartUpload(IMAGE_SPEC, 5, deps.dataDir);
-  const withUpload = (handler: (req: Request, res: Response, file: Buffer, meta: { ext: 'jpg' | 'png'; mime: string; size: number; name: string }) => Promise<void>): RequestHandler[] => [
+  const withUpload = (handler: (req: Request, res: Response, file: string, meta: { ext: 'jpg' | 'png'; mime: string; size: number; name: string }) => Promise<void>): RequestHandler[] => [
     parse,
     requireCsrf(),
     async (req, res, next) => {
@@ -98,8 +97,7 @@ export function createBroadcastUploadRoutes(deps: BroadcastRouteDeps): Router {
         const files: UploadedFile[] = uploadedFiles(req);
         if (!files.length) throw new ValidationError('请选择一张 JPG 或 PNG 图片（最大 2MB）');
         const [checked] = await checkAttachments(IMAGE_SPEC, files);
-        const bytes = await readFile(checked!.path);
-        await handler(req, res, bytes, { ext: checked!.meta.ext as 'jpg' | 'png', mime: checked!.meta.mime, size: checked!.meta.size, name: checked!.meta.originalName });
+        await handler(req, res, checked!.path, { ext: checked!.meta.ext as 'jpg' | 'png', mime: checked!.meta.mime, size: checked!.meta.size, name: checked!.meta.originalName });
       } catch (err) {
         next(err);
       }
@@ -107,24 +105,24 @@ export function createBroadcastUploadRoutes(deps: BroadcastRouteDeps): Router {
   ];
   const id = () => randomBytes(16).toString('hex');
 
-  router.post('/broadcasts/:id/columns/:column/cover', ...withUpload(async (req, res, bytes, meta) => {
+  router.post('/broadcasts/:id/columns/:column/cover', ...withUpload(async (req, res, file, meta) => {
     const { issue, account } = await loadIssue(deps.broadcasts, param(req, 'id'));
     const column = param(req, 'column');
     if (!canWriteColumn(account, column, actor(res))) throw new NotFoundError('没有这个栏目');
     const current = issue.articles[column];
     if (!current) throw new ValidationError('请先保存稿件的标题和正文，再上传封面');
     const coverId = id();
-    await deps.broadcasts.images.put(coverId, bytes);
+    await deps.broadcasts.images.putFile(coverId, file);
     await saveArticle(deps.broadcasts, actor(res), { issue: issue.id, column, fields: current, cover: { id: coverId, ...meta } });
     res.redirect(303, `/console/broadcasts/${encodeURIComponent(issue.id)}/columns/${encodeURIComponent(column)}?msg=cover`);
   }));
 
-  router.post('/broadcasts/:id/columns/:column/images', ...withUpload(async (req, res, bytes) => {
+  router.post('/broadcasts/:id/columns/:column/images', ...withUpload(async (req, res, file) => {
     const { issue, account } = await loadIssue(deps.broadcasts, param(req, 'id'));
     const column = param(req, 'column');
     if (!canWriteColumn(account, column, actor(res))) throw new NotFoundError('没有这个栏目');
     const imageId = id();
-    await deps.broadcasts.images.put(imageId, bytes);
+    await deps.broadcasts.images.putFile(imageId, file);
     audit(deps.broadcasts.store, deps.now(), { actor: actor(res).username, action: 'broadcast.edit', target: `群发 ${issue.id}`, detail: `上传正文图片 ${imageId}` });
     res.redirect(303, `/console/broadcasts/${encodeURIComponent(issue.id)}/columns/${encodeURIComponent(column)}?msg=image&image=${imageId}`);
   }));

@@ -38,7 +38,7 @@ export interface SweepResult {
 
 const FILE_ID = /^[0-9a-f]{32}$/;
 
-/** Every file id a record names: pre-check uploads, application attachments, and any id an appointment's form carries. */
+/** Every file id a record names: pre-check uploads, application attachments, any id an appointment's form carries, broadcast images. */
 async function referencedIds(store: Store): Promise<Set<string>> {
   const ids = new Set<string>();
   // The filters see the stored documents and return false, so nothing is cloned.
@@ -48,6 +48,8 @@ async function referencedIds(store: Store): Promise<Set<string>> {
     return false;
   });
   await store.collection<{ id: string }>('appointments').list((doc) => (collectIds(doc, ids), false));
+  // Broadcast covers and body images share the blob store; the broadcasts room records each one.
+  await store.collection<{ id: string }>('broadcast-images').list((doc) => (ids.add(doc.id), false));
   return ids;
 }
 

@@ -160,8 +160,8 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
     if (b.version) log(`公众号 ${r.id}：已发布版本 #${b.version.number}（${b.version.hash.slice(0, 12)}）`);
     if (b.menuError) log(`公众号 ${r.id}：微信拒绝了菜单：${b.menuError}`);
   }
-  // Issues a crash left in `sending`: settled with WeChat, or made retryable with their clientmsgid.
-  await reconcileSendingIssues(broadcasts).then(
+  // Issues a crash left in `sending`: settled with WeChat, or made retryable with their clientmsgid (never blocks serving).
+  const reconciling = reconcileSendingIssues(broadcasts).then(
     (settled) => settled.forEach((i) => log(`群发 ${i.id}：启动时核对中断的发送，现为“${i.state === 'failed' ? '发送失败（可重试）' : i.state}”`)),
     (err: Error) => log(`群发核对失败：${err.message}`),
   );
@@ -206,6 +206,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
       uploadSweep.stop();
       await sweeping;
       await recovering;
+      await reconciling;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

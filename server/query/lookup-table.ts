@@ -36,6 +36,30 @@ export interface TableAnswer {
   dateText: string;
 }
 
+// Rows by key, per table and per set of key columns asked: built on the first lookup, kept as long
+// as the build's table lives, so a lookup is one Map read instead of a scan of every row (the
+// lists are shared between lookups, hence frozen).
+const rowIndexes = new WeakMap<BuiltTable, Map<string, Map<string, Record<string, string>[]>>>();
+
+function rowsWith(table: BuiltTable, wanted: [string, string][]): Record<string, string>[] {
+  let byColumns = rowIndexes.get(table);
+  if (!byColumns) rowIndexes.set(table, (byColumns = new Map()));
+  const columns = JSON.stringify(wanted.map(([column]) => column));
+  let index = byColumns.get(columns);
+  if (!index) {
+    index = new Map();
+    for (const row of table.rows) {
+      const key = JSON.stringify(wanted.map(([column]) => row[column] ?? null));
+      const list = index.get(key);
+      if (list) list.push(row);
+      else index.set(key, [row]);
+    }
+    for (const list of index.values()) Object.freeze(list);
+    byColumns.set(columns, index);
+  }
+  return index.get(JSON.stringify(wanted.map(([, value]) => value))) ?? [];
+}
+
 export function lookupTable(table: BuiltTable, source: TableSource, inputs: Record<string, string | number>, calendar: Calendar, now: Date): TableAnswer {
   const asked = source.date?.input ? inputs[source.date.input] : undefined;
   const date = typeof asked === 'string' ? asked : cityDate(now);
@@ -45,7 +69,7 @@ export function lookupTable(table: BuiltTable, source: TableSource, inputs: Reco
     const value = key.fromDate ? day : key.input !== undefined ? inputs[key.input] : undefined;
     if (value !== undefined && value !== '') wanted.push([key.column, String(value)]);
   }
-  const rows = table.rows.filter((row) => wanted.every(([column, value]) => row[column] === value));
+  const rows = rowsWith(table, wanted);
   const weekdayName = DAY_NAMES[weekdayOf(date)];
   const [, month, dom] = date.split('-');
   return { rows, date, day, dayName: DAY_NAMES[day], dateText: `${Number(month)}月${Number(dom)}日（${day === 'holiday' || day === 'makeup' ? `${weekdayName}，${DAY_NAMES[day]}` : weekdayName}）` };

@@ -4,12 +4,17 @@ import Handlebars from 'handlebars';
 import type { AccountBuild, BuiltService } from '../builder/index.js';
 import type { QueryStep } from '../model/index.js';
 import { compilePattern, PatternError, type CompiledPattern } from '../patterns/index.js';
+import { createKeptAnswers, type KeptAnswers } from './kept-answers.js';
 import { readFollowUp } from './query-inputs.js';
 
 export interface IndexedQuery {
   service: BuiltService;
   query: QueryStep;
   render: { found: Template; notFound: Template; failed?: Template };
+  /** table:<file> or connector:<id> */
+  source: string;
+  /** Table queries without a result page: their answers, kept for the build's life (kept-answers.ts). */
+  kept?: KeptAnswers;
 }
 
 export type Template = (context: object) => string;
@@ -55,6 +60,8 @@ function indexQueries(build: AccountBuild): QueryIndex {
         notFound: compile(query.reply.notFound),
         ...(query.reply.failed ? { failed: compile(query.reply.failed) } : {}),
       },
+      source: query.source.table ? `table:${query.source.table.file}` : `connector:${query.source.connector?.connector ?? ''}`,
+      ...(query.source.table && !query.reply.page ? { kept: createKeptAnswers() } : {}),
     });
     for (const source of query.chat?.patterns ?? []) {
       const pattern = compilePattern(source);

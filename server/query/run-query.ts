@@ -11,6 +11,8 @@ import { queryIndexOf, type IndexedQuery } from './query-index.js';
 import type { ConnectorAnswer, ConnectorCaller, QueryAsker, QueryResult } from './query-types.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { capText, inert } from './render-reply.js';
+import { keptKey, type Kept, type KeptPartial } from './kept-answers.js';
+import { cityDate } from '../calendar/index.js';
 import type { ResultPages } from './result-pages.js';
 
 export const DEFAULT_PER_MINUTE = 10;
@@ -46,28 +48,42 @@ export function runQuery(deps: QueryDeps, request: QueryRequest): MaybePromise<Q
   if (!entry) throw new NotFoundError(`该事项不提供在线查询：${request.service}`, { service: request.service });
   const { query, service } = entry;
   const table = query.source.table;
-  const source = table ? `table:${table.file}` : `connector:${query.source.connector?.connector ?? ''}`;
-  const result = (partial: Omit<QueryResult, 'service' | 'source' | 'latencyMs'>): QueryResult => ({
+  const result = (partial: KeptPartial): QueryResult => ({
     service: service.ref,
-    source,
+    source: entry.source,
     latencyMs: Math.round((performance.now() - started) * 10) / 10,
     ...partial,
   });
-  const context = baseContext(request.build, entry);
+  const perMinute = request.build.account.queries?.perMinute ?? DEFAULT_PER_MINUTE;
+  const limited = () => !request.dryRun && !deps.limiter.take(request.asker.key, perMinute, now.getTime());
+  const limitedReply = (): KeptPartial => ({ outcome: 'limited', text: `查询过于频繁，请一分钟后再试（每人每分钟最多 ${perMinute} 次）。`, reason: `超过每人每分钟 ${perMinute} 次的查询限制` });
 
+  // A table query asked the same way today as before gets the kept answer; the limit still counts.
+  const keyOfKept = entry.kept && keptKey(cityDate(now), request.inputs);
+  const kept = keyOfKept === undefined ? undefined : entry.kept!.get(keyOfKept);
+  if (kept) {
+    if ('before' in kept) return result(kept.before);
+    return result(limited() ? limitedReply() : kept.answer);
+  }
+  const keep = (value: Kept) => {
+    if (keyOfKept !== undefined) entry.kept!.set(keyOfKept, value);
+  };
+
+  const context = baseContext(request.build, entry);
   const missing = missingInputs(query, request.inputs);
   if (missing.length > 0) {
-    return result({ outcome: 'ask', text: askText(entry, missing.map((f) => f.label), context.formUrl), reason: `缺少查询条件：${missing.map((f) => f.label).join('、')}，回复提示并附在线查询链接` });
+    const before: KeptPartial = { outcome: 'ask', text: askText(entry, missing.map((f) => f.label), context.formUrl), reason: `缺少查询条件：${missing.map((f) => f.label).join('、')}，回复提示并附在线查询链接` };
+    keep({ before });
+    return result(before);
   }
   const checked = prepareInputs(query, request.inputs, now, service.ref);
   if (!checked.ok) {
     const text = `${checked.errors.map((e) => e.message).join('；')}。${query.chat?.example ? `示例：${query.chat.example}。` : ''}也可<a href="${context.formUrl}">在线填写查询</a>。`;
-    return result({ outcome: 'invalid', text: capText(text), errors: checked.errors, reason: `查询条件有误：${checked.errors.map((e) => e.label).join('、')}` });
+    const before: KeptPartial = { outcome: 'invalid', text: capText(text), errors: checked.errors, reason: `查询条件有误：${checked.errors.map((e) => e.label).join('、')}` };
+    keep({ before });
+    return result(before);
   }
-  const perMinute = request.build.account.queries?.perMinute ?? DEFAULT_PER_MINUTE;
-  if (!request.dryRun && !deps.limiter.take(request.asker.key, perMinute, now.getTime())) {
-    return result({ outcome: 'limited', text: `查询过于频繁，请一分钟后再试（每人每分钟最多 ${perMinute} 次）。`, reason: `超过每人每分钟 ${perMinute} 次的查询限制` });
-  }
+  if (limited()) return result(limitedReply());
   const inputs = checked.value;
 
   if (table) {
@@ -79,7 +95,9 @@ export function runQuery(deps: QueryDeps, request: QueryRequest): MaybePromise<Q
     const page = found ? keepPage(deps, request, entry, view, now) : undefined;
     const text = render(entry, found ? 'found' : 'notFound', { ...context, ...inputs, ...view, ...(page ? { pageUrl: page } : {}) });
     const reason = `查数据表 ${table.file}（${answer.dateText}），${found ? `找到 ${answer.rows.length} 行` : '没有匹配的行'}`;
-    return result({ outcome: found ? 'found' : 'not-found', text, data: view, ...(page ? { pageUrl: page } : {}), reason });
+    const partial: KeptPartial = { outcome: found ? 'found' : 'not-found', text, data: view, ...(page ? { pageUrl: page } : {}), reason };
+    if (!page) keep({ answer: partial });
+    return result(partial);
   }
 
   const connector = query.source.connector!;
@@ -118,7 +136,7 @@ function render(entry: IndexedQuery, name: 'found' | 'notFound' | 'failed', cont
   return capText(text);
 }
 
-function failed(entry: IndexedQuery, context: ReturnType<typeof baseContext>, why: string): Omit<QueryResult, 'service' | 'source' | 'latencyMs'> {
+function failed(entry: IndexedQuery, context: ReturnType<typeof baseContext>, why: string): KeptPartial {
   const text = entry.render.failed
     ? render(entry, 'failed', context)
     : capText(`${context.department}的查询系统暂时无法使用，请稍后再试${context.hotline ? `，或拨打 ${context.hotline} 咨询` : ''}。如需人工帮助，请回复“人工”。`);

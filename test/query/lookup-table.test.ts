@@ -46,3 +46,21 @@ describe('lookupTable', () => {
     assert.equal(lookupTable(table, source, { date: '2026-10-10' }, calendar, at).dateText, '10月10日（周六，调休上班日）');
   });
 });
+
+describe('lookupTable by key', () => {
+  const at = new Date('2026-11-25T10:00:00+08:00');
+  const sparse = { columns: ['day', 'tail'], rows: [{ day: 'wed', tail: '3' }, { day: 'wed' } as Record<string, string>, { day: 'wed', tail: '8' }] };
+
+  it('finds the same rows whichever key columns were asked before', () => {
+    const tails = (inputs: Record<string, string>) => lookupTable(sparse, source, inputs, calendar, at).rows.map((r) => r.tail ?? '-');
+    assert.deepEqual(tails({ tail: '8' }), ['8']);
+    assert.deepEqual(tails({}), ['3', '-', '8']);
+    assert.deepEqual(tails({ tail: '3' }), ['3']);
+    assert.deepEqual(tails({ tail: '4' }), []);
+  });
+
+  it('never matches a row that lacks a key column', () => {
+    assert.deepEqual(lookupTable(sparse, source, { tail: 'null' }, calendar, at).rows, []);
+    assert.deepEqual(lookupTable(sparse, source, { tail: 'undefined' }, calendar, at).rows, []);
+  });
+});

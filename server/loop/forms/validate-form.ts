@@ -47,7 +47,20 @@ type FormValidator = { validate: ValidateFunction } | { broken: FieldError[] };
 const cache = new Map<string, FormValidator>();
 const CACHE_LIMIT = 500; // distinct forms across publishes; cleared wholesale past this
 
+// The same field list (a build's own array) finds its validator without hashing it again.
+const byFields = new WeakMap<FormField[], Map<string, FormValidator>>();
+
 function validatorFor(fields: FormField[], cacheKey: string): FormValidator {
+  const known = byFields.get(fields)?.get(cacheKey);
+  if (known) return known;
+  const validator = hashedValidatorFor(fields, cacheKey);
+  let forFields = byFields.get(fields);
+  if (!forFields) byFields.set(fields, (forFields = new Map()));
+  forFields.set(cacheKey, validator);
+  return validator;
+}
+
+function hashedValidatorFor(fields: FormField[], cacheKey: string): FormValidator {
   const key = `${cacheKey}#${createHash('sha1').update(JSON.stringify(fields)).digest('hex')}`;
   let validator = cache.get(key);
   if (!validator) {

@@ -8,6 +8,7 @@ import type { Connector } from '../model/index.js';
 import type { ConnectorCaller } from '../query/index.js';
 import { CallFailure, callConnector, fetchSigned, requestTarget } from './call-connector.js';
 import { createCircuitBreaker, type BreakerOptions, type CircuitBreaker } from './circuit-breaker.js';
+import { callInThread, warmConnectorThread } from './connector-thread.js';
 
 /** The local stand-in's secret when no CONNECTOR_* variable is set (local mode only, like the session default). */
 export const LOCAL_CONNECTOR_SECRET = 'onestop-local-connector-secret';
@@ -23,6 +24,11 @@ export interface ConnectorCallerDeps {
   localOrigin?: () => string;
   breaker?: BreakerOptions;
   now?: () => Date;
+  /**
+   * Calls run on the connector thread (default: off the main event loop, connector-thread.ts);
+   * false runs them on the caller's thread, where nock can see them (tests at the HTTP boundary).
+   */
+  inThread?: boolean;
 }
 
 export function connectorSecret(config: Pick<Config, 'localMode' | 'connectorSecrets'>, connector: Connector): string | undefined {
@@ -30,6 +36,7 @@ export function connectorSecret(config: Pick<Config, 'localMode' | 'connectorSec
 }
 
 export function createConnectorCaller(deps: ConnectorCallerDeps): ConnectorCaller {
+  if (deps.inThread !== false) warmConnectorThread();
   const breakers = new Map<string, CircuitBreaker>();
   const breakerOf = (id: string) => {
     let b = breakers.get(id);
@@ -59,7 +66,11 @@ export function createConnectorCaller(deps: ConnectorCallerDeps): ConnectorCalle
       const admission = breakerOf(request.connector).admit();
       if (!admission.ok) return { kind: 'failed', reason: admission.reason };
       try {
-        const answer = await callConnector({ ...target, ...(deps.now ? { now: deps.now } : {}) }, request);
+        const { connector: _id, ...call } = request;
+        const answer =
+          deps.inThread === false
+            ? await callConnector({ ...target, ...(deps.now ? { now: deps.now } : {}) }, call)
+            : await callInThread({ ...target, ...(deps.now ? { nowMs: deps.now().getTime() } : {}), request: call });
         admission.done(true);
         return answer;
       } catch (err) {

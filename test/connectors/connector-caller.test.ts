@@ -22,7 +22,7 @@ function buildWith(connectors: Connector[]): AccountBuild {
 function callerFor(connector: Partial<Connector> = {}, options: { localMode?: boolean; secrets?: Record<string, string> } = {}) {
   const declared: Connector = { id: 'tmri', baseUrl: `${BASE}/api`, auth: { type: 'hmac-sha256', secretEnv: 'CONNECTOR_TMRI' }, timeoutMs: 2500, maxResponseKb: 4, ...connector };
   const live = createLiveBuild(buildWith([declared]));
-  return createConnectorCaller({ live, config: { localMode: options.localMode ?? false, connectorSecrets: options.secrets ?? { CONNECTOR_TMRI: SECRET } }, breaker: { threshold: 3, openMs: 60_000 } });
+  return createConnectorCaller({ live, config: { localMode: options.localMode ?? false, connectorSecrets: options.secrets ?? { CONNECTOR_TMRI: SECRET } }, breaker: { threshold: 3, openMs: 60_000 }, inThread: false });
 }
 
 /** A nock reply that answers only a correctly signed request, as a department's system would. */

@@ -39,7 +39,7 @@ function setup(budgetMs: number, timeoutMs = 2500) {
   const queries: QueryDeps = {
     limiter: createRateLimiter(),
     pages: createResultPages(),
-    connectors: createConnectorCaller({ live, config: { localMode: false, connectorSecrets: { CONNECTOR_FUND: SECRET } } }),
+    connectors: createConnectorCaller({ live, config: { localMode: false, connectorSecrets: { CONNECTOR_FUND: SECRET } }, inThread: false }),
   };
   const { gateway, store } = gatewayFor(live.current(), { live, queries, client, budgetMs });
   return { gateway, store, client };

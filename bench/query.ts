@@ -15,7 +15,7 @@ import { loadConfig } from '../server/config.js';
 import { createDepartmentStandin } from '../server/http/index.js';
 import { startServer } from '../server/main.js';
 import { plainSignature } from '../server/wechat/index.js';
-import { cpuSeconds, startChild } from './support/child-server.js';
+import { cpuSeconds, mainThreadCpuSeconds, startChild } from './support/child-server.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
@@ -70,6 +70,8 @@ interface Figures {
   errors: number;
   /** onestop server CPU (user+system) per answered request: the capacity figure that load on a shared machine distorts least. */
   cpuUsPerReq?: number;
+  /** Of which on the main thread (the event loop every reply waits for); the rest is the connector thread, GC and I/O threads. */
+  mainUsPerReq?: number;
 }
 
 
@@ -85,17 +87,18 @@ async function load(name: string, port: number, texts: string[], seconds = DURAT
 }
 
 const print = (f: Figures) =>
-  console.log(`${f.name.padEnd(40)} ${f.rps.toFixed(0).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}${f.cpuUsPerReq === undefined ? '' : `  server CPU ${f.cpuUsPerReq.toFixed(0)} µs/req`}`);
+  console.log(`${f.name.padEnd(40)} ${f.rps.toFixed(0).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}${f.cpuUsPerReq === undefined ? '' : `  server CPU ${f.cpuUsPerReq.toFixed(0)} µs/req`}${f.mainUsPerReq === undefined ? '' : ` (main thread ${f.mainUsPerReq.toFixed(0)})`}`);
 
 /** Runs `loads` at once and adds the server's CPU per request (shared out by request count). */
 async function measured(pid: number, loads: Array<() => Promise<Figures>>): Promise<Figures[]> {
   const before = cpuSeconds(pid);
+  const mainBefore = mainThreadCpuSeconds(pid);
   const results = await Promise.all(loads.map((l) => l()));
   const after = cpuSeconds(pid);
-  if (before !== undefined && after !== undefined) {
-    const total = results.reduce((n, f) => n + f.rps * DURATION_S, 0);
-    for (const f of results) f.cpuUsPerReq = ((after - before) * 1e6) / total;
-  }
+  const mainAfter = mainThreadCpuSeconds(pid);
+  const total = results.reduce((n, f) => n + f.rps * DURATION_S, 0);
+  if (before !== undefined && after !== undefined) for (const f of results) f.cpuUsPerReq = ((after - before) * 1e6) / total;
+  if (mainBefore !== undefined && mainAfter !== undefined) for (const f of results) f.mainUsPerReq = ((mainAfter - mainBefore) * 1e6) / total;
   return results;
 }
 
@@ -121,6 +124,9 @@ async function main() {
     console.log(`负载（1 分钟平均）：${os.loadavg()[0]!.toFixed(1)}，CPU 核数 ${os.cpus().length}：负载高于核数时吞吐量比值不可靠，以服务器每请求 CPU 为准。`);
     if (a.cpuUsPerReq !== undefined && b.cpuUsPerReq !== undefined && c.cpuUsPerReq !== undefined) {
       console.log(`Capacity per core (1 / server CPU per request): keyword ${(1e6 / a.cpuUsPerReq).toFixed(0)}, table ${(1e6 / b.cpuUsPerReq).toFixed(0)}, connector ${(1e6 / c.cpuUsPerReq).toFixed(0)} req/s; table/keyword ${(a.cpuUsPerReq / b.cpuUsPerReq).toFixed(2)}`);
+    }
+    if (a.mainUsPerReq !== undefined && b.mainUsPerReq !== undefined && c.mainUsPerReq !== undefined) {
+      console.log(`Main thread (event loop) per request: keyword ${a.mainUsPerReq.toFixed(0)}, table ${b.mainUsPerReq.toFixed(0)}, connector ${c.mainUsPerReq.toFixed(0)} µs — what (c) takes from (a) while both run`);
     }
     const check = (label: string, ok: boolean, figure: string) => {
       console.log(`${ok ? 'PASS' : 'FAIL'}  ${label}: ${figure}`);

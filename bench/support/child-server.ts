@@ -22,11 +22,16 @@ export async function startChild(script: string, args: string[]): Promise<{ chil
 }
 
 /** CPU seconds a process has used so far (Linux /proc; undefined elsewhere). */
-export function cpuSeconds(pid: number): number | undefined {
+export function cpuSeconds(pid: number, statFile = `/proc/${pid}/stat`): number | undefined {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(statFile, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
   } catch {
     return undefined;
   }
+}
+
+/** CPU seconds of a process's main thread alone (its event loop; Linux task id = pid), without worker threads. */
+export function mainThreadCpuSeconds(pid: number): number | undefined {
+  return cpuSeconds(pid, `/proc/${pid}/task/${pid}/stat`);
 }

@@ -2,7 +2,7 @@
 // receiving side: found, not found, 500, timeout, oversize, non-JSON, redirects, the breaker.
 import assert from 'node:assert/strict';
 import nock from 'nock';
-import { createConnectorCaller, createNonceMemory, signRequest, verifyRequest } from '../../server/connectors/index.js';
+import { createConnectorCaller, createNonceMemory, signingString, signRequest, verifyRequest } from '../../server/connectors/index.js';
 import { createLiveBuild } from '../../server/live-build.js';
 import type { Connector } from '../../server/model/generated.js';
 import type { AccountBuild } from '../../server/builder/types.js';
@@ -177,5 +177,18 @@ describe('request verification on the receiving side', () => {
     assert.equal(nonces.remember('d', t), false);
     assert.equal(nonces.remember('e', t + 601), true);
     assert.equal(nonces.size, 1);
+  });
+});
+
+describe('request signatures', () => {
+  it('signs an empty body as the SHA-256 of nothing, as docs/connectors.md describes', () => {
+    assert.equal(signingString('get', '/api/x?a=1', '1764633600', 'n', ''), 'GET\n/api/x?a=1\n1764633600\nn\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    assert.match(signingString('POST', '/api/x', '1', 'n', '{"a":1}'), /\n015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862$/);
+  });
+
+  it('gives every request its own 16-hex nonce, across refills of the random pool', () => {
+    const nonces = Array.from({ length: 1500 }, () => signRequest(SECRET, 'GET', '/x', '')['x-onestop-nonce']!);
+    assert.ok(nonces.every((n) => /^[0-9a-f]{16}$/.test(n)));
+    assert.equal(new Set(nonces).size, nonces.length);
   });
 });

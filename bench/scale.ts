@@ -355,9 +355,11 @@ async function sequentialBookings(variants: Record<string, Store>, perVariant: n
   }
   const out: Record<string, Bookings> = {};
   let n = 0;
+  // Made once, outside the timed bookings (it reads every template partial from disk).
+  const renderer = createRenderer();
   const bookOne = async (store: Store, tag: string) => {
     const seat = seats[n % seats.length]!;
-    await bookAppointment({ config, store, live, renderer: createRenderer(), now: () => NOW }, `${tag}-${n++}`, service.ref, { hall: seat.hall, start: seat.start, fields: VALID_FIELDS });
+    await bookAppointment({ config, store, live, renderer, now: () => NOW }, `${tag}-${n++}`, service.ref, { hall: seat.hall, start: seat.start, fields: VALID_FIELDS });
   };
   for (const [tag, store] of Object.entries(variants)) {
     out[tag] = { times: [], statements: 0 };

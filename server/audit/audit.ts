@@ -25,6 +25,7 @@ export type AuditAction =
   | 'hall.closed'
   | 'hall.reopened'
   | 'application.move'
+  | 'application.refund'
   | 'case.callback'
   | 'case.resolution'
   | 'case.appeal'
@@ -84,6 +85,7 @@ export const AUDIT_ACTION_NAMES: Readonly<Record<AuditAction, string>> = {
   'hall.closed': '闭厅',
   'hall.reopened': '撤销闭厅',
   'application.move': '变更办件状态',
+  'application.refund': '记录退费',
   'case.callback': '整改回访',
   'case.resolution': '提交整改结果',
   'case.appeal': '申诉复核',

@@ -4,7 +4,7 @@
 // decides what a move does.
 import type { BuiltService } from '../builder/index.js';
 import { ValidationError, NotFoundError } from '../errors.js';
-import { type Application, applicationsOf, inStaffQueue, type LoopDeps, moveApplication, parseStage, type Stage } from '../loop/index.js';
+import { type Application, applicationsOf, inStaffQueue, type LoopDeps, moveApplication, parseStage, recordRefund, type Stage } from '../loop/index.js';
 import { maskIdNumber } from './mask.js';
 import { inScope, type WorkScope } from './work-scope.js';
 
@@ -64,4 +64,10 @@ export async function moveFromWorkbench(deps: LoopDeps, no: string, scope: WorkS
   }
   const note = typeof input.note === 'string' && input.note.trim() ? input.note : undefined;
   return moveApplication(deps, { no: app.no, to, note, amountFen, staff: { department: app.department, label: actor } });
+}
+
+/** Records that a terminated part's paid fee was refunded (the department's own refund procedure). */
+export async function refundFromWorkbench(deps: LoopDeps, no: string, scope: WorkScope, actor: string, note: unknown): Promise<Application> {
+  const app = await loadScopedApplication(deps.store, no, scope);
+  return recordRefund(deps, { no: app.no, note, staff: { department: app.department, label: actor } });
 }

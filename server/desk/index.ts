@@ -1,6 +1,6 @@
 // The desk's front door: tickets for messages no rule answered, department work queues and staff access tokens.
 // Other rooms import this folder only through this file; everything else in it is private.
-export { listDepartmentApplications, loadScopedApplication, moveFromWorkbench } from './department-applications.js';
+export { listDepartmentApplications, loadScopedApplication, moveFromWorkbench, refundFromWorkbench } from './department-applications.js';
 export { caseAppeal, caseCallback, caseResolution, listScopedCases, loadScopedCase } from './department-cases.js';
 export { deskAnswerTime, deskTicketId, storeDeskTicket } from './desk-handoff.js';
 export { MAX_REASON, MAX_REPLY, TICKET_STATUSES, TICKET_STATUS_NAMES, assignTicket, citizenTickets, closeTicket, lastMessageAt, listTickets, loadTicket } from './desk-tickets.js';

@@ -80,6 +80,8 @@ export function applicationDetail(app: Application, build: AccountBuild, now: Da
     timeline: view.timeline.map((t) => ({ ...t, when: at(t.at) })),
     moves: next.map((s) => ({ stage: s, label: STAGE_LABELS[s], noteRequired: NOTE_REQUIRED.includes(s), final: FINAL_STAGES.includes(s) })),
     assess: app.payment.state === 'awaiting-assessment' && next.includes('accepted'),
+    terminatedReason: app.stage === 'terminated' ? (app.timeline[app.timeline.length - 1]?.note ?? '') : undefined,
+    refund: app.payment.refund ? { ...app.payment.refund, done: app.payment.refund.state === 'done', when: app.payment.refund.doneAt ? at(app.payment.refund.doneAt) : undefined } : undefined,
     maxYuan: maxFen === undefined ? undefined : (maxFen / 100).toFixed(2),
   };
 }

@@ -7,7 +7,7 @@ export { allPartsFinal, deriveMatterState, isFinal, isRefused, MATTER_STATE_LABE
 export type { MatterState } from './matter-state.js';
 export { matterApplicationsOf } from './matter-types.js';
 export type { MatterApplication, MatterPart, MatterRating } from './matter-types.js';
-export { loadMatterApplication, matterView, paymentSummary } from './matter-view.js';
+export { loadMatterApplication, loadSettledMatter, matterView, paymentSummary } from './matter-view.js';
 export type { LoadedMatter, MatterPaymentView, MatterView, PartView } from './matter-view.js';
 export { recoverUnfinishedMatters } from './recover-matters.js';
 export { matterReturnUrl, payMatter } from './pay-matter.js';

@@ -1,7 +1,8 @@
 // The matter's state is never stored: it follows from its parts' stages, each moved by its own
 // department. A part asking for documents (补齐补正) shows first; a refused part either ends the
-// matter (onRefusal: stop) or lets the others go on (continue) and is shown with its reason.
-import type { Stage } from '../model/index.js';
+// matter (onRefusal: stop: the loop then terminates the other open parts, 终止办理) or lets the
+// others go on (continue) and is shown with its reason.
+import { FINAL_STAGES, REFUSED_STAGES, type Stage } from '../loop/index.js';
 
 export type MatterState = 'submitted' | 'in-progress' | 'supplement' | 'completed' | 'partly-completed' | 'refused' | 'stopped';
 
@@ -15,15 +16,13 @@ export const MATTER_STATE_LABELS: Record<MatterState, string> = {
   stopped: '已终止',
 };
 
-const REFUSED: readonly Stage[] = ['not-accepted', 'denied'];
-const FINAL: readonly Stage[] = ['not-accepted', 'denied', 'completed'];
-
-export const isRefused = (stage: Stage) => REFUSED.includes(stage);
-export const isFinal = (stage: Stage) => FINAL.includes(stage);
+export const isRefused = (stage: Stage) => REFUSED_STAGES.includes(stage);
+export const isFinal = (stage: Stage) => FINAL_STAGES.includes(stage);
 
 export function deriveMatterState(stages: readonly Stage[], onRefusal: 'continue' | 'stop'): MatterState {
   const refused = stages.some(isRefused);
-  if (refused && onRefusal === 'stop') return 'stopped';
+  // A terminated part exists only because the matter stopped (even if its rule changed since).
+  if ((refused && onRefusal === 'stop') || stages.includes('terminated')) return 'stopped';
   if (stages.every(isFinal)) {
     const completed = stages.filter((s) => s === 'completed').length;
     if (completed === stages.length) return 'completed';
@@ -34,5 +33,5 @@ export function deriveMatterState(stages: readonly Stage[], onRefusal: 'continue
   return 'in-progress';
 }
 
-/** The matter is over (rating opens) once no part can move any more; a stopped matter waits for its other parts to be closed. */
+/** The matter is over (rating opens) once no part can move any more; a stopped matter's other parts are terminated at once. */
 export const allPartsFinal = (stages: readonly Stage[]) => stages.every(isFinal);

@@ -4,9 +4,9 @@
 // with their own department's parts only.
 import type { AccountBuild } from '../builder/index.js';
 import { NotFoundError } from '../errors.js';
-import { applicationsOf, groupDues, STAGE_LABELS, type Application, type Viewer } from '../loop/index.js';
+import { applicationsOf, closeStoppedGroup, groupDues, STAGE_LABELS, type Application, type LoopDeps, type Viewer } from '../loop/index.js';
 import type { Store } from '../store/index.js';
-import { allPartsFinal, deriveMatterState, isRefused, MATTER_STATE_LABELS, type MatterState } from './matter-state.js';
+import { allPartsFinal, deriveMatterState, isFinal, isRefused, MATTER_STATE_LABELS, type MatterState } from './matter-state.js';
 import { matterApplicationsOf, type MatterApplication } from './matter-types.js';
 
 export interface PartView {
@@ -22,6 +22,8 @@ export interface PartView {
   note: string | null;
   supplement: boolean;
   refused: boolean;
+  /** Closed because another part of a matter that stops on refusal was refused; `note` says which. */
+  terminated: boolean;
   /** The part's own re-submission form (a resubmission goes to the part that asked). */
   resubmitUrl: string | null;
   payment: Application['payment'];
@@ -73,11 +75,26 @@ export async function loadMatterApplication(store: Store, no: string, viewer: Vi
   return { record, parts };
 }
 
+/**
+ * The record and its parts as loadMatterApplication gives them, after finishing a stop the loop
+ * began but did not finish (a crash between the refusal and closing the other parts): a stopped
+ * matter never shows a part still open. Idempotent, and a no-op for every other matter.
+ */
+export async function loadSettledMatter(deps: LoopDeps, no: string, viewer: Viewer): Promise<LoadedMatter> {
+  const loaded = await loadMatterApplication(deps.store, no, viewer);
+  const refused = loaded.parts.find((p) => p.group?.stopOnRefusal && isRefused(p.stage));
+  if (!refused || loaded.parts.every((p) => isFinal(p.stage))) return loaded;
+  await closeStoppedGroup(deps, refused);
+  return loadMatterApplication(deps.store, no, viewer);
+}
+
 export function matterView(loaded: LoadedMatter, build: AccountBuild, viewer: Viewer): MatterView {
   const { record, parts } = loaded;
   const matter = build.matters?.find((m) => m.id === record.matter);
   const name = (id: string) => build.departments.find((d) => d.id === id)?.name ?? id;
-  const state = deriveMatterState(parts.map((p) => p.stage), matter?.onRefusal ?? 'continue');
+  // The rule the citizen submitted under (older records: the matter's current rule).
+  const stops = parts.some((p) => p.group?.stopOnRefusal) || matter?.onRefusal === 'stop';
+  const state = deriveMatterState(parts.map((p) => p.stage), stops ? 'stop' : 'continue');
   const visible = viewer.kind === 'citizen' ? parts : parts.filter((p) => p.department === viewer.department);
   const views = visible.map<PartView>((p) => {
     const last = p.timeline[p.timeline.length - 1];
@@ -93,6 +110,7 @@ export function matterView(loaded: LoadedMatter, build: AccountBuild, viewer: Vi
       note: last && last.actor.kind !== 'citizen' ? (last.note ?? null) : null,
       supplement: p.stage === 'supplement',
       refused: isRefused(p.stage),
+      terminated: p.stage === 'terminated',
       resubmitUrl: p.stage === 'supplement' ? `/s/${p.service}/apply?resubmit=${encodeURIComponent(p.no)}` : null,
       payment: p.payment,
     };

@@ -1,10 +1,10 @@
 // 一次缴费: the citizen pays every part's fee in one order (WeChat Pay or the local cashier),
 // through the loop's group payment, which credits each part once.
 import { startGroupPayment, type ApplicationDeps } from '../loop/index.js';
-import { loadMatterApplication } from './matter-view.js';
+import { loadSettledMatter } from './matter-view.js';
 
 export async function payMatter(deps: ApplicationDeps, no: string, openid: string) {
-  const { record } = await loadMatterApplication(deps.store, no, { kind: 'citizen', openid });
+  const { record } = await loadSettledMatter(deps, no, { kind: 'citizen', openid });
   return startGroupPayment(deps, { key: record.no, nos: record.parts.map((p) => p.no), openid, description: record.name });
 }
 

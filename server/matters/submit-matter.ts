@@ -83,7 +83,7 @@ async function submit(deps: LoopDeps, input: SubmitMatterInput): Promise<MatterA
       submittedAt: now.toISOString(),
     }));
     record = created;
-    return { id: created.no, name: matter.name, lead: matter.lead };
+    return { id: created.no, name: matter.name, lead: matter.lead, ...(matter.onRefusal === 'stop' ? { stopOnRefusal: true } : {}) };
   };
   try {
     let opened: MatterApplication | undefined;

@@ -1195,7 +1195,7 @@ export interface Matter {
    */
   attachments?: MatterAttachment[];
   /**
-   * When one part is refused (不予受理/不予许可): continue (the other parts go on) or stop (the matter ends; the other departments are told to stop).
+   * When one part is refused (不予受理/不予许可): continue (the other parts go on) or stop (the matter ends: every other part not yet final is closed as 终止办理, its unpaid fee no longer asked for and a paid fee its department's refund task).
    */
   onRefusal?: 'continue' | 'stop';
 }

@@ -13,8 +13,11 @@ export interface MatterApp extends TestApp {
   submit(openid?: string, body?: Record<string, string>): request.Test;
 }
 
-export async function createMatterApp(): Promise<MatterApp> {
-  const t = createTestApp({ build: await sampleCity(), now: '2026-12-02T02:00:00Z' });
+/** The sample city; `onRefusal` overrides the sample matter's rule (it declares continue). */
+export async function createMatterApp(opts: { onRefusal?: 'continue' | 'stop' } = {}): Promise<MatterApp> {
+  const build = await sampleCity();
+  if (opts.onRefusal) build.matters!.find((m) => m.id === MATTER_ID)!.onRefusal = opts.onRefusal;
+  const t = createTestApp({ build, now: '2026-12-02T02:00:00Z' });
   const app = express();
   app.use('/api', createApplicationRouter(t.deps));
   app.use('/api', createMatterRouter(t.deps));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Stage } from '../../server/model/index.js';
+import type { Stage } from '../../server/loop/index.js';
 import { allPartsFinal, deriveMatterState, type MatterState } from '../../server/matters/index.js';
 
 const cases: Array<[Stage[], 'continue' | 'stop', MatterState, boolean]> = [
@@ -21,6 +21,10 @@ const cases: Array<[Stage[], 'continue' | 'stop', MatterState, boolean]> = [
   [['completed', 'not-accepted', 'completed'], 'stop', 'stopped', true],
   [['completed', 'completed', 'completed'], 'stop', 'completed', true],
   [['supplement', 'submitted'], 'stop', 'supplement', false],
+  [['denied', 'terminated', 'terminated'], 'stop', 'stopped', true],
+  [['completed', 'not-accepted', 'terminated'], 'stop', 'stopped', true],
+  // The matter's rule changed to continue after it stopped: its terminated parts still say so.
+  [['not-accepted', 'terminated'], 'continue', 'stopped', true],
 ];
 
 describe('deriveMatterState', () => {

@@ -2,7 +2,7 @@
 // attachments), payment, progress (staff moves) and rating (好差评 and rectification cases).
 // Mount BEFORE any app-wide body parser: payment notifications are verified over the raw bytes.
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { appealCase, type ApplicationDeps, applicationsOf, applicationView, attachmentSpecs, blobsOf, citizenCase, clockOf, findOnlineService, inStaffQueue, listCases, loadApplication, moveApplication, parseStage, rateApplication, rateFix, receiveNotification, recordCallback, recordResolution, resubmitApplication, startPayment, submitApplication, type Viewer } from '../../loop/index.js';
+import { appealCase, type ApplicationDeps, applicationsOf, applicationView, attachmentSpecs, blobsOf, citizenCase, clockOf, findOnlineService, inStaffQueue, listCases, loadApplication, moveApplication, parseStage, rateApplication, rateFix, receiveNotification, recordCallback, recordRefund, recordResolution, resubmitApplication, startPayment, submitApplication, type Viewer } from '../../loop/index.js';
 import { requireCitizen, requireStaff, type StaffIdentity } from '../identity.js';
 import { citizenAccountField, citizenOf, staffOf } from '../locals.js';
 import { formBody, multipartUpload, uploadedFiles } from '../multipart-upload.js';
@@ -93,6 +93,11 @@ export function createApplicationRouter(deps: RouterDeps<ApplicationDeps>) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const moved = await moveApplication(deps, { no: param(req, 'no'), to: body.to, note: body.note, amountFen: body.amountFen, staff: staffOf(res) });
     res.json(view(moved, true));
+  }));
+
+  router.post('/applications/:no/refund', staffOnly, json, run(async (req, res) => {
+    const done = await recordRefund(deps, { no: param(req, 'no'), note: req.body?.note, staff: staffOf(res) });
+    res.json(view(done, true));
   }));
 
   // 评价 and 差评整改

@@ -14,7 +14,7 @@ import type { BlobStore, Store } from '../../store/index.js';
 import type { WechatClient } from '../../wechat/index.js';
 import { addReplyTemplate, closeHallFromWorkbench, closureRow, dayListRow, deleteReplyTemplate, listHallClosures, listHallDay, listReplyTemplates, loadReplyTemplate, recordAttendance, reopenHallFromWorkbench } from '../../desk/index.js';
 import { cityDate } from '../../calendar/index.js';
-import { applicationDetail, applicationRow, assignTicket, caseAppeal, caseCallback, caseResolution, caseRow, citizenTickets, closeTicket, lastMessageAt, listDepartmentApplications, listScopedCases, listSimulatedTickets, listTickets, loadScopedApplication, loadScopedCase, loadTicket, MAX_REASON, MAX_REPLY, moveFromWorkbench, replyToTicket, stageCounts, TICKET_STATUS_NAMES, TICKET_STATUSES, ticketHistory, ticketRow, type TicketStatus, workScope, type WorkScope } from '../../desk/index.js';
+import { applicationDetail, applicationRow, assignTicket, caseAppeal, caseCallback, caseResolution, caseRow, citizenTickets, closeTicket, lastMessageAt, listDepartmentApplications, listScopedCases, listSimulatedTickets, listTickets, loadScopedApplication, loadScopedCase, loadTicket, MAX_REASON, MAX_REPLY, moveFromWorkbench, refundFromWorkbench, replyToTicket, stageCounts, TICKET_STATUS_NAMES, TICKET_STATUSES, ticketHistory, ticketRow, type TicketStatus, workScope, type WorkScope } from '../../desk/index.js';
 import { audit, type AuditRecord } from '../../audit/index.js';
 import { requireRole } from './console-auth.js';
 import type { SessionUser } from '../../console/index.js';
@@ -41,6 +41,7 @@ const FLASH: Record<string, string> = {
   closed: '工单已关闭。',
   assigned: '工单已转派。',
   moved: '办理状态已变更，已通知申请人。',
+  refunded: '退费已记录。',
   callback: '回访记录已保存。',
   resolution: '整改结果已提交，市民可对整改结果评价。',
   appeal: '申诉复核已提交。',
@@ -309,6 +310,14 @@ export function createWorkRoutes(deps: WorkRouteDeps): Router {
       `/console/work/applications/${encodeURIComponent(no)}?msg=moved`,
       (error, status) => (res.status(status), renderApplication(req, res, { error, note: field(req, 'note'), amount: field(req, 'amount') })),
       (app) => ({ action: 'application.move', target: `办件 ${no}`, detail: `变更为“${STAGE_LABELS[app.stage]}”` }));
+  });
+
+  router.post('/applications/:no/refund', async (req, res) => {
+    const no = param(req, 'no');
+    await act(res, () => refundFromWorkbench(loop, no, scopeOf(res), user(res).username, field(req, 'note')),
+      `/console/work/applications/${encodeURIComponent(no)}?msg=refunded`,
+      (error, status) => (res.status(status), renderApplication(req, res, { error, refundNote: field(req, 'note') })),
+      (app) => ({ action: 'application.refund', target: `办件 ${no}`, detail: `已退还 ${((app.payment.refund?.amountFen ?? 0) / 100).toFixed(2)} 元` }));
   });
 
   // 差评整改

@@ -4,7 +4,7 @@
 import express, { type Response } from 'express';
 import { NotFoundError } from '../../errors.js';
 import { cityTime, describeTypes, formatSize, RATING_LEVELS } from '../../loop/index.js';
-import { loadMatterApplication, matterApplicationsOf, matterOf, matterView } from '../../matters/index.js';
+import { loadMatterApplication, loadSettledMatter, matterApplicationsOf, matterOf, matterView } from '../../matters/index.js';
 import { optionalCitizen } from '../identity.js';
 import { citizenOf } from '../locals.js';
 import { signInRedirect } from '../sign-in-redirect.js';
@@ -63,7 +63,7 @@ export function createMatterPagesRouter(deps: RouterDeps) {
   router.get('/me/matters/:no', citizen, signedIn, async (req, res) => {
     try {
       const viewer = { kind: 'citizen' as const, openid: citizenOf(res) };
-      const view = matterView(await loadMatterApplication(deps.store, String(req.params.no), viewer), build(), viewer);
+      const view = matterView(await loadSettledMatter(deps, String(req.params.no), viewer), build(), viewer);
       page(res, 'h5/matter-application', {
         ...common(`一件事 ${view.no}`, '/me/matters'),
         view,

@@ -3,7 +3,7 @@
 // (their own parts only), one payment and one rating.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { passCase, type ApplicationDeps, type Viewer } from '../../loop/index.js';
-import { loadMatterApplication, matterApplicationsOf, matterOf, matterUploadSpecs, matterView, payMatter, rateMatter, submitMatter } from '../../matters/index.js';
+import { loadMatterApplication, loadSettledMatter, matterApplicationsOf, matterOf, matterUploadSpecs, matterView, payMatter, rateMatter, submitMatter } from '../../matters/index.js';
 import { requireCitizen, requireStaff, type StaffIdentity } from '../identity.js';
 import { citizenAccountField, citizenOf, staffOf } from '../locals.js';
 import { formBody, multipartUpload, uploadedFiles } from '../multipart-upload.js';
@@ -55,7 +55,7 @@ export function createMatterRouter(deps: RouterDeps<ApplicationDeps>) {
   }));
   router.get('/matter-applications/:no', anyone, run(async (req, res) => {
     const viewer = viewerOf(res);
-    res.json(matterView(await loadMatterApplication(deps.store, param(req, 'no'), viewer), build(), viewer));
+    res.json(matterView(await loadSettledMatter(deps, param(req, 'no'), viewer), build(), viewer));
   }));
 
   // 一次缴费, 一次评价, and the lead department passing a bad review on to the part that caused it.

@@ -1,9 +1,16 @@
 // The application (办件) record every step of the loop after submission reads and writes.
 // One document per application, keyed by its human-readable number, in the 'applications' collection.
-import type { Stage } from '../../model/index.js';
+import type { Stage as DeclaredStage } from '../../model/index.js';
 import type { Doc } from '../../store/index.js';
 
-export type { Stage };
+export type { DeclaredStage };
+
+/**
+ * An application's stage: one of the national vocabulary a service declares, or `terminated`
+ * (终止办理), which no service declares and no staff move reaches: the loop closes a part of a
+ * group that stops on refusal (一件事 with onRefusal: stop) when another part is refused.
+ */
+export type Stage = DeclaredStage | 'terminated';
 
 /** Who caused a change: the citizen (their openid), a staff token's label, or the system (payments). */
 export interface Actor {
@@ -47,6 +54,23 @@ export interface ApplicationPayment {
   orderNo?: string;
   transactionId?: string;
   paidAt?: string;
+  /** Set when a part is terminated after its fee was paid: the department owes the money back. */
+  refund?: PaymentRefund;
+}
+
+/**
+ * What a terminated part's department owes the citizen, as a staff task: due when the part was
+ * closed (or when a payment arrived for a part already closed), done once staff record the refund.
+ */
+export interface PaymentRefund {
+  state: 'due' | 'done';
+  amountFen: number;
+  dueAt: string;
+  doneAt?: string;
+  /** The staff member who recorded the refund. */
+  by?: string;
+  /** How it was refunded (e.g. 原路退回、财政退付单号). */
+  note?: string;
 }
 
 /**
@@ -82,6 +106,11 @@ export interface ApplicationGroup {
   name: string;
   /** Its lead department (牵头部门). */
   lead: string;
+  /**
+   * The matter's rule at submission (onRefusal: stop): when one part is refused (不予受理, 不予许可),
+   * the loop terminates every other part still open. Absent: the others go on.
+   */
+  stopOnRefusal?: boolean;
 }
 
 export interface Application extends Doc {
@@ -111,6 +140,11 @@ export interface Application extends Doc {
 export const APPLICATIONS = 'applications';
 export const APPLICATION_INDEXES = { indexes: ['openid', 'department'] };
 
+/** No move leaves these. */
+export const FINAL_STAGES: readonly Stage[] = ['not-accepted', 'completed', 'denied', 'terminated'];
+/** Refused by the department: the citizen owes nothing, and a group that stops on refusal stops. */
+export const REFUSED_STAGES: readonly Stage[] = ['not-accepted', 'denied'];
+
 export const STAGE_LABELS: Record<Stage, string> = {
   submitted: '已收件',
   accepted: '已受理',
@@ -120,4 +154,5 @@ export const STAGE_LABELS: Record<Stage, string> = {
   'in-progress': '办理中',
   completed: '已办结',
   denied: '不予许可',
+  terminated: '终止办理',
 };

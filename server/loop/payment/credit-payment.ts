@@ -7,6 +7,7 @@ import { AppError, NotFoundError, UnauthorizedError } from '../../errors.js';
 import { clockOf, type ApplicationDeps, type PaymentNotification } from './payment-deps.js';
 import { applicationsOf } from '../applications/application-access.js';
 import { ordersOf, paymentLog, type PaymentOrder } from './payment-orders.js';
+import { logRefundDue } from './record-refund.js';
 
 export type CreditOutcome = 'credited' | 'replayed' | 'ignored';
 
@@ -105,7 +106,7 @@ async function creditOrder(deps: ApplicationDeps, order: PaymentOrder, note: Pay
 async function creditApplication(deps: ApplicationDeps, order: PaymentOrder, note: PaymentNotification, at: string): Promise<ApplicationCredit> {
   let outcome: ApplicationCredit = 'credited';
   const paidAt = note.successTime ?? at;
-  await applicationsOf(deps.store).update(order.applicationNo, (app) => {
+  const after = await applicationsOf(deps.store).update(order.applicationNo, (app) => {
     if (app.payment.state === 'paid') {
       outcome = app.payment.orderNo === order.id ? 'already' : 'other-order';
       return app;
@@ -114,8 +115,12 @@ async function creditApplication(deps: ApplicationDeps, order: PaymentOrder, not
       outcome = 'stale';
       return app;
     }
-    return { ...app, updatedAt: at, payment: { ...app.payment, state: 'paid', orderNo: order.id, transactionId: note.transactionId, paidAt } };
+    // An order started before the part was terminated may still be paid: the money is the
+    // department's to give back, as for a part terminated after payment.
+    const refund = app.stage === 'terminated' ? { refund: { state: 'due' as const, amountFen: order.amountFen, dueAt: at } } : {};
+    return { ...app, updatedAt: at, payment: { ...app.payment, state: 'paid', orderNo: order.id, transactionId: note.transactionId, paidAt, ...refund } };
   });
+  if (outcome === 'credited') logRefundDue(deps, after, '本件终止办理后收到的缴费，须退还申请人');
   return outcome;
 }
 

@@ -8,19 +8,21 @@ import type { Application } from '../applications/application-types.js';
 import { clockOf, type ApplicationDeps } from './payment-deps.js';
 import { ordersOf } from './payment-orders.js';
 import { paymentBlocker } from './payment-rules.js';
+import { REFUSED_STAGES } from '../applications/application-types.js';
 import type { StartedPayment } from './start-payment.js';
 
-const REFUSED = ['not-accepted', 'denied'];
-
-/** What the parts of a group owe: due now, not yet known or not yet due, already paid. */
+/**
+ * What the parts of a group owe: due now, not yet known or not yet due, already paid (whatever
+ * became of the part since). A refused or terminated part owes nothing more.
+ */
 export function groupDues(parts: Application[]): { due: Application[]; pending: Application[]; paid: Application[] } {
   const due: Application[] = [];
   const pending: Application[] = [];
   const paid: Application[] = [];
   for (const p of parts) {
     const s = p.payment.state;
-    if (s === 'none' || s === 'offline' || REFUSED.includes(p.stage)) continue;
     if (s === 'paid') paid.push(p);
+    else if (s === 'none' || s === 'offline' || p.stage === 'terminated' || REFUSED_STAGES.includes(p.stage)) continue;
     else if (paymentBlocker(p, true) === null) due.push(p);
     else pending.push(p);
   }

@@ -19,7 +19,7 @@ export interface PaymentOrder extends Doc {
 /** Everything unusual about a payment (mismatch, duplicate, unknown order) for the finance check. */
 export interface PaymentLogRecord {
   at: string;
-  event: 'credited' | 'replayed' | 'amount-mismatch' | 'unknown-order' | 'not-success' | 'forged' | 'paid-twice';
+  event: 'credited' | 'replayed' | 'amount-mismatch' | 'unknown-order' | 'not-success' | 'forged' | 'paid-twice' | 'refund-due' | 'refunded';
   provider: string;
   orderNo?: string;
   applicationNo?: string;

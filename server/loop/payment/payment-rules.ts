@@ -9,6 +9,7 @@ import type { Application } from '../applications/application-types.js';
 export function paymentBlocker(app: Application, viaGroup = false): string | null {
   const p = app.payment;
   if (p.state === 'paid') return '该申请已缴费，无需重复缴纳';
+  if (app.stage === 'terminated') return '本件已终止办理，无需缴费';
   if (app.group && !viaGroup && p.state === 'unpaid') return `该申请属于“${app.group.name}”，请在一件事的办理进度页统一缴费`;
   if (p.state === 'none') return '该申请无需缴费';
   if (p.state === 'offline') return '该事项不支持在线缴费，请到办事大厅缴纳';

@@ -1,13 +1,14 @@
 // One stage change applied to an application record: the table, the payment and note rules,
 // the clock and the timeline. Pure, so the store can run it inside its serialised update.
 import { cityDate } from '../../calendar/index.js';
-import type { Calendar, Stage } from '../../model/index.js';
+import type { Calendar } from '../../model/index.js';
 import { ConflictError, ValidationError } from '../../errors.js';
-import { STAGE_LABELS, type Actor, type Application } from '../applications/application-types.js';
+import { STAGE_LABELS, type Actor, type Application, type DeclaredStage, type Stage } from '../applications/application-types.js';
 import { advanceClock } from './clock.js';
 import { assertTransition, NOTE_REQUIRED } from './transitions.js';
 
-export const ALL_STAGES = Object.keys(STAGE_LABELS) as Stage[];
+/** The national vocabulary (what a service may declare); `terminated` is the loop's own. */
+export const ALL_STAGES = (Object.keys(STAGE_LABELS) as Stage[]).filter((s): s is DeclaredStage => s !== 'terminated');
 export const MAX_NOTE = 500;
 
 export interface MoveRequest {
@@ -18,7 +19,7 @@ export interface MoveRequest {
   actor: Actor;
   /** The assessed fee's ceiling, when the fee is assessed. */
   maxFen?: number;
-  stages: readonly Stage[] | undefined;
+  stages: readonly DeclaredStage[] | undefined;
   calendar: Calendar;
   now: Date;
 }

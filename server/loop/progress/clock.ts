@@ -2,8 +2,8 @@
 // acceptance (受理) and stops while the application is in 补齐补正 or 挂起: the working days after
 // the stop day up to and including the resume day are added to the limit.
 import { addWorkingDays, workingDaysBetween } from '../../calendar/index.js';
-import type { Calendar, Stage } from '../../model/index.js';
-import type { ApplicationClock } from '../applications/application-types.js';
+import type { Calendar } from '../../model/index.js';
+import type { ApplicationClock, Stage } from '../applications/application-types.js';
 import { CLOCK_STOPPED, FINAL_STAGES } from './transitions.js';
 
 export function newClock(timeLimitDays: number): ApplicationClock {

@@ -9,9 +9,10 @@
 //   in-progress   → completed | denied | suspended | supplement
 //   suspended     → in-progress | accepted | denied
 //   not-accepted, completed, denied: final
-import type { Stage } from '../../model/index.js';
+//   terminated    final; no move leads there: the loop closes the other parts of a group that
+//                 stops on refusal (terminate-group.ts)
 import { ConflictError } from '../../errors.js';
-import { STAGE_LABELS } from '../applications/application-types.js';
+import { STAGE_LABELS, type DeclaredStage, type Stage } from '../applications/application-types.js';
 
 export const TRANSITIONS: Readonly<Record<Stage, readonly Stage[]>> = {
   submitted: ['accepted', 'not-accepted', 'supplement'],
@@ -22,9 +23,10 @@ export const TRANSITIONS: Readonly<Record<Stage, readonly Stage[]>> = {
   'not-accepted': [],
   completed: [],
   denied: [],
+  terminated: [],
 };
 
-export const FINAL_STAGES: readonly Stage[] = ['not-accepted', 'completed', 'denied'];
+export { FINAL_STAGES, REFUSED_STAGES } from '../applications/application-types.js';
 /** The promised-time clock stops in these (补齐补正 and 挂起). */
 export const CLOCK_STOPPED: readonly Stage[] = ['supplement', 'suspended'];
 /** Moves that must tell the citizen why (一次性告知). */
@@ -32,19 +34,19 @@ export const NOTE_REQUIRED: readonly Stage[] = ['supplement', 'suspended', 'not-
 /** Stages reachable only after the first acceptance. */
 const AFTER_ACCEPTANCE: readonly Stage[] = ['in-progress', 'denied'];
 
-export function declaredStages(stages: readonly Stage[] | undefined): Stage[] {
+export function declaredStages(stages: readonly DeclaredStage[] | undefined): Stage[] {
   return [...new Set<Stage>(['submitted', ...(stages ?? []), 'completed'])];
 }
 
 /** Stages the application may move to next, given the service's declared stages. */
-export function nextStages(from: Stage, stages: readonly Stage[] | undefined, accepted: boolean): Stage[] {
+export function nextStages(from: Stage, stages: readonly DeclaredStage[] | undefined, accepted: boolean): Stage[] {
   const declared = declaredStages(stages);
   return TRANSITIONS[from].filter(
     (to) => declared.includes(to) && !(from === 'supplement' && AFTER_ACCEPTANCE.includes(to) && !accepted),
   );
 }
 
-export function assertTransition(from: Stage, to: Stage, stages: readonly Stage[] | undefined, accepted: boolean): void {
+export function assertTransition(from: Stage, to: Stage, stages: readonly DeclaredStage[] | undefined, accepted: boolean): void {
   if (!(to in TRANSITIONS)) throw new ConflictError(`未知的办理状态：${to}`, { from, to });
   if (!nextStages(from, stages, accepted).includes(to)) {
     throw new ConflictError(`办件当前为“${STAGE_LABELS[from]}”，不能变更为“${STAGE_LABELS[to]}”`, {

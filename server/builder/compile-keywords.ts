@@ -174,7 +174,9 @@ function resolvedRule(normalized: string, active: ActiveResolution): CompiledKey
   const services = unique(claimants.flatMap((c) => (c.target.kind === 'service' ? [c.target.service] : [])));
   const topics = unique(claimants.flatMap((c) => (c.target.kind === 'topic' ? [c.target.topic] : [])));
   const answers = unique(claimants.flatMap((c) => (c.target.kind === 'answer' ? [c.target.answer] : [])));
-  return { ...base, owner: PLATFORM_OWNER, target: { kind: 'disambiguation', services, ...(topics.length ? { topics } : {}), ...(answers.length ? { answers } : {}) } };
+  const matters = unique(claimants.flatMap((c) => (c.target.kind === 'matter' ? [c.target.matter] : [])));
+  const others = { ...(topics.length ? { topics } : {}), ...(answers.length ? { answers } : {}), ...(matters.length ? { matters } : {}) };
+  return { ...base, owner: PLATFORM_OWNER, target: { kind: 'disambiguation', services, ...others } };
 }
 
 function unique(values: string[]): string[] {

@@ -52,8 +52,8 @@ export type KeywordTarget =
   | { kind: 'answer'; answer: string }
   /** A cross-department matter (一件事), owned by its lead department. */
   | { kind: 'matter'; matter: string }
-  /** topics / answers: claimant topics and canned answers, present only when one claimed the keyword. */
-  | { kind: 'disambiguation'; services: string[]; topics?: string[]; answers?: string[] };
+  /** topics / answers / matters: claimant topics, canned answers and matters (ids), present only when one claimed the keyword. */
+  | { kind: 'disambiguation'; services: string[]; topics?: string[]; answers?: string[]; matters?: string[] };
 
 /** One compiled keyword rule. Normalised text is what the gateway matches against. */
 export interface CompiledKeyword {

@@ -12,6 +12,8 @@ export type NumberedItem =
   | { kind: 'hall'; hall: string }
   /** A department's canned answer (a disambiguation list can offer one). */
   | { kind: 'answer'; answer: string }
+  /** A cross-department matter (一件事) by id (a disambiguation list can offer one). */
+  | { kind: 'matter'; matter: string }
   /** A menu button inside a group: answered like tapping it. */
   | { kind: 'menu'; key: string };
 

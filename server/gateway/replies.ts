@@ -88,19 +88,22 @@ export function topicReply(index: BuildIndex, templates: ReplyTemplates, topicId
 }
 
 /**
- * A keyword several departments share: every claimant in one numbered list — services (linked),
- * then canned answers and topics (answered when their number is picked).
+ * A keyword several departments share: every claimant in one numbered list — matters first (as a
+ * topic's list has them; linked to their notice), services (linked), then canned answers and
+ * topics (answered when their number is picked).
  */
-export function disambiguationReply(index: BuildIndex, templates: ReplyTemplates, keyword: string, target: { services: string[]; answers?: string[]; topics?: string[] }): Reply {
+export function disambiguationReply(index: BuildIndex, templates: ReplyTemplates, keyword: string, target: { services: string[]; answers?: string[]; topics?: string[]; matters?: string[] }): Reply {
+  const matters = (target.matters ?? []).map((id) => index.build.matters?.find((m) => m.id === id)).filter((m): m is BuiltMatter => m !== undefined);
   const services = servicesOf(index, target.services);
   const answers = (target.answers ?? []).map((ref) => index.answers.get(ref)).filter((a): a is BuiltAnswer => a !== undefined);
   const topics = (target.topics ?? []).map((id) => index.topics.get(id)).filter((t): t is NonNullable<typeof t> => t !== undefined);
   const rows = [
+    ...matters.map((m) => ({ name: `${m.name}（一件事）`, url: m.url, department: `牵头部门：${departmentName(index, m.lead) ?? m.lead}` })),
     ...serviceLines(index, services).map(({ n: _n, ...row }) => row),
     ...answers.map((a) => ({ name: a.name, department: departmentName(index, a.department) ?? '' })),
     ...topics.map((t) => ({ name: `${t.name}（服务主题）`, department: departmentName(index, t.lead) ?? '' })),
   ].map((row, i) => ({ n: i + 1, ...row }));
-  const numbered: NumberedItem[] = [...serviceItems(services), ...answers.map((a) => ({ kind: 'answer' as const, answer: a.ref })), ...topics.map((t) => ({ kind: 'topic' as const, topic: t.id }))];
+  const numbered: NumberedItem[] = [...matters.map((m) => ({ kind: 'matter' as const, matter: m.id })), ...serviceItems(services), ...answers.map((a) => ({ kind: 'answer' as const, answer: a.ref })), ...topics.map((t) => ({ kind: 'topic' as const, topic: t.id }))];
   return { kind: 'text', content: templates.render('disambiguation', { keyword, services: rows }), numbered };
 }
 

@@ -107,6 +107,9 @@ async function pickItem(msg: WechatMessage, items: NumberedItem[], n: number, ct
   } else if (item.kind === 'answer') {
     const answer = index.answers.get(item.answer);
     if (answer) return { reply: R.answerReply(answer), trace: { answeredBy: 'keyword', department: answer.department, rule, reason: `${picked}：${departmentName(index, answer.department) ?? answer.department}的固定答复“${answer.name}”` } };
+  } else if (item.kind === 'matter') {
+    const matter = index.build.matters?.find((m) => m.id === item.matter);
+    if (matter) return { reply: { kind: 'news', articles: [R.matterArticle(index, matter)] }, trace: { answeredBy: 'keyword', department: matter.lead, rule, reason: `${picked}：一件事“${matter.name}”（跨部门联办，牵头部门：${departmentName(index, matter.lead) ?? matter.lead}）` } };
   } else if (item.kind === 'hall') {
     const hall = index.halls.get(item.hall);
     if (hall) return { reply: R.textReply(hallText(index, hall, now, await closuresToday(ctx.store, now))), trace: { answeredBy: 'location', department: hall.department, rule, reason: `${picked}：办事大厅“${hall.name}”` } };

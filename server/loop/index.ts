@@ -59,7 +59,8 @@ export type { CaseStatus, CaseView, RectificationCase } from './rating/rectifica
 export { applicationView } from './read-model/application-view.js';
 export { applyNotice, describeSteps } from './read-model/describe-steps.js';
 export { personalFieldRules, type PersonalFieldRule } from './read-model/personal-fields.js';
-export { searchServices } from './read-model/search-services.js';
+export { searchMatters, searchServices } from './read-model/search-services.js';
+export type { MatterHit, SearchHit } from './read-model/search-services.js';
 export { loadUpload } from './uploads/upload-access.js';
 export { createUploadSweeper } from './uploads/sweep-orphan-uploads.js';
 export type { UploadSweeper } from './uploads/sweep-orphan-uploads.js';

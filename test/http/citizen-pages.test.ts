@@ -69,6 +69,18 @@ describe('citizen pages', () => {
       assert.doesNotMatch(byDepartment, /href="\/s\/jiaojing\//);
     });
 
+    it('finds a matter (一件事) by its name and by its keyword, listed before the services', async () => {
+      const byName = await results('二手房交易一件事');
+      assert.match(byName, /class="matter-entry"><a href="\/m\/ershoufang-jiaoyi">二手房交易一件事<\/a> <span class="tag">一件事<\/span> <span class="muted">牵头部门：[^·]+ · 事项名称/);
+      const byKeyword = await results('我要办二手房交易');
+      assert.match(byKeyword, /href="\/m\/ershoufang-jiaoyi"[^]*关键词“二手房交易”/);
+      // 二手房交税 is 契税申报's keyword: the service is found too, after the matter.
+      const both = await results('二手房');
+      const [matterAt, serviceAt] = [both.indexOf('/m/ershoufang-jiaoyi'), both.indexOf('/s/shuiwu/qishui-shenbao')];
+      assert.ok(matterAt > 0 && serviceAt > matterAt, both);
+      assert.doesNotMatch(await results('社保卡'), /matter-entry/);
+    });
+
     it('says so when nothing matches', async () => {
       assert.match(await results('火星移民'), /没有找到相关事项/);
     });

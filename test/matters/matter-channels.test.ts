@@ -43,6 +43,33 @@ describe('一件事 in the channels: keywords, menu, trace, dashboard', () => {
     assert.match(conflict.message, /departments\/shuiwu\.json/);
   });
 
+  it('offers the matter in the numbered list of a keyword the platform disambiguates, and opens it by its number', async () => {
+    const city = await loadCityFromDir(TOPICS);
+    const files = city.files.map((f) => {
+      if (f.path !== 'matters/ershoufang-jiaoyi.json' && f.path !== 'account.json') return f;
+      const value = JSON.parse(f.text);
+      if (f.path === 'account.json') value.keywordResolutions = [...(value.keywordResolutions ?? []), { keyword: '契税', strategy: 'disambiguate' }];
+      else value.keywords = [{ text: '契税', match: 'exact' }];
+      return { path: f.path, text: JSON.stringify(value, null, 2) };
+    });
+    const build = buildAccount({ files }, { publicBaseUrl: 'https://gov.example.cn' });
+    assert.deepEqual(build.diagnostics.filter((d) => d.severity === 'error'), []);
+    const { gateway } = gatewayFor(build);
+    const list = await gateway.handle(parseMessage(textXml('契税', 'o-seller-1')));
+    const content = list.reply.kind === 'text' ? list.reply.content : '';
+    const lines = content.split('\n');
+    const matterLine = lines.find((l) => l.includes('二手房交易一件事'));
+    assert.ok(matterLine, content);
+    assert.match(matterLine, /^1\. <a href="https:\/\/gov\.example\.cn\/m\/ershoufang-jiaoyi">二手房交易一件事（一件事）<\/a>（牵头部门：.*不动产登记/);
+    assert.ok(lines.some((l) => /^2\. .*存量房契税申报/.test(l)), content);
+
+    const picked = await gateway.handle(parseMessage(textXml('1', 'o-seller-1')));
+    assert.equal(picked.reply.kind, 'news');
+    assert.ok(picked.reply.kind === 'news' && picked.reply.articles[0]!.url === 'https://gov.example.cn/m/ershoufang-jiaoyi');
+    assert.deepEqual([picked.trace.answeredBy, picked.trace.department], ['keyword', 'budongchan']);
+    assert.match(picked.trace.reason, /回复序号 1.*一件事“二手房交易一件事”/);
+  });
+
   it('puts a matter whose topic has its own menu button first among the sub-buttons', async () => {
     const city = await loadCityFromDir(TOPICS);
     const files = city.files.map((f) => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { projectRoot } from '../../config.js';
 import { NotFoundError } from '../../errors.js';
-import { applicationsOf, applicationView, attachmentSpecs, citizenCase, cityTime, clockOf, departmentName, applyNotice, describeSteps, describeTypes, findOnlineService, formatSize, loadApplication, RATING_LEVELS, searchServices, serviceOf } from '../../loop/index.js';
+import { applicationsOf, applicationView, attachmentSpecs, citizenCase, cityTime, clockOf, departmentName, applyNotice, describeSteps, describeTypes, findOnlineService, formatSize, loadApplication, RATING_LEVELS, searchMatters, searchServices, serviceOf } from '../../loop/index.js';
 import { recordPageView } from '../../stats/index.js';
 import { optionalCitizen } from '../identity.js';
 import { citizenOf } from '../locals.js';
@@ -47,7 +47,9 @@ export function createServicePagesRouter(deps: RouterDeps) {
     }));
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 50) : '';
     const found = q ? searchServices(b, q) : undefined;
-    page(res, 'h5/home', { ...common(b.account.name), topics, q, found, signedIn: Boolean(res.locals.openid) });
+    const foundMatters = q ? searchMatters(b, q) : undefined;
+    const nothing = !!q && !found?.length && !foundMatters?.length;
+    page(res, 'h5/home', { ...common(b.account.name), topics, q, found, foundMatters, nothing, signedIn: Boolean(res.locals.openid) });
   });
 
   router.get('/s/:dept/:service', (req, res) => {

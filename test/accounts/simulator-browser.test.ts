@@ -1,11 +1,9 @@
 // Headless Chromium: the console's simulator on two accounts of the sample city, switched in the
 // header, each answering from its own build through its own callback.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { addUser } from '../../server/console/users.js';
-import { launchChromium } from '../browser/launch-chromium.js';
+import { signInToConsole, startBrowserRig, type BrowserRig } from '../browser/browser-rig.js';
 import { sampleCity } from './city-fixture.js';
 import { createCityApp, type CityApp } from './harness.js';
 
@@ -14,22 +12,20 @@ const PASSWORD = 'correct-horse-battery';
 describe('the simulator on two accounts in a browser', function () {
   this.timeout(90_000);
   let city: CityApp;
-  let server: Server;
+  let rig: BrowserRig;
   let base: string;
   let browser: Browser;
 
   before(async () => {
-    browser = await launchChromium();
+    rig = await startBrowserRig();
+    ({ browser, base } = rig);
     city = createCityApp(await sampleCity(), { config: { publicBaseUrl: 'http://localhost:3000' } });
     await addUser(city.store, { username: 'plat', role: 'platform', departments: [], password: PASSWORD });
-    server = city.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    rig.serve(city.app);
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await rig?.close();
   });
 
   async function send(page: Page, text: string, nth: number): Promise<string> {
@@ -42,10 +38,7 @@ describe('the simulator on two accounts in a browser', function () {
 
   it('answers each account from its own build after switching accounts in the header', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${base}/console/login`);
-    await page.fill('#username', 'plat');
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/console/`), page.click('button[type=submit]')]);
+    await signInToConsole(page, base, 'plat', PASSWORD);
 
     await page.goto(`${base}/console/simulator`);
     assert.equal(await page.locator('#phone-title').innerText(), '江城一网通办');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../browser/launch-chromium.js';
+import { signInToConsole } from '../browser/browser-rig.js';
 import { BROADCAST_ACCOUNT, type BroadcastApp, makePng, PASSWORD, startBroadcastApp } from './broadcast-app.js';
 import { sendDueIssues } from '../../server/broadcasts/index.js';
 import { readStandinOutbox } from '../../server/wechat/index.js';
@@ -37,10 +38,7 @@ describe('broadcasts in a browser', function () {
   /** Signed in, with the header's switcher on the internal account (the broadcast pages follow it). */
   async function as(username: string, { switchAccount = true } = {}): Promise<Page> {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-    await page.goto(`${app.base}/console/login`);
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${app.base}/console/`), page.click('button[type=submit]')]);
+    await signInToConsole(page, app.base, username, PASSWORD);
     if (switchAccount) {
       await page.selectOption('#account', BROADCAST_ACCOUNT);
       await Promise.all([page.waitForURL(`${app.base}/console/`), page.click('#account-go')]);

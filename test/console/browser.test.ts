@@ -4,11 +4,9 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../browser/launch-chromium.js';
+import { signInToConsole, startBrowserRig, type BrowserRig } from '../browser/browser-rig.js';
 import { addTestUsers, createHarness, PASSWORD, type Harness } from './harness.js';
 import { applicationsOf } from '../../server/loop/index.js';
 import { licenceApplication, seedApplication } from '../desk/work-fixtures.js';
@@ -18,31 +16,26 @@ const SHOTS = path.join(tmpdir(), 'onestop-screenshots');
 describe('console in a browser', function () {
   this.timeout(90_000);
   let h: Harness;
-  let server: Server;
+  let rig: BrowserRig;
   let base: string;
   let browser: Browser;
 
   before(async () => {
-    browser = await launchChromium();
+    rig = await startBrowserRig();
+    ({ browser, base } = rig);
     h = await createHarness();
     await addTestUsers(h.store);
-    server = h.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    rig.serve(h.app);
     mkdirSync(SHOTS, { recursive: true });
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await rig?.close();
   });
 
   async function loginAs(username: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${base}/console/login`);
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/console/`), page.click('button[type=submit]')]);
+    await signInToConsole(page, base, username, PASSWORD);
     return page;
   }
 

@@ -4,59 +4,34 @@
 // 补齐补正 request answered to the part that asked, one payment at the cashier, one rating.
 // With MATTER_SCREENSHOTS_DIR set it also saves the README's screenshots there.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { createApp } from '../../server/app.js';
 import { buildAccount } from '../../server/builder/build-account.js';
 import { loadCityFromDir } from '../../server/builder/load-city.js';
-import { loadConfig } from '../../server/config.js';
 import { createStaffToken } from '../../server/desk/staff-tokens.js';
-import { createLiveBuild } from '../../server/live-build.js';
-import { createPaymentProvider } from '../../server/loop/payment/create-payment-provider.js';
-import { wechatClientFor } from '../../server/main.js';
-import { createPublisher } from '../../server/publish/publisher.js';
-import { createRenderer } from '../../server/render.js';
-import { createLowdbStore } from '../../server/store/lowdb-store.js';
 import type { Store } from '../../server/store/types.js';
-import { launchChromium } from '../browser/launch-chromium.js';
 import { FILES } from '../loop/applications/test-app.js';
 import { validBody } from '../matters/matter-fixture.js';
+import { startE2eApp, type E2eApp } from './e2e-app.js';
 
 const TOPICS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../topics');
 const SHOTS = process.env.MATTER_SCREENSHOTS_DIR;
 
 describe('二手房交易一件事 in headless Chromium', function () {
   this.timeout(120_000);
+  let app: E2eApp;
   let browser: Browser;
-  let server: Server;
   let store: Store;
-  let dir: string;
   let base: string;
 
   before(async () => {
-    browser = await launchChromium();
-    dir = await mkdtemp(path.join(tmpdir(), 'onestop-matter-e2e-'));
-    store = await createLowdbStore(path.join(dir, 'db'));
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const config = loadConfig({ PUBLIC_BASE_URL: base, DATA_DIR: dir, SESSION_SECRET: 'e2e-secret', PAY_PROVIDER: 'local' });
-    const live = createLiveBuild(buildAccount(await loadCityFromDir(TOPICS), { publicBaseUrl: base }));
-    const wechat = wechatClientFor(config, store, () => `${base}/_wechat`);
-    const publisher = createPublisher({ store, live, client: wechat, publicBaseUrl: config.publicBaseUrl });
-    server.on('request', createApp({ config, store, live, wechat, pay: createPaymentProvider(config, store), publisher, renderer: createRenderer() }));
+    app = await startE2eApp({ build: async (url) => buildAccount(await loadCityFromDir(TOPICS), { publicBaseUrl: url }), prefix: 'onestop-matter-e2e-' });
+    ({ browser, base, store } = app);
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await new Promise((resolve) => server.close(resolve));
-    await store?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await app?.close();
   });
 
   const shot = async (page: Page, name: string) => {

@@ -3,25 +3,12 @@
 // real WeChat client talking over HTTP to the app's own stand-in (/_wechat). Only the city is a
 // fixture (a fixed clock and one service declaring all six steps); the CSP is the production one.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { createApp } from '../../server/app.js';
 import type { BuiltService } from '../../server/builder/types.js';
-import { loadConfig } from '../../server/config.js';
-import { createPublisher } from '../../server/publish/publisher.js';
 import { createStaffToken } from '../../server/desk/staff-tokens.js';
-import { createRenderer } from '../../server/render.js';
-import { createLiveBuild } from '../../server/live-build.js';
-import { createPaymentProvider } from '../../server/loop/payment/create-payment-provider.js';
-import { wechatClientFor } from '../../server/main.js';
-import { createLowdbStore } from '../../server/store/lowdb-store.js';
 import type { Store } from '../../server/store/types.js';
 import { readStandinOutbox } from '../../server/wechat/standin/standin-state.js';
-import { launchChromium } from '../browser/launch-chromium.js';
+import { startE2eApp, type E2eApp } from './e2e-app.js';
 import { APPOINTMENT_SERVICE, makeBuild, NOW, VALID_FIELDS } from '../loop/appointment/fixture-build.js';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -56,38 +43,25 @@ const SIX_STEPS: BuiltService = {
 
 describe('the six-step loop in headless Chromium', function () {
   this.timeout(120_000);
+  let app: E2eApp;
   let browser: Browser;
-  let server: Server;
   let store: Store;
-  let dir: string;
   let base: string;
 
   before(async () => {
-    browser = await launchChromium();
-    dir = await mkdtemp(path.join(tmpdir(), 'onestop-e2e-'));
-    store = await createLowdbStore(path.join(dir, 'db'));
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // No WeChat credentials: local mode, so the stand-in is mounted and the real client uses it.
-    const config = loadConfig({ PUBLIC_BASE_URL: base, DATA_DIR: dir, SESSION_SECRET: 'e2e-secret', PAY_PROVIDER: 'local' });
-    assert.equal(config.localMode, true);
-    const build = makeBuild();
-    build.services = [SIX_STEPS, ...build.services.slice(1)];
-    build.account.notifications = { appointmentTemplateId: TEMPLATE_ID };
-    const live = createLiveBuild(build);
-    const wechat = wechatClientFor(config, store, () => `${base}/_wechat`);
-    const publisher = createPublisher({ store, live, client: wechat, publicBaseUrl: config.publicBaseUrl });
-    const pay = createPaymentProvider(config, store);
-    server.on('request', createApp({ config, store, live, wechat, pay, publisher, renderer: createRenderer(), now: () => NOW }));
+    const build = () => {
+      const b = makeBuild();
+      b.services = [SIX_STEPS, ...b.services.slice(1)];
+      b.account.notifications = { appointmentTemplateId: TEMPLATE_ID };
+      return b;
+    };
+    app = await startE2eApp({ build, prefix: 'onestop-e2e-', now: () => NOW });
+    ({ browser, base, store } = app);
   });
 
   after(async () => {
-    await browser?.close();
-    // Only a server that was started can be waited for: a hook that failed early leaves none.
-    if (server) await new Promise((resolve) => server.close(resolve));
-    await store?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    // Only an app that was started can be closed: a hook that failed early leaves none.
+    await app?.close();
   });
 
   it('takes a citizen from finding a hall to rating the completed service', async () => {

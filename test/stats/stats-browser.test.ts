@@ -1,35 +1,31 @@
 // The dashboard in headless Chromium as a person sees it: every chart drawn, its table beside it,
 // the watchdogs, no blocked script or style (the console's CSP), and the filters round-trip.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../browser/launch-chromium.js';
+import { signInToConsole, startBrowserRig, type BrowserRig } from '../browser/browser-rig.js';
 import { addTestUsers, createHarness, PASSWORD, type Harness } from '../console/harness.js';
 import { seedEvents } from './stats-fixture.js';
 
 describe('the evaluation dashboard in a browser', function () {
   this.timeout(90_000);
   let h: Harness;
-  let server: Server;
+  let rig: BrowserRig;
   let base: string;
   let browser: Browser;
 
   before(async () => {
-    browser = await launchChromium();
+    rig = await startBrowserRig();
+    ({ browser, base } = rig);
     h = await createHarness();
     await addTestUsers(h.store);
     await seedEvents(h.store);
-    server = h.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    rig.serve(h.app);
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await new Promise((resolve) => server.close(resolve));
+    await rig?.close();
   });
 
   it('draws every chart beside its table, shows the watchdogs and keeps the filters, with nothing blocked', async () => {
@@ -37,10 +33,7 @@ describe('the evaluation dashboard in a browser', function () {
     const problems: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${base}/console/login`);
-    await page.fill('#username', 'plat');
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/console/`), page.click('button[type=submit]')]);
+    await signInToConsole(page, base, 'plat', PASSWORD);
 
     await page.goto(`${base}/console/stats?from=2026-11-02&to=2026-11-03`);
     const charts = page.locator('.stats-chart figure svg');

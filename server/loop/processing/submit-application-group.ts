@@ -13,12 +13,12 @@ import { applicationsOf } from '../applications/application-access.js';
 import { insertWithNextNumber } from '../applications/application-number.js';
 import type { Application, ApplicationGroup, StoredAttachment, TimelineEntry } from '../applications/application-types.js';
 import { findOnlineService } from '../catalog.js';
-import { newClock } from '../progress/clock.js';
 import { notifyCitizen } from '../progress/notify-citizen.js';
 import { deleteAttachments, discardingIncoming, saveAttachments } from './attachment-files.js';
 import { attachmentSpecs } from './attachment-specs.js';
 import { checkAttachments, type CheckedFile, type FieldError, type UploadedFile } from './check-attachments.js';
 import { initialPayment } from './compute-fee.js';
+import { newApplication } from './new-application.js';
 import { withinUploadQuota } from '../uploads/upload-quota.js';
 import { answerFields, checkAnswers, throwFieldErrors } from './validate-answers.js';
 
@@ -97,24 +97,9 @@ async function submitGroup(deps: LoopDeps, input: GroupInput): Promise<Applicati
       for (const [i, service] of services.entries()) {
         const entry: TimelineEntry = { at, from: null, to: 'submitted', actor: { kind: 'citizen', name: input.openid }, note: `网上申请已提交（${group.name}）` };
         created.push(
-          await insertWithNextNumber<Application>(deps.store, applicationsOf(deps.store), service.department, now, (no) => ({
-            id: no,
-            no,
-            service: service.ref,
-            serviceName: service.name,
-            department: service.department,
-            openid: input.openid,
-            ...(input.account !== undefined ? { account: input.account } : {}),
-            stage: 'submitted',
-            data: datas[i]!,
-            attachments: kept[i]!,
-            payment: payments[i]!,
-            clock: newClock(service.steps.processing!.timeLimitDays),
-            submittedAt: at,
-            updatedAt: at,
-            timeline: [entry],
-            group,
-          })),
+          await insertWithNextNumber<Application>(deps.store, applicationsOf(deps.store), service.department, now, (no) =>
+            newApplication(no, { service, openid: input.openid, account: input.account, data: datas[i]!, attachments: kept[i]!, payment: payments[i]!, entry, group }),
+          ),
         );
       }
       await input.commit(created);

@@ -7,12 +7,12 @@ import { applicationsOf } from '../applications/application-access.js';
 import { insertWithNextNumber } from '../applications/application-number.js';
 import type { Application, TimelineEntry } from '../applications/application-types.js';
 import { findOnlineService } from '../catalog.js';
-import { newClock } from '../progress/clock.js';
 import { notifyCitizen } from '../progress/notify-citizen.js';
 import { deleteAttachments, discardingIncoming, saveAttachments } from './attachment-files.js';
 import { attachmentSpecs } from './attachment-specs.js';
 import { checkAttachments, type CheckedFile, type FieldError, type UploadedFile } from './check-attachments.js';
 import { initialPayment } from './compute-fee.js';
+import { newApplication } from './new-application.js';
 import { withinUploadQuota } from '../uploads/upload-quota.js';
 import { answerFields, checkAnswers, throwFieldErrors } from './validate-answers.js';
 
@@ -58,23 +58,9 @@ async function submit(deps: LoopDeps, input: SubmitInput): Promise<Application> 
     try {
       const at = now.toISOString();
       const entry: TimelineEntry = { at, from: null, to: 'submitted', actor: { kind: 'citizen', name: input.openid }, note: '网上申请已提交' };
-      const app = await insertWithNextNumber<Application>(deps.store, applicationsOf(deps.store), service.department, now, (no) => ({
-        id: no,
-        no,
-        service: service.ref,
-        serviceName: service.name,
-        department: service.department,
-        openid: input.openid,
-        ...(input.account !== undefined ? { account: input.account } : {}),
-        stage: 'submitted',
-        data,
-        attachments: files.map((f) => f.meta),
-        payment,
-        clock: newClock(step.timeLimitDays),
-        submittedAt: at,
-        updatedAt: at,
-        timeline: [entry],
-      }));
+      const app = await insertWithNextNumber<Application>(deps.store, applicationsOf(deps.store), service.department, now, (no) =>
+        newApplication(no, { service, openid: input.openid, account: input.account, data, attachments: files.map((f) => f.meta), payment, entry }),
+      );
       return { app, entry };
     } catch (err) {
       await deleteAttachments(blobsOf(deps), files.map((f) => f.meta.id));

@@ -1,5 +1,6 @@
 // Page behaviour for the application pages: multipart submission with errors next to fields,
-// payment (local cashier or WeChat JSAPI through WeixinJSBridge) and the rating forms.
+// payment (local cashier or WeChat JSAPI through WeixinJSBridge; also the 一件事 page's one payment)
+// and the rating forms.
 // Plain ES5 so WeChat's in-app browser runs it; served by the app, no external script.
 (function () {
   'use strict';
@@ -76,14 +77,12 @@
     });
   }
 
-  // 缴费
-  var pay = document.getElementById('pay');
-  if (pay) {
+  // 缴费: an application's button, or a matter's one payment; each names the API that places its order.
+  Array.prototype.forEach.call(document.querySelectorAll('button[data-pay-url]'), function (pay) {
     pay.addEventListener('click', function () {
-      var no = pay.getAttribute('data-no');
       var error = document.getElementById('pay-error');
       pay.disabled = true;
-      post('/api/applications/' + encodeURIComponent(no) + '/payment').then(function (started) {
+      post(pay.getAttribute('data-pay-url')).then(function (started) {
         var p = started.payment;
         if (p.kind === 'local') { location.href = p.cashierUrl; return; }
         var invoke = function () {
@@ -100,7 +99,7 @@
         error.textContent = err.message;
       });
     });
-  }
+  });
 
   // 好差评 and the rating of a rectification
   Array.prototype.forEach.call(document.querySelectorAll('form.rating-form'), function (form) {

@@ -1,6 +1,7 @@
 // Page behaviour for the 一件事 pages: the one form (sections shown by the matter's questions,
-// multipart submission with errors next to fields) and the one payment. Plain ES5 for WeChat's
-// in-app browser; served by the app, no external script. Ratings use loop.js's rating forms.
+// multipart submission with errors next to fields). Plain ES5 for WeChat's in-app browser; served
+// by the app, no external script. The one payment and the rating use loop.js's payment button and
+// rating forms.
 (function () {
   'use strict';
 
@@ -58,30 +59,6 @@
         document.getElementById('form-error').textContent = placed ? '请按提示修改后再提交' : err.message;
         button.disabled = false;
         button.textContent = '重新提交';
-      });
-    });
-  }
-
-  var pay = document.getElementById('matter-pay');
-  if (pay) {
-    pay.addEventListener('click', function () {
-      var error = document.getElementById('pay-error');
-      pay.disabled = true;
-      post('/api/matter-applications/' + encodeURIComponent(pay.getAttribute('data-no')) + '/payment').then(function (started) {
-        var p = started.payment;
-        if (p.kind === 'local') { location.href = p.cashierUrl; return; }
-        var invoke = function () {
-          window.WeixinJSBridge.invoke('getBrandWCPayRequest', p.params, function (r) {
-            if (r.err_msg === 'get_brand_wcpay_request:ok') location.reload();
-            else { pay.disabled = false; error.textContent = r.err_msg === 'get_brand_wcpay_request:cancel' ? '您已取消支付' : '支付未完成，请重试'; }
-          });
-        };
-        if (window.WeixinJSBridge) invoke();
-        else if (document.addEventListener) document.addEventListener('WeixinJSBridgeReady', invoke, false);
-        else { pay.disabled = false; error.textContent = '请在微信中打开本页面完成支付'; }
-      }, function (err) {
-        pay.disabled = false;
-        error.textContent = err.message;
       });
     });
   }

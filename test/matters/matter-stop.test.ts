@@ -159,6 +159,8 @@ describe('the console workbench and a terminated part', () => {
       timeline: [...base.timeline, { at, from: 'submitted', to: 'terminated', actor: { kind: 'system', name: '一件事终止' }, note: reason }],
     });
     const jj = await login(h.app, 'jj-staff');
+    const queue = await jj.agent.get('/console/work/applications').expect(200);
+    assert.match(queue.text, /id="app-JJ-20261120-0011"[\s\S]*?终止办理<\/span> <span class="status s-rejected">待退费/);
     const url = '/console/work/applications/JJ-20261120-0011';
     const page = await jj.agent.get(url).expect(200);
     assert.match(page.text, new RegExp(`id="terminated-row"[\\s\\S]*${reason}`));
@@ -170,5 +172,6 @@ describe('the console workbench and a terminated part', () => {
     const after = await jj.agent.get(url).expect(200);
     assert.match(after.text, /已退还申请人 10\.00 元（[^）]*jj-staff）：已原路退回/);
     assert.doesNotMatch(after.text, /记录已退费/);
+    assert.doesNotMatch((await jj.agent.get('/console/work/applications').expect(200)).text, /待退费/);
   });
 });

@@ -22,6 +22,9 @@
     });
   }
 
+  // For the other page scripts (matters.js), loaded after this one.
+  window.onestop = { post: post };
+
   function showErrors(form, err) {
     var general = form.querySelector('#form-error') || form.querySelector('.error[role=alert]:not([data-error-for])');
     var placed = false;

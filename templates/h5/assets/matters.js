@@ -1,25 +1,11 @@
 // Page behaviour for the 一件事 pages: the one form (sections shown by the matter's questions,
 // multipart submission with errors next to fields). Plain ES5 for WeChat's in-app browser; served
-// by the app, no external script. The one payment and the rating use loop.js's payment button and
-// rating forms.
+// by the app, no external script. Loaded after loop.js, whose request helper it uses; the one payment
+// and the rating are loop.js's payment button and rating forms.
 (function () {
   'use strict';
 
-  function post(url, body) {
-    var init = { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' } };
-    if (body) init.body = body;
-    return fetch(url, init).then(function (res) {
-      return res.json().catch(function () { return {}; }).then(function (data) {
-        if (!res.ok) {
-          var err = new Error(data.message || (res.status === 413 ? '上传内容过大' : '提交失败，请稍后再试'));
-          err.details = data.details;
-          err.status = res.status;
-          throw err;
-        }
-        return data;
-      });
-    });
-  }
+  var post = window.onestop.post;
 
   var form = document.getElementById('matter-form');
   if (form) {

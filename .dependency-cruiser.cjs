@@ -21,7 +21,7 @@ const ROOMS = {
   desk: ['loop', 'builder', 'calendar', 'model', 'store', 'wechat'],
   gateway: ['desk', 'query', 'bindings', 'builder', 'calendar', 'loop', 'model', 'store', 'wechat'],
   console: ['builder', 'publish', 'audit', 'store', 'calendar', 'model', 'passwords', 'loop'],
-  stats: ['builder', 'calendar', 'desk', 'loop', 'store'],
+  stats: ['builder', 'calendar', 'desk', 'loop', 'store', 'wechat'],
   vault: ['store'],
   bindings: ['builder', 'loop', 'model', 'patterns', 'query', 'store', 'vault'],
   broadcasts: ['audit', 'builder', 'calendar', 'capabilities', 'model', 'stats', 'store', 'wechat'],

@@ -7,7 +7,7 @@ import { type BindingsDeps, findBindingHolders, listBindings, pageBindings } fro
 import { createVault, type Vault } from './vault/index.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { consoleBroadcastDeps, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createStaffAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createAccountCallbacks, createSignedLinkRouter, createWechatStandin, createNoticesRouter, createMessagesPagesRouter, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
+import { consoleBroadcastDeps, createAnalyticsStandin, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createStaffAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createAccountCallbacks, createSignedLinkRouter, createWechatStandin, createNoticesRouter, createMessagesPagesRouter, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
 import { createMatterPagesRouter, createMatterRouter } from './http/index.js';
 import { matterReturnUrl } from './matters/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
@@ -185,7 +185,7 @@ function wechatStandin(
   events: { url: () => string; token: string; onError: (e: Error) => void },
   credentials?: { appId: string; secret: string },
 ): express.RequestHandler {
-  return createWechatStandin(store, { ...(credentials ? { credentials } : {}), routes: [createBroadcastStandin({ store, live, callback })], events });
+  return createWechatStandin(store, { ...(credentials ? { credentials } : {}), routes: [createBroadcastStandin({ store, live, callback }), createAnalyticsStandin({ store })], events });
 }
 
 /** Security headers for pages and the API (not for the WeChat callback, which WeChat's servers call). */

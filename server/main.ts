@@ -13,7 +13,7 @@ import { createVault, sealingStore } from './vault/index.js';
 import { recoverUnfinishedMatters } from './matters/index.js';
 import { createPaymentProvider, createUploadSweeper, personalFieldRules, uploadFilesOf } from './loop/index.js';
 import { createRenderer } from './render.js';
-import { startMenuLinkChecks } from './stats/index.js';
+import { startArticleReadPulls, startMenuLinkChecks } from './stats/index.js';
 import { type BlobStore, createDirBlobStore, createLowdbStore, createPostgresStore, type PostgresStore, type Store } from './store/index.js';
 import { consoleBroadcastDeps } from './http/index.js';
 import { reconcileSendingIssues, startBroadcastTimer } from './broadcasts/index.js';
@@ -173,6 +173,9 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   // A matter submission a crash cut short: its parts and record go (never blocks serving).
   const recovering = recoverUnfinishedMatters({ config, store, live, wechat, renderer }).catch((err: Error) => log(`一件事恢复检查失败：${err.message}`));
   const stopLinkChecks = startMenuLinkChecks({ store, build: () => live.current() }); // the dashboard's menu-link watchdog
+  // The dashboard's reads per article: WeChat's data API, daily after 08:05, verified accounts only.
+  const readAccounts = () => accounts.runtimes().filter((r) => r.info.verified).map((r) => ({ id: r.id, ...(r.client.analytics ? { analytics: r.client.analytics } : {}) }));
+  const stopReadPulls = startArticleReadPulls({ store, accounts: readAccounts, warn: log });
 
   log(`onestop 已启动：${config.publicBaseUrl}（端口 ${port}）`);
   log(`  监听地址       ${config.host ?? '所有网络接口'}`);
@@ -201,6 +204,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
     async close() {
       stopBroadcasts();
       stopLinkChecks();
+      stopReadPulls();
       await scheduler.stop();
       stopFollowing();
       uploadSweep.stop();

@@ -19,6 +19,7 @@ export { createUploadRouter } from './uploads/upload-router.js';
 export { createWechatStandin } from './wechat-standin/wechat-standin.js';
 export { createBroadcastStandin } from './wechat-standin/broadcast-standin.js';
 export { consoleBroadcastDeps } from './console/broadcast-deps.js';
+export { createAnalyticsStandin } from './wechat-standin/analytics-standin.js';
 export { serveLocalStandin } from './wechat-standin/serve-local-standin.js';
 export type { RunningStandin } from './wechat-standin/serve-local-standin.js';
 export { createWechatRouter } from './wechat/wechat-router.js';

@@ -12,7 +12,7 @@ export interface BroadcastIssue extends Doc {
   date: string;
   state: string;
   columns?: string[];
-  delivery?: { mode?: string; outcome?: { at?: string; ok?: boolean; sentCount?: number; articleUrls?: string[] } };
+  delivery?: { mode?: string; msgDataId?: string; outcome?: { at?: string; ok?: boolean; sentCount?: number; articleUrls?: string[] } };
 }
 
 export const BROADCAST_ISSUES = 'broadcast-issues';
@@ -25,6 +25,11 @@ export interface BroadcastRow {
   articles: number;
   /** Followers it was sent to; null for a publish or when WeChat has not reported yet. */
   reach: number | null;
+  /** WeChat's id of the send or publish: its articles' data-API msgids are `<msgDataId>_<n>`. */
+  msgDataId?: string;
+  /** Readers of its articles (WeChat's data API, summed); null before the first daily pull. */
+  reads: number | null;
+  shares: number | null;
 }
 
 export interface BroadcastFigures {
@@ -56,6 +61,8 @@ export async function broadcastFigures(store: Store, range: { from: string; to: 
       date: b.date, account: b.account, mode: b.delivery?.mode ?? '',
       articles: b.delivery?.outcome?.articleUrls?.length ?? b.columns?.length ?? 0,
       reach: b.delivery?.mode === 'publish' ? null : (b.delivery?.outcome?.sentCount ?? null),
+      ...(b.delivery?.msgDataId ? { msgDataId: String(b.delivery.msgDataId) } : {}),
+      reads: null, shares: null,
     }))
     .sort((a, b) => b.date.localeCompare(a.date) || a.account.localeCompare(b.account));
   const updates = [...newest].map(([account, date]) => ({ account, days: date ? daysBetween(date, range.today) : null })).sort((a, b) => a.account.localeCompare(b.account));

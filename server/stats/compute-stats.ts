@@ -7,6 +7,7 @@ import { addDays, cityDate, cityInstant } from '../calendar/index.js';
 import type { ticketTiming } from '../desk/index.js';
 import type { Application, Appointment, RectificationCase } from '../loop/index.js';
 import type { Store } from '../store/index.js';
+import { articleReadsBetween, type ArticleReads } from './article-reads.js';
 import { broadcastFigures, type BroadcastRow } from './broadcast-figures.js';
 import { deskFigures, type DeskFigures } from './desk-figures.js';
 import { healthChecks, type HealthCheck } from './health-figures.js';
@@ -78,6 +79,8 @@ export interface StatsReport extends RatingFigures {
   querySources: QuerySourceRow[];
   /** Successful broadcasts in the range with their reach; null when nothing records broadcasts. */
   broadcasts: BroadcastRow[] | null;
+  /** Articles published in the range with WeChat's reads and shares (daily pull), newest first. */
+  articleReads: ArticleReads[];
   health: HealthCheck[];
 }
 
@@ -181,6 +184,11 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
   const ratings = ratingFigures({ applications: apps, cases, dayIn, today });
   const linkCheck = await lastMenuLinkCheck(store);
   const broadcasts = await broadcastFigures(store, { from, to, today, ...(query.account ? { account: query.account } : {}) });
+  const articleReads = await articleReadsBetween(store, { from, to, ...(query.account ? { account: query.account.id } : {}) });
+  const readsOf = (row: BroadcastRow): BroadcastRow => {
+    const mine = row.msgDataId ? articleReads.filter((a) => a.msgid.startsWith(`${row.msgDataId}_`)) : [];
+    return mine.length ? { ...row, reads: mine.reduce((n, a) => n + a.reads, 0), shares: mine.reduce((n, a) => n + a.shares, 0) } : row;
+  };
 
   return {
     query,
@@ -198,7 +206,8 @@ export async function computeStats(deps: StatsDeps, query: StatsQuery): Promise<
     abilities: abilityMatrix(services),
     onTime: onTimeRows(build, apps, dayIn),
     querySources: [...bySource.values()].sort((a, b) => a.source.localeCompare(b.source) || a.channel.localeCompare(b.channel)),
-    broadcasts: broadcasts?.rows ?? null,
+    broadcasts: broadcasts?.rows.map(readsOf) ?? null,
+    articleReads,
     ...ratings,
     health: healthChecks({
       deskWeek,

@@ -2,6 +2,8 @@
 // desk, funnel, online abilities, 好差评, inspection watchdogs), its tables and CSV, and the
 // server-drawn SVG charts.
 // Other rooms import this folder only through this file; everything else in it is private.
+export { articleReadsBetween, pullArticleReads, startArticleReadPulls } from './article-reads.js';
+export type { ArticleReads, PullOutcome, ReadPullAccount, ReadPullDeps } from './article-reads.js';
 export { barChartSvg, pieChartSvg } from './charts.js';
 export { computeStats } from './compute-stats.js';
 export type { StatsDeps, StatsQuery, StatsReport } from './compute-stats.js';

@@ -15,7 +15,7 @@ export interface StatsTable {
   countColumns: number[];
 }
 
-export const TABLE_IDS = ['per-day', 'per-hour', 'answers', 'tickets', 'funnel', 'matters', 'abilities', 'on-time', 'queries', 'broadcasts', 'ratings', 'cases', 're-ratings', 'health'] as const;
+export const TABLE_IDS = ['per-day', 'per-hour', 'answers', 'tickets', 'funnel', 'matters', 'abilities', 'on-time', 'queries', 'broadcasts', 'article-reads', 'ratings', 'cases', 're-ratings', 'health'] as const;
 const MODE_NAMES: Record<string, string> = { sendall: '群发（全部关注者）', openids: '群发（按名单）', publish: '发布（不推送）' };
 
 const pct = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
@@ -79,9 +79,16 @@ export function statsTables(report: StatsReport): StatsTable[] {
       countColumns: [1, 2, 3, 4],
     },
     {
-      id: 'broadcasts', title: '群发与送达', head: ['日期', '公众号', '方式', '文章数', '送达人数'],
-      rows: report.broadcasts === null ? [['（尚无群发记录）', '', '', '', '']]
-        : report.broadcasts.map((b) => [b.date, b.account, MODE_NAMES[b.mode] ?? b.mode, b.articles, b.reach ?? '—']),
+      id: 'broadcasts', title: '群发与送达', head: ['日期', '公众号', '方式', '文章数', '送达人数', '阅读人数', '分享人数'],
+      rows: report.broadcasts === null ? [['（尚无群发记录）', '', '', '', '', '', '']]
+        : report.broadcasts.map((b) => [b.date, b.account, MODE_NAMES[b.mode] ?? b.mode, b.articles, b.reach ?? '—', b.reads ?? '—', b.shares ?? '—']),
+      countColumns: [],
+    },
+    {
+      // Whole-account figures WeChat publishes about an article, not about any reader: not suppressed.
+      id: 'article-reads', title: '群发文章阅读与分享（微信数据统计，每日 8 时后更新）', head: ['发表日期', '公众号', '标题', '阅读人数', '分享人数', '点赞', '在看', '留言', '收藏', '统计截至'],
+      rows: report.articleReads.length === 0 ? [['（尚无微信统计数据）', '', '', '', '', '', '', '', '', '']]
+        : report.articleReads.map((a) => [a.refDate, a.account, a.title, a.reads, a.shares, a.likes, a.zaikan, a.comments, a.favorites, a.statDate]),
       countColumns: [],
     },
     {

@@ -46,6 +46,43 @@ export interface WechatClient {
   sendTemplateMessage?(message: TemplateMessage): Promise<{ msgid: string }>;
   /** Subscription notice via bizsend; resolves the msgid when WeChat gives one. */
   sendSubscriptionMessage?(message: SubscriptionMessage): Promise<{ msgid?: string }>;
+  /** The data APIs (数据统计, datacube) for published content; absent on fakes that do not need them. */
+  analytics?: AnalyticsApi;
+}
+
+/** One statistics date of one article: WeChat's figures accumulated from its publish date to that date. */
+export interface ArticleDayTotals {
+  /** YYYY-MM-DD. */
+  statDate: string;
+  readUser: number;
+  shareUser: number;
+  likeUser: number;
+  /** 在看. */
+  zaikanUser: number;
+  commentCount: number;
+  /** 收藏. */
+  collectionUser: number;
+}
+
+/** One article of getarticletotaldetail's `list`. */
+export interface ArticleTotalDetail {
+  /** The publish date (YYYY-MM-DD). */
+  refDate: string;
+  /** `<msg_data_id>_<index>`, index from 1: the article's place in its broadcast or publish. */
+  msgid: string;
+  title: string;
+  url: string;
+  /** As WeChat gives it (a mass send and a publish differ). */
+  publishType?: number;
+  days: ArticleDayTotals[];
+}
+
+export interface AnalyticsApi {
+  /**
+   * /datacube/getarticletotaldetail for the articles published on one date. `delayed`: WeChat has
+   * not finished that day's figures (is_delay); ask again later.
+   */
+  articleTotalDetail(publishDate: string): Promise<{ delayed: boolean; articles: ArticleTotalDetail[] }>;
 }
 
 // ---- Broadcasts (群发): drafts, permanent material, mass sends and publishing -----------------

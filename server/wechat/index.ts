@@ -2,6 +2,7 @@
 // Other rooms import this folder only through this file; everything else in it is private.
 export type { TemplateData, WechatClient } from './client-types.js';
 export type { BroadcastApi, DraftArticle, MassSendResult } from './client-types.js';
+export type { AnalyticsApi, ArticleDayTotals, ArticleTotalDetail } from './client-types.js';
 export { WechatCryptoError, createMsgCrypt } from './crypto.js';
 export type { MsgCrypt } from './crypto.js';
 export { createPushGuard } from './push-guard.js';

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { WechatApiError } from '../errors.js';
 import type { WechatMenu } from '../builder/index.js';
-import type { BroadcastApi, DraftArticle, MassSendResult, NewsArticle, SubscriptionMessage, TemplateData, TemplateMessage, WechatClient } from './client-types.js';
+import type { AnalyticsApi, ArticleTotalDetail, BroadcastApi, DraftArticle, MassSendResult, NewsArticle, SubscriptionMessage, TemplateData, TemplateMessage, WechatClient } from './client-types.js';
 import { TOKEN_ERROR_CODES, wechatErrorMessage } from './error-messages.js';
 import type { StoredToken, TokenStore } from './token-store.js';
 
@@ -150,6 +150,7 @@ export function createWechatClient(opts: WechatClientOptions): WechatClient {
     broadcasts: createBroadcastApi(base, validToken, opts.timeoutMs ?? 10_000),
     sendTemplateMessage: (message) => direct.sendTemplateMessage(message),
     sendSubscriptionMessage: (message) => direct.sendSubscriptionMessage(message),
+    analytics: createAnalyticsApi(direct.call),
   };
 }
 
@@ -353,6 +354,7 @@ function createDirectCalls(deps: DirectDeps) {
 
   return {
     obtainToken,
+    call,
     async sendTemplateMessage(m: TemplateMessage): Promise<{ msgid: string }> {
       const r = await call<object>('/cgi-bin/message/template/send', {
         touser: m.touser,
@@ -372,6 +374,43 @@ function createDirectCalls(deps: DirectDeps) {
       });
       return r.msgidText === undefined ? {} : { msgid: r.msgidText };
 
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data APIs (数据统计, /datacube/...) over fetch, for the evaluation dashboard (issue 13). Verified
+// accounts only; a day's figures are ready after 08:00 the next day. The legacy getarticlesummary /
+// getarticletotal / getuserread family is no longer maintained: published content is read with
+// getarticletotaldetail, one publish date per call.
+// ---------------------------------------------------------------------------------------------
+
+type DirectCall = <T>(path: string, body: unknown) => Promise<T & { errcode?: number; errmsg?: string }>;
+
+const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : Number(v) || 0);
+
+function createAnalyticsApi(call: DirectCall): AnalyticsApi {
+  return {
+    async articleTotalDetail(publishDate) {
+      const r = await call<{ list?: unknown; is_delay?: unknown }>('/datacube/getarticletotaldetail', { begin_date: publishDate, end_date: publishDate });
+      const list = Array.isArray(r.list) ? (r.list as Array<Record<string, unknown>>) : [];
+      const articles: ArticleTotalDetail[] = list.map((a) => ({
+        refDate: String(a.ref_date ?? publishDate),
+        msgid: String(a.msgid ?? ''),
+        title: String(a.title ?? ''),
+        url: String(a.content_url ?? ''),
+        ...(a.publish_type === undefined ? {} : { publishType: count(a.publish_type) }),
+        days: (Array.isArray(a.detail_list) ? (a.detail_list as Array<Record<string, unknown>>) : []).map((d) => ({
+          statDate: String(d.stat_date ?? ''),
+          readUser: count(d.read_user),
+          shareUser: count(d.share_user),
+          likeUser: count(d.like_user),
+          zaikanUser: count(d.zaikan_user),
+          commentCount: count(d.comment_count),
+          collectionUser: count(d.collection_user),
+        })),
+      }));
+      return { delayed: r.is_delay === true || r.is_delay === 'true', articles };
     },
   };
 }

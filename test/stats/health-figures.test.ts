@@ -70,8 +70,8 @@ describe('stats: broadcasts from the broadcasts room\'s records', () => {
     assert.equal(updates.status, 'fail');
     assert.equal(updates.value, 'city：距上次群发 2 天；news：距上次群发 23 天');
     assert.deepEqual(r.broadcasts, [
-      { date: '2026-11-10', account: 'city', mode: 'sendall', articles: 2, reach: 1200 },
-      { date: '2026-10-20', account: 'news', mode: 'publish', articles: 1, reach: null },
+      { date: '2026-11-10', account: 'city', mode: 'sendall', articles: 2, reach: 1200, reads: null, shares: null },
+      { date: '2026-10-20', account: 'news', mode: 'publish', articles: 1, reach: null, reads: null, shares: null },
     ]);
   });
 });

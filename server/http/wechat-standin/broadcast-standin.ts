@@ -34,6 +34,8 @@ interface SendDoc extends Doc {
   mediaId: string;
   status?: number;
   urls: string[];
+  /** The articles' titles, for the data-API stand-in (analytics-standin.ts). */
+  titles?: string[];
 }
 
 const LIMIT = { title: 32, author: 16, digest: 128, content: 20_000 };
@@ -149,7 +151,7 @@ export function createBroadcastStandin(opts: BroadcastStandinOptions): Router {
       if (!(await quotaLeft())) return reply(res, { errcode: 45028, errmsg: 'has no masssend quota' });
       const msgId = randomInt(1e9, 2e9);
       const urls = (draft.articles ?? []).map((_a, i) => `http://mp.weixin.qq.com/s?__biz=local&mid=${msgId}&idx=${i + 1}`);
-      await sends.insert({ id: String(msgId), kind: 'mass', at: iso(), clientmsgid, msgId, mediaId: draft.id, urls });
+      await sends.insert({ id: String(msgId), kind: 'mass', at: iso(), clientmsgid, msgId, mediaId: draft.id, urls, titles: (draft.articles ?? []).map((a) => String(a.title ?? '')) });
       // A draft is removed once broadcast.
       await media.delete(draft.id);
       for (const touser of to) outbox.append({ at: iso(), kind: 'mass', touser, msgtype: 'news', msgid: msgId, body: { ...b, ...news(draft, urls) } });
@@ -188,7 +190,7 @@ export function createBroadcastStandin(opts: BroadcastStandinOptions): Router {
     const publishId = String(randomInt(2e9, 3e9));
     const articleId = randomBytes(16).toString('base64url');
     const urls = (draft.articles ?? []).map((_a, i) => `http://mp.weixin.qq.com/s/${articleId}-${i + 1}`);
-    await sends.insert({ id: `p${publishId}`, kind: 'publish', at: iso(), publishId, mediaId: draft.id, status: 0, urls });
+    await sends.insert({ id: `p${publishId}`, kind: 'publish', at: iso(), publishId, mediaId: draft.id, status: 0, urls, titles: (draft.articles ?? []).map((a) => String(a.title ?? '')) });
     await media.delete(draft.id);
     push(jobFinishXml('PUBLISHJOBFINISH', `<PublishEventInfo><publish_id>${publishId}</publish_id><publish_status>0</publish_status><article_id>${cdata(articleId)}</article_id><article_detail><count>${urls.length}</count>${urls.map((u, i) => `<item><idx>${i + 1}</idx><article_url>${cdata(u)}</article_url></item>`).join('')}</article_detail></PublishEventInfo>`));
     reply(res, { errcode: 0, errmsg: 'ok', publish_id: publishId, msg_data_id: Number(publishId) * 10 });

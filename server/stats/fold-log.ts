@@ -2,7 +2,7 @@
 // (by log position where the store can, else by count), fold them into per-day documents, add
 // those to the stored ones, move the cursor. Under one store lock, so two page views never fold
 // the same records twice. A cursor of an older rollup version starts over from the raw log.
-import type { Collection, Doc, Store } from '../store/index.js';
+import { LogPositionError, type Collection, type Doc, type Store } from '../store/index.js';
 
 interface Cursor extends Doc {
   version: number;
@@ -25,13 +25,23 @@ const cursorsOf = (store: Store) => store.collection<Cursor>('statsCursors');
 export async function foldNewRecords<E, R extends Doc>(store: Store, job: FoldJob<E, R>): Promise<number> {
   return store.withLock(`stats-rollups:${job.log}`, async () => {
     const stored = await cursorsOf(store).get(job.log);
-    const restart = !stored || stored.version !== job.version;
-    const cursor: Cursor = restart ? { id: job.log, version: job.version, folded: 0 } : stored;
     const log = store.log<E>(job.log);
+    // A cursor counted by records in a store that now reads by position (a store that gained
+    // readAfter) starts over, as does an older rollup version.
+    let restart = !stored || stored.version !== job.version || (log.readAfter !== undefined && stored.folded > 0 && stored.position === undefined);
+    let cursor: Cursor = restart || !stored ? { id: job.log, version: job.version, folded: 0 } : stored;
     let fresh: E[];
     let position: string | undefined;
-    if (log.readAfter && (cursor.folded === 0 || cursor.position !== undefined)) {
-      ({ records: fresh, position } = await log.readAfter(cursor.position));
+    if (log.readAfter) {
+      try {
+        ({ records: fresh, position } = await log.readAfter(cursor.position));
+      } catch (err) {
+        // A position another store gave (a cursor copied from the file store into PostgreSQL).
+        if (!(err instanceof LogPositionError)) throw err;
+        restart = true;
+        cursor = { id: job.log, version: job.version, folded: 0 };
+        ({ records: fresh, position } = await log.readAfter(undefined));
+      }
     } else {
       await log.flush();
       fresh = (await log.read()).slice(cursor.folded);

@@ -8,6 +8,7 @@ export { migrateToPostgres, type MigrationReport } from './migrate-to-postgres.j
 export { type ArchivedMonth, archiveLogMonths } from './postgres/archive-logs.js';
 export { createPostgresStore, type PostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
 export type { Collection, Doc, LockedRead, LockedReadResult, Log, SharedOnce, Store } from './types.js';
+export { LogPositionError } from './types.js';
 export { jobQueueOf } from './job-queue.js';
 export type { Job, JobQueue, JobState, NewJob } from './job-types.js';
 export { isStorageError, storageError, storageHealth } from './write-fully.js';

@@ -3,7 +3,7 @@
 // and close() write the buffer out in one append. A failed append (a full disk) is cut back off
 // the file and its records stay buffered for the next try.
 import type { StoreFs } from './store-fs.js';
-import type { Log } from './types.js';
+import { LogPositionError, type Log } from './types.js';
 import { appendWhole, isStorageError, storageError } from './write-fully.js';
 
 /** How long a failed flush waits before the next try when nothing new is appended. */
@@ -111,6 +111,7 @@ export class JsonlLog<T> implements Log<T> {
       if (!isStorageError(e)) throw e;
       this.arm(RETRY_MS);
     });
+    if (position !== undefined && !/^\d+$/.test(position)) throw new LogPositionError(this.file, position);
     let start = Math.max(0, Number(position ?? 0) || 0);
     let fh;
     try {

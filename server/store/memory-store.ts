@@ -1,7 +1,7 @@
 // In-memory Store for tests and benchmarks' baselines. Same semantics as the lowdb store.
 import { ConflictError, NotFoundError } from '../errors.js';
 import { KeyedLock } from './keyed-lock.js';
-import type { Collection, CollectionOptions, Doc, Log, Store } from './types.js';
+import { LogPositionError, type Collection, type CollectionOptions, type Doc, type Log, type Store } from './types.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -64,6 +64,7 @@ class MemoryLog<T> implements Log<T> {
     return filter ? all.filter(filter) : all;
   }
   async readAfter(position: string | undefined) {
+    if (position !== undefined && !/^\d+$/.test(position)) throw new LogPositionError('memory', position);
     const start = Math.min(Number(position ?? 0) || 0, this.records.length);
     return { records: this.records.slice(start).map(clone), position: String(this.records.length) };
   }

@@ -42,7 +42,9 @@ export interface Log<T> {
   /**
    * The records appended after `position` (from the start when undefined) and the position after
    * them, so a job folds in only what is new without reading the whole log. The position is opaque
-   * (a byte offset in a JSON Lines file). Optional: a store without it is read whole.
+   * (a byte offset in a JSON Lines file, a transaction watermark in PostgreSQL); a position another
+   * store gave (a cursor copied by a migration) is refused with LogPositionError. Optional: a store
+   * without it is read whole.
    */
   readAfter?(position: string | undefined): Promise<{ records: T[]; position: string }>;
 }
@@ -59,6 +61,13 @@ export interface LockedRead {
 
 /** The documents a LockedRead found, or their number when it counted. */
 export type LockedReadResult = Doc[] | number;
+
+/** A readAfter position this store did not give: the reader starts over from the whole log. */
+export class LogPositionError extends Error {
+  constructor(log: string, position: string) {
+    super(`日志 ${log} 的读取位置“${position}”不是本存储给出的`);
+  }
+}
 
 export interface CollectionOptions {
   /** Fields looked up with findBy. */

@@ -34,6 +34,21 @@ describe('stats: daily rollups', () => {
     assert.deepEqual(await readRollups(store, '2000-01-01', '2999-12-31'), await rebuildMessageRollups(store));
   });
 
+  it('starts over from the raw log when the cursor holds a position another store gave, or only a count', async () => {
+    for (const left of [{ position: 'pg:1234' }, {}]) {
+      const store = createMemoryStore();
+      await seedMessages(store, MESSAGES);
+      assert.equal(await updateMessageRollups(store), MESSAGES.length);
+      const cursors = store.collection<{ id: string; version: number; folded: number; position?: string }>('statsCursors');
+      // A cursor copied from another store (the file store migrated into PostgreSQL), or one that counted records.
+      const { position: _own, ...cursor } = (await cursors.get('messages'))!;
+      await cursors.put({ ...cursor, ...left });
+      assert.equal(await updateMessageRollups(store), MESSAGES.length, JSON.stringify(left));
+      assert.deepEqual(await readRollups(store, '2000-01-01', '2999-12-31'), await rebuildMessageRollups(store));
+      assert.equal(await updateMessageRollups(store), 0);
+    }
+  });
+
   it('folds page views per city date and service, equal to a rebuild', async () => {
     const store = createMemoryStore();
     const view = { service: 'jiaojing/jiashizheng-huanzheng', department: 'jiaojing' };

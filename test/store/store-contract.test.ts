@@ -9,7 +9,7 @@ import { createLowdbStore } from '../../server/store/lowdb-store.js';
 import { createMemoryStore } from '../../server/store/memory-store.js';
 import { createPostgresStore } from '../../server/store/postgres/postgres-store.js';
 import { countBy, incrementCounter, withLocks, withLocksReading } from '../../server/store/counting.js';
-import type { Store } from '../../server/store/types.js';
+import { LogPositionError, type Store } from '../../server/store/types.js';
 import { dropSchema, freshSchema, usePostgres } from '../support/postgres.js';
 
 interface Item {
@@ -155,6 +155,30 @@ for (const subject of subjects) {
       await log.flush();
       assert.deepEqual((await log.read()).map((r) => r.seq), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       assert.deepEqual((await log.read((r) => r.seq > 7)).map((r) => r.seq), [8, 9]);
+    });
+
+    it('reads only the log records appended after a position, including unflushed ones', async () => {
+      const log = store.log<{ n: number }>('events');
+      const other = store.log<{ n: number }>('other');
+      const empty = await log.readAfter!(undefined);
+      assert.deepEqual(empty.records, []);
+      for (let n = 1; n <= 3; n++) log.append({ n });
+      other.append({ n: 99 });
+      await log.flush();
+      const first = await log.readAfter!(empty.position);
+      assert.deepEqual(first.records, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+      assert.deepEqual((await log.readAfter!(first.position)).records, []);
+      log.append({ n: 4 });
+      const second = await log.readAfter!(first.position);
+      assert.deepEqual(second.records, [{ n: 4 }]);
+      assert.deepEqual((await log.readAfter!(undefined)).records.map((r) => r.n), [1, 2, 3, 4]);
+      assert.deepEqual((await other.readAfter!(undefined)).records, [{ n: 99 }]);
+    });
+
+    it('refuses a log position another store gave', async () => {
+      const log = store.log<{ n: number }>('events');
+      const foreign = subject.name.startsWith('PostgreSQL') ? '1234' : 'pg:1234';
+      await assert.rejects(log.readAfter!(foreign), LogPositionError);
     });
 
     it('reads records appended but not yet flushed', async () => {

@@ -164,6 +164,22 @@ export const MIGRATIONS: readonly Migration[] = [
       create index jobs_open on jobs (queue, run_at) where state in ('queued', 'leased');
     `,
   },
+  {
+    // Numbered apart from the store's own run of versions (others land in parallel); versions apply by number.
+    version: 11,
+    name: 'log records carry their transaction id',
+    sql: `
+      -- Log.readAfter (stats rollups fold only what is new): a sequence number cannot be a cursor,
+      -- because a transaction may commit a lower seq after a higher one was read. Each record keeps
+      -- the id of the transaction that inserted it; every transaction older than a snapshot's xmin
+      -- has ended, so "xid below the xmin" is a watermark no later commit can fall under. Records
+      -- from before this migration have none and are read from the start only. Adding a nullable
+      -- column rewrites nothing; the index serves the (log, xid) range a fold reads.
+      alter table log_records add column xid xid8;
+      alter table log_records alter column xid set default pg_current_xact_id();
+      create index log_records_log_xid on log_records (log, xid);
+    `,
+  },
 ];
 
 const LOCK = 'onestop:migrate';

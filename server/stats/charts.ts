@@ -18,7 +18,21 @@ export interface PieChart {
   height?: number;
 }
 
+/** Drawn SVGs by their option: the same numbers are drawn once (drawing is most of a page's CPU). */
+const drawn = new Map<string, string>();
+const DRAWN_MAX = 200;
+
 function render(option: echarts.EChartsCoreOption, width: number, height: number): string {
+  const key = JSON.stringify([option, width, height]);
+  const hit = drawn.get(key);
+  if (hit !== undefined) return hit;
+  const svg = draw(option, width, height);
+  if (drawn.size >= DRAWN_MAX) drawn.delete(drawn.keys().next().value!);
+  drawn.set(key, svg);
+  return svg;
+}
+
+function draw(option: echarts.EChartsCoreOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, textStyle: { fontFamily: 'sans-serif' }, ...option });

@@ -8,6 +8,8 @@ export { barChartSvg, pieChartSvg } from './charts.js';
 export { computeStats } from './compute-stats.js';
 export type { StatsDeps, StatsQuery, StatsReport } from './compute-stats.js';
 export { quantile } from './desk-figures.js';
+export { createReportCache, REPORT_TTL_MS } from './report-cache.js';
+export type { ReportCache } from './report-cache.js';
 export { HEALTH_STATUS_NAMES } from './health-figures.js';
 export type { HealthCheck } from './health-figures.js';
 export { checkMenuLinks, menuViewLinks, startMenuLinkChecks } from './menu-links.js';

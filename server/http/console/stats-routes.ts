@@ -3,7 +3,7 @@
 // staff only their own (a filter outside their departments is a 404, here and on the exports).
 // Numbers come from the stats room; this file parses the query, renders and sends CSV.
 import { Router, type Request, type Response } from 'express';
-import { addDays, cityDate } from '../../calendar/index.js';
+import { addDays, cityDate, cityMinutes, hhmm } from '../../calendar/index.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { AccountRegistry } from '../../accounts/index.js';
 import type { AccountBuild } from '../../builder/index.js';
@@ -11,7 +11,7 @@ import type { LiveBuild } from '../../live-build.js';
 import type { SessionUser } from '../../console/index.js';
 import type { Store } from '../../store/index.js';
 import {
-  barChartSvg, computeStats, HEALTH_STATUS_NAMES, pieChartSvg, statsTables, suppressSmallCounts, TABLE_IDS, tableCsv, workingTime, type StatsQuery, type StatsTable,
+  barChartSvg, computeStats, createReportCache, HEALTH_STATUS_NAMES, type ReportCache, pieChartSvg, statsTables, suppressSmallCounts, TABLE_IDS, tableCsv, workingTime, type StatsQuery, type StatsTable,
 } from '../../stats/index.js';
 import { requireRole } from './console-auth.js';
 import type { PageRenderer } from './page.js';
@@ -23,6 +23,8 @@ export interface StatsRouteDeps {
   now: () => Date;
   /** The city's accounts; absent = the one account of `live`. */
   accounts?: AccountRegistry;
+  /** Reports kept for a minute per query (default: one cache per router). */
+  reportCache?: ReportCache;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -78,6 +80,7 @@ export function parseStatsQuery(
 
 export function createStatsRoutes(deps: StatsRouteDeps): Router {
   const { store, page, now } = deps;
+  const cache = deps.reportCache ?? createReportCache();
   const router = Router();
   router.use(requireRole('platform', 'dept-admin', 'staff'));
 
@@ -92,15 +95,17 @@ export function createStatsRoutes(deps: StatsRouteDeps): Router {
       topics: [...new Set(builds.flatMap((b) => b.topics.map((t) => t.id)))],
       accounts,
     };
-    const query = parseStatsQuery(req, user, cityDate(now()), known);
+    const today = cityDate(now());
+    const query = parseStatsQuery(req, user, today, known);
     // One account: its own build (its services, topics, desk hours); all accounts: the primary's.
     const build = (accounts.find((a) => a.id === query.account?.id) ?? accounts.find((a) => a.primary) ?? accounts[0]!).build;
-    const result = await computeStats({ store, build, now }, query);
-    return { user, build, accounts, query, result, tables: statsTables(result) };
+    // Same query (scope included) on the same day and build within a minute: the same report.
+    const { report: result, computedAt } = await cache.get(build, JSON.stringify([today, query]), () => computeStats({ store, build, now }, query));
+    return { user, build, accounts, query, result, computedAt, tables: statsTables(result) };
   }
 
   router.get('/', async (req, res) => {
-    const { user, build, accounts, query, result, tables } = await report(req, res);
+    const { user, build, accounts, query, result, computedAt, tables } = await report(req, res);
     const byId = new Map(tables.map((t) => [t.id, t]));
     const chart = (id: string, svg: string) => ({ table: byId.get(id) as StatsTable, svg });
     const charts = [
@@ -143,6 +148,7 @@ export function createStatsRoutes(deps: StatsRouteDeps): Router {
       tickets: result.tickets,
       cases: result.cases,
       suppressed: user.role !== 'platform',
+      computedAt: hhmm(Math.floor(cityMinutes(computedAt))),
     }, '/console/stats');
   });
 

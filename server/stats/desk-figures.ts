@@ -5,6 +5,7 @@
 import type { AccountBuild } from '../builder/index.js';
 import { cityDate, minutesOfDay, openMinutesCounter, weekdayOf } from '../calendar/index.js';
 import { ticketTiming } from '../desk/index.js';
+import { perDoc } from './per-doc.js';
 
 type Ticket = Parameters<typeof ticketTiming>[1];
 
@@ -66,6 +67,9 @@ function dueOfArrival(account: AccountBuild['account'], now: Date): (createdAt: 
   };
 }
 
+/** A ticket's promised instant (ms; undefined: no promise) and, once answered, its first reply in working minutes. */
+const timing = perDoc<Ticket, { due: number | undefined; replyMinutes: number | undefined; late: boolean }>();
+
 export function deskFigures(build: AccountBuild, tickets: readonly Ticket[], now: Date): DeskFigures {
   const { desk, calendar } = build.account;
   const dueOf = dueOfArrival(build.account, now);
@@ -78,8 +82,14 @@ export function deskFigures(build: AccountBuild, tickets: readonly Ticket[], now
   const replyMinutes: number[] = [];
   for (const t of tickets) {
     // The same rules as the desk's ticketTiming: overdue = open past the promise, late = answered after it.
-    const due = dueOf(t.createdAt);
-    const late = !!t.answeredAt && due !== undefined && Date.parse(t.answeredAt) > due;
+    const { due, replyMinutes: minutes, late } = timing(t, build, () => {
+      const d = dueOf(t.createdAt);
+      return {
+        due: d,
+        replyMinutes: t.answeredAt ? workingMinutes(new Date(t.createdAt), new Date(t.answeredAt)) : undefined,
+        late: !!t.answeredAt && d !== undefined && Date.parse(t.answeredAt) > d,
+      };
+    });
     out.total += 1;
     if (t.status === 'open') {
       out.open += 1;
@@ -89,7 +99,7 @@ export function deskFigures(build: AccountBuild, tickets: readonly Ticket[], now
     if (late) out.late += 1;
     if (t.answeredAt) {
       out.answered += 1;
-      replyMinutes.push(workingMinutes(new Date(t.createdAt), new Date(t.answeredAt)));
+      replyMinutes.push(minutes ?? 0);
       if (late) out.promise.broken += 1;
       else out.promise.kept += 1;
     } else if (due !== undefined && nowMs > due) out.promise.broken += 1;

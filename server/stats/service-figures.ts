@@ -5,6 +5,7 @@
 import type { AccountBuild, BuiltService } from '../builder/index.js';
 import { cityDate } from '../calendar/index.js';
 import { clockView, type Application, type Appointment } from '../loop/index.js';
+import { perDoc } from './per-doc.js';
 
 export const STEPS = ['location', 'appointment', 'processing', 'payment', 'progress', 'rating'] as const;
 export type StepName = (typeof STEPS)[number];
@@ -118,6 +119,9 @@ function completedAt(a: Application): string {
   return a.updatedAt;
 }
 
+/** A completed application's completion instant and city date, and its clock's due date then. */
+const completion = perDoc<Application, { at: string; done: string; due: string | null }>();
+
 /** Applications completed in the range, against the due date their clock gave at completion. */
 export function onTimeRows(build: AccountBuild, applications: readonly Application[], dayIn: (iso: string) => boolean): OnTimeRow[] {
   const rows = new Map<string, OnTimeRow>();
@@ -138,15 +142,17 @@ export function onTimeRows(build: AccountBuild, applications: readonly Applicati
   };
   for (const a of applications) {
     if (a.stage !== 'completed') continue;
-    const at = completedAt(a);
-    if (!dayIn(at)) continue;
+    const c = completion(a, build, () => {
+      const at = completedAt(a);
+      const done = dateOf(at);
+      return { at, done, due: dueOf(a, done) };
+    });
+    if (!dayIn(c.at)) continue;
     const r = rows.get(a.service) ?? { service: a.service, serviceName: a.serviceName, completed: 0, onTime: 0, late: 0, noClock: 0 };
     rows.set(a.service, r);
     r.completed += 1;
-    const done = dateOf(at);
-    const due = dueOf(a, done);
-    if (!due) r.noClock += 1;
-    else if (done <= due) r.onTime += 1;
+    if (!c.due) r.noClock += 1;
+    else if (c.done <= c.due) r.onTime += 1;
     else r.late += 1;
   }
   return [...rows.values()].sort((a, b) => a.service.localeCompare(b.service));

@@ -3,7 +3,7 @@ import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
 import { DEVELOPMENT_VAULT, type Config } from './config.js';
-import { type BindingsDeps, findBindingHolders, listBindings, pageBindings } from './bindings/index.js';
+import { type BindingsDeps, dueBindings, findBindingHolders, listBindings, pageBindings } from './bindings/index.js';
 import { createVault, type Vault } from './vault/index.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
@@ -228,6 +228,7 @@ export function noticesDepsFor(d: { config: Readonly<Config>; store: Store; live
     bindingHolders: async (q) => (hasKind(q.department, q.kind) ? findBindingHolders(b, q) : []),
     bindingDepartments: async (openid) => (await listBindings(b, openid)).map((v) => v.department),
     bindingPages: (q) => (hasKind(q.department, q.kind) ? pageBindings(b, q) : emptyPages()),
+    dueBindings: (q) => (hasKind(q.department, q.kind) ? dueBindings(b, q) : emptyPages()),
     ...(d.now ? { now: d.now } : {}),
   };
 }

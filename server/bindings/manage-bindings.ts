@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { validateForm } from '../loop/index.js';
 import { BINDING_INDEXES, BINDINGS, kindOf, type BindingRecord, type BindingsDeps, type BindingView } from './binding-types.js';
 import { bindingKeyOf, keyIndexOf } from './binding-key.js';
+import { reindexAround } from './binding-due-index.js';
 import { openBinding, sealContent } from './open-binding.js';
 import { verifyBinding } from './verify-binding.js';
 
@@ -47,7 +48,8 @@ export async function addBinding(deps: BindingsDeps, input: AddBindingInput): Pr
       createdAt: at,
       verifiedAt: at,
     };
-    await collection.insert(record);
+    // Its reminder days are indexed first: a crash in between leaves an index entry the planner skips, never a binding it misses.
+    await reindexAround(deps, record, undefined, verification.data, () => collection.insert(record));
     return openBinding(deps.vault, build, record);
   });
 }
@@ -58,6 +60,6 @@ export async function removeBinding(deps: BindingsDeps, input: { openid: string;
   const record = await collection.get(input.id);
   if (!record || record.openid !== input.openid) throw new NotFoundError('绑定不存在或已解除');
   const view = openBinding(deps.vault, deps.live.current(), record);
-  await collection.delete(record.id);
+  await reindexAround(deps, record, view.data, undefined, () => collection.delete(record.id));
   return view;
 }

@@ -7,6 +7,8 @@ import { bindingKeyOf, keyIndexOf } from './binding-key.js';
 import { bindingsOf } from './manage-bindings.js';
 import { openBinding, openContent, sealContent } from './open-binding.js';
 import { verifyBinding } from './verify-binding.js';
+import { dueIdsOn, ensureDueIndex, reindexAround } from './binding-due-index.js';
+import { countBy } from '../store/index.js';
 
 export interface KindRef {
   department: string;
@@ -60,17 +62,59 @@ export async function countBindings(deps: BindingsDeps, input: KindRef): Promise
   const kind = builtKind(deps, input);
   const collection = bindingsOf(deps);
   let n = 0;
-  for (const bucket of BUCKETS) n += (await collection.findBy('bucket', `${kind.ref}/${bucket}`)).length;
+  for (const bucket of BUCKETS) n += await countBy(collection, 'bucket', `${kind.ref}/${bucket}`);
   return n;
+}
+
+const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+/** Reads a few bindings at a time: a server database answers each in a round trip. */
+const READS_IN_FLIGHT = 16;
+
+/**
+ * The bindings of a kind whose data `field` holds a date from `from` to `to` (YYYY-MM-DD,
+ * inclusive), opened, in pages: found through the reminder-day index, so only those are read and
+ * decrypted. The index is completed first when a reminder follows a field it does not cover yet,
+ * and its days before `from` are dropped (planning asks from today; those dates are past).
+ */
+export async function* dueBindings(deps: BindingsDeps, input: KindRef & { field: string; from: string; to: string; pageSize?: number }): AsyncGenerator<BindingView[]> {
+  const kind = builtKind(deps, input);
+  const pageSize = Math.max(1, input.pageSize ?? 500);
+  await ensureDueIndex(deps, [deps.live.current()], input.from);
+  const collection = bindingsOf(deps);
+  let page: BindingView[] = [];
+  for (let date = input.from; date <= input.to; date = nextDay(date)) {
+    const ids = await dueIdsOn(deps, kind.ref, input.field, date);
+    for (let i = 0; i < ids.length; i += READS_IN_FLIGHT) {
+      const records = await Promise.all(ids.slice(i, i + READS_IN_FLIGHT).map((id) => collection.get(id)));
+      const build = deps.live.current();
+      for (const record of records) {
+        if (!record || record.department !== kind.department || record.kind !== kind.id) continue;
+        const view = openBinding(deps.vault, build, record);
+        // The index may list a binding under a date it no longer holds (a crash mid-update): its own date decides.
+        if (view.data[input.field] !== date) continue;
+        page.push(view);
+        if (page.length >= pageSize) {
+          yield page;
+          page = [];
+        }
+      }
+    }
+  }
+  if (page.length > 0) yield page;
 }
 
 /** Keeps fresh data for a binding (e.g. a refreshed inspection due date), sealed like the rest. */
 export async function updateBindingData(deps: BindingsDeps, id: string, data: Record<string, unknown>): Promise<void> {
   const at = (deps.now ? deps.now() : new Date()).toISOString();
-  await bindingsOf(deps).update(id, (record) => {
-    const { fields } = openContent(deps.vault, record);
-    return { ...record, sealed: sealContent(deps.vault, record.id, { fields, data }), dataUpdatedAt: at };
-  });
+  const collection = bindingsOf(deps);
+  const current = await collection.get(id);
+  if (!current) throw new NotFoundError('绑定不存在或已解除');
+  await reindexAround(deps, current, openContent(deps.vault, current).data, data, () =>
+    collection.update(id, (record) => {
+      const { fields } = openContent(deps.vault, record);
+      return { ...record, sealed: sealContent(deps.vault, record.id, { fields, data }), dataUpdatedAt: at };
+    }),
+  );
 }
 
 /**
@@ -92,9 +136,13 @@ export async function refreshBinding(deps: BindingsDeps, id: string): Promise<Bi
 /** After a key rotation: reseals every binding written with an older key (the active key writes). */
 export async function resealBindings(deps: Pick<BindingsDeps, 'store' | 'vault'>): Promise<{ checked: number; resealed: number }> {
   const collection = bindingsOf(deps);
-  const stale = await collection.list((r: BindingRecord) => deps.vault.keyIdOf(r.sealed) !== deps.vault.activeKeyId);
-  for (const record of stale) {
-    await collection.update(record.id, (current) => ({ ...current, sealed: sealContent(deps.vault, current.id, openContent(deps.vault, current)) }));
+  let resealed = 0;
+  // Only the ids of stale bindings are collected (the filter sees the stored objects, nothing is copied).
+  const stale: string[] = [];
+  await collection.list((r: BindingRecord) => (deps.vault.keyIdOf(r.sealed) !== deps.vault.activeKeyId && stale.push(r.id), false));
+  for (const id of stale) {
+    await collection.update(id, (current) => ({ ...current, sealed: sealContent(deps.vault, current.id, openContent(deps.vault, current)) }));
+    resealed++;
   }
-  return { checked: await collection.count(), resealed: stale.length };
+  return { checked: await collection.count(), resealed };
 }

@@ -12,6 +12,7 @@ import { createStaffTokenCommand } from './staff-token-command.js';
 import { runPublish } from './publish-command.js';
 import { createStoreCommand } from './store-command.js';
 import { createVaultCommand } from './vault-command.js';
+import { createBindingsCommand } from './bindings-command.js';
 import { readPassword } from './read-password.js';
 
 export function createProgram(): Command {
@@ -26,6 +27,7 @@ export function createProgram(): Command {
   program.addCommand(createStaffTokenCommand(async () => (await import('../main.js')).openStore(loadConfig())));
   program.addCommand(createStoreCommand());
   program.addCommand(createVaultCommand());
+  program.addCommand(createBindingsCommand());
   return program;
 }
 

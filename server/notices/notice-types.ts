@@ -88,7 +88,15 @@ export type PhotoFetcher = (connector: string, path: string) => Promise<{ type: 
 export type BindingHolders = (query: { department: string; kind: string; key: string | Record<string, string> }) => Promise<string[]>;
 
 /** Every binding of a kind, page by page, opened (from the bindings room): reminders that follow a binding's data. */
-export type BindingPages = (query: { department: string; kind: string }) => AsyncIterable<Array<{ openid: string; key: string; fields: Record<string, string>; masked?: Record<string, string>; data: Record<string, unknown> }>>;
+export type BindingPages = (query: { department: string; kind: string }) => AsyncIterable<BindingPage>;
+export type BindingPage = Array<{ openid: string; key: string; fields: Record<string, string>; masked?: Record<string, string>; data: Record<string, unknown> }>;
+
+/**
+ * The bindings of a kind whose data `field` holds a date from `from` to `to` (city dates,
+ * inclusive), page by page, opened (from the bindings room's reminder-day index): planning reads
+ * only the bindings inside a reminder's window.
+ */
+export type DueBindingPages = (query: { department: string; kind: string; field: string; from: string; to: string }) => AsyncIterable<BindingPage>;
 
 export interface NoticesDeps {
   store: Store;
@@ -101,6 +109,8 @@ export interface NoticesDeps {
   /** The departments a citizen holds bindings with (a binding makes them the department's citizen). */
   bindingDepartments?: (openid: string) => Promise<string[]>;
   bindingPages?: BindingPages;
+  /** Preferred over bindingPages when present. */
+  dueBindings?: DueBindingPages;
   now?: () => Date;
   warn?: (line: string) => void;
 }

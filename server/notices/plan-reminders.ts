@@ -165,10 +165,13 @@ export async function planReminders(deps: NoticesDeps, options: PlanOptions = {}
   }
   // Bindings: page by page, so 200,000 citizens never sit in memory at once.
   for (const reminder of reminders) {
-    const pages = options.bindingPages ?? deps.bindingPages;
-    if (!('binding' in reminder.follows) || !pages) continue;
+    if (!('binding' in reminder.follows)) continue;
     const { binding, field } = reminder.follows;
-    for await (const page of pages({ department: reminder.department, kind: binding })) {
+    // Only the bindings whose date is inside the reminder's window (today … today + the largest days-before).
+    const window = { department: reminder.department, kind: binding, field, from: p.today, to: addDays(p.today, Math.max(0, ...reminder.daysBefore)) };
+    const pages = options.bindingPages ? options.bindingPages(window) : deps.dueBindings ? deps.dueBindings(window) : deps.bindingPages?.(window);
+    if (!pages) continue;
+    for await (const page of pages) {
       for (const b of page) {
         const date = b.data[field];
         if (typeof date !== 'string') continue;

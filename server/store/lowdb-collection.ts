@@ -333,4 +333,21 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
     for (const shard of this.shards) n += shard.docs.size;
     return n;
   }
+
+  /** Counted from the index and the stored objects: nothing is copied (200,000 bindings of a kind). */
+  async countBy(field: string, value: string, also: Readonly<Record<string, string>> = {}) {
+    const wanted = Object.entries(also);
+    const matches = (doc: T | undefined) => doc !== undefined && wanted.every(([k, v]) => (doc as unknown as Record<string, unknown>)[k] === v);
+    const index = this.indexes.get(field);
+    let n = 0;
+    if (!index) {
+      for (const shard of this.shards) for (const doc of shard.docs.values()) if ((doc as unknown as Record<string, unknown>)[field] === value && matches(doc)) n++;
+      return n;
+    }
+    const ids = index.get(value);
+    if (!ids) return 0;
+    if (!wanted.length) return ids.size;
+    for (const id of ids) if (matches(this.shards[shardOf(id, this.shardCount)]!.docs.get(id))) n++;
+    return n;
+  }
 }

@@ -97,6 +97,6 @@ describe('onestop CLI', () => {
   });
 
   it('registers every command on the program', () => {
-    assert.deepEqual(createProgram().commands.map((c) => c.name()), ['validate', 'build', 'publish', 'serve', 'user', 'staff-token', 'store', 'vault']);
+    assert.deepEqual(createProgram().commands.map((c) => c.name()), ['validate', 'build', 'publish', 'serve', 'user', 'staff-token', 'store', 'vault', 'bindings']);
   });
 });

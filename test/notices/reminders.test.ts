@@ -102,4 +102,21 @@ describe('reminders', () => {
     assert.deepEqual(sent(), ['鄂A12345 2027-01-08']);
     assert.equal(h.wechat.subscriptionMessages[0]!.touser, 'oDriver');
   });
+
+  it('asks the bindings room only for the bindings whose date is inside each reminder’s window', async () => {
+    const asked: string[] = [];
+    h.deps.bindingPages = async function* () {
+      throw new Error('every binding was read');
+    };
+    h.deps.dueBindings = async function* (q) {
+      asked.push(`${q.department}/${q.kind}/${q.field} ${q.from}..${q.to}`);
+      if (q.kind === 'vehicle') yield [{ openid: 'oDriver', key: '02:鄂A12345', fields: { plateType: '02', plateNumber: '鄂A12345' }, data: { inspectionDue: '2027-01-08' } }];
+    };
+    at('2027-01-01T10:00');
+    const result = await planReminders(h.deps);
+    await h.deliver();
+    assert.deepEqual(asked, ['jiaojing/vehicle/inspectionDue 2027-01-01..2027-01-31']); // 30 days ahead (换证 follows pushed dates here)
+    assert.deepEqual([result.due, result.planned], [1, 1]);
+    assert.deepEqual(sent(), ['鄂A12345 2027-01-08']);
+  });
 });

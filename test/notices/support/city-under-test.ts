@@ -12,6 +12,8 @@ import express from 'express';
 import { bindingKeyOf, keyIndexOf } from '../../../server/bindings/binding-key.js';
 import { BINDINGS, type BindingRecord } from '../../../server/bindings/binding-types.js';
 import { sealContent } from '../../../server/bindings/open-binding.js';
+import { rebuildDueIndex } from '../../../server/bindings/index.js';
+import { createLiveBuild } from '../../../server/live-build.js';
 import { buildAccount, loadCityFromDir } from '../../../server/builder/index.js';
 import { addDays, cityDate } from '../../../server/calendar/index.js';
 import { DEVELOPMENT_VAULT, projectRoot } from '../../../server/config.js';
@@ -43,13 +45,26 @@ export async function cityWithoutQuietHours(): Promise<string> {
  * reminder is due now), the others in 200 days. Writes straight into the store while no server
  * runs, as a migration of existing bindings would.
  */
-export async function seedBindings(dataDir: string, topicsDir: string, total: number, dueEvery = 1): Promise<{ due: number }> {
+export async function seedBindings(dataDir: string, topicsDir: string, total: number, dueEvery = 1, options: { indexed?: boolean } = {}): Promise<{ due: number; indexMs?: number }> {
   const store = await createLowdbStore(path.join(dataDir, 'store'), { fsync: false });
   try {
-    return await seedBindingsIn(store, topicsDir, total, dueEvery);
+    const seeded = await seedBindingsIn(store, topicsDir, total, dueEvery);
+    return options.indexed ? { ...seeded, indexMs: await indexSeeded(store, topicsDir) } : seeded;
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Builds the reminder-day index of the seeded bindings (what `onestop bindings reindex` does; bound
+ * through the server, each binding is indexed as it is written). Without it the server builds it on
+ * its first planning pass. Returns how long it took (ms).
+ */
+export async function indexSeeded(store: Store, topicsDir: string): Promise<number> {
+  const build = buildAccount(await loadCityFromDir(topicsDir), { publicBaseUrl: 'http://localhost' });
+  const started = performance.now();
+  await rebuildDueIndex({ store, vault: createVault(DEVELOPMENT_VAULT), live: createLiveBuild(build) }, [build]);
+  return performance.now() - started;
 }
 
 /** The same, into an open store (PostgreSQL). */

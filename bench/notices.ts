@@ -82,6 +82,7 @@ async function main() {
     console.log(`提醒日期索引（一次性重建，读取并解密全部 ${CITIZENS.toLocaleString()} 条绑定）：${((indexMs ?? 0) / 1000).toFixed(1)} s`);
 
     const plans: number[] = [];
+    const planCpu: number[] = [];
     let peak = 0;
     let cpu = 0;
     let sendingMs = 0;
@@ -95,7 +96,8 @@ async function main() {
       child.stdout!.setEncoding('utf8');
       child.stdout!.on('data', (d: string) => {
         out += d;
-        const m = /提醒规划：[^\n]*用时 (\d+) ms/.exec(out);
+        const m = /提醒规划：[^\n]*用时 (\d+) ms（CPU (\d+) ms）/.exec(out);
+        if (m && plans.length === planCpu.length) planCpu.push(Number(m[2]));
         if (m) planned(Number(m[1]));
       });
       plans.push(await planning);
@@ -127,7 +129,7 @@ async function main() {
     const losses = due - per.size;
     const resent = firstSend() - delivered.length;
 
-    console.log(`规划（每次启动的第一次规划，含补发检查）：${plans.map((ms) => `${(ms / 1000).toFixed(2)} s`).join('、')}`);
+    console.log(`规划（每次启动的第一次规划，含补发检查）：${plans.map((ms, i) => `${(ms / 1000).toFixed(2)} s（CPU ${((planCpu[i] ?? 0) / 1000).toFixed(2)} s）`).join('、')}`);
     console.log(`发送：${delivered.length.toLocaleString()} 条，全程 ${seconds.toFixed(1)} s（含 4 次启动、3 次 kill -9）；规划完成后的发送阶段 ${(sentWhileSending / (sendingMs / 1000)).toFixed(0)}/s（上限 ${RATE}/s）；服务器 CPU ${cpu.toFixed(1)} s`);
     console.log(`崩溃后以同一 client_msg_id 重发：${resent} 次（替身与微信按 client_msg_id 去重，不会再次送达）`);
     const check = (label: string, ok: boolean, figure: string) => (console.log(`${ok ? 'PASS' : 'FAIL'}  ${label}: ${figure}`), ok);

@@ -187,7 +187,11 @@ async function buildPairs(deps: BindingsDeps, pairs: readonly string[], followed
     for (let b = 0; b < 256; b++) {
       for (const record of await collection.findBy('bucket', `${ref}/${b.toString(16).padStart(2, '0')}`)) {
         bindings++;
-        for (const d of dueDaysOf(only, record, openContent(deps.vault, record).data)) days.set(d, [...(days.get(d) ?? []), record.id]);
+        for (const d of dueDaysOf(only, record, openContent(deps.vault, record).data)) {
+          const ids = days.get(d);
+          if (ids) ids.push(record.id);
+          else days.set(d, [record.id]);
+        }
       }
     }
   }

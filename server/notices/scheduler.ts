@@ -26,7 +26,7 @@ export function startScheduler(deps: NoticesDeps, options: { bindingPages?: Bind
     void plan()
       .then((r) => {
         if (passes++ > 0 && !r.planned) return;
-        warn(`[onestop:notices] 提醒规划：查看 ${r.considered} 个日期，到期 ${r.due} 条，新安排 ${r.planned} 条，用时 ${r.ms} ms${r.invalid ? `；${r.invalid} 条数据不符合模板规则，未发送` : ''}`);
+        warn(`[onestop:notices] 提醒规划：查看 ${r.considered} 个日期，到期 ${r.due} 条，新安排 ${r.planned} 条，用时 ${r.ms} ms（CPU ${r.cpuMs} ms）${r.invalid ? `；${r.invalid} 条数据不符合模板规则，未发送` : ''}`);
       })
       .catch((e: Error) => warn(`[onestop:notices] 安排提醒时出错：${e.message}`));
   const first = setTimeout(tick, 0);

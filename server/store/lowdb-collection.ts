@@ -38,11 +38,16 @@ export interface CollectionTuning {
 
 const SHARD_FILE = /^([0-9a-f]{3,})\.json$/;
 const clone = <T>(value: T): T => structuredClone(value);
+const idsOf = (entry: string | Set<string> | undefined): readonly string[] => (entry === undefined ? [] : typeof entry === 'string' ? [entry] : [...entry]);
 
 export class LowdbCollection<T extends Doc> implements Collection<T> {
   private readonly shards: Shard<T>[] = [];
-  /** field -> value -> ids. Only string values are indexed (findBy compares strings). */
-  private readonly indexes = new Map<string, Map<string, Set<string>>>();
+  /**
+   * field -> value -> ids. Only string values are indexed (findBy compares strings). A value one
+   * document holds keeps its id alone, not a Set: most values are unique (openids, blind indexes),
+   * and 200,000 one-element Sets cost ~40 MB.
+   */
+  private readonly indexes = new Map<string, Map<string, string | Set<string>>>();
   private readonly shardCount: number;
   private readonly journal: Journal;
   /** Shards changed since their file was last written. */
@@ -223,13 +228,18 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
     for (const [field, index] of this.indexes) {
       const value = (doc as unknown as Record<string, unknown>)[field];
       if (typeof value !== 'string') continue;
-      let ids = index.get(value);
+      const ids = index.get(value);
       if (op === 'add') {
-        if (!ids) index.set(value, (ids = new Set()));
-        ids.add(doc.id);
+        if (ids === undefined) index.set(value, doc.id);
+        else if (typeof ids === 'string') {
+          if (ids !== doc.id) index.set(value, new Set([ids, doc.id]));
+        } else ids.add(doc.id);
+      } else if (typeof ids === 'string') {
+        if (ids === doc.id) index.delete(value);
       } else if (ids) {
         ids.delete(doc.id);
-        if (ids.size === 0) index.delete(value);
+        if (ids.size === 1) index.set(value, ids.values().next().value!);
+        else if (ids.size === 0) index.delete(value);
       }
     }
   }
@@ -309,8 +319,7 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
   async findBy(field: string, value: string) {
     const index = this.indexes.get(field);
     if (!index) return this.list((d) => (d as unknown as Record<string, unknown>)[field] === value);
-    const ids = index.get(value);
-    if (!ids) return [];
+    const ids = idsOf(index.get(value));
     const found: T[] = [];
     for (const id of ids) {
       const doc = this.shards[shardOf(id, this.shardCount)]!.docs.get(id);
@@ -344,10 +353,10 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
       for (const shard of this.shards) for (const doc of shard.docs.values()) if ((doc as unknown as Record<string, unknown>)[field] === value && matches(doc)) n++;
       return n;
     }
-    const ids = index.get(value);
-    if (!ids) return 0;
-    if (!wanted.length) return ids.size;
-    for (const id of ids) if (matches(this.shards[shardOf(id, this.shardCount)]!.docs.get(id))) n++;
+    const entry = index.get(value);
+    if (entry === undefined) return 0;
+    if (!wanted.length) return typeof entry === 'string' ? 1 : entry.size;
+    for (const id of idsOf(entry)) if (matches(this.shards[shardOf(id, this.shardCount)]!.docs.get(id))) n++;
     return n;
   }
 }

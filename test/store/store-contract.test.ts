@@ -137,6 +137,22 @@ for (const subject of subjects) {
       assert.deepEqual(await items().findBy('owner', 'nobody'), []);
     });
 
+    it('keeps finding a value held by one, then three, then one document again, once each', async () => {
+      await items().insert({ id: 'a', owner: 'x', n: 1 });
+      await items().put({ id: 'a', owner: 'x', n: 2 }); // the same value written again
+      assert.deepEqual((await items().findBy('owner', 'x')).map((d) => d.n), [2]);
+      await items().insert({ id: 'b', owner: 'x', n: 3 });
+      await items().insert({ id: 'c', owner: 'x', n: 4 });
+      assert.equal(await countBy(items(), 'owner', 'x'), 3);
+      await items().delete('a');
+      await items().update('b', (d) => ({ ...d, owner: 'y' }));
+      assert.deepEqual((await items().findBy('owner', 'x')).map((d) => d.id), ['c']);
+      assert.equal(await countBy(items(), 'owner', 'x'), 1);
+      await items().delete('c');
+      assert.deepEqual(await items().findBy('owner', 'x'), []);
+      assert.equal(await countBy(items(), 'owner', 'x'), 0);
+    });
+
     it('lists with an optional filter and counts', async () => {
       for (let i = 0; i < 20; i++) await items().insert({ id: `i${i}`, owner: i % 2 ? 'odd' : 'even', n: i });
       assert.equal((await items().list()).length, 20);

@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../server/config.js';
 import { startServer } from '../server/main.js';
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chooseEntry } from '../bin/choose-entry.js';
 import { createPostgresStore } from '../server/store/index.js';
 import { findPostgresBin, startCluster } from '../test/support/postgres-cluster.js';
 import { cityWithoutQuietHours, countingStandin, indexSeeded, seedBindings, seedBindingsIn } from '../test/notices/support/city-under-test.js';
@@ -24,6 +25,40 @@ import { cpuSeconds, startChild } from './support/child-server.js';
 const SELF = fileURLToPath(import.meta.url);
 const CITIZENS = Number(process.env.BENCH_CITIZENS ?? 200_000);
 const RATE = Number(process.env.BENCH_RATE ?? 300);
+
+/**
+ * How the server runs: as production does (BENCH_RUNNER=compiled, the default: `npm run build`'s
+ * dist/ through bin/onestop.js, built first when stale) or from the TypeScript sources through tsx
+ * (BENCH_RUNNER=tsx; tsx's loader adds ~80 MB of its own to the RSS).
+ */
+const RUNNER = process.env.BENCH_RUNNER === 'tsx' ? 'tsx' : 'compiled';
+
+/** Compiles dist/ when it is older than the sources (as `npm run build` would). */
+function ensureCompiled(): string {
+  const root = path.resolve(path.dirname(SELF), '..');
+  if (chooseEntry(root).kind === 'compiled') return 'dist/ 已是最新';
+  const t = performance.now();
+  const built = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('npm run build failed');
+  return `编译 dist/ 用时 ${((performance.now() - t) / 1000).toFixed(0)} s`;
+}
+
+/** The compiled server as `onestop serve`, configured through its environment; resolves with its port. */
+async function startCompiled(data: string, topics: string, apiBase: string): Promise<{ child: ChildProcess; port: number }> {
+  const root = path.resolve(path.dirname(SELF), '..');
+  const env = { ...process.env, DATA_DIR: data, TOPICS_DIR: topics, PORT: '0', WECHAT_API_BASE: apiBase, NOTICES_RATE_PER_SECOND: String(RATE), ...(STORE_URL ? { STORE_URL } : {}) };
+  const child = spawn(process.execPath, [path.join(root, 'bin/onestop.js'), 'serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /（端口 (\d+)）/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`onestop serve exited with ${code}`)));
+  });
+  return { child, port };
+}
 
 /** Child: the full server; its log lines go to stdout for the parent to read. */
 // The child gets the cluster's URL from the parent.
@@ -68,6 +103,7 @@ async function main() {
   const standin = await countingStandin();
   try {
     console.log(`${CITIZENS.toLocaleString()} 位市民（每 10 位 1 位到期），发送速率上限 ${RATE}/s；机器负载 ${os.loadavg()[0]!.toFixed(1)}（${os.cpus().length} 核，与其他进程共用）。`);
+    console.log(RUNNER === 'compiled' ? `服务器：编译后的 dist/（与正式运行相同，bin/onestop.js serve；${ensureCompiled()}）` : '服务器：tsx 直接运行 TypeScript 源码（BENCH_RUNNER=tsx）');
     let t = performance.now();
     let due: number;
     let indexMs: number | undefined;
@@ -88,7 +124,7 @@ async function main() {
     let sendingMs = 0;
     let sentWhileSending = 0;
     const run = async (stopAt: number | undefined) => {
-      const { child, port } = await startChild(SELF, ['--serve', data, topics, standin.base]);
+      const { child, port } = RUNNER === 'compiled' ? await startCompiled(data, topics, standin.base) : await startChild(SELF, ['--serve', data, topics, standin.base]);
       standin.eventsTo.url = `http://127.0.0.1:${port}/wechat`;
       let planned: (v: number) => void;
       const planning = new Promise<number>((r) => (planned = r));

@@ -52,13 +52,12 @@ export class CollectionJobQueue<P> implements JobQueue<P> {
 
   private async loaded(): Promise<Map<string, IndexEntry>> {
     if (this.index) return this.index;
-    this.loading ??= this.docs.list().then((all) => {
-      const index = new Map<string, IndexEntry>();
-      // Leases of an earlier process are void: this process owns the data directory now.
-      for (const j of all) index.set(j.id, { state: j.state, runAt: j.runAt, leaseUntil: j.state === 'leased' ? 0 : (j.leaseUntil ?? 0) });
-      this.index = index;
-      return index;
-    });
+    const index = new Map<string, IndexEntry>();
+    // The filter sees every job without copying it (a restart after 20,000 reminders) and keeps none.
+    // Leases of an earlier process are void: this process owns the data directory now.
+    this.loading ??= this.docs
+      .list((j) => (index.set(j.id, { state: j.state, runAt: j.runAt, leaseUntil: j.state === 'leased' ? 0 : (j.leaseUntil ?? 0) }), false))
+      .then(() => (this.index = index));
     return this.loading;
   }
 

@@ -3,7 +3,7 @@ import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
 import { DEVELOPMENT_VAULT, type Config } from './config.js';
-import { type BindingsDeps, dueBindings, findBindingHolders, listBindings, pageBindings } from './bindings/index.js';
+import { type BindingsDeps, dueBindings, findBindingRecipients, listBindings, pageBindings } from './bindings/index.js';
 import { createVault, type Vault } from './vault/index.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Express {
   };
   const vault = deps.vault ?? createVault(config.vault ?? DEVELOPMENT_VAULT);
   const bindings: BindingsDeps = { store, vault, live, connectors: queries.connectors, now: deps.now };
-  const notices: NoticesDeps = deps.notices ?? noticesDepsFor({ config, store, live, wechat, queries, bindings, now: deps.now });
+  const notices: NoticesDeps = deps.notices ?? noticesDepsFor({ config, store, live, wechat, queries, bindings, accounts: deps.accounts, now: deps.now });
   const app = express();
   app.disable('x-powered-by');
 
@@ -214,7 +214,7 @@ function pageHeaders(config: Readonly<Config>): HelmetOptions {
  * connectors; bindings (who holds a key, a citizen's departments, every binding of a kind) from the
  * bindings room, which the notices room itself never imports.
  */
-export function noticesDepsFor(d: { config: Readonly<Config>; store: Store; live: LiveBuild; wechat?: WechatClient; queries?: QueryDeps; bindings?: BindingsDeps; now?: () => Date }): NoticesDeps {
+export function noticesDepsFor(d: { config: Readonly<Config>; store: Store; live: LiveBuild; wechat?: WechatClient; queries?: QueryDeps; bindings?: BindingsDeps; accounts?: AccountRegistry; now?: () => Date }): NoticesDeps {
   const photo = d.queries?.connectors?.photo?.bind(d.queries.connectors);
   const b = d.bindings ?? { store: d.store, live: d.live, vault: createVault(d.config.vault ?? DEVELOPMENT_VAULT), ...(d.now ? { now: d.now } : {}) };
   const hasKind = (department: string, kind: string) => (d.live.current().bindings ?? []).some((k) => k.department === department && k.id === kind);
@@ -225,10 +225,12 @@ export function noticesDepsFor(d: { config: Readonly<Config>; store: Store; live
     publicBaseUrl: d.config.publicBaseUrl,
     config: d.config.notices,
     ...(photo ? { photos: photo } : {}),
-    bindingHolders: async (q) => (hasKind(q.department, q.kind) ? findBindingHolders(b, q) : []),
+    bindingHolders: async (q) => (hasKind(q.department, q.kind) ? findBindingRecipients(b, q) : []),
     bindingDepartments: async (openid) => (await listBindings(b, openid)).map((v) => v.department),
     bindingPages: (q) => (hasKind(q.department, q.kind) ? pageBindings(b, q) : emptyPages()),
     dueBindings: (q) => (hasKind(q.department, q.kind) ? dueBindings(b, q) : emptyPages()),
+    // Several accounts: a citizen of another account is sent to through that account (its client, its template ids).
+    ...(d.accounts && d.accounts.list().length > 1 ? { accountOf: (id: string) => ({ client: d.accounts!.get(id).client, build: d.accounts!.get(id).live.current() }) } : {}),
     ...(d.now ? { now: d.now } : {}),
   };
 }

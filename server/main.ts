@@ -168,7 +168,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const stopBroadcasts = startBroadcastTimer(broadcasts);
   // The scheduler (reminders, appointment reminders; catches up at once) and the outbox worker
   // (department pushes and reminders, at NOTICES_RATE_PER_SECOND).
-  const scheduler = startScheduler({ ...noticesDepsFor({ config, store, live, wechat }), warn: log });
+  const scheduler = startScheduler({ ...noticesDepsFor({ config, store, live, wechat, accounts }), warn: log });
   const sweeping = uploadSweep.start(); // at start-up, then hourly; never blocks serving
   // A matter submission a crash cut short: its parts and record go (never blocks serving).
   const recovering = recoverUnfinishedMatters({ config, store, live, wechat, renderer }).catch((err: Error) => log(`一件事恢复检查失败：${err.message}`));

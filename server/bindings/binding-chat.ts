@@ -61,7 +61,7 @@ export async function answerBindingChat(deps: BindingsDeps, input: { openid: str
     for (const field of kind.fields) if (m.groups?.[field.name] !== undefined) fields[field.name] = m.groups[field.name]!;
     if (input.dryRun) return { text: `（模拟）将绑定${kind.name}，需经核验。`, outcome: 'bound', rule: BIND_WORD, department: kind.department };
     try {
-      const view = await addBinding(deps, { openid: input.openid, department: kind.department, kind: kind.id, fields });
+      const view = await addBinding(deps, { openid: input.openid, ...(build.account.id ? { account: build.account.id } : {}), department: kind.department, kind: kind.id, fields });
       const uses = kind.summary ? `\n${kind.summary}` : '';
       return { text: `已绑定${view.label}。${uses}\n<a href="${page}">管理我的绑定</a>`, outcome: 'bound', rule: BIND_WORD, department: kind.department };
     } catch (err) {

@@ -21,6 +21,11 @@ export interface BindingsDeps {
 /** One binding as stored. Nothing personal in clear except the openid (every loop record keeps it). */
 export interface BindingRecord extends Doc {
   openid: string;
+  /**
+   * The account the citizen bound through (its openid is that account's); absent = the primary.
+   * Notices about the binding go out through that account.
+   */
+  account?: string;
   department: string;
   kind: string;
   /** HMAC (vault blind index) of <department>/<kind> and the canonical key. */
@@ -39,6 +44,8 @@ export interface BindingRecord extends Doc {
 export interface BindingView {
   id: string;
   openid: string;
+  /** The account the openid belongs to; absent = the primary. */
+  account?: string;
   department: string;
   kind: string;
   /** 机动车 */
@@ -61,6 +68,11 @@ export interface BindingView {
 export interface SealedContent {
   fields: Record<string, string>;
   data: Record<string, unknown>;
+}
+
+/** An account id as records keep it: absent for the primary (the bindings deps' live build). */
+export function accountIdOf(deps: Pick<BindingsDeps, 'live'>, account: string | undefined): string | undefined {
+  return account === undefined || account === deps.live.current().account.id ? undefined : account;
 }
 
 export function kindOf(build: AccountBuild, department: string, kind: string): BuiltBindingKind | undefined {

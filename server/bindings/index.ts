@@ -3,10 +3,10 @@
 // queries on bound things), the H5 page and API, and the notices room (holders of a key, every
 // binding of a kind page by page).
 export { addBinding, removeBinding, type AddBindingInput } from './manage-bindings.js';
-export { countBindings, dueBindings, findBindingHolders, listBindings, pageBindings, refreshBinding, resealBindings, updateBindingData, type KindRef } from './read-bindings.js';
+export { countBindings, dueBindings, findBindingHolders, findBindingRecipients, listBindings, pageBindings, refreshBinding, resealBindings, updateBindingData, type KindRef } from './read-bindings.js';
 export { answerBindingChat, isBindingMessage, BIND_WORD, UNBIND_WORD, type BindingChatAnswer } from './binding-chat.js';
 export { boundQueryInputs, queryBindingOf, MAX_BOUND_LOOKUPS } from './binding-query.js';
 export { bindingKeyOf } from './binding-key.js';
 export { ensureDueIndex, rebuildDueIndex, BINDING_DUE } from './binding-due-index.js';
 export { maskValue } from './mask-value.js';
-export { BINDINGS, kindOf, type BindingRecord, type BindingsDeps, type BindingView } from './binding-types.js';
+export { accountIdOf, BINDINGS, kindOf, type BindingRecord, type BindingsDeps, type BindingView } from './binding-types.js';

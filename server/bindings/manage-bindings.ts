@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { validateForm } from '../loop/index.js';
-import { BINDING_INDEXES, BINDINGS, kindOf, type BindingRecord, type BindingsDeps, type BindingView } from './binding-types.js';
+import { accountIdOf, BINDING_INDEXES, BINDINGS, kindOf, type BindingRecord, type BindingsDeps, type BindingView } from './binding-types.js';
 import { bindingKeyOf, keyIndexOf } from './binding-key.js';
 import { reindexAround } from './binding-due-index.js';
 import { openBinding, sealContent } from './open-binding.js';
@@ -11,6 +11,8 @@ import { verifyBinding } from './verify-binding.js';
 
 export interface AddBindingInput {
   openid: string;
+  /** The account the citizen came through (its id; the primary's or absent = the primary). */
+  account?: string;
   department: string;
   kind: string;
   fields: Record<string, unknown>;
@@ -36,9 +38,11 @@ export async function addBinding(deps: BindingsDeps, input: AddBindingInput): Pr
     const verification = await verifyBinding(deps.connectors, kind, fields);
     const id = randomBytes(12).toString('hex');
     const at = nowOf(deps).toISOString();
+    const account = accountIdOf(deps, input.account);
     const record: BindingRecord = {
       id,
       openid: input.openid,
+      ...(account ? { account } : {}),
       department: kind.department,
       kind: kind.id,
       keyIndex,

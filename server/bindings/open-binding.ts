@@ -27,6 +27,7 @@ export function openBinding(vault: Vault, build: AccountBuild, record: BindingRe
   return {
     id: record.id,
     openid: record.openid,
+    ...(record.account ? { account: record.account } : {}),
     department: record.department,
     kind: record.kind,
     kindName,

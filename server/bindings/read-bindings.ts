@@ -31,6 +31,15 @@ export async function findBindingHolders(deps: BindingsDeps, input: KindRef & { 
   return [...new Set(records.filter((r) => r.department === kind.department && r.kind === kind.id).map((r) => r.openid))].sort();
 }
 
+/** Who holds a binding of this kind with this key, with the account each holder's openid belongs to (absent = the primary). */
+export async function findBindingRecipients(deps: BindingsDeps, input: KindRef & { key: string | Record<string, unknown> }): Promise<Array<{ openid: string; account?: string }>> {
+  const kind = builtKind(deps, input);
+  const keyIndex = keyIndexOf(deps.vault, kind, bindingKeyOf(kind, input.key));
+  const records = (await bindingsOf(deps).findBy('keyIndex', keyIndex)).filter((r) => r.department === kind.department && r.kind === kind.id);
+  const seen = new Map(records.map((r) => [`${r.account ?? ''}\n${r.openid}`, { openid: r.openid, ...(r.account ? { account: r.account } : {}) }]));
+  return [...seen.values()].sort((a, b) => a.openid.localeCompare(b.openid));
+}
+
 /** One citizen's bindings, oldest first, opened. */
 export async function listBindings(deps: BindingsDeps, openid: string): Promise<BindingView[]> {
   const build = deps.live.current();

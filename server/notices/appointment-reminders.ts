@@ -30,6 +30,10 @@ export async function planAppointmentReminders(deps: NoticesDeps, now: Date, see
     .filter((a) => !seen.has(appointmentReminderId(a)))
     .map((a) => {
       const id = appointmentReminderId(a);
+      // Booked through another account: its openid is that account's, and so is the template id.
+      const account = (a as { account?: string }).account;
+      const other = account && account !== deps.live.current().account.id && deps.accountOf ? account : undefined;
+      const ownTemplate = other ? accountTemplateId(deps, other) : templateId;
       // Since 2023-05-04 WeChat shows no first/remark line: 事项, 时间, 地点, each at most 20 characters.
       const data = { keyword1: { value: cut(a.serviceName) }, keyword2: { value: cut(formatSlot(a.start, a.end)) }, keyword3: { value: cut(a.hallName) } };
       const record: NoticeRecord = {
@@ -39,12 +43,13 @@ export async function planAppointmentReminders(deps: NoticesDeps, now: Date, see
         notice: APPOINTMENT_REMINDER,
         title: '预约提醒',
         openid: a.openid,
+        ...(other ? { account: other } : {}),
         fields: [
           { label: '预约事项', value: data.keyword1.value },
           { label: '预约时间', value: data.keyword2.value },
           { label: '办理地点', value: `${a.hallName}（${a.hallAddress}）` },
         ],
-        wechat: templateId ? { template: { templateId, data } } : {},
+        wechat: ownTemplate ? { template: { templateId: ownTemplate, data } } : {},
         url: `${deps.publicBaseUrl}/me/appointments`,
         state: 'queued',
         attempts: 0,
@@ -56,4 +61,13 @@ export async function planAppointmentReminders(deps: NoticesDeps, now: Date, see
   const planned = await enqueueNotices(deps.store, items, now.getTime());
   for (const { record } of items) seen.add(record.id);
   return planned;
+}
+
+/** That account's appointment template, if it has one (a subscription account has none: 我的消息 only). */
+function accountTemplateId(deps: NoticesDeps, account: string): string | undefined {
+  try {
+    return deps.accountOf!(account).build.account.notifications?.appointmentTemplateId;
+  } catch {
+    return undefined;
+  }
 }

@@ -71,6 +71,17 @@ export function composeNotice(type: BuiltNoticeType, data: unknown): ComposedNot
   };
 }
 
+/**
+ * What goes to WeChat for a citizen of another account: the same notice type in that account's
+ * build, with that account's template ids; nothing (我的消息 only) when that account has no such
+ * type (a subscription account cannot send template messages). The primary keeps `composed`.
+ */
+export function planForAccount(composed: ComposedNotice, type: BuiltNoticeType, data: unknown, account: { build: { notices?: BuiltNoticeType[] } } | undefined): ComposedNotice {
+  if (!account) return composed;
+  const own = (account.build.notices ?? []).find((n) => n.ref === type.ref);
+  return own ? { ...composed, wechat: composeNotice(own, data).wechat } : { ...composed, wechat: {} };
+}
+
 function checkPhotos(spec: { connector: string; field: string }, value: unknown, errors: FieldError[]): NoticeRecord['photos'] {
   if (value === undefined) return undefined;
   const bad = (message: string) => (errors.push({ field: `data.${spec.field}`, label: '照片', message }), undefined);

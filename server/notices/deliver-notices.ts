@@ -67,9 +67,10 @@ async function deliverOne(deps: NoticesDeps, limiter: RateLimiter, job: Job<Noti
     return 'deferred';
   }
   const plan = notice.wechat;
-  const client = deps.wechat;
+  const client = clientOf(deps, notice);
   if (!client || (!plan.template && !plan.subscription)) {
-    await notices.update(notice.id, (n) => ({ ...n, state: 'recorded', history: [...n.history, entry(at, 'recorded', '未接入微信或未登记模板：仅在“我的消息”中显示')] }));
+    const why = notice.account && deps.accountOf ? `公众号“${notice.account}”不能发送该通知（未登记模板，或订阅号不能发模板消息）` : '未接入微信或未登记模板';
+    await notices.update(notice.id, (n) => ({ ...n, state: 'recorded', history: [...n.history, entry(at, 'recorded', `${why}：仅在“我的消息”中显示`)] }));
     await queue.finish(job, 'done', at.getTime());
     return 'sent';
   }
@@ -127,8 +128,18 @@ async function deliverOne(deps: NoticesDeps, limiter: RateLimiter, job: Job<Noti
 }
 
 /** Subscription notice first when planned; 43101 (no subscription) falls back to the template message. */
+/** The client of the account the citizen's openid belongs to (another account's, or the primary's); undefined when that account is gone. */
+function clientOf(deps: NoticesDeps, notice: Pick<NoticeRecord, 'account'>) {
+  if (!notice.account || !deps.accountOf) return deps.wechat;
+  try {
+    return deps.accountOf(notice.account).client;
+  } catch {
+    return undefined;
+  }
+}
+
 async function send(deps: NoticesDeps, notice: NoticeRecord, templateOnly: boolean): Promise<{ channel: 'template' | 'subscription'; msgid?: string }> {
-  const client = deps.wechat!;
+  const client = clientOf(deps, notice)!;
   const { subscription, template } = notice.wechat;
   if (subscription && client.sendSubscriptionMessage && !templateOnly) {
     try {

@@ -1,5 +1,6 @@
 // What the notices room keeps: one record per notice (the citizen's 我的消息 entry and the
 // delivery state staff and the platform see), sent through the durable 'notices' job queue.
+import type { AccountBuild } from '../builder/index.js';
 import type { LiveBuild } from '../live-build.js';
 import type { Doc, Store } from '../store/index.js';
 import type { WechatClient } from '../wechat/index.js';
@@ -36,6 +37,8 @@ export interface NoticeRecord extends Doc {
   /** Shown as the 我的消息 title. */
   title: string;
   openid: string;
+  /** The account the openid belongs to, which sends the notice; absent = the primary. */
+  account?: string;
   /** What the citizen reads in 我的消息, in template order. */
   fields: Array<{ label: string; value: string }>;
   wechat: WechatPlan;
@@ -85,11 +88,20 @@ export const DEFAULT_NOTICES_CONFIG: NoticesConfig = Object.freeze({ ratePerSeco
 export type PhotoFetcher = (connector: string, path: string) => Promise<{ type: string; body: Buffer } | undefined>;
 
 /** Who holds a binding (from the bindings room), by department, kind and canonical key. */
-export type BindingHolders = (query: { department: string; kind: string; key: string | Record<string, string> }) => Promise<string[]>;
+export type BindingHolders = (query: { department: string; kind: string; key: string | Record<string, string> }) => Promise<Array<string | Addressee>>;
+
+/** A citizen as a notice reaches them: their openid and the account it belongs to (absent = the primary). */
+export interface Addressee {
+  openid: string;
+  account?: string;
+}
+
+/** Another account of the city (several accounts): its WeChat client and its live build (template ids, notice types). */
+export type AccountOf = (account: string) => { client?: WechatClient; build: AccountBuild };
 
 /** Every binding of a kind, page by page, opened (from the bindings room): reminders that follow a binding's data. */
 export type BindingPages = (query: { department: string; kind: string }) => AsyncIterable<BindingPage>;
-export type BindingPage = Array<{ openid: string; key: string; fields: Record<string, string>; masked?: Record<string, string>; data: Record<string, unknown> }>;
+export type BindingPage = Array<{ openid: string; account?: string; key: string; fields: Record<string, string>; masked?: Record<string, string>; data: Record<string, unknown> }>;
 
 /**
  * The bindings of a kind whose data `field` holds a date from `from` to `to` (city dates,
@@ -109,6 +121,11 @@ export interface NoticesDeps {
   /** The departments a citizen holds bindings with (a binding makes them the department's citizen). */
   bindingDepartments?: (openid: string) => Promise<string[]>;
   bindingPages?: BindingPages;
+  /**
+   * A city of several accounts: a notice for a citizen of another account than the primary is
+   * composed with that account's template ids and sent through its client. Absent: one account.
+   */
+  accountOf?: AccountOf;
   /** Preferred over bindingPages when present. */
   dueBindings?: DueBindingPages;
   now?: () => Date;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { BuiltNoticeType, BuiltReminder } from '../builder/index.js';
 import { addDays, cityDate, cityInstant } from '../calendar/index.js';
 import { ValidationError } from '../errors.js';
-import { composeNotice } from './compose-notice.js';
+import { composeNotice, planForAccount } from './compose-notice.js';
 import { quietHoursOf } from './deliver-notices.js';
 import { type BindingPages, type NoticeRecord, type NoticesDeps, nowOf } from './notice-types.js';
 
@@ -21,6 +21,8 @@ import { planAppointmentReminders } from './appointment-reminders.js';
 /** One thing a reminder may be about, from a pushed date or a binding. */
 export interface ReminderSubject {
   openid: string;
+  /** The account the openid belongs to; absent = the primary. */
+  account?: string;
   /** What the date is about (a plate, a licence): part of the exactly-once key. */
   subject: string;
   date: string;
@@ -95,7 +97,7 @@ function consider(p: Planner, reminder: BuiltReminder, type: BuiltNoticeType, s:
   let composed;
   try {
     if (!data) throw new ValidationError('missing placeholder');
-    composed = composeNotice(type, data);
+    composed = planForAccount(composeNotice(type, data), type, data, s.account && p.deps.accountOf ? p.deps.accountOf(s.account) : undefined);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     p.result.invalid++;
@@ -111,6 +113,7 @@ function consider(p: Planner, reminder: BuiltReminder, type: BuiltNoticeType, s:
       notice: type.ref,
       title: type.name,
       openid: s.openid,
+      ...(s.account ? { account: s.account } : {}),
       ...composed,
       url: noticeUrl(p.deps, id, type),
       state: 'queued',
@@ -161,7 +164,7 @@ export async function planReminders(deps: NoticesDeps, options: PlanOptions = {}
   if (reminders.some((r) => 'pushed' in r.follows)) {
     await reminderDatesOf(deps.store).list((d) => {
       const reminder = byRef.get(d.reminder);
-      if (reminder && 'pushed' in reminder.follows) consider(p, reminder, types.get(reminder.notice)!, { openid: d.openid, subject: d.subject, date: d.date, values: d.data });
+      if (reminder && 'pushed' in reminder.follows) consider(p, reminder, types.get(reminder.notice)!, { openid: d.openid, ...(d.account ? { account: d.account } : {}), subject: d.subject, date: d.date, values: d.data });
       return false;
     });
     await flush(p);
@@ -181,7 +184,7 @@ export async function planReminders(deps: NoticesDeps, options: PlanOptions = {}
         // Placeholders see the binding's fields, their masked forms as <name>Masked, and its data.
         const masked = Object.fromEntries(Object.entries(b.masked ?? {}).map(([k, v]) => [`${k}Masked`, v]));
         const values = { ...b.fields, ...masked, ...Object.fromEntries(Object.entries(b.data).filter((e): e is [string, string] => typeof e[1] === 'string')) };
-        consider(p, reminder, types.get(reminder.notice)!, { openid: b.openid, subject: b.key, date, values });
+        consider(p, reminder, types.get(reminder.notice)!, { openid: b.openid, ...(b.account ? { account: b.account } : {}), subject: b.key, date, values });
       }
       if (p.batch.length >= 2000) await flush(p);
     }

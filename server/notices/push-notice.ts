@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { BuiltNoticeType } from '../builder/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { composeNotice } from './compose-notice.js';
+import { composeNotice, planForAccount } from './compose-notice.js';
 import { enqueueNotice } from './outbox.js';
 import { type NoticeRecord, type NoticesDeps, noticesOf, nowOf, STATE_NAMES } from './notice-types.js';
 import { parseRecipient, resolveRecipients } from './resolve-recipient.js';
@@ -43,7 +43,7 @@ export async function pushNotice(deps: NoticesDeps, sender: Sender, body: unknow
   const to = parseRecipient(b.to);
   const type = noticeTypeOf(deps, sender.department, b.notice);
   const composed = composeNotice(type, b.data ?? {});
-  const fingerprint = hash(JSON.stringify([b.to, b.notice, b.data ?? {}, b.url ?? null]));
+  const fingerprint = hash(JSON.stringify([b.to, b.notice, b.data ?? {}, b.url ?? null, ...(b.account !== undefined ? [b.account] : [])]));
   const base = `p-${hash(`${sender.department}\n${b.idempotencyKey}`).slice(0, 32)}`;
 
   // A repeat of a push already accepted answers the same ids without resolving anyone again.
@@ -54,10 +54,10 @@ export async function pushNotice(deps: NoticesDeps, sender: Sender, body: unknow
     for (let i = 1; await noticesOf(deps.store).get(`${base}-${i}`); i++) ids.push(`${base}-${i}`);
     return { id: first.id, ids, duplicate: true };
   }
-  const openids = await resolveRecipients(deps, sender.department, to);
+  const recipients = await resolveRecipients(deps, sender.department, to, b.account);
   const now = nowOf(deps);
   const ids: string[] = [];
-  for (const [i, openid] of openids.entries()) {
+  for (const [i, { openid, account }] of recipients.entries()) {
     const id = `${base}-${i}`;
     const record: NoticeRecord = {
       id,
@@ -66,7 +66,8 @@ export async function pushNotice(deps: NoticesDeps, sender: Sender, body: unknow
       notice: type.ref,
       title: type.name,
       openid,
-      ...composed,
+      ...(account ? { account } : {}),
+      ...planForAccount(composed, type, b.data ?? {}, account && deps.accountOf ? deps.accountOf(account) : undefined),
       url: noticeUrl(deps, id, type, b.url as string | undefined),
       state: 'queued',
       attempts: 0,

@@ -13,6 +13,8 @@ export interface ReminderDate extends Doc {
   /** Reminder ref, <department>/<id>. */
   reminder: string;
   openid: string;
+  /** The account the openid belongs to; absent = the primary. */
+  account?: string;
   subject: string;
   /** YYYY-MM-DD, city date. */
   date: string;
@@ -49,12 +51,12 @@ export async function pushReminderDate(
   }
   const missing = reminder.placeholders.filter((name) => name !== 'date' && name !== 'daysLeft' && (data as Record<string, string>)[name] === undefined);
   if (missing.length) throw new ValidationError(`缺少提醒需要的数据：${missing.join('、')}`, missing.map((m) => ({ field: `data.${m}`, label: m, message: '缺少' })));
-  const openids = await resolveRecipients(deps, sender.department, parseRecipient(b.to));
+  const recipients = await resolveRecipients(deps, sender.department, parseRecipient(b.to), b.account);
   const at = nowOf(deps).toISOString();
   const ids: string[] = [];
-  for (const openid of openids) {
+  for (const { openid, account } of recipients) {
     const id = reminderDateId(reminder.ref, openid, b.subject);
-    await reminderDatesOf(deps.store).put({ id, department: sender.department, reminder: reminder.ref, openid, subject: b.subject, date: b.date, data: data as Record<string, string>, updatedAt: at });
+    await reminderDatesOf(deps.store).put({ id, department: sender.department, reminder: reminder.ref, openid, ...(account ? { account } : {}), subject: b.subject, date: b.date, data: data as Record<string, string>, updatedAt: at });
     ids.push(id);
   }
   return { ids, reminder: reminder.ref, date: b.date };

@@ -4,7 +4,7 @@
 // a department pushed for a reminder is no proof: it was addressed the same way.)
 import { NotFoundError, ValidationError } from '../errors.js';
 import { applicationsOf, appointmentsOf } from '../loop/index.js';
-import type { NoticesDeps } from './notice-types.js';
+import type { Addressee, NoticesDeps } from './notice-types.js';
 
 export type Recipient = { openid: string } | { applicationNo: string } | { binding: { kind: string; key: string | Record<string, string> } };
 
@@ -35,19 +35,30 @@ export async function isDepartmentCitizen(deps: NoticesDeps, department: string,
   return false;
 }
 
-/** The openids a department's push reaches; NotFoundError when none. */
-export async function resolveRecipients(deps: NoticesDeps, department: string, to: Recipient): Promise<string[]> {
+const ACCOUNT = /^[a-z][a-z0-9-]{0,31}$/;
+
+/**
+ * The citizens a department's push reaches, each with the account their openid belongs to (an
+ * application's or a binding's; for a bare openid the `account` the push names, default the
+ * primary); NotFoundError when none.
+ */
+export async function resolveRecipients(deps: NoticesDeps, department: string, to: Recipient, account?: unknown): Promise<Addressee[]> {
   if ('applicationNo' in to) {
     const app = await applicationsOf(deps.store).get(to.applicationNo);
     if (!app || app.department !== department) throw new NotFoundError(`办件不存在：${to.applicationNo}`);
-    return [app.openid];
+    return [addressee(app.openid, (app as { account?: string }).account)];
   }
   if ('binding' in to) {
     if (!deps.bindingHolders) throw new NotFoundError('本平台尚未开通绑定，无法按绑定发送');
-    const holders = await deps.bindingHolders({ department, kind: to.binding.kind, key: to.binding.key });
+    const holders = (await deps.bindingHolders({ department, kind: to.binding.kind, key: to.binding.key })).map((h) => (typeof h === 'string' ? { openid: h } : h));
     if (!holders.length) throw new NotFoundError('没有市民绑定该对象');
-    return [...new Set(holders)].sort();
+    const unique = new Map(holders.map((h) => [`${h.account ?? ''}\n${h.openid}`, addressee(h.openid, h.account)]));
+    return [...unique.values()].sort((a, b) => a.openid.localeCompare(b.openid));
   }
+  if (account !== undefined && (typeof account !== 'string' || !ACCOUNT.test(account))) throw new ValidationError('account 须为公众号编号', [{ field: 'account', label: '公众号', message: '格式不正确' }]);
+  if (account !== undefined && deps.accountOf) deps.accountOf(account); // an unknown account answers 404 (NotFoundError)
   if (!(await isDepartmentCitizen(deps, department, to.openid))) throw new NotFoundError(NOT_FOUND);
-  return [to.openid];
+  return [addressee(to.openid, account as string | undefined)];
 }
+
+const addressee = (openid: string, account: string | undefined): Addressee => ({ openid, ...(account ? { account } : {}) });

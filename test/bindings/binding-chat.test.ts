@@ -1,7 +1,7 @@
 // 绑定 / 解绑 through the gateway, and queries run on a bound vehicle: the decisions, the simulator
 // (which binds nothing), and a message log that never holds a bound value.
 import assert from 'node:assert/strict';
-import { listBindings } from '../../server/bindings/index.js';
+import { findBindingRecipients, listBindings, type BindingRecord } from '../../server/bindings/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from '../../server/query/index.js';
 import { parseMessage } from '../../server/wechat/xml.js';
 import { gatewayFor } from '../gateway/gateway-helpers.js';
@@ -20,6 +20,20 @@ function setup(build = cityWithBindings().build()) {
 }
 
 describe('binding in the chat', () => {
+  it('keeps the account a citizen bound through: another account’s gateway records it, the primary’s leaves it out', async () => {
+    const primary = cityWithBindings().build();
+    const bindings = bindingsDeps(primary);
+    const queries: QueryDeps = { limiter: createRateLimiter(), pages: createResultPages(), connectors: bindings.system };
+    const sibling = gatewayFor({ ...primary, account: { ...primary.account, id: 'chuxing' } }, { store: bindings.store, queries, bindings });
+    const main = gatewayFor(primary, { store: bindings.store, live: bindings.live, queries, bindings });
+    await sibling.gateway.handle(parseMessage(textXml('绑定 鄂A12345 4F2A91', 'o-sub')));
+    await main.gateway.handle(parseMessage(textXml('绑定 鄂A12345 4F2A91', 'o-main')));
+    const records = await bindings.store.collection<BindingRecord>('bindings').list();
+    assert.deepEqual(Object.fromEntries(records.map((r) => [r.openid, r.account ?? 'primary'])), { 'o-sub': 'chuxing', 'o-main': 'primary' });
+    assert.deepEqual(await findBindingRecipients(bindings, { department: 'jiaojing', kind: 'vehicle', key: '02:鄂A12345' }), [{ openid: 'o-main' }, { openid: 'o-sub', account: 'chuxing' }]);
+    assert.equal((await listBindings(bindings, 'o-sub'))[0]!.account, 'chuxing');
+  });
+
   it('binds with a chat pattern and the kind’s defaults, then runs the plate lookup on the bare keyword', async () => {
     const { say, bindings } = setup();
     const bound = await say('绑定 鄂a12345 4f2a91');

@@ -230,7 +230,7 @@ export function noticesDepsFor(d: { config: Readonly<Config>; store: Store; live
     bindingPages: (q) => (hasKind(q.department, q.kind) ? pageBindings(b, q) : emptyPages()),
     dueBindings: (q) => (hasKind(q.department, q.kind) ? dueBindings(b, q) : emptyPages()),
     // Several accounts: a citizen of another account is sent to through that account (its client, its template ids).
-    ...(d.accounts && d.accounts.list().length > 1 ? { accountOf: (id: string) => ({ client: d.accounts!.get(id).client, build: d.accounts!.get(id).live.current() }) } : {}),
+    ...(d.accounts && d.accounts.list().length > 1 ? { accountOf: (id: string) => ({ client: d.accounts!.of(id).client, build: d.accounts!.of(id).live.current() }) } : {}),
     ...(d.now ? { now: d.now } : {}),
   };
 }

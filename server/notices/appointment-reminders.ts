@@ -31,7 +31,7 @@ export async function planAppointmentReminders(deps: NoticesDeps, now: Date, see
     .map((a) => {
       const id = appointmentReminderId(a);
       // Booked through another account: its openid is that account's, and so is the template id.
-      const account = (a as { account?: string }).account;
+      const account = a.account;
       const other = account && account !== deps.live.current().account.id && deps.accountOf ? account : undefined;
       const ownTemplate = other ? accountTemplateId(deps, other) : templateId;
       // Since 2023-05-04 WeChat shows no first/remark line: 事项, 时间, 地点, each at most 20 characters.

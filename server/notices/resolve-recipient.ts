@@ -46,7 +46,7 @@ export async function resolveRecipients(deps: NoticesDeps, department: string, t
   if ('applicationNo' in to) {
     const app = await applicationsOf(deps.store).get(to.applicationNo);
     if (!app || app.department !== department) throw new NotFoundError(`办件不存在：${to.applicationNo}`);
-    return [addressee(app.openid, (app as { account?: string }).account)];
+    return [addressee(app.openid, app.account)];
   }
   if ('binding' in to) {
     if (!deps.bindingHolders) throw new NotFoundError('本平台尚未开通绑定，无法按绑定发送');

@@ -8,6 +8,9 @@ import type { AccountBuild } from '../../server/builder/types.js';
 import { type NoticeRecord, planReminders } from '../../server/notices/index.js';
 import { FakeNoticeClient } from '../fakes/fake-notice-client.js';
 import { noticeHarness, type NoticeHarness, sampleCity } from './notice-harness.js';
+import { createCityApp } from '../accounts/harness.js';
+import { sampleCity as sampleCityFiles } from '../accounts/city-fixture.js';
+import { createStaffToken } from '../../server/desk/staff-tokens.js';
 
 const violation = (to: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   to,
@@ -84,5 +87,23 @@ describe('notices in a city of several accounts', () => {
     assert.equal(h.wechat.templateMessages.length + h.wechat.subscriptionMessages.length, 0);
     assert.deepEqual(others.fuwu.client.templateMessages.map((m) => [m.touser, m.templateId]), [['oFuwu', 'FUWU_TM_DUE_REMINDER_0001']]);
     assert.equal((await stored('oFuwu')).account, 'fuwu');
+  });
+});
+
+describe('notices wired by the app from the account registry', () => {
+  it('addresses an application made through a subscription account to that account, kept in 我的消息 only', async () => {
+    const city = createCityApp(await sampleCityFiles());
+    await city.store.collection('applications', { indexes: ['openid', 'department'] }).insert({ id: 'JJ-9', no: 'JJ-9', openid: 'oChuxing', department: 'jiaojing', account: 'chuxing' } as never);
+    await city.store.collection('applications', { indexes: ['openid', 'department'] }).insert({ id: 'JJ-8', no: 'JJ-8', openid: 'oPrimary', department: 'jiaojing' } as never);
+    const token = await createStaffToken(city.store, 'jiaojing', '违法处理系统');
+    const push = (no: string) => request(city.app).post('/api/staff/notices').set('Authorization', `Bearer ${token}`).send(violation({ applicationNo: no }, { idempotencyKey: `k-${no}` })).expect(202);
+    const other = (await push('JJ-9')).body.id as string;
+    const own = (await push('JJ-8')).body.id as string;
+    const notices = city.store.collection<NoticeRecord>('notices');
+    const [sibling, primary] = [await notices.get(other), await notices.get(own)];
+    assert.equal(sibling!.account, 'chuxing');
+    assert.deepEqual(sibling!.wechat, {}); // a subscription account has no template messages
+    assert.equal(primary!.account, undefined);
+    assert.equal(primary!.wechat.template?.templateId, 'TM_VIOLATION_0001');
   });
 });

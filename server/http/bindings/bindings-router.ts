@@ -8,11 +8,13 @@ import type { LiveBuild } from '../../live-build.js';
 import { addBinding, listBindings, removeBinding, type BindingsDeps, type BindingView } from '../../bindings/index.js';
 import type { Renderer } from '../../render.js';
 import { crossSiteReason, optionalCitizen, requireCitizen } from '../identity.js';
-import { citizenOf } from '../locals.js';
+import { citizenAccountOf, citizenOf } from '../locals.js';
 
-/** The account the citizen's session came through (set by the sign-in of a sibling account's signed link); none = the primary. */
-const citizenAccountOf = (res: { locals: Record<string, unknown> }): { account?: string } =>
-  typeof res.locals.citizenAccount === 'string' ? { account: res.locals.citizenAccount } : {};
+/** The account the citizen's session came through (a sibling account's signed link); none = the primary. */
+const accountOf = (res: Parameters<typeof citizenAccountOf>[0]): { account?: string } => {
+  const account = citizenAccountOf(res);
+  return account ? { account } : {};
+};
 import { signInRedirect } from '../sign-in-redirect.js';
 import { ForbiddenError } from '../../errors.js';
 
@@ -41,7 +43,7 @@ export function createBindingsApiRouter(deps: BindingsRouterDeps) {
   router.post('/bindings', citizen, json, async (req, res) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     const fields = body.fields && typeof body.fields === 'object' && !Array.isArray(body.fields) ? (body.fields as Record<string, unknown>) : {};
-    const view = await addBinding(deps.bindings, { openid: citizenOf(res), ...citizenAccountOf(res), department: String(body.department ?? ''), kind: String(body.kind ?? ''), fields });
+    const view = await addBinding(deps.bindings, { openid: citizenOf(res), ...accountOf(res), department: String(body.department ?? ''), kind: String(body.kind ?? ''), fields });
     res.status(201).json(publicView(view));
   });
   router.delete('/bindings/:id', citizen, async (req, res) => {
@@ -108,7 +110,7 @@ export function createBindingsPagesRouter(deps: BindingsRouterDeps) {
     const kind = String(body.kind ?? '');
     const values = Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== 'department' && k !== 'kind' && typeof v === 'string')) as Record<string, string>;
     try {
-      await addBinding(deps.bindings, { openid: citizenOf(res), ...citizenAccountOf(res), department, kind, fields: values });
+      await addBinding(deps.bindings, { openid: citizenOf(res), ...accountOf(res), department, kind, fields: values });
     } catch (err) {
       if (!(err instanceof AppError) || err.code === 'INTERNAL' || err.code === 'NOT_FOUND') throw err;
       const errors = new Map<string, string>();

@@ -7,7 +7,7 @@ import { type BindingsDeps, dueBindings, findBindingRecipients, listBindings, pa
 import { createVault, type Vault } from './vault/index.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { consoleBroadcastDeps, createAnalyticsStandin, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createStaffAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createAccountCallbacks, createSignedLinkRouter, createWechatStandin, createNoticesRouter, createMessagesPagesRouter, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
+import { consoleBroadcastDeps, connectorTemplateValues, createAnalyticsStandin, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createStaffAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createAccountCallbacks, createSignedLinkRouter, createWechatStandin, createNoticesRouter, createMessagesPagesRouter, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
 import { createMatterPagesRouter, createMatterRouter } from './http/index.js';
 import { matterReturnUrl } from './matters/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
@@ -87,7 +87,9 @@ export function createApp(deps: AppDeps): Express {
   const gateway = gateways.get(accounts.primary().id)!;
   // Shared with the health page, which shows the refused pushes (a drifting clock shows there first).
   const pushGuard = createPushGuard({ maxClockSkewS, warn: (line) => console.warn(`[onestop:wechat] ${line}`), shared: store.once });
-  const broadcasts = deps.broadcasts ?? consoleBroadcastDeps({ config, store, accounts, blobs: deps.blobs }, deps.now ?? (() => new Date()));
+  const givenBroadcasts = deps.broadcasts ?? consoleBroadcastDeps({ config, store, accounts, blobs: deps.blobs }, deps.now ?? (() => new Date()));
+  // Recurring columns filled from a department's system go through the same connectors as queries.
+  const broadcasts: BroadcastDeps = givenBroadcasts.templateValues || !queries.connectors ? givenBroadcasts : { ...givenBroadcasts, templateValues: connectorTemplateValues(queries.connectors) };
   const onJobEvent = (raw: Record<string, unknown>, account: string) => recordJobEvent(broadcasts, raw, account);
   const onDeliveryEvent = (msg: Parameters<typeof recordDeliveryEvent>[1]) => recordDeliveryEvent(notices, msg).then(() => undefined);
   app.use('/wechat', createAccountCallbacks({ config, store, accounts, gateways, pushGuard, now: deps.now, onJobEvent, onDeliveryEvent }));

@@ -1,11 +1,20 @@
 // The records of broadcasts (群发): one issue per account and date, its articles by column, the
 // approvals of its review chain, previews, and how it went out. Stats counts reach from
 // `delivery.outcome` (docs/broadcasts.md has the record shape).
-import type { Broadcasts, ChainStep } from '../model/index.js';
+import type { Broadcasts, ChainStep, ConnectorSource } from '../model/index.js';
 import type { BroadcastApi } from '../wechat/index.js';
 import type { Doc, Store } from '../store/index.js';
 
 export type { Broadcasts, ChainStep };
+
+/** Where a recurring column's template takes its values: a call to a department's system (a connector). */
+export type TemplateSource = ConnectorSource;
+
+/**
+ * The values a template source gives for one issue date (its `map` names → values), or why it gave
+ * none (plain Chinese: timeout, not found…). Built over the connectors room by the composition root.
+ */
+export type TemplateValues = (source: TemplateSource, date: string) => Promise<{ values: Record<string, unknown> } | { failed: string }>;
 
 /** Who acts, as the console knows them. */
 export interface Actor {
@@ -186,6 +195,8 @@ export interface BroadcastDeps {
   images: BroadcastImages;
   /** WeChat's broadcast calls for one account; undefined = nothing can be previewed or sent. */
   wechat: (account: string) => BroadcastApi | undefined;
+  /** Values for recurring columns filled from a department's system; absent: their blanks stay for the owner. */
+  templateValues?: TemplateValues;
   /** Console users, for role-based steps (who owes a step). */
   users?: () => Promise<Actor[]>;
   now?: () => Date;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { audit } from '../audit/index.js';
 import { cityInstant, weekdayOf } from '../calendar/index.js';
-import type { Actor, BroadcastAccount, BroadcastArticle, BroadcastDeps, BroadcastIssue, Cover } from './broadcast-types.js';
+import type { Actor, BroadcastAccount, BroadcastArticle, BroadcastDeps, BroadcastIssue, Cover, TemplateSource } from './broadcast-types.js';
 import { issuesOf, revisionsOf } from './broadcast-types.js';
 import { accountOf } from './accounts.js';
 import { approvalsVoidedBy, canWriteColumn, chainProgress, isEditor } from './chain.js';
@@ -39,6 +39,26 @@ export function columnsOn(account: BroadcastAccount, date: string): string[] {
 const monthDay = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
 const fill = (template: string, date: string) => template.replaceAll('{{date}}', monthDay(date));
 
+/** What an owner must still write: the same blank the gap check looks for. */
+export const BLANK = '【待填写】';
+const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const cell = (v: unknown) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v).trim() : '');
+
+/** {{name}} → the department system's value (escaped in HTML), or 【待填写】 when it gave none. */
+function fillValues(text: string, values: Record<string, unknown>, html: boolean): string {
+  return text.replace(/\{\{\s*([a-zA-Z][a-zA-Z0-9_]{0,39})\s*\}\}/g, (_m, name: string) => {
+    const value = cell(values[name]);
+    return value ? (html ? escapeHtml(value) : value) : BLANK;
+  });
+}
+
+/** A recurring column's values from its source (a connector), or a note saying why the owner fills them by hand. */
+async function templateValues(deps: BroadcastDeps, source: TemplateSource | undefined, date: string): Promise<{ values: Record<string, unknown>; note?: string }> {
+  if (!source) return { values: {} };
+  const got = deps.templateValues ? await deps.templateValues(source, date).catch((err: Error) => ({ failed: err.message })) : { failed: '未连接部门系统' };
+  return 'values' in got ? { values: got.values } : { values: {}, note: `从部门系统取数失败（${got.failed}），请手工填写${BLANK}处` };
+}
+
 function times(account: BroadcastAccount, date: string, sendTime: string) {
   const sendAt = cityInstant(date, sendTime);
   const deadline = new Date(sendAt.getTime() - (account.config.deadlineMinutes ?? DEFAULT_DEADLINE_MINUTES) * 60_000);
@@ -56,12 +76,16 @@ export async function createIssue(deps: BroadcastDeps, actor: Actor, input: { ac
   const at = nowOf(deps).toISOString();
   const columns = columnsOn(account, date);
   const articles: Record<string, BroadcastArticle> = {};
+  const notes: string[] = [];
   for (const col of account.config.columns) {
     if (!columns.includes(col.id) || !col.template) continue;
     const t = col.template;
+    const filled = await templateValues(deps, t.source, date);
+    if (filled.note) notes.push(`${col.name}：${filled.note}`);
+    const put = (text: string, html = false) => fillValues(fill(text, date), filled.values, html);
     articles[col.id] = {
-      column: col.id, title: fill(t.title, date).slice(0, 64), author: t.author ?? '', digest: fill(t.digest ?? '', date), body: sanitizeBody(fill(t.body ?? '', date)),
-      sourceUrl: '', comments: false, revisions: 0, updatedAt: at, updatedBy: '（模板）',
+      column: col.id, title: put(t.title).slice(0, 64), author: put(t.author ?? '').slice(0, 16), digest: put(t.digest ?? '').slice(0, 128), body: sanitizeBody(put(t.body ?? '', true)),
+      sourceUrl: '', comments: false, revisions: 0, updatedAt: at, updatedBy: t.source && !filled.note ? '（模板，部门系统数据）' : '（模板）',
     };
   }
   const issue: BroadcastIssue = {
@@ -75,7 +99,7 @@ export async function createIssue(deps: BroadcastDeps, actor: Actor, input: { ac
     if (err instanceof ConflictError) throw new ConflictError(`${date} 这一期已经存在`);
     throw err;
   }
-  audit(deps.store, nowOf(deps), { actor: actor.username, action: 'broadcast.create', target: `群发 ${issue.id}`, detail: `${columns.length} 个栏目，发送时间 ${sendTime}` });
+  audit(deps.store, nowOf(deps), { actor: actor.username, action: 'broadcast.create', target: `群发 ${issue.id}`, detail: [`${columns.length} 个栏目，发送时间 ${sendTime}`, ...notes].join('；') });
   return issue;
 }
 

@@ -26,10 +26,13 @@ function compileSchemas(schemasDir: string): SchemaValidators {
   ajv.addSchema(read('common'));
   ajv.addSchema(read('broadcasts'));
   ajv.addSchema(read('notices'));
+  // Added before account: a broadcast template's source is the department schema's ConnectorSource.
+  const department = read('department') as { $id: string };
+  ajv.addSchema(department);
   return {
     account: ajv.compile(read('account')),
     topic: ajv.compile(read('topic')),
-    department: ajv.compile(read('department')),
+    department: ajv.getSchema(department.$id)!,
     matter: ajv.compile(read('matter')),
   };
 }

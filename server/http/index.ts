@@ -18,7 +18,7 @@ export { createServicesRouter } from './services/services-router.js';
 export { createUploadRouter } from './uploads/upload-router.js';
 export { createWechatStandin } from './wechat-standin/wechat-standin.js';
 export { createBroadcastStandin } from './wechat-standin/broadcast-standin.js';
-export { consoleBroadcastDeps } from './console/broadcast-deps.js';
+export { connectorTemplateValues, consoleBroadcastDeps } from './console/broadcast-deps.js';
 export { createAnalyticsStandin } from './wechat-standin/analytics-standin.js';
 export { serveLocalStandin } from './wechat-standin/serve-local-standin.js';
 export type { RunningStandin } from './wechat-standin/serve-local-standin.js';

@@ -174,7 +174,7 @@ export interface BroadcastColumn {
   template?: ArticleTemplate;
 }
 /**
- * A recurring column (e.g. the daily weather): the article a new issue starts from, for the owner to fill in.
+ * A recurring column (e.g. the daily weather): the article a new issue starts from, for the owner to fill in. With a source, the values come from a department's system when an issue is opened: a call through a connector declared in account.json ({date} in its path or params becomes the issue's date, YYYY-MM-DD), each name of its map filling {{name}} in the title, author, digest and body; when the call fails or finds nothing, those blanks become 【待填写】 for the owner.
  */
 
 export interface ArticleTemplate {
@@ -188,6 +188,39 @@ export interface ArticleTemplate {
    * Body in the allowed HTML subset; {{date}} as in the title. Blanks to fill can be written as 【待填写】.
    */
   body?: string;
+  source?: ConnectorSource;
+}
+/**
+ * A call to the department's system through a connector declared in account.json. The department names only the connector and a path: never a host.
+ */
+
+export interface ConnectorSource {
+  connector: Id;
+  method?: 'GET' | 'POST';
+  /**
+   * Path under the connector's base URL, starting with /, with {input} placeholders (each URL-encoded), e.g. /violations/{plateNumber}.
+   */
+  path: string;
+  /**
+   * Query-string parameters (GET) or JSON body fields (POST); values may hold {input} placeholders.
+   */
+  params?: {
+    [k: string]: string;
+  };
+  /**
+   * Names for the reply templates → JSON pointers into the answer, e.g. {"items": "/data/violations"}.
+   */
+  map?: {
+    [k: string]: string;
+  };
+  /**
+   * JSON pointer that decides found: a missing value, null, false, 0 or an empty list means not found. Without it, HTTP 200 is found and 404 is not found.
+   */
+  foundWhen?: string;
+  /**
+   * Field of each result-page item holding a photo path on the department's system; the citizen sees it only through onestop.
+   */
+  photos?: string;
 }
 
 export interface ChainStep {
@@ -890,38 +923,6 @@ export interface TableDateRule {
 }
 /**
  * A call to the department's system through a connector declared in account.json. The department names only the connector and a path: never a host.
- */
-
-export interface ConnectorSource {
-  connector: Id;
-  method?: 'GET' | 'POST';
-  /**
-   * Path under the connector's base URL, starting with /, with {input} placeholders (each URL-encoded), e.g. /violations/{plateNumber}.
-   */
-  path: string;
-  /**
-   * Query-string parameters (GET) or JSON body fields (POST); values may hold {input} placeholders.
-   */
-  params?: {
-    [k: string]: string;
-  };
-  /**
-   * Names for the reply templates → JSON pointers into the answer, e.g. {"items": "/data/violations"}.
-   */
-  map?: {
-    [k: string]: string;
-  };
-  /**
-   * JSON pointer that decides found: a missing value, null, false, 0 or an empty list means not found. Without it, HTTP 200 is found and 404 is not found.
-   */
-  foundWhen?: string;
-  /**
-   * Field of each result-page item holding a photo path on the department's system; the citizen sees it only through onestop.
-   */
-  photos?: string;
-}
-/**
- * Handlebars templates for the chat text. They see the inputs by name, {{date}} and {{day}} (table), and {{rows}} / {{row}} (table) or {{data}} (connector). Values are escaped; a text reply is cut at WeChat's 2048 bytes.
  */
 
 export interface QueryReply {

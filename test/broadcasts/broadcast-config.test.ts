@@ -85,4 +85,32 @@ describe('account.json broadcasts', () => {
     broadcasts().delivery = 'publish';
     assert.deepEqual(withCode(draft.build(), 'CAPABILITY_MISSING').filter((d) => d.pointer === '/broadcasts/delivery'), []);
   });
+
+  describe('a recurring column filled from a department’s system', () => {
+    beforeEach(() => {
+      draft.account.connectors = [{ id: 'jiaojing-tmri', name: '交警平台', baseUrl: 'https://tmri.example.cn/onestop', auth: { type: 'hmac-sha256', secretEnv: 'CONNECTOR_JIAOJING_SECRET' } }];
+      broadcasts().columns.push({ id: 'tianqi', name: '出行天气', department: 'jiaojing', template: { title: '{{date}}：{{weather}}', body: '<p>{{weather}}，{{temperature}}</p>', source: { connector: 'jiaojing-tmri', path: '/road-conditions/{date}', map: { weather: '/data/weather', temperature: '/data/temperature' } } } });
+    });
+    const codes = () => errors().map((d) => `${d.code} ${d.pointer}`);
+
+    it('accepts a declared connector whose map names every placeholder', () => {
+      assert.deepEqual(codes(), []);
+    });
+
+    it('refuses a connector account.json does not declare', () => {
+      broadcasts().columns[2].template.source.connector = 'qixiang';
+      assert.deepEqual(codes(), ['UNKNOWN_CONNECTOR /broadcasts/columns/2/template/source/connector']);
+    });
+
+    it('refuses a placeholder the source does not map, and a path input other than {date}', () => {
+      broadcasts().columns[2].template.body = '<p>{{humidity}}</p>';
+      broadcasts().columns[2].template.source.path = '/road-conditions/{plate}';
+      assert.deepEqual(codes().sort(), ['BROADCAST_SOURCE_INPUT_UNKNOWN /broadcasts/columns/2/template/source', 'BROADCAST_TEMPLATE_FIELD_UNKNOWN /broadcasts/columns/2/template/body']);
+    });
+
+    it('refuses a path that names a host', () => {
+      broadcasts().columns[2].template.source.path = '//evil.example.com/x';
+      assert.ok(codes().includes('QUERY_HOST_FORBIDDEN /broadcasts/columns/2/template/source/path'));
+    });
+  });
 });

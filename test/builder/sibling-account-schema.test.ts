@@ -20,7 +20,7 @@ describe('the further accounts’ schema (sibling-account.schema.json)', () => {
   before(() => {
     const ajv = new Ajv({ allErrors: true, strict: true, discriminator: true });
     addFormats(ajv);
-    for (const shared of ['common', 'broadcasts', 'notices']) ajv.addSchema(schema(shared));
+    for (const shared of ['common', 'broadcasts', 'notices', 'department']) ajv.addSchema(schema(shared));
     account = ajv.compile(schema('account'));
     sibling = ajv.compile(schema('sibling-account'));
   });

@@ -3,7 +3,8 @@
 // the city's blob store (BLOB_STORE), shared by every process.
 import path from 'node:path';
 import { createAccountRegistry, type AccountRegistry } from '../../accounts/index.js';
-import { broadcastAccountOf, type BroadcastDeps, createBlobImages } from '../../broadcasts/index.js';
+import { broadcastAccountOf, type BroadcastDeps, createBlobImages, type TemplateValues } from '../../broadcasts/index.js';
+import { connectorRequest, type ConnectorCaller } from '../../query/index.js';
 import { blobsOf, incomingDir } from '../../loop/index.js';
 import type { Config } from '../../config.js';
 import { listUsers } from '../../console/index.js';
@@ -41,4 +42,13 @@ export function singleAccountRegistry(deps: { config: Config; live: LiveBuild; c
   return createAccountRegistry([
     { id: deps.live.current().account.id ?? 'main', live: deps.live, client: deps.client, publisher: deps.publisher, credentials: { token: wechat.token, appId: wechat.appId, secret: wechat.secret, encodingAesKey: wechat.encodingAesKey } },
   ]);
+}
+
+/** Recurring columns filled from a department's system: the template source's call through the city's connectors. */
+export function connectorTemplateValues(connectors: ConnectorCaller): TemplateValues {
+  return async (source, date) => {
+    const answer = await connectors.call(connectorRequest(source, { date }));
+    if (answer.kind === 'found') return { values: answer.data };
+    return { failed: answer.kind === 'not-found' ? '部门系统没有这一天的数据' : answer.reason };
+  };
 }

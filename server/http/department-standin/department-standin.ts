@@ -1,5 +1,5 @@
 // A local stand-in of the departments' own systems (traffic police platform, provident fund, social
-// insurance), mounted at /_departments in local mode. It checks the same request signature or
+// insurance), mounted at /_departments in local mode (the traffic police's also gives the day's road conditions). It checks the same request signature or
 // bearer token a real system would, and can be slowed down or made to fail for benchmarks.
 import { deflateSync } from 'node:zlib';
 import express, { type Request, type Response } from 'express';
@@ -67,6 +67,15 @@ export function createDepartmentStandin(options: StandinOptions) {
     const holder = STANDIN_SAMPLES.licenceHolders[String(req.params.idNumber)];
     if (!holder || holder.name !== q(req, 'name')) return notFound(res);
     res.json({ code: 0, data: { verified: true, validUntil: holder.validUntil, points: holder.points, cycleEnd: holder.cycleEnd } });
+  });
+  // The day's road and weather advisory (路况天气), which fills the daily 出行天气 broadcast column (docs/broadcasts.md).
+  router.get('/jiaojing/road-conditions/:date', signed('jiaojing'), (req, res) => {
+    const date = String(req.params.date);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) return notFound(res);
+    const day = Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+    const weather = ['晴', '多云', '阴', '小雨', '晨雾转多云'][day % 5]!;
+    const low = 2 + (day % 6);
+    res.json({ code: 0, data: { date, weather, temperature: `${low} 到 ${low + 8} 度`, advice: weather.includes('雨') || weather.includes('雾') ? '路面湿滑、能见度低，请减速慢行' : '道路通行总体顺畅' } });
   });
   router.get('/gongjijin/accounts/:idNumber', signed('gongjijin'), (req, res) => {
     const account = SAMPLE_FUND_ACCOUNTS[String(req.params.idNumber)];

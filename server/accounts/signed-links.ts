@@ -96,7 +96,13 @@ function range(from: number, to: number): number[] {
  * Checks a link and marks it used. Refused: forged or altered, expired, already used by a browser
  * that is not this citizen's, or opened in a browser signed in as another citizen.
  */
-export async function redeemSignedLink(deps: { store: Store; secret: string; now: Date }, token: string, signedInAs?: string): Promise<RedeemedLink> {
+export async function redeemSignedLink(
+  deps: { store: Store; secret: string; now: Date },
+  token: string,
+  signedInAs?: string,
+  /** The account of the browser's session (absent: the primary, or no session). */
+  signedInAccount?: string,
+): Promise<RedeemedLink> {
   const [encoded, given, extra] = token.split('.');
   if (!encoded || !given || extra !== undefined) throw new SignedLinkError('链接无效，请回到公众号重新获取');
   const expected = Buffer.from(mac(encoded, deps.secret));
@@ -109,6 +115,11 @@ export async function redeemSignedLink(deps: { store: Store; secret: string; now
     throw new SignedLinkError('链接无效，请回到公众号重新获取');
   }
   const next = typeof payload.p === 'string' && payload.p.startsWith('/') && !payload.p.startsWith('//') ? payload.p : '/';
+  if (signedInAs !== undefined && signedInAs !== payload.o && signedInAccount !== payload.a) {
+    // Openids differ per account: this may be the same person signed in through another account, or a
+    // forwarded link; either way the session is not switched, but the citizen is told how to go on.
+    throw new SignedLinkError('您的浏览器已用另一个公众号的身份登录，这个链接不能在这里使用；如果两个都是您本人，请先在页面底部“退出登录”，再回到公众号重新获取链接');
+  }
   if (signedInAs !== undefined && signedInAs !== payload.o) {
     throw new SignedLinkError('这个链接属于另一位微信用户，不能在已登录其他身份的浏览器中使用；请在您自己的微信中从公众号重新获取');
   }

@@ -44,8 +44,16 @@ describe('signed sign-in links (the subscription account’s alternative to web 
   it('is refused in a browser signed in as another citizen, and stays unused', async () => {
     const store = createMemoryStore();
     const t = tokenOf(link('o-sub-1'));
-    await assert.rejects(redeemSignedLink({ store, secret: SECRET, now: T0 }, t, 'o-someone-else'), /属于另一位微信用户/);
+    await assert.rejects(redeemSignedLink({ store, secret: SECRET, now: T0 }, t, 'o-someone-else', 'chuxing'), /属于另一位微信用户/);
     assert.equal((await redeemSignedLink({ store, secret: SECRET, now: T0 }, t)).fresh, true);
+  });
+
+  it('is refused in a browser signed in through another account, saying how to go on', async () => {
+    const store = createMemoryStore();
+    const t = tokenOf(link('o-sub-1'));
+    await assert.rejects(redeemSignedLink({ store, secret: SECRET, now: T0 }, t, 'o-primary-9'), /已用另一个公众号的身份登录.*退出登录/);
+    await assert.rejects(redeemSignedLink({ store, secret: SECRET, now: T0 }, t, 'o-other-2', 'chuxing'), /属于另一位微信用户/);
+    assert.equal((await redeemSignedLink({ store, secret: SECRET, now: T0 }, t)).fresh, true, 'still unused');
   });
 
   it('is refused when altered to name another citizen', async () => {

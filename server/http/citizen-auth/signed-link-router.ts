@@ -5,7 +5,7 @@ import express from 'express';
 import { redeemSignedLink } from '../../accounts/index.js';
 import type { Config } from '../../config.js';
 import type { Store } from '../../store/index.js';
-import { CITIZEN_COOKIE, CITIZEN_SESSION_MAX_AGE_MS, readCitizenSession, readCookie, signCitizenSession } from '../identity.js';
+import { CITIZEN_COOKIE, CITIZEN_SESSION_MAX_AGE_MS, readCitizenIdentity, readCookie, signCitizenSession } from '../identity.js';
 
 export interface SignedLinkRouterDeps {
   config: Readonly<Config>;
@@ -21,8 +21,8 @@ export function createSignedLinkRouter(deps: SignedLinkRouterDeps) {
   router.get('/link', async (req, res) => {
     const token = typeof req.query.t === 'string' ? req.query.t : '';
     const at = now();
-    const signedInAs = readCitizenSession(readCookie(req, CITIZEN_COOKIE), config.sessionSecret, at);
-    const link = await redeemSignedLink({ store, secret: config.sessionSecret, now: at }, token, signedInAs);
+    const session = readCitizenIdentity(readCookie(req, CITIZEN_COOKIE), config.sessionSecret, at);
+    const link = await redeemSignedLink({ store, secret: config.sessionSecret, now: at }, token, session?.openid, session?.account);
     if (link.fresh) res.cookie(CITIZEN_COOKIE, signCitizenSession(link.openid, config.sessionSecret, at, link.account), { ...cookieOptions, maxAge: CITIZEN_SESSION_MAX_AGE_MS });
     // A signed link must not stay in the history or leak through Referer.
     res.setHeader('Cache-Control', 'no-store');

@@ -7,7 +7,7 @@ import { type BindingsDeps, dueBindings, findBindingRecipients, listBindings, pa
 import { createVault, type Vault } from './vault/index.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
-import { consoleBroadcastDeps, connectorTemplateValues, createAnalyticsStandin, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createStaffAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, createAccountCallbacks, createSignedLinkRouter, createWechatStandin, createNoticesRouter, createMessagesPagesRouter, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
+import { consoleBroadcastDeps, connectorTemplateValues, createAnalyticsStandin, createBroadcastStandin, createApplicationRouter, createAppointmentRouter, createStaffAppointmentRouter, createBindingsApiRouter, createBindingsPagesRouter, createBookingPagesRouter, createHallsPageRouter, createCitizenAuthRouter, createConsoleRouter, createDepartmentStandin, createHealthRouter, createLocalCashierRouter, createLocationRouter, createServicePagesRouter, createQueryApiRouter, createQueryPagesRouter, createServicesRouter, createUploadRouter, answerCallbacksAtEdge, createAccountCallbacks, createSignedLinkRouter, createWechatStandin, createNoticesRouter, createMessagesPagesRouter, errorHandler, notFoundHandler, pageErrorHandler, type RouterDeps } from './http/index.js';
 import { createMatterPagesRouter, createMatterRouter } from './http/index.js';
 import { matterReturnUrl } from './matters/index.js';
 import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
@@ -72,8 +72,9 @@ export function createApp(deps: AppDeps): Express {
 
   // The WeChat callback first: it reads its own raw, size-limited body and checks the signature
   // before anything else, and none of the page middleware below (helmet's headers, cookies,
-  // sessions, body parsers) runs on WeChat's hottest path. One gateway for the callback and the
-  // health page, which shows its failures.
+  // sessions, body parsers) runs on WeChat's hottest path; its URLs as WeChat calls them are
+  // answered at the edge, before express (answerCallbacksAtEdge below). One gateway for the
+  // callback and the health page, which shows its failures.
   const maxClockSkewS = config.wechat.maxClockSkewS;
   // One gateway per account, each over its own build and client; an account without web
   // authorisation (a subscription account) signs the H5 links in its replies for each citizen.
@@ -92,7 +93,8 @@ export function createApp(deps: AppDeps): Express {
   const broadcasts: BroadcastDeps = givenBroadcasts.templateValues || !queries.connectors ? givenBroadcasts : { ...givenBroadcasts, templateValues: connectorTemplateValues(queries.connectors) };
   const onJobEvent = (raw: Record<string, unknown>, account: string) => recordJobEvent(broadcasts, raw, account);
   const onDeliveryEvent = (msg: Parameters<typeof recordDeliveryEvent>[1]) => recordDeliveryEvent(notices, msg).then(() => undefined);
-  app.use('/wechat', createAccountCallbacks({ config, store, accounts, gateways, pushGuard, now: deps.now, onJobEvent, onDeliveryEvent }));
+  const callbacks = createAccountCallbacks({ config, store, accounts, gateways, pushGuard, now: deps.now, onJobEvent, onDeliveryEvent });
+  app.use('/wechat', callbacks);
   app.use('/healthz', createHealthRouter({ gateway, pushes: () => pushGuard.stats(), uploadSweep: deps.uploadSweep, now: deps.now }));
   // Local mode: a stand-in for api.weixin.qq.com, so the real client runs over real HTTP; each
   // further account has its own under /_wechat/<id> (its own tokens, menu and outbox).
@@ -176,7 +178,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(notFoundHandler());
   app.use(errorHandler());
-  return app;
+  return answerCallbacksAtEdge(app, callbacks);
 }
 
 /** The local WeChat stand-in of one account; stand-in routes added later belong in here, so every account has them. */

@@ -24,6 +24,7 @@ export { serveLocalStandin } from './wechat-standin/serve-local-standin.js';
 export type { RunningStandin } from './wechat-standin/serve-local-standin.js';
 export { createWechatRouter } from './wechat/wechat-router.js';
 export { createAccountCallbacks } from './wechat/account-callbacks.js';
+export { answerCallbacksAtEdge } from './wechat/callback-edge.js';
 export { createSignedLinkRouter } from './citizen-auth/signed-link-router.js';
 export { createBookingPagesRouter } from './appointments/booking-pages-router.js';
 export { createHallsPageRouter } from './location/halls-page-router.js';

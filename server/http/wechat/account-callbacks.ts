@@ -1,13 +1,15 @@
 // Every account's callback: /wechat/<id> for each account, and /wechat for the primary (the one
 // URL a single-account city has always had). Each verifies its own Token and EncodingAESKey, so a
 // push signed for one account is refused by every other.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AccountRegistry } from '../../accounts/index.js';
 import type { Config } from '../../config.js';
 import type { Gateway } from '../../gateway/index.js';
 import type { Store } from '../../store/index.js';
 import type { PushGuard } from '../../wechat/index.js';
-import { createWechatRouter, type WechatRouterDeps } from './wechat-router.js';
+import { type CallbackQuery, createWechatCallback, type WechatCallback, type WechatRouterDeps } from './wechat-router.js';
 
 export interface AccountCallbacksDeps {
   config: Readonly<Config>;
@@ -22,32 +24,56 @@ export interface AccountCallbacksDeps {
   onDeliveryEvent?: WechatRouterDeps['onDeliveryEvent'];
 }
 
-export function createAccountCallbacks(deps: AccountCallbacksDeps): RequestHandler {
+export interface AccountCallbacks extends RequestHandler {
+  routes: Array<{ method: string; path: string }>;
+  /**
+   * Answers a GET or POST for one of the callback URLs as written (/wechat, /wechat/<id>, with or
+   * without a trailing slash) straight from node's request, and says whether it did; every other
+   * request (another method, another spelling, another path) is left to express, which reaches the
+   * same callbacks through the mount above.
+   */
+  serveAtEdge(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+const ACCOUNT_PATH = /^\/([a-z][a-z0-9-]{0,31})\/?$/;
+const MOUNT = '/wechat';
+
+export function createAccountCallbacks(deps: AccountCallbacksDeps): AccountCallbacks {
   const { config, accounts } = deps;
-  const handlers = new Map<string, RequestHandler>();
+  const handlers = new Map<string, WechatCallback>();
   for (const runtime of accounts.runtimes()) {
     const { credentials } = runtime;
     const wechat = { ...config.wechat, token: credentials.token, appId: credentials.appId, secret: credentials.secret, encodingAesKey: credentials.encodingAesKey };
     const gateway = deps.gateways.get(runtime.id);
     handlers.set(
       runtime.id,
-      createWechatRouter({ config: { ...config, wechat }, store: deps.store, live: runtime.live, client: runtime.client, pushGuard: deps.pushGuard, now: deps.now, ...(gateway ? { gateway } : {}), ...(deps.onJobEvent ? { onJobEvent: (raw: Record<string, unknown>) => deps.onJobEvent!(raw, runtime.id) } : {}), ...(deps.onDeliveryEvent ? { onDeliveryEvent: deps.onDeliveryEvent } : {}) }),
+      createWechatCallback({ config: { ...config, wechat }, store: deps.store, live: runtime.live, client: runtime.client, pushGuard: deps.pushGuard, now: deps.now, ...(gateway ? { gateway } : {}), ...(deps.onJobEvent ? { onJobEvent: (raw: Record<string, unknown>) => deps.onJobEvent!(raw, runtime.id) } : {}), ...(deps.onDeliveryEvent ? { onDeliveryEvent: deps.onDeliveryEvent } : {}) }),
     );
   }
   const primary = handlers.get(accounts.primary().id)!;
+  const callbackAt = (path: string): WechatCallback | undefined => {
+    if (path === '/') return primary;
+    const id = ACCOUNT_PATH.exec(path)?.[1];
+    return id === undefined ? undefined : handlers.get(id);
+  };
   const handler = (req: Request, res: Response, next: NextFunction) => {
-    if (req.path === '/') return primary(req, res, next);
-    const id = /^\/([a-z][a-z0-9-]{0,31})\/?$/.exec(req.path)?.[1];
-    const target = id === undefined ? undefined : handlers.get(id);
+    const target = callbackAt(req.path);
     if (!target) return next();
-    // The account's router answers its own mount path only.
-    const q = req.url.indexOf('?');
-    req.url = `/${q >= 0 ? req.url.slice(q) : ''}`;
-    return target(req, res, next);
+    target.serve(req, res, req.query as CallbackQuery);
+  };
+  const serveAtEdge = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url;
+    if (url === undefined || !url.startsWith(MOUNT) || (req.method !== 'POST' && req.method !== 'GET')) return false;
+    const q = url.indexOf('?');
+    const path = q < 0 ? url.slice(MOUNT.length) : url.slice(MOUNT.length, q);
+    const target = callbackAt(path === '' ? '/' : path);
+    if (!target) return false;
+    target.serve(req, res, q < 0 ? {} : parseQuery(url.slice(q + 1)));
+    return true;
   };
   const routes = ['/', '/:account'].flatMap((path) => [
     { method: 'GET', path },
     { method: 'POST', path },
   ]);
-  return Object.assign(handler, { routes });
+  return Object.assign(handler, { routes, serveAtEdge });
 }

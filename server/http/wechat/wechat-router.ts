@@ -1,7 +1,9 @@
 // The account's one callback URL (mounted at /wechat). Every request is signature-checked
 // before anything is read or stored; plain, compat and safe (AES) modes share one path:
 // unwrap -> gateway.handle -> wrap. Bad input gets 400/401/413, never a crash.
-import type { IncomingMessage } from 'node:http';
+// It works on node's own request and response, with the query already parsed, so the edge
+// (callback-edge.ts) can answer it before express; createWechatRouter mounts the same on express.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../../config.js';
 import { createGateway, type Gateway, MAX_ARTICLES_TO_EVENT, MAX_ARTICLES_TO_MESSAGE } from '../../gateway/index.js';
@@ -66,13 +68,39 @@ function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Pro
   });
 }
 
-/** Writes the answer directly: a callback needs no ETag or content negotiation, and it is the hot path. */
-function answer(res: Response, status: number, type: 'text/plain' | 'application/xml', body: string) {
-  res.writeHead(status, { 'Content-Type': `${type}; charset=utf-8`, 'Content-Length': Buffer.byteLength(body) });
+const CONTENT_TYPES = { 'text/plain': 'text/plain; charset=utf-8', 'application/xml': 'application/xml; charset=utf-8' } as const;
+
+/**
+ * Writes the answer directly: a callback needs no ETag or content negotiation, and it is the hot
+ * path. Headers as one flat list: node writes them without building a header object.
+ */
+function answer(res: ServerResponse, status: number, type: keyof typeof CONTENT_TYPES, body: string) {
+  res.writeHead(status, ['Content-Type', CONTENT_TYPES[type], 'Content-Length', String(Buffer.byteLength(body))]);
   res.end(body);
 }
 
+/** A query string parsed the way express parses it ('simple': node's querystring). */
+export type CallbackQuery = Record<string, unknown>;
+
+export interface WechatCallback {
+  /** Answers a request for the callback URL itself: GET verifies the URL, POST is a push, anything else 405. */
+  serve(req: IncomingMessage, res: ServerResponse, query: CallbackQuery): void;
+}
+
+/** The callback mounted on express (tests, and the app for what the edge leaves to it). */
 export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
+  const callback = createWechatCallback(deps);
+  // One plain handler rather than a Router: a nested router's matching showed up in the hot
+  // path's profile. Only the mount path itself answers.
+  const handler = (req: Request, res: Response, next: NextFunction) => {
+    if (req.path !== '/') return next();
+    callback.serve(req, res, req.query as CallbackQuery);
+  };
+  // Not a Router, so it names its routes for the route table (docs/api.md, test/architecture/).
+  return Object.assign(handler, { routes: [{ method: 'GET', path: '/' }, { method: 'POST', path: '/' }] });
+}
+
+export function createWechatCallback(deps: WechatRouterDeps): WechatCallback {
   const { config } = deps;
   const token = config.wechat.token;
   const warn = deps.warn ?? ((line: string) => console.warn(`[onestop:wechat] ${line}`));
@@ -85,8 +113,7 @@ export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
   if (encodingAesKey && appId) crypt = createMsgCrypt({ token, encodingAesKey, appId });
   else if (encodingAesKey) warn('已设置 WECHAT_ENCODING_AES_KEY 但缺少 WECHAT_APPID：安全模式消息将被拒绝');
 
-  function verifyUrl(req: Request, res: Response) {
-    const q = req.query as Record<string, unknown>;
+  function verifyUrl(res: ServerResponse, q: CallbackQuery) {
     const echostr = q.echostr;
     if (typeof echostr !== 'string') return answer(res, 400, 'text/plain', '缺少 echostr');
     if (typeof q.msg_signature === 'string' && crypt) {
@@ -117,8 +144,7 @@ export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
     return { msg: parseMessage(crypt.verifyAndDecrypt(q.msg_signature, q.timestamp, q.nonce, encrypt)), encrypted: true };
   }
 
-  async function receive(req: Request, res: Response) {
-    const q = req.query as Record<string, unknown>;
+  async function receive(req: IncomingMessage, res: ServerResponse, q: CallbackQuery) {
     if (!verifyPlainSignature(token, q)) return answer(res, 401, 'text/plain', 'Invalid signature');
     // The plain signature covers only token, timestamp and nonce, not the body: a captured URL
     // must not stay usable (push-guard.ts).
@@ -155,15 +181,12 @@ export function createWechatRouter(deps: WechatRouterDeps): RequestHandler {
     }
   }
 
-  // One plain handler rather than a Router: this is the hot path, and a nested router's
-  // matching showed up in its profile. Only the mount path itself answers.
-  const handler = (req: Request, res: Response, next: NextFunction) => {
-    if (req.path !== '/') return next();
-    if (req.method === 'POST') return void receive(req, res);
-    if (req.method === 'GET') return verifyUrl(req, res);
-    res.setHeader('Allow', 'GET, POST');
-    answer(res, 405, 'text/plain', '只接受 GET 和 POST');
+  return {
+    serve(req, res, query) {
+      if (req.method === 'POST') return void receive(req, res, query);
+      if (req.method === 'GET') return verifyUrl(res, query);
+      res.setHeader('Allow', 'GET, POST');
+      answer(res, 405, 'text/plain', '只接受 GET 和 POST');
+    },
   };
-  // Not a Router, so it names its routes for the route table (docs/api.md, test/architecture/).
-  return Object.assign(handler, { routes: [{ method: 'GET', path: '/' }, { method: 'POST', path: '/' }] });
 }

@@ -4,7 +4,9 @@
 // on a real lowdb store in a temp directory), connected to "real" WeChat through a stand-in of the
 // API on loopback, with safe mode configured. autocannon (32 connections, loopback only) sends
 // signed text messages that hit a keyword, each with a fresh MsgId so dedup cannot short-circuit.
-// The bare-express baseline runs in the same run, on the same machine.
+// The bare-express baseline runs in the same run, on the same machine, in interleaved rounds
+// (BENCH_ROUNDS, default 3; the median of each counts). BENCH_SECONDS sets each run's length;
+// BENCH_ONLY=main|plain|safe|accounts runs a part; BENCH_CPU_PROF=<dir> profiles each server.
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -83,6 +85,7 @@ async function serve(variant: Variant) {
       const address = server.address();
       process.stdout.write(`PORT ${typeof address === 'object' && address ? address.port : 0}\n`);
     });
+    process.on('SIGTERM', () => process.exit(0)); // exits normally, so BENCH_CPU_PROF gets its profile
     return;
   }
   // WeChat's API (token, menu/create at start-up) answered by the stand-in, on loopback.
@@ -161,6 +164,18 @@ interface Figures {
 
 const start = (variant: Variant) => startChild(SELF, ['--serve', variant]);
 
+// Interleaved rounds, the median of each: on a shared machine one slow moment must not decide.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** The median round by req/s, with the median server CPU per request and every round's errors. */
+function median(list: Figures[]): Figures {
+  const sorted = [...list].sort((a, b) => a.rps - b.rps);
+  const mid = sorted[Math.floor(sorted.length / 2)]!;
+  const cpus = list.map((f) => f.cpuUsPerReq).filter((c): c is number => c !== undefined).sort((a, b) => a - b);
+  const shares = list.map((f) => f.cpuShare).filter((c): c is number => c !== undefined).sort((a, b) => a - b);
+  return { ...mid, errors: list.reduce((n, f) => n + f.errors, 0), ...(cpus.length ? { cpuUsPerReq: cpus[Math.floor(cpus.length / 2)], cpuShare: shares[Math.floor(shares.length / 2)] } : {}) };
+}
+
 async function run(name: string, variant: Variant, mode: Mode, texts: string[], account?: string): Promise<Figures> {
   const require = createRequire(import.meta.url);
   const autocannon = require('autocannon') as (opts: object) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number; timeouts: number }>;
@@ -198,10 +213,8 @@ async function accountsPart(texts: string[]): Promise<boolean> {
     ['(e) three accounts, /wechat (primary)', 'three-accounts', texts, undefined],
     ['(f) three accounts, /wechat/chuxing', 'three-accounts', texts, 'chuxing'],
   ];
-  // Interleaved rounds, the median of each: on a shared machine one slow moment must not decide.
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const runs: Figures[][] = rows.map(() => []);
-  for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     for (const [i, [name, variant, t, account]] of rows.entries()) {
       const f = await run(name, variant, 'plain', t, account);
       runs[i]!.push(f);
@@ -209,12 +222,6 @@ async function accountsPart(texts: string[]): Promise<boolean> {
       console.log(`${`${f.name} #${round + 1}`.padEnd(44)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}${cpu}`);
     }
   }
-  const median = (list: Figures[]): Figures => {
-    const sorted = [...list].sort((a, b) => a.rps - b.rps);
-    const mid = sorted[Math.floor(sorted.length / 2)]!;
-    const cpus = list.map((f) => f.cpuUsPerReq).filter((c): c is number => c !== undefined).sort((a, b) => a - b);
-    return { ...mid, errors: list.reduce((n, f) => n + f.errors, 0), ...(cpus.length ? { cpuUsPerReq: cpus[Math.floor(cpus.length / 2)] } : {}) };
-  };
   const figures = runs.map(median);
   for (const f of figures) console.log(`median ${f.name.padEnd(37)} ${f.rps.toFixed(0).padStart(7)} req/s${f.cpuUsPerReq === undefined ? '' : `  server CPU ${f.cpuUsPerReq.toFixed(0)} µs/req`}`);
   const [one, primary, chuxing] = figures as [Figures, Figures, Figures];
@@ -251,15 +258,18 @@ async function main() {
       ['largeSafe', '(c) onestop +20k keywords, safe', 'large', 'safe'],
     ] as Array<[string, string, Variant, Mode]>
   ).filter(([, , variant, mode]) => (only === 'plain' || only === 'safe' ? variant === 'bare' || (variant === 'small' && mode === only) : true));
-  const results: Figures[] = [];
-  const by: Record<string, Figures> = {};
-  for (const [key, name, variant, mode] of rows) {
-    const f = await run(name, variant, mode, texts);
-    results.push(f);
-    by[key] = f;
-    const cpu = f.cpuUsPerReq === undefined ? '' : `  server CPU ${f.cpuUsPerReq.toFixed(0)} µs/req (${(f.cpuShare! * 100).toFixed(0)}% of a core)`;
-    console.log(`${f.name.padEnd(34)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}${cpu}`);
+  const runs: Figures[][] = rows.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [, name, variant, mode]] of rows.entries()) {
+      const f = await run(name, variant, mode, texts);
+      runs[i]!.push(f);
+      const cpu = f.cpuUsPerReq === undefined ? '' : `  server CPU ${f.cpuUsPerReq.toFixed(0)} µs/req (${(f.cpuShare! * 100).toFixed(0)}% of a core)`;
+      console.log(`${`${f.name} #${round + 1}`.padEnd(38)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}${cpu}`);
+    }
   }
+  const results = runs.map(median);
+  const by: Record<string, Figures> = Object.fromEntries(rows.map(([key], i) => [key, results[i]!]));
+  if (ROUNDS > 1) for (const f of results) console.log(`median ${f.name.padEnd(31)} ${f.rps.toFixed(0).padStart(7)} req/s${f.cpuUsPerReq === undefined ? '' : `  server CPU ${f.cpuUsPerReq.toFixed(0)} µs/req`}`);
   const { bare, smallPlain, largePlain, smallSafe, largeSafe } = by;
   const check = (label: string, a: Figures | undefined, b: Figures | undefined, target: number) => {
     if (!a || !b) return true;

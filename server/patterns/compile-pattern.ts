@@ -38,6 +38,9 @@ class Re2Pattern implements CompiledPattern {
   }
 
   exec(text: string): PatternMatch | null {
+    // Most texts do not match (every chat message is tried against every chat pattern): test()
+    // answers that on the DFA without building a matcher and its groups, several times faster.
+    if (!this.re.test(text)) return null;
     const m = this.re.exec(text) as (string[] & { index: number; groups?: Record<string, string | null | undefined> }) | null;
     if (!m) return null;
     const groups: Record<string, string | undefined> = {};

@@ -2,7 +2,7 @@
 // the body, so a captured callback URL could be posted again with any body: refuse timestamps
 // outside the window, and inside it refuse a nonce that comes back with a different body (WeChat
 // retrying with the same URL and body still passes; the gateway's dedup answers it).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SharedOnce } from '../store/index.js';
 
 export type PushRefusal = 'invalid-timestamp' | 'stale-timestamp' | 'replayed-nonce';
@@ -88,7 +88,7 @@ export function createPushGuard(options: PushGuardOptions): PushGuard {
         nonces.delete(key);
       }
       const key = `${timestamp}|${String(nonce)}`;
-      const digest = createHash('sha256').update(body).digest('base64');
+      const digest = hash('sha256', body, 'base64');
       const replayed = (): PushRefusal => {
         refused['replayed-nonce'] += 1;
         options.warn(`拒绝重放的推送：nonce ${String(nonce).slice(0, 20)} 已在 ${skewS} 秒窗口内带着另一消息体出现过`);

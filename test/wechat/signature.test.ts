@@ -43,4 +43,12 @@ describe('signaturesEqual', () => {
     assert.equal(signaturesEqual('abcdef', undefined), false);
     assert.equal(signaturesEqual('abcdef', 'abcdeg'), false);
   });
+
+  it('refuses a difference in any position, and characters that only lower-case to hex', () => {
+    const expected = 'f464b24fc39322e44b38aa78f5edd27bd1441696';
+    for (let i = 0; i < expected.length; i++) assert.equal(signaturesEqual(expected, `${expected.slice(0, i)}${expected[i] === '0' ? '1' : '0'}${expected.slice(i + 1)}`), false, `position ${i}`);
+    // 'İ' lower-cases to two characters: refused as false, not thrown (it threw with timingSafeEqual).
+    assert.equal(signaturesEqual('abcdei', 'ABCDEİ'), false);
+    assert.equal(signaturesEqual('abcdef', 'ABCDE\u0106'), false);
+  });
 });

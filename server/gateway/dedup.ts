@@ -28,10 +28,20 @@ export class OnceCache<T> {
 
   /** The entry for key, and whether this call created it (false for a retry). */
   get(key: string, now: number, run: () => T | Promise<T>): { entry: OnceEntry<T>; first: boolean } {
+    const existing = this.peek(key, now);
+    if (existing) return { entry: existing, first: false };
+    return { entry: this.remember(key, now, run()), first: true };
+  }
+
+  /** The live entry for key (a retry), or undefined. */
+  peek(key: string, now: number): OnceEntry<T> | undefined {
     const existing = this.entries.get(key);
-    if (existing && existing.expires > now) return { entry: existing, first: false };
+    return existing && existing.expires > now ? existing : undefined;
+  }
+
+  /** Remembers the first attempt's result (or its promise) for key; returns its entry. */
+  remember(key: string, now: number, result: T | Promise<T>): OnceEntry<T> {
     this.sweep(now);
-    const result = run();
     let entry: OnceEntry<T> & { expires: number };
     if (result instanceof Promise) {
       entry = { promise: result, late: false, expires: now + this.ttlMs };
@@ -42,7 +52,7 @@ export class OnceCache<T> {
     }
     this.entries.delete(key); // re-inserted at the end, keeping insertion order = expiry order
     this.entries.set(key, entry);
-    return { entry, first: true };
+    return entry;
   }
 
   get size(): number {

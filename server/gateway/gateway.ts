@@ -12,7 +12,7 @@ import { indexBuild, type BuildIndex } from './build-index.js';
 import { createGatewayHealth, type GatewayHealth } from './gateway-health.js';
 import { dedupKey, OnceCache } from './dedup.js';
 import { decideOnce, type SharedDecisionOptions } from './shared-dedup.js';
-import { createSharedConversations } from './shared-conversation.js';
+import { createSharedConversations, type SharedConversations } from './shared-conversation.js';
 import { NO_REPLY, signReplyLinks, type Reply } from './replies.js';
 import { loadReplyTemplates, type ReplyTemplates } from './reply-templates.js';
 import type { RecentList } from './numbered-items.js';
@@ -131,49 +131,56 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return state;
   };
 
+  // decide() and finish() close over nothing per push: the hot path allocates as little as it can.
+  function failed(msg: WechatMessage, err: unknown, at: Date): RouteResult {
+    health.record('processing', err, at);
+    warn(`处理消息失败（${msg.msgType}${msg.event ? `/${msg.event}` : ''}）：${(err as Error).message}`);
+    return { reply: NO_REPLY, trace: { answeredBy: 'none', reason: '处理出错，已回复 success' } };
+  }
+
+  function finish(msg: WechatMessage, result: RouteResult, at: Date, started: number, accountId: string | undefined, before: ReturnType<SharedConversations['snapshot']> | undefined): RouteResult {
+    const { answeredBy, department, rule, outcome, source } = result.trace;
+    // The fields in a fixed order, the optional ones only when set (as the log has always read).
+    const record = { at: at.toISOString(), type: msg.msgType } as MessageLogRecord;
+    if (msg.event) record.event = msg.event;
+    record.answeredBy = answeredBy;
+    if (department) record.department = department;
+    if (rule) record.rule = rule;
+    if (outcome) record.outcome = outcome;
+    if (source) record.source = source;
+    record.latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    record.openid = hashed(msg.fromUser);
+    if (accountId) record.account = accountId;
+    log.append(record);
+    if (recentNearby.size > 10_000) recentNearby.clear(); // bounded memory; losing it only risks one repeat
+    if (result.reply.kind === 'text' && result.reply.numbered) {
+      if (recentLists.size > 50_000) recentLists.clear(); // bounded; losing it only sends "2" to the desk
+      recentLists.set(msg.fromUser, { items: result.reply.numbered, at: at.getTime() });
+      recentQueries.delete(msg.fromUser);
+    }
+    // After a query, "3" continues that query, not an older numbered list.
+    if (answeredBy === 'query') recentLists.delete(msg.fromUser);
+    if (recentQueries.size > 10_000) recentQueries.clear();
+    if (before) conversations?.publishIfChanged(msg.fromUser, before, at.getTime());
+    return result;
+  }
+
   function decide(msg: WechatMessage, key: string, started: number): RouteResult | Promise<RouteResult> {
     const at = now();
     const before = conversations?.snapshot(msg.fromUser);
-    const accountId = current().build.account.id;
-    const failed = (err: unknown): RouteResult => {
-      health.record('processing', err, at);
-      warn(`处理消息失败（${msg.msgType}${msg.event ? `/${msg.event}` : ''}）：${(err as Error).message}`);
-      return { reply: NO_REPLY, trace: { answeredBy: 'none', reason: '处理出错，已回复 success' } };
-    };
-    const finish = (result: RouteResult): RouteResult => {
-      const { answeredBy, department, rule, outcome, source } = result.trace;
-      log.append({
-        at: at.toISOString(),
-        type: msg.msgType,
-        ...(msg.event ? { event: msg.event } : {}),
-        answeredBy,
-        ...(department ? { department } : {}),
-        ...(rule ? { rule } : {}),
-        ...(outcome ? { outcome } : {}),
-        ...(source ? { source } : {}),
-        latencyMs: Math.round((performance.now() - started) * 10) / 10,
-        openid: hashed(msg.fromUser),
-        ...(accountId ? { account: accountId } : {}),
-      });
-      if (recentNearby.size > 10_000) recentNearby.clear(); // bounded memory; losing it only risks one repeat
-      if (result.reply.kind === 'text' && result.reply.numbered) {
-        if (recentLists.size > 50_000) recentLists.clear(); // bounded; losing it only sends "2" to the desk
-        recentLists.set(msg.fromUser, { items: result.reply.numbered, at: at.getTime() });
-        recentQueries.delete(msg.fromUser);
-      }
-      // After a query, "3" continues that query, not an older numbered list.
-      if (answeredBy === 'query') recentLists.delete(msg.fromUser);
-      if (recentQueries.size > 10_000) recentQueries.clear();
-      if (before) conversations?.publishIfChanged(msg.fromUser, before, at.getTime());
-      return result;
-    };
+    const index = current();
+    const accountId = index.build.account.id;
     let routed: RouteResult | Promise<RouteResult>;
     try {
-      routed = routeMessage(msg, { index: current(), store, templates, now: at, key, recentNearby, recentLists, recentQueries, onFailure, queries: deps.queries, bindings: deps.bindings });
+      routed = routeMessage(msg, { index, store, templates, now: at, key, recentNearby, recentLists, recentQueries, onFailure, queries: deps.queries, bindings: deps.bindings });
     } catch (err) {
-      return finish(failed(err));
+      return finish(msg, failed(msg, err, at), at, started, accountId, before);
     }
-    return routed instanceof Promise ? routed.then(finish, (err: unknown) => finish(failed(err))) : finish(routed);
+    if (!(routed instanceof Promise)) return finish(msg, routed, at, started, accountId, before);
+    return routed.then(
+      (result) => finish(msg, result, at, started, accountId, before),
+      (err: unknown) => finish(msg, failed(msg, err, at), at, started, accountId, before),
+    );
   }
 
   async function sendLater(openid: string, reply: Reply) {
@@ -201,9 +208,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     async handle(msg) {
       const started = performance.now();
       const key = dedupKey(msg);
-      const route = () => decide(msg, key, started);
-      const routeShared = async () => (await conversations?.recall(msg), route());
-      const { entry } = once.get(key, Date.now(), shared ? () => decideOnce(shared, key, routeShared) : route);
+      const at = Date.now();
+      let entry = once.peek(key, at);
+      if (!entry) {
+        const decision = shared ? decideOnce(shared, key, async () => (await conversations?.recall(msg), decide(msg, key, started))) : decide(msg, key, started);
+        entry = once.remember(key, at, decision);
+      }
       if (entry.late) return deferred({ reply: NO_REPLY, trace: { answeredBy: 'none', reason: '重试：答复已改为客服消息发送' } });
       if (entry.settled) return { ...signed(entry.settled.value, msg.fromUser), deferred: false };
       const deadline = budget.after(Math.max(0, budgetMs - (performance.now() - started)));

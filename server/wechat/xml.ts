@@ -97,25 +97,29 @@ export function parseFlat(xml: string): Record<string, string> | undefined {
     if (close < 0 || close > end) return undefined;
     const name = xml.slice(i + 1, close);
     if (!TAG_NAME.test(name) || Object.hasOwn(out, name)) return undefined;
-    const endTag = `</${name}>`;
     let value: string;
     let j = close + 1;
     if (xml.startsWith(CDATA_OPEN, j)) {
       const cdataEnd = xml.indexOf(']]>', j + CDATA_OPEN.length);
-      if (cdataEnd < 0 || !xml.startsWith(endTag, cdataEnd + 3)) return undefined;
+      if (cdataEnd < 0 || !endTagAt(xml, cdataEnd + 3, name)) return undefined;
       value = xml.slice(j + CDATA_OPEN.length, cdataEnd);
       j = cdataEnd + 3;
     } else {
       const next = xml.indexOf('<', j);
-      if (next < 0 || !xml.startsWith(endTag, next)) return undefined;
+      if (next < 0 || !endTagAt(xml, next, name)) return undefined;
       value = xml.slice(j, next);
       if (value.includes('&')) return undefined;
       value = value.trim();
       j = next;
     }
     out[name] = value;
-    i = j + endTag.length;
+    i = j + name.length + 3;
   }
+}
+
+/** Whether `</name>` starts at `at` (without building the string: this runs for every field of every push). */
+function endTagAt(xml: string, at: number, name: string): boolean {
+  return xml.charCodeAt(at) === 60 && xml.charCodeAt(at + 1) === 47 && xml.startsWith(name, at + 2) && xml.charCodeAt(at + 2 + name.length) === 62;
 }
 
 /** Parses an <xml> document into a plain object of strings; throws UnsafeXmlError. */
@@ -210,11 +214,24 @@ export interface ReplyArticle {
   picUrl?: string;
 }
 
-export function newsReplyXml(h: ReplyHeader, articles: ReplyArticle[]): string {
-  const items = articles
-    .map((a) => `<item><Title>${cdata(a.title)}</Title><Description>${cdata(a.description)}</Description><PicUrl>${cdata(a.picUrl ?? '')}</PicUrl><Url>${cdata(a.url)}</Url></item>`)
-    .join('');
-  return `${head(h, 'news')}<ArticleCount>${articles.length}</ArticleCount><Articles>${items}</Articles></xml>`;
+// A keyword's answer is one object per build, sent again and again: its articles are written out
+// once (per article cap), and only the header changes from push to push.
+const writtenArticles = new WeakMap<readonly ReplyArticle[], Map<number, string>>();
+
+/** The news reply with the first `max` articles (all by default). */
+export function newsReplyXml(h: ReplyHeader, articles: readonly ReplyArticle[], max = articles.length): string {
+  const count = Math.min(max, articles.length);
+  let byCount = writtenArticles.get(articles);
+  if (!byCount) writtenArticles.set(articles, (byCount = new Map()));
+  let items = byCount.get(count);
+  if (items === undefined) {
+    items = articles
+      .slice(0, count)
+      .map((a) => `<item><Title>${cdata(a.title)}</Title><Description>${cdata(a.description)}</Description><PicUrl>${cdata(a.picUrl ?? '')}</PicUrl><Url>${cdata(a.url)}</Url></item>`)
+      .join('');
+    byCount.set(count, items);
+  }
+  return `${head(h, 'news')}<ArticleCount>${count}</ArticleCount><Articles>${items}</Articles></xml>`;
 }
 
 /** The safe-mode reply envelope of the official sample. */

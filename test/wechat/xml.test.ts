@@ -99,6 +99,22 @@ describe('reply XML', () => {
     );
   });
 
+  it('writes the first max articles of a news reply, each push with its own header', () => {
+    const articles = [1, 2, 3].map((n) => ({ title: `t${n}`, description: `d${n}`, url: `https://gov.example.cn/s/${n}` }));
+    const one = parseXmlObject(newsReplyXml({ toUser: 'o-1', fromUser: 'gh', createTime: 1 }, articles, 1));
+    assert.equal(one.ArticleCount, '1');
+    assert.equal((one.Articles as { item: { Title: string } }).item.Title, 't1');
+    const all = parseXmlObject(newsReplyXml({ toUser: 'o-2', fromUser: 'gh', createTime: 2 }, articles, 8));
+    assert.equal(all.ArticleCount, '3');
+    assert.deepEqual(((all.Articles as { item: Array<{ Title: string }> }).item).map((i) => i.Title), ['t1', 't2', 't3']);
+    assert.equal(all.ToUserName, 'o-2');
+    assert.equal(all.CreateTime, '2');
+    // The same articles again, for another citizen: the cached part, a fresh header.
+    const again = parseXmlObject(newsReplyXml({ toUser: 'o-3', fromUser: 'gh', createTime: 3 }, articles, 1));
+    assert.equal(again.ToUserName, 'o-3');
+    assert.equal((again.Articles as { item: { Title: string } }).item.Title, 't1');
+  });
+
   it('splits "]]>" so text cannot close the CDATA section, and drops control characters', () => {
     const hostile = 'a]]><MsgType>news</MsgType><![CDATA[\u0001b';
     const xml = textReplyXml(h, hostile);

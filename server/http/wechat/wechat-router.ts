@@ -167,7 +167,7 @@ export function createWechatCallback(deps: WechatRouterDeps): WechatCallback {
       if (reply.kind === 'none') return answer(res, 200, 'text/plain', 'success');
       const header = { toUser: msg.fromUser, fromUser: msg.toUser, createTime: Math.floor(now().getTime() / 1000) };
       const maxArticles = msg.msgType === 'event' ? MAX_ARTICLES_TO_EVENT : MAX_ARTICLES_TO_MESSAGE;
-      const xml = reply.kind === 'text' ? textReplyXml(header, reply.content) : newsReplyXml(header, reply.articles.slice(0, maxArticles));
+      const xml = reply.kind === 'text' ? textReplyXml(header, reply.content) : newsReplyXml(header, reply.articles, maxArticles);
       answer(res, 200, 'application/xml', encrypted ? encryptedReplyXml(crypt!.sealReply(xml)) : xml);
     } catch (err) {
       if (err instanceof HttpError) return answer(res, err.status, 'text/plain', err.message);

@@ -1,7 +1,7 @@
 // WXBizMsgCrypt, the safe-mode (安全模式) cipher of docs/wechat.md §3:
 // AES-256-CBC, key = base64(EncodingAESKey + '='), IV = key[0..16), PKCS#7 to 32-byte blocks,
 // plaintext = random16 ‖ uint32be byte length ‖ msg ‖ appid.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 import { AppError } from '../errors.js';
 import { msgSignature, verifyMsgSignature } from './signature.js';
 
@@ -34,6 +34,25 @@ export class WechatCryptoError extends AppError {
 }
 
 const BLOCK = 32;
+
+// Every safe-mode reply needs 20 random bytes (the 16-byte prefix and the nonce). One call into
+// the system's CSPRNG per 4 KB instead of two per reply: each call costs about as much as the
+// cipher itself. Bytes are handed out once and never reused.
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+/** `size` fresh random bytes (a copy: callers may keep them). */
+export function randomBytesFromPool(size: number): Buffer {
+  if (size > POOL_BYTES) return randomFillSync(Buffer.alloc(size));
+  if (poolAt + size > pool.length) {
+    pool = randomFillSync(Buffer.allocUnsafe(POOL_BYTES));
+    poolAt = 0;
+  }
+  const out = Buffer.from(pool.subarray(poolAt, poolAt + size));
+  poolAt += size;
+  return out;
+}
 
 export interface Decrypted {
   message: string;
@@ -68,7 +87,7 @@ export function createMsgCrypt(options: { token: string; encodingAesKey: string;
   const iv = key.subarray(0, 16);
   const appIdBytes = Buffer.from(appId, 'utf8');
 
-  function encrypt(message: string, random16: Buffer = randomBytes(16)): string {
+  function encrypt(message: string, random16: Buffer = randomBytesFromPool(16)): string {
     if (random16.length !== 16) throw new WechatCryptoError('EncryptAES', '随机串必须是 16 字节');
     const body = Buffer.from(message, 'utf8');
     const length = Buffer.alloc(4);
@@ -114,7 +133,7 @@ export function createMsgCrypt(options: { token: string; encodingAesKey: string;
     },
     sealReply(xml, opts = {}) {
       const timestamp = opts.timestamp ?? String(Math.floor(Date.now() / 1000));
-      const nonce = opts.nonce ?? String(randomBytes(4).readUInt32BE(0));
+      const nonce = opts.nonce ?? String(randomBytesFromPool(4).readUInt32BE(0));
       const encrypted = encrypt(xml, opts.random16);
       return { encrypt: encrypted, signature: msgSignature(token, timestamp, nonce, encrypted), timestamp, nonce };
     },

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import request from 'supertest';
-import { answerCallbacksAtEdge } from '../../server/http/wechat/callback-edge.js';
+import { parse } from 'node:querystring';
+import { answerCallbacksAtEdge, parseCallbackQuery } from '../../server/http/wechat/callback-edge.js';
 import { MAX_BODY_BYTES } from '../../server/http/wechat/wechat-router.js';
 import { plainSignature } from '../../server/wechat/signature.js';
 import { parseXmlObject } from '../../server/wechat/xml.js';
@@ -35,6 +36,39 @@ describe('answerCallbacksAtEdge', () => {
     await request(app).post('/wechat').expect(200, 'edge');
     await request(app).get('/').expect(404, 'express');
     assert.deepEqual(seen, ['edge POST', 'express GET /']);
+  });
+});
+
+describe('parseCallbackQuery', () => {
+  it('reads every query exactly as querystring.parse (express’s parser) does', () => {
+    const cases = [
+      'signature=f464b24f&timestamp=1714036504&nonce=1514711492&openid=o-1',
+      'signature=a&signature=b&signature=c',
+      'echostr',
+      '=x',
+      'a=1&&b',
+      'a==b',
+      '&',
+      '',
+      'constructor=1&__proto__=2&toString=3',
+      'echostr=%E4%BD%A0%E5%A5%BD&nonce=1',
+      'echostr=a+b',
+      `nonce=${'9'.repeat(2000)}`,
+      'timestamp=1&timestamp=',
+    ];
+    for (const q of cases) assert.deepEqual({ ...parseCallbackQuery(q) }, { ...parse(q) }, q);
+    // And on random strings over the characters that matter.
+    const alphabet = 'ab=&%2+';
+    for (let n = 0; n < 2000; n++) {
+      const q = Array.from({ length: Math.floor(Math.random() * 12) }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
+      let expected: unknown;
+      try {
+        expected = { ...parse(q) };
+      } catch {
+        continue;
+      }
+      assert.deepEqual({ ...parseCallbackQuery(q) }, expected, q);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createMsgCrypt, WechatCryptoError } from '../../server/wechat/crypto.js';
+import { createMsgCrypt, randomBytesFromPool, WechatCryptoError } from '../../server/wechat/crypto.js';
 import { msgSignature } from '../../server/wechat/signature.js';
 import { parseMessage, parseXmlObject } from '../../server/wechat/xml.js';
 
@@ -147,5 +147,29 @@ describe('createMsgCrypt', () => {
       assert.throws(() => crypt.decrypt('not base64 at all!'), WechatCryptoError);
       assert.throws(() => crypt.decrypt(Buffer.alloc(32, 7).toString('base64')), WechatCryptoError);
     });
+  });
+});
+
+describe('randomBytesFromPool', () => {
+  it('hands out fresh bytes of the asked size, never the same bytes twice, across refills', () => {
+    const seen = new Set<string>();
+    // 700 × 16 bytes crosses the 4 KB pool twice.
+    for (let i = 0; i < 700; i++) {
+      const bytes = randomBytesFromPool(16);
+      assert.equal(bytes.length, 16);
+      seen.add(bytes.toString('hex'));
+    }
+    assert.equal(seen.size, 700);
+    assert.equal(randomBytesFromPool(10_000).length, 10_000);
+  });
+
+  it('gives each sealed reply its own random prefix and nonce', () => {
+    const crypt = createMsgCrypt({ token: 't', encodingAesKey: KEY, appId: 'wxapp' });
+    const a = crypt.sealReply('<xml/>', { timestamp: '1' });
+    const b = crypt.sealReply('<xml/>', { timestamp: '1' });
+    assert.notEqual(a.encrypt, b.encrypt);
+    assert.notEqual(a.nonce, b.nonce);
+    assert.notDeepEqual(crypt.decrypt(a.encrypt).random, crypt.decrypt(b.encrypt).random);
+    assert.equal(crypt.decrypt(a.encrypt).message, '<xml/>');
   });
 });

@@ -2,13 +2,13 @@
 // URL a single-account city has always had). Each verifies its own Token and EncodingAESKey, so a
 // push signed for one account is refused by every other.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseQuery } from 'node:querystring';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AccountRegistry } from '../../accounts/index.js';
 import type { Config } from '../../config.js';
 import type { Gateway } from '../../gateway/index.js';
 import type { Store } from '../../store/index.js';
 import type { PushGuard } from '../../wechat/index.js';
+import { parseCallbackQuery } from './callback-edge.js';
 import { type CallbackQuery, createWechatCallback, type WechatCallback, type WechatRouterDeps } from './wechat-router.js';
 
 export interface AccountCallbacksDeps {
@@ -68,7 +68,7 @@ export function createAccountCallbacks(deps: AccountCallbacksDeps): AccountCallb
     const path = q < 0 ? url.slice(MOUNT.length) : url.slice(MOUNT.length, q);
     const target = callbackAt(path === '' ? '/' : path);
     if (!target) return false;
-    target.serve(req, res, q < 0 ? {} : parseQuery(url.slice(q + 1)));
+    target.serve(req, res, q < 0 ? {} : parseCallbackQuery(url.slice(q + 1)));
     return true;
   };
   const routes = ['/', '/:account'].flatMap((path) => [

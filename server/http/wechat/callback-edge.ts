@@ -3,6 +3,7 @@
 // every other request goes to express as before. The callbacks stay mounted on express too
 // (app.ts), for the spellings and methods the edge leaves to it, so both paths run the same code.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse } from 'node:querystring';
 import type { Express } from 'express';
 
 type Handle = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
@@ -19,4 +20,26 @@ export function answerCallbacksAtEdge(app: Express, callbacks: { serveAtEdge(req
     if (!callbacks.serveAtEdge(req, res)) express(req, res, next);
   };
   return app;
+}
+
+/**
+ * A query string exactly as node's querystring.parse (express's 'simple' parser) reads it: a key
+ * given twice is an array, a key without "=" is "". A callback's query (signature, timestamp,
+ * nonce, openid, encrypt_type, msg_signature) has nothing to decode, so it is split directly;
+ * anything with an escape, a "+" or unusual length goes to querystring itself.
+ */
+export function parseCallbackQuery(query: string): Record<string, string | string[]> {
+  if (query.length > 1024 || query.includes('%') || query.includes('+')) return parse(query) as Record<string, string | string[]>;
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? '' : part.slice(eq + 1);
+    const seen = out[key];
+    if (seen === undefined) out[key] = value;
+    else if (Array.isArray(seen)) seen.push(value);
+    else out[key] = [seen, value];
+  }
+  return out;
 }

@@ -4,7 +4,14 @@
 import { hash } from 'node:crypto';
 
 function sha1OfSorted(parts: string[]): string {
-  return hash('sha1', parts.sort().join(''), 'hex');
+  // Insertion sort in place: three or four parts, on every push; Array#sort allocates its own work space.
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!;
+    let j = i - 1;
+    for (; j >= 0 && parts[j]! > part; j--) parts[j + 1] = parts[j]!;
+    parts[j + 1] = part;
+  }
+  return hash('sha1', parts.join(''), 'hex');
 }
 
 /** The plain URL `signature`: sha1(sort(token, timestamp, nonce)). */

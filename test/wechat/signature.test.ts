@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { msgSignature, plainSignature, signaturesEqual, verifyMsgSignature, verifyPlainSignature } from '../../server/wechat/signature.js';
 
 describe('plainSignature', () => {
@@ -20,6 +21,18 @@ describe('plainSignature', () => {
     assert.equal(verifyPlainSignature('AAAAA', { ...q, nonce: '1514711493', signature: 'f464b24fc39322e44b38aa78f5edd27bd1441696' }), false);
     assert.equal(verifyPlainSignature('AAAAA', { signature: 'f464b24fc39322e44b38aa78f5edd27bd1441696' }), false);
     assert.equal(verifyPlainSignature('AAAAA', { ...q, signature: ['f464b24fc39322e44b38aa78f5edd27bd1441696'] }), false);
+  });
+});
+
+describe('signatures over sorted parts', () => {
+  it('sort the parts as Array#sort does, in every order', () => {
+    const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex');
+    const pick = () => ['', 'a', 'A', 'ab', 'b', '1714036504', '171403650', '你好', 'z'][Math.floor(Math.random() * 9)]!;
+    for (let n = 0; n < 500; n++) {
+      const [a, b, c, d] = [pick(), pick(), pick(), pick()];
+      assert.equal(plainSignature(a, b, c), sha1([a, b, c]));
+      assert.equal(msgSignature(a, b, c, d), sha1([a, b, c, d]));
+    }
   });
 });
 

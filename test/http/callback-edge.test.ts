@@ -7,10 +7,14 @@ import express from 'express';
 import request from 'supertest';
 import { parse } from 'node:querystring';
 import { answerCallbacksAtEdge, parseCallbackQuery } from '../../server/http/wechat/callback-edge.js';
-import { MAX_BODY_BYTES } from '../../server/http/wechat/wechat-router.js';
+import { createWechatRouter, MAX_BODY_BYTES } from '../../server/http/wechat/wechat-router.js';
+import { createLiveBuild } from '../../server/live-build.js';
+import { createMemoryStore } from '../../server/store/memory-store.js';
+import type { PushGuard } from '../../server/wechat/push-guard.js';
 import { plainSignature } from '../../server/wechat/signature.js';
 import { parseXmlObject } from '../../server/wechat/xml.js';
-import { textXml } from '../gateway/harness.js';
+import { signedRequest, testConfig, textXml } from '../gateway/harness.js';
+import { makeBuild } from '../gateway/build-fixture.js';
 import { credentialsFor, createCityApp, type CityApp } from '../accounts/harness.js';
 import { sampleCity } from '../accounts/city-fixture.js';
 
@@ -37,6 +41,52 @@ describe('answerCallbacksAtEdge', () => {
     await request(app).get('/').expect(404, 'express');
     assert.deepEqual(seen, ['edge POST', 'express GET /']);
   });
+});
+
+describe('answerCallbacksAtEdge when a callback fails unexpectedly', () => {
+  const quiet = <T>(fn: () => Promise<T>) => async () => {
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      return await fn();
+    } finally {
+      console.warn = warn;
+    }
+  };
+
+  it('answers 500 in plain text when the edge itself throws, and keeps serving', quiet(async () => {
+    const app = answerCallbacksAtEdge(express().get('/', (_req, res) => void res.send('ok')), {
+      serveAtEdge(req: IncomingMessage) {
+        if (req.url === '/wechat') throw new Error('boom');
+        return false;
+      },
+    });
+    const res = await request(app).post('/wechat').expect(500);
+    assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
+    await request(app).get('/').expect(200, 'ok');
+  }));
+
+  it('answers success, not an unhandled rejection, when a push fails outside its own error handling', quiet(async () => {
+    const guard: PushGuard = {
+      checkTimestamp: () => {
+        throw new Error('guard broke');
+      },
+      checkNonce: () => undefined,
+      stats: () => ({ refused: { 'invalid-timestamp': 0, 'stale-timestamp': 0, 'replayed-nonce': 0 } }),
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const app = express().use('/wechat', createWechatRouter({ config: testConfig(), store: createMemoryStore(), live: createLiveBuild(makeBuild()), pushGuard: guard, warn: () => {} }));
+      const { query, body } = signedRequest(textXml('你好'), 'plain');
+      await request(app).post('/wechat').query(query).type('text/xml').send(body).expect(200, 'success');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  }));
 });
 
 describe('parseCallbackQuery', () => {

@@ -17,7 +17,16 @@ export function answerCallbacksAtEdge(app: Express, callbacks: { serveAtEdge(req
   const target = app as unknown as { handle: Handle };
   const express = target.handle.bind(app);
   target.handle = (req, res, next) => {
-    if (!callbacks.serveAtEdge(req, res)) express(req, res, next);
+    let served: boolean;
+    try {
+      served = callbacks.serveAtEdge(req, res);
+    } catch (err) {
+      // What express's router would do with a throwing handler, in the callback's own words.
+      console.warn(`[onestop:wechat] 处理微信回调时出错：${(err as Error).message}`);
+      if (!res.headersSent) res.writeHead(500, ['Content-Type', 'text/plain; charset=utf-8']).end('服务器内部错误');
+      return;
+    }
+    if (!served) express(req, res, next);
   };
   return app;
 }

@@ -181,9 +181,16 @@ export function createWechatCallback(deps: WechatRouterDeps): WechatCallback {
     }
   }
 
+  // A failure outside receive's own handling (it answers every error it expects) must still
+  // answer WeChat and must never become an unhandled rejection that stops the process.
+  function failedPush(res: ServerResponse, err: Error) {
+    warn(`处理微信推送时出错：${err.message}`);
+    if (!res.headersSent) answer(res, 200, 'text/plain', 'success');
+  }
+
   return {
     serve(req, res, query) {
-      if (req.method === 'POST') return void receive(req, res, query);
+      if (req.method === 'POST') return void receive(req, res, query).catch((err: Error) => failedPush(res, err));
       if (req.method === 'GET') return verifyUrl(res, query);
       res.setHeader('Allow', 'GET, POST');
       answer(res, 405, 'text/plain', '只接受 GET 和 POST');

@@ -7,6 +7,7 @@
 import { addDays, cityDate, cityMinutes } from '../calendar/index.js';
 import type { Doc, Store } from '../store/index.js';
 import type { AnalyticsApi } from '../wechat/index.js';
+import { startPeriodic } from './periodic.js';
 
 export const ARTICLE_READS = 'statsArticleReads';
 /** Minutes after city midnight from which yesterday's figures are asked for. */
@@ -111,14 +112,7 @@ export async function pullArticleReads(deps: ReadPullDeps): Promise<Record<strin
 /** Tries a minute after start-up and then hourly (each try does nothing once today's pull is done). Returns stop. */
 export function startArticleReadPulls(deps: ReadPullDeps, everyMs = HOUR_MS): () => void {
   const run = () => void pullArticleReads(deps).catch((err: unknown) => deps.warn?.(`图文数据拉取失败：${(err as Error).message}`));
-  const first = setTimeout(run, 60_000);
-  const timer = setInterval(run, everyMs);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return startPeriodic(run, 60_000, everyMs);
 }
 
 /** Articles published from..to (city dates), newest first, optionally of one account. */

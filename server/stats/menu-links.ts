@@ -3,6 +3,7 @@
 // short timeout) and keeps the last result; the dashboard's watchdog reads it.
 import type { AccountBuild, MenuButton } from '../builder/index.js';
 import type { Doc, Store } from '../store/index.js';
+import { startPeriodic } from './periodic.js';
 
 export interface LinkResult {
   /** The button's name as the phone shows it ("出行 › 违章查询"). */
@@ -67,12 +68,5 @@ export function lastMenuLinkCheck(store: Store): Promise<LinkCheck | undefined> 
 /** Checks at start-up and then every few hours; the timer never keeps the process alive. Returns stop. */
 export function startMenuLinkChecks(deps: LinkCheckDeps, everyMs = LINK_CHECK_EVERY_MS): () => void {
   const run = () => void checkMenuLinks(deps).catch((err: unknown) => console.warn(`[onestop:stats] 菜单链接检查失败：${(err as Error).message}`));
-  const first = setTimeout(run, 30_000);
-  const timer = setInterval(run, everyMs);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return startPeriodic(run, 30_000, everyMs);
 }

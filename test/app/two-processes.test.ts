@@ -30,7 +30,10 @@ async function serve(url: string, dataDir: string): Promise<Served> {
   });
   let out = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // not yet in the test's list: it would outlive the run
+      reject(new Error(`server did not start: ${out}`));
+    }, 100_000); // tsx compiles at start: slow on a loaded machine
     const onData = (b: Buffer) => {
       out += b.toString();
       const m = /端口 (\d+)/.exec(out);
@@ -74,7 +77,7 @@ describe('two onestop serve processes on one PostgreSQL database (needs PostgreS
   });
 
   it('serves one city: started together, a publish elsewhere reaches both within a second', async function () {
-    this.timeout(120_000);
+    this.timeout(240_000);
     dirs = [await mkdtemp(path.join(tmpdir(), 'onestop-p1-')), await mkdtemp(path.join(tmpdir(), 'onestop-p2-'))];
     const [one, two] = await Promise.all(dirs.map((d) => serve(url, d)));
     children.push(one!.child, two!.child);
@@ -105,7 +108,7 @@ describe('two onestop serve processes on one PostgreSQL database (needs PostgreS
   });
 
   it('serves a photo submitted through one process from the other (BLOB_STORE=postgres, a DATA_DIR each)', async function () {
-    this.timeout(120_000);
+    this.timeout(240_000);
     dirs = [await mkdtemp(path.join(tmpdir(), 'onestop-p1-')), await mkdtemp(path.join(tmpdir(), 'onestop-p2-'))];
     const [one, two] = await Promise.all(dirs.map((d) => serve(url, d)));
     children.push(one!.child, two!.child);

@@ -1,4 +1,10 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { buildAccount } from '../../server/builder/build-account.js';
+import { loadCityFromDir } from '../../server/builder/load-city.js';
+import { normalizeKeyword } from '../../server/builder/normalize.js';
+import type { CompiledKeyword } from '../../server/builder/types.js';
+import { projectRoot } from '../../server/config.js';
 import { createKeywordMatcher, MAX_MATCHED_LENGTH } from '../../server/gateway/keyword-matcher.js';
 import { keyword } from './build-fixture.js';
 
@@ -58,5 +64,78 @@ describe('createKeywordMatcher', () => {
     assert.equal(matcher.guessOwner('我的违法停车罚单'), undefined);
     assert.equal(matcher.guessOwner('社会保险卡怎么补'), undefined);
     assert.equal(matcher.guessOwner('卡补了吗'), 'renshe');
+  });
+});
+
+// The rules written the simple way (every rule looked at for every message), as the reference the
+// matcher's index must agree with: exact on the whole normalised message first; else, among the
+// contains rules occurring in it, higher priority, then the longer keyword, then the earlier one.
+function matchByScan(rules: CompiledKeyword[], text: string) {
+  const message = normalizeKeyword(text).slice(0, MAX_MATCHED_LENGTH);
+  if (!message) return undefined;
+  const keyOf = (r: CompiledKeyword) => r.normalized || normalizeKeyword(r.text);
+  const rank = (a: [CompiledKeyword, number], b: [CompiledKeyword, number]) => b[0].priority - a[0].priority || keyOf(b[0]).length - keyOf(a[0]).length || a[1] - b[1];
+  const indexed = rules.map((r, i): [CompiledKeyword, number] => [r, i]).filter(([r]) => keyOf(r) !== '');
+  const [exact] = indexed.filter(([r]) => r.match === 'exact' && keyOf(r) === message).sort(rank);
+  if (exact) return { owner: exact[0].owner, match: 'exact' };
+  const [contains] = indexed.filter(([r]) => r.match === 'contains' && message.includes(keyOf(r))).sort(rank);
+  return contains && { owner: contains[0].owner, match: 'contains' };
+}
+
+describe('createKeywordMatcher against the rules read one by one', () => {
+  const seeded = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const next = seeded(2026);
+  // Few characters, so keywords overlap, repeat and contain each other; full-width and spaces normalise away.
+  const alphabet = ['社', '保', '卡', '补', 'E', 'ｅ', 'e', ' ', '　'];
+  const word = (max: number) => Array.from({ length: Math.floor(next() * (max + 1)) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+
+  it('picks the same rule for random rule sets and messages (exact before contains, priority, length, order)', () => {
+    for (let round = 0; round < 300; round++) {
+      const rules = Array.from({ length: 1 + Math.floor(next() * 30) }, (_, i) =>
+        keyword(word(4) || '社', `d${i}`, svc(`d${i}/s`), { match: next() < 0.3 ? 'exact' : 'contains', priority: Math.floor(next() * 3), ...(next() < 0.1 ? { normalized: '' } : {}) }),
+      );
+      const matcher = createKeywordMatcher(rules);
+      for (let i = 0; i < 60; i++) {
+        const text = word(10);
+        const hit = matcher.match(text);
+        assert.deepEqual(hit && { owner: hit.rule.owner, match: hit.match }, matchByScan(rules, text), `rules ${JSON.stringify(rules.map((r) => [r.text, r.match, r.priority]))}, message “${text}”`);
+      }
+    }
+  });
+
+  it('picks the same rule as the simple reading for every keyword of the sample city', async function () {
+    this.timeout(30_000);
+    const build = buildAccount(await loadCityFromDir(path.join(projectRoot, 'topics')), { publicBaseUrl: 'https://gov.example.cn' });
+    const matcher = createKeywordMatcher(build.keywords);
+    for (const k of build.keywords) {
+      for (const text of [k.text, `我想问${k.text}`, `${k.text}怎么办`]) {
+        const hit = matcher.match(text);
+        assert.deepEqual(hit && { owner: hit.rule.owner, match: hit.match }, matchByScan(build.keywords, text), text);
+      }
+    }
+  });
+
+  it('guesses the owner the simple count of shared pieces gives', () => {
+    const pieces = (text: string) => new Set(Array.from({ length: Math.max(0, text.length - 1) }, (_, i) => text.slice(i, i + 2)));
+    const guessByScan = (rules: CompiledKeyword[], text: string) => {
+      const mine = pieces(normalizeKeyword(text).slice(0, MAX_MATCHED_LENGTH));
+      let best: { owner: string; count: number; share: number; priority: number; order: number } | undefined;
+      rules.forEach((r, order) => {
+        const theirs = pieces(r.normalized || normalizeKeyword(r.text));
+        const count = [...theirs].filter((p) => mine.has(p)).length;
+        if (count === 0) return;
+        const guess = { owner: r.owner, count, share: count / theirs.size, priority: r.priority, order };
+        if (!best || (guess.count - best.count || guess.share - best.share || guess.priority - best.priority || best.order - guess.order) > 0) best = guess;
+      });
+      return best?.owner;
+    };
+    for (let round = 0; round < 200; round++) {
+      const rules = Array.from({ length: 1 + Math.floor(next() * 20) }, (_, i) => keyword(word(5) || '社保', `d${i}`, svc(`d${i}/s`), { priority: Math.floor(next() * 2) }));
+      const matcher = createKeywordMatcher(rules);
+      for (let i = 0; i < 30; i++) {
+        const text = word(12);
+        assert.equal(matcher.guessOwner(text), guessByScan(rules, text), `rules ${JSON.stringify(rules.map((r) => r.text))}, message “${text}”`);
+      }
+    }
   });
 });

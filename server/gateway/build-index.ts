@@ -70,6 +70,22 @@ export function serviceUrl(index: BuildIndex, service: BuiltService): string {
   return service.url || `${index.build.publicBaseUrl}/s/${service.department}/${service.id}`;
 }
 
+const byUrl = new WeakMap<BuildIndex, Map<string, BuiltService>>();
+
+/** The service whose H5 page is `url` (the first, should two share one): what a view button opens. Indexed on first use. */
+export function serviceAtUrl(index: BuildIndex, url: string): BuiltService | undefined {
+  let services = byUrl.get(index);
+  if (!services) {
+    services = new Map();
+    for (const service of index.services.values()) {
+      const at = serviceUrl(index, service);
+      if (!services.has(at)) services.set(at, service);
+    }
+    byUrl.set(index, services);
+  }
+  return services.get(url);
+}
+
 export function departmentName(index: BuildIndex, id: string | undefined): string | undefined {
   return id === undefined ? undefined : (index.departments.get(id)?.name ?? id);
 }

@@ -3,7 +3,7 @@
 // them; dryRun (the console's simulator) decides and traces without writing anything.
 import { type MenuButton, normalizeKeyword } from '../builder/index.js';
 import type { WechatMessage } from '../wechat/index.js';
-import { departmentName, serviceUrl } from './build-index.js';
+import { departmentName, serviceAtUrl } from './build-index.js';
 import { deskAnswerTime, deskTicketId, SIMULATOR_ACCOUNT_ID, storeDeskTicket } from '../desk/index.js';
 import type { KeywordMatch } from './keyword-matcher.js';
 import { hallText, ITEM_NUMBER, recentItems, type NumberedItem } from './numbered-items.js';
@@ -129,7 +129,7 @@ async function answerMenuName(msg: WechatMessage, button: MenuButton, ctx: Route
     return { reply: R.menuGroupReply(templates, button.name, buttons), trace: { answeredBy: 'menu', rule: button.name, reason: `${same}，列出该菜单下的按钮` } };
   }
   if (button.type === 'view') {
-    const service = serviceOfUrl(index, button.url);
+    const service = serviceAtUrl(index, button.url);
     if (service) return { reply: R.serviceReply(index, service), trace: { answeredBy: 'menu', department: service.department, rule: button.name, reason: `${same}，回复该按钮打开的服务“${service.name}”` } };
     return { reply: R.textReply(`<a href="${button.url}">${button.name}</a>`), trace: { answeredBy: 'menu', rule: button.name, reason: `${same}，回复该按钮的链接` } };
   }
@@ -140,13 +140,8 @@ async function answerMenuName(msg: WechatMessage, button: MenuButton, ctx: Route
 function itemOfButton(index: RouteContext['index'], button: MenuButton): NumberedItem | undefined {
   if ('sub_button' in button) return undefined; // WeChat menus nest one level only
   if (button.type !== 'view') return { kind: 'menu', key: button.key };
-  const service = serviceOfUrl(index, button.url);
+  const service = serviceAtUrl(index, button.url);
   return service && { kind: 'service', service: service.ref };
-}
-
-function serviceOfUrl(index: RouteContext['index'], url: string) {
-  for (const service of index.services.values()) if (serviceUrl(index, service) === url) return service;
-  return undefined;
 }
 
 /** A keyword naming a query service runs the query (asking for what is missing); others are cached answers. */

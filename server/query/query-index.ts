@@ -1,7 +1,7 @@
 // What queries need per account build, prepared once per build (and again after a publish): the
 // services that declare a query, their chat patterns in answering order, compiled reply templates.
 import Handlebars from 'handlebars';
-import type { AccountBuild, BuiltService } from '../builder/index.js';
+import type { AccountBuild, BuiltDepartment, BuiltService } from '../builder/index.js';
 import type { QueryStep } from '../model/index.js';
 import { compilePattern, PatternError, type CompiledPattern } from '../patterns/index.js';
 import { createKeptAnswers, type KeptAnswers } from './kept-answers.js';
@@ -9,6 +9,8 @@ import { readFollowUp } from './query-inputs.js';
 
 export interface IndexedQuery {
   service: BuiltService;
+  /** The service's department (its name and hotline go into replies), looked up once per build. */
+  department?: BuiltDepartment;
   query: QueryStep;
   render: { found: Template; notFound: Template; failed?: Template };
   /** table:<file> or connector:<id> */
@@ -48,12 +50,16 @@ export function queryIndexOf(build: AccountBuild): QueryIndex {
 function indexQueries(build: AccountBuild): QueryIndex {
   const queries = new Map<string, IndexedQuery>();
   const chat: (ChatRule & { order: number })[] = [];
+  const departments = new Map<string, BuiltDepartment>();
+  for (const d of build.departments) if (!departments.has(d.id)) departments.set(d.id, d);
   for (const service of build.services) {
     const query = service.steps.query;
     if (!query || query.online === false) continue;
     const compile = (source: string): Template => hbs.compile(source, { noEscape: true, strict: false, knownHelpersOnly: false });
+    const department = departments.get(service.department);
     queries.set(service.ref, {
       service,
+      ...(department ? { department } : {}),
       query,
       render: {
         found: compile(query.reply.found),

@@ -117,7 +117,7 @@ export function runQuery(deps: QueryDeps, request: QueryRequest): MaybePromise<Q
 }
 
 function baseContext(build: AccountBuild, entry: IndexedQuery) {
-  const department = build.departments.find((d) => d.id === entry.service.department);
+  const { department } = entry;
   return {
     department: department?.name ?? entry.service.department,
     hotline: department?.hotline ?? build.account.desk.hotline ?? '',

@@ -7,6 +7,7 @@ import type { LockedRead } from '../../server/store/index.js';
 import { countByStatement, findByStatement } from '../../server/store/postgres/postgres-collection.js';
 import { importDocuments } from '../../server/store/postgres/bulk-import.js';
 import { createPostgresStore, type PostgresStore } from '../../server/store/postgres/postgres-store.js';
+import { splitWrites } from '../../server/store/postgres/postgres-once.js';
 import { dropSchema, freshSchema, usePostgres } from '../support/postgres.js';
 
 describe('PostgreSQL store (needs PostgreSQL)', () => {
@@ -262,5 +263,77 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
       pg.Client.prototype.query = query;
     }
     assert.deepEqual(await Promise.all(['push:0', 'push:29'].map((key) => b.once!.outcome(key))), ['answer push:0', 'answer push:29']);
+  });
+
+  it('sends the claims, settles and remembers made while one statement is out as one more, each key in the order it was written', async () => {
+    const store = await open(2);
+    const once = store.once!;
+    assert.equal(await once.claim('push:old', 60_000), true);
+    await once.remember('conversation:held', 'taken', 60_000);
+    let statements = 0;
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      statements++;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    let results: unknown[];
+    try {
+      // The first goes at once, alone; the rest queue behind it. 'push:new' is claimed, claimed
+      // again (loses without a statement) and then remembered (after its claim, so next time).
+      results = await Promise.all([
+        once.claim('push:first', 60_000),
+        once.settle('push:old', 'old answer'),
+        once.claim('push:new', 60_000, 'digest'),
+        once.remember('conversation:o1', 'list', 60_000),
+        once.claim('push:new', 60_000),
+        once.remember('push:new', 'remembered after the claim', 60_000),
+        once.claim('conversation:held', 60_000),
+      ]);
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    assert.deepEqual(results, [true, undefined, true, undefined, false, undefined, false]);
+    assert.equal(statements, 3, 'the first claim, the six writes queued behind it, and the second write of push:new');
+    assert.deepEqual(
+      await Promise.all(['push:old', 'push:new', 'conversation:o1', 'conversation:held'].map((key) => once.outcome(key))),
+      ['old answer', 'remembered after the claim', 'list', 'taken'],
+    );
+  });
+
+  it('rejects every caller of a statement that fails, and sends the next writes after it', async () => {
+    const store = await open(2);
+    const once = store.once!;
+    const query = pg.Client.prototype.query;
+    let fail = true;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const config = args[0] as { name?: string };
+      if (fail && config?.name === 'onestop-once-write') {
+        fail = false;
+        // pg-pool passes a callback: the statement fails as a lost connection would make it.
+        const callback = args.find((a) => typeof a === 'function') as ((err: Error) => void) | undefined;
+        setImmediate(() => callback?.(new Error('connection lost')));
+        return undefined;
+      }
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      const [first, second] = await Promise.allSettled([once.claim('push:a', 60_000), once.claim('push:b', 60_000)]);
+      assert.equal(first.status, 'rejected');
+      assert.equal(second.status, 'fulfilled', 'the write queued behind the failed statement goes in the next one');
+      assert.equal(await once.claim('push:a', 60_000), true, 'a failed claim left no row behind');
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+  });
+});
+
+describe('PostgreSQL once: what one statement carries', () => {
+  const w = (op: 'claim' | 'settle' | 'remember', key: string) => ({ write: { op, key } });
+  it('takes each key once, in order; a second claim of a key loses, any other second write waits', () => {
+    const pending = [w('claim', 'a'), w('claim', 'b'), w('claim', 'a'), w('settle', 'b'), w('remember', 'c'), w('claim', 'c'), w('settle', 'd')];
+    const { now, lost, later } = splitWrites(pending);
+    assert.deepEqual(now, [pending[0], pending[1], pending[4], pending[6]]);
+    assert.deepEqual(lost, [pending[2]]);
+    assert.deepEqual(later, [pending[3], pending[5]]);
   });
 });

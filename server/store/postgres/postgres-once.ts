@@ -2,94 +2,105 @@
 // the claims. An expired claim is taken over by the next claimer; expired rows are deleted by a
 // timer so the table stays the size of the live window.
 //
-// Every WeChat push claims its nonce and its dedup key here and settles its answer, so under
-// load these are most of the statements a keyword reply sends. Claims and settles made while one
-// of their kind is on its way to the server wait for it and then go together, as one statement
-// (a group commit): at one push in flight nothing waits, at thirty-two the server parses, plans
-// and commits once for many.
+// Every WeChat push claims its nonce and its dedup key here, settles its answer and, when the
+// push changed the citizen's conversation, remembers it, so under load these are most of the
+// statements a keyword reply sends. All three kinds of write go to the server together: those
+// made while a statement is on its way wait for it and then go as one statement (a group commit
+// of claims, settles and remembers alike): at one push in flight nothing waits, at thirty-two the
+// server parses, plans and commits once for many, and a settle or remember rides along with the
+// next claims instead of costing a statement of its own. The rows travel as one JSON parameter
+// per kind (serialised natively, where text[] parameters are escaped element by element in JS).
 import type pg from 'pg';
 import type { SharedOnce } from '../types.js';
 import type { Sessions } from './sessions.js';
 
-interface Pending<I, O> {
-  item: I;
-  resolve: (value: O) => void;
+type Write =
+  | { op: 'claim'; key: string; ttlMs: number; outcome: string | null }
+  | { op: 'settle'; key: string; outcome: string }
+  | { op: 'remember'; key: string; ttlMs: number; outcome: string };
+
+const ms = (ttlMs: number) => Math.max(1, Math.round(ttlMs));
+
+/**
+ * One statement for claims, settles and remembers of distinct keys. Data-modifying CTEs run to
+ * completion whether or not the outer query reads them; each kind touches only its own keys
+ * (splitWrites sees to that), so no row is changed twice in the statement.
+ */
+const WRITE_STATEMENT = `with settled as (
+    update once_claims o set outcome = s.v from json_to_recordset($2::json) as s(k text, v text) where o.key = s.k
+  ), remembered as (
+    insert into once_claims (key, expires, outcome)
+    select k, now() + t * interval '1 millisecond', v from json_to_recordset($3::json) as r(k text, t int, v text)
+    on conflict (key) do update set expires = excluded.expires, outcome = excluded.outcome
+  )
+  insert into once_claims (key, expires, outcome)
+  select k, now() + t * interval '1 millisecond', v from json_to_recordset($1::json) as c(k text, t int, v text)
+  on conflict (key) do update set expires = excluded.expires, outcome = excluded.outcome where once_claims.expires <= now()
+  returning key`;
+
+/**
+ * The writes one statement can carry, in arrival order: each key once. A second claim of a key
+ * already claimed in the statement loses at once (its first claimer wins or loses it; either way
+ * not this one), as ON CONFLICT cannot touch a row twice. Any other second write of a key waits
+ * for the next statement, so writes of one key take effect in the order they were made.
+ */
+export function splitWrites<P extends { write: Pick<Write, 'op' | 'key'> }>(pending: readonly P[]): { now: P[]; lost: P[]; later: P[] } {
+  const taken = new Map<string, Write['op']>();
+  const out = { now: [] as P[], lost: [] as P[], later: [] as P[] };
+  for (const p of pending) {
+    const first = taken.get(p.write.key);
+    if (first === undefined) {
+      taken.set(p.write.key, p.write.op);
+      out.now.push(p);
+    } else if (p.write.op === 'claim' && first === 'claim') out.lost.push(p);
+    else out.later.push(p);
+  }
+  return out;
+}
+
+interface Pending {
+  write: Write;
+  resolve: (claimed: boolean) => void;
   reject: (err: unknown) => void;
 }
 
-/**
- * Calls `run` with every item that arrived while the previous call was on its way (the first one
- * at once, alone). `run` answers one result per item, in order.
- */
-export function createBatcher<I, O>(run: (items: I[]) => Promise<O[]>): (item: I) => Promise<O> {
-  let queued: Array<Pending<I, O>> = [];
+export function createPostgresOnce(db: Sessions, pool: pg.Pool): SharedOnce & { sweep(): Promise<number> } {
+  let queued: Pending[] = [];
   let inFlight = false;
+  // Straight on the pool: a statement carries writes of many callers, whatever lock one of them holds.
   const send = () => {
-    const batch = queued;
-    queued = [];
+    const { now, lost, later } = splitWrites(queued);
+    queued = later;
+    for (const p of lost) p.resolve(false);
     inFlight = true;
-    run(batch.map((p) => p.item))
+    const rows = (op: Write['op']) =>
+      JSON.stringify(now.flatMap(({ write: w }) => (w.op !== op ? [] : [{ k: w.key, t: w.op === 'settle' ? 0 : ms(w.ttlMs), v: w.outcome }])));
+    pool
+      .query<{ key: string }>({ name: 'onestop-once-write', text: WRITE_STATEMENT, values: [rows('claim'), rows('settle'), rows('remember')] })
       .then(
-        (results) => batch.forEach((p, i) => p.resolve(results[i]!)),
-        (err: unknown) => batch.forEach((p) => p.reject(err)),
+        ({ rows: won }) => {
+          const claimed = new Set(won.map((r) => r.key));
+          for (const p of now) p.resolve(p.write.op === 'claim' && claimed.has(p.write.key));
+        },
+        (err: unknown) => now.forEach((p) => p.reject(err)),
       )
       .finally(() => {
         inFlight = false;
         if (queued.length) send();
       });
   };
-  return (item) =>
-    new Promise<O>((resolve, reject) => {
-      queued.push({ item, resolve, reject });
+  const write = (w: Write) =>
+    new Promise<boolean>((resolve, reject) => {
+      queued.push({ write: w, resolve, reject });
       if (!inFlight) send();
     });
-}
-
-interface Claim {
-  key: string;
-  ttlMs: number;
-  outcome: string | null;
-}
-
-const ms = (ttlMs: number) => Math.max(1, Math.round(ttlMs));
-
-export function createPostgresOnce(db: Sessions, pool: pg.Pool): SharedOnce & { sweep(): Promise<number> } {
-  // Straight on the pool: a batch carries claims of many callers, whatever lock one of them holds.
-  const claim = createBatcher<Claim, boolean>(async (claims) => {
-    // One row per key (ON CONFLICT cannot touch a row twice in one statement): a key claimed
-    // twice in one batch goes to its first claimer.
-    const first = new Map<string, Claim>();
-    for (const c of claims) if (!first.has(c.key)) first.set(c.key, c);
-    const rows = [...first.values()];
-    const { rows: won } = await pool.query<{ key: string }>({
-      name: 'onestop-once-claim',
-      text: `insert into once_claims (key, expires, outcome)
-             select key, now() + ttl * interval '1 millisecond', outcome from unnest($1::text[], $2::int[], $3::text[]) as t(key, ttl, outcome)
-             on conflict (key) do update set expires = excluded.expires, outcome = excluded.outcome where once_claims.expires <= now()
-             returning key`,
-      values: [rows.map((c) => c.key), rows.map((c) => ms(c.ttlMs)), rows.map((c) => c.outcome)],
-    });
-    const claimed = new Set(won.map((r) => r.key));
-    return claims.map((c) => first.get(c.key) === c && claimed.has(c.key));
-  });
-  const settle = createBatcher<{ key: string; outcome: string }, void>(async (settles) => {
-    const last = new Map(settles.map((s) => [s.key, s.outcome]));
-    await pool.query({
-      name: 'onestop-once-settle',
-      text: 'update once_claims o set outcome = t.outcome from unnest($1::text[], $2::text[]) as t(key, outcome) where o.key = t.key',
-      values: [[...last.keys()], [...last.values()]],
-    });
-    return settles.map(() => undefined);
-  });
   return {
-    claim: (key, ttlMs, outcome) => claim({ key, ttlMs, outcome: outcome ?? null }),
-    settle: (key, outcome) => settle({ key, outcome }),
+    claim: (key, ttlMs, outcome) => write({ op: 'claim', key, ttlMs, outcome: outcome ?? null }),
+    async settle(key, outcome) {
+      await write({ op: 'settle', key, outcome });
+    },
     async remember(key, outcome, ttlMs) {
-      await db.query(
-        `insert into once_claims (key, expires, outcome) values ($1, now() + $2 * interval '1 millisecond', $3)
-         on conflict (key) do update set expires = excluded.expires, outcome = excluded.outcome`,
-        [key, ms(ttlMs), outcome],
-      );
+      await write({ op: 'remember', key, ttlMs, outcome });
     },
     async outcome(key) {
       const { rows } = await db.query<{ outcome: string | null }>({

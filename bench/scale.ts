@@ -15,6 +15,14 @@
 // Targets are printed with the figures: (c) ≥ 1.6 × (b) on keyword replies; the race gives
 // exactly 5 bookings every run; booking p99 < 20 ms at 1,000,000; migration < 60 s.
 // BENCH_ONLY=servers,race,many,migrate runs only the named parts (e.g. BENCH_ONLY=many).
+// Part 1 also prints, per setup, the statements its servers sent per reply (pg_stat_statements,
+// which the bench's cluster preloads), the servers' CPU with no request, and the CPU budget per
+// reply against the machine's cores with the (c) / (b) it allows. The load comes from a lean
+// keep-alive client (bench/support/lean-client.ts; keyword pushes signed before each round's
+// clock starts); BENCH_CLIENT=autocannon uses autocannon instead, for every setup alike.
+// BENCH_CPU_PROF=<dir> writes each server's V8 CPU profile there (the profiler's own sampling
+// then adds CPU to every figure). The rounds start once every server's start-up reminder
+// planning has reported.
 import { type ChildProcess, spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -42,12 +50,16 @@ import { plainSignature } from '../server/wechat/signature.js';
 import { APPOINTMENT_SERVICE, makeBuild, NOW, VALID_FIELDS } from '../test/loop/appointment/fixture-build.js';
 import { findPostgresBin, startCluster } from '../test/support/postgres-cluster.js';
 import { cpuSeconds } from './support/child-server.js';
+import { leanLoad } from './support/lean-client.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 500);
 const CONNECTIONS = 32;
 const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 1_000_000);
+/** Keyword pushes signed and encoded before each round's clock starts, per second of the round (more are made as they go). */
+const PREPARED_PER_SECOND = 8000;
+const CLIENT = process.env.BENCH_CLIENT === 'autocannon' ? 'autocannon' : 'lean';
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'servers,race,many,migrate').split(','));
 const TOKEN = 'onestop-local-token';
 const SESSION_SECRET = 'onestop-local-session-secret-change-me';
@@ -58,27 +70,37 @@ const FIELDS = { plateType: '02', plateNumber: '鄂A12345', vinLast6: '123456', 
 interface Server {
   child: ChildProcess;
   url: string;
+  /** Resolves when the start-up work is done (the first reminder planning pass reported), so rounds measure replies alone. */
+  settled: Promise<void>;
 }
 
 async function serve(env: Record<string, string>): Promise<Server> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'onestop-scale-'));
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bin/onestop.js'), 'serve'], {
+  // BENCH_CPU_PROF=<dir>: each server writes its V8 CPU profile there when it exits (SIGTERM).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...prof, path.join(projectRoot, 'bin/onestop.js'), 'serve'], {
     env: { ...process.env, PORT: '0', DATA_DIR: dataDir, PUBLIC_BASE_URL: BASE_URL, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let planned: () => void = () => {};
+  const settled = new Promise<void>((resolve) => (planned = resolve));
   const port = await new Promise<number>((resolve, reject) => {
     const onData = (b: Buffer) => {
+      if (out.length > 100_000) return; // start-up is over; later output is not kept
       out += b.toString();
       const m = /端口 (\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
+      if (/\[onestop:notices\] (提醒规划|安排提醒时出错)/.test(out)) planned();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });
   child.once('exit', () => void rm(dataDir, { recursive: true, force: true }));
-  return { child, url: `http://127.0.0.1:${port}` };
+  // A planning pass that never reports (an error is reported too) must not stop the bench.
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 120_000).unref());
+  return { child, url: `http://127.0.0.1:${port}`, settled: Promise.race([settled, timeout]) };
 }
 
 const stop = (servers: Server[]) =>
@@ -89,14 +111,32 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 interface Figures {
   rps: number;
+  /** The load generator's CPU seconds during the run, when the client measures it itself. */
+  generatorCpu?: number;
   p50: number;
   p99: number;
   errors: number;
   statuses: Record<string, number>;
 }
 
-/** Splits the connections evenly over the servers (each its own autocannon) and adds them up. */
-async function load(servers: Server[], make: (i: number) => { path: string; body: string; headers: Record<string, string> }, seconds: number, okStatuses: number[]): Promise<Figures> {
+/**
+ * Splits the connections evenly over the servers and adds them up. The lean client by default;
+ * BENCH_CLIENT=autocannon runs autocannon instead (one per server), as before. Either way every
+ * setup of a run gets the same client.
+ */
+async function load(
+  servers: Server[],
+  make: (i: number) => { path: string; body: string; headers: Record<string, string> },
+  seconds: number,
+  okStatuses: number[],
+  prepared = 0,
+): Promise<Figures> {
+  const ok = (statuses: Record<string, number>) =>
+    Object.entries(statuses).filter(([code]) => !okStatuses.includes(Number(code))).reduce((n, [, c]) => n + c, 0);
+  if (CLIENT === 'lean') {
+    const r = await leanLoad(servers.map((s) => ({ host: '127.0.0.1', port: Number(new URL(s.url).port) })), CONNECTIONS / servers.length, seconds, make, prepared);
+    return { rps: r.rps, generatorCpu: r.cpuSeconds, p50: r.p50, p99: r.p99, errors: r.errors + ok(r.statuses), statuses: r.statuses };
+  }
   let i = 0;
   const runs = await Promise.all(
     servers.map((s) =>
@@ -112,12 +152,11 @@ async function load(servers: Server[], make: (i: number) => { path: string; body
   );
   const statuses: Record<string, number> = {};
   for (const r of runs) for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) statuses[code] = (statuses[code] ?? 0) + count;
-  const bad = Object.entries(statuses).filter(([code]) => !okStatuses.includes(Number(code))).reduce((n, [, c]) => n + c, 0);
   return {
     rps: runs.reduce((n, r) => n + r.requests.average, 0),
     p50: Math.max(...runs.map((r) => r.latency.p50)),
     p99: Math.max(...runs.map((r) => r.latency.p99)),
-    errors: runs.reduce((n, r) => n + r.errors + r.timeouts, 0) + bad,
+    errors: runs.reduce((n, r) => n + r.errors + r.timeouts, 0) + ok(statuses),
     statuses,
   };
 }
@@ -178,7 +217,7 @@ async function book(server: Server, openid: string, hall: string, start: string)
 }
 
 const line = (label: string, f: Figures) =>
-  console.log(`${label.padEnd(44)} ${f.rps.toFixed(0).padStart(6)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}  ${JSON.stringify(f.statuses)}`);
+  console.log(`${label.padEnd(44)} ${f.rps.toFixed(0).padStart(6)} req/s  p50 ${f.p50.toFixed(1)} ms  p99 ${f.p99.toFixed(1)} ms  errors ${f.errors}  ${JSON.stringify(f.statuses)}`);
 
 async function newDatabase(adminUrl: string, name: string): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -215,23 +254,72 @@ function postgresCpu(dataDir: string): () => number {
 interface Setup {
   label: string;
   servers: Server[];
+  /** Its database (none for lowdb). */
+  database?: string;
   rounds: Figures[];
   cpu: { server: number; postgres: number; generator: number; replies: number };
+  /** Statements its servers sent during the rounds, by normalised text (pg_stat_statements). */
+  statements: Map<string, number>;
+}
+
+/**
+ * Statements sent to each database so far, by normalised text, from pg_stat_statements (the
+ * bench's cluster preloads it). Read through the bench's own connection to `postgres`, whose
+ * statements are not counted for the servers' databases.
+ */
+async function statementCounter(adminUrl: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query('create extension if not exists pg_stat_statements');
+  return {
+    async counts(): Promise<Map<string, Map<string, number>>> {
+      const { rows } = await client.query<{ datname: string; query: string; calls: string }>(
+        'select d.datname, s.query, s.calls from pg_stat_statements s join pg_database d on d.oid = s.dbid',
+      );
+      const out = new Map<string, Map<string, number>>();
+      for (const r of rows) {
+        let db = out.get(r.datname);
+        if (!db) out.set(r.datname, (db = new Map()));
+        db.set(r.query, (db.get(r.query) ?? 0) + Number(r.calls));
+      }
+      return out;
+    },
+    close: () => client.end(),
+  };
+}
+
+/** What the servers of a setup spend with no request at all (timers, polling), per second of each process. */
+async function idleCpu(servers: Server[], seconds: number): Promise<number> {
+  const before = servers.map((x) => cpuSeconds(x.child.pid!) ?? 0);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  return servers.reduce((n, x, i) => n + (cpuSeconds(x.child.pid!) ?? 0) - before[i]!, 0) / servers.length / seconds;
 }
 
 async function throughServers(adminUrl: string, texts: string[], pgCpu: () => number) {
   console.log(`\n1. Through the full server, ${CONNECTIONS} connections: keyword replies in ${ROUNDS} interleaved rounds of ${SECONDS} s, then bookings of ${SERVICE}`);
   const urlC = await newDatabase(adminUrl, 'scale_c');
   const first = await serve({ STORE_URL: urlC }); // bootstraps version 1; the second loads it
-  const setup = (label: string, servers: Server[]): Setup => ({ label, servers, rounds: [], cpu: { server: 0, postgres: 0, generator: 0, replies: 0 } });
+  const setup = (label: string, servers: Server[], database?: string): Setup => ({
+    label,
+    servers,
+    ...(database ? { database } : {}),
+    rounds: [],
+    cpu: { server: 0, postgres: 0, generator: 0, replies: 0 },
+    statements: new Map(),
+  });
   const setups = [
     setup('(a) one lowdb process', [await serve({})]),
-    setup('(b) one process on PostgreSQL', [await serve({ STORE_URL: await newDatabase(adminUrl, 'scale_b') })]),
-    setup('(c) two processes on PostgreSQL', [first, await serve({ STORE_URL: urlC })]),
+    setup('(b) one process on PostgreSQL', [await serve({ STORE_URL: await newDatabase(adminUrl, 'scale_b') })], 'scale_b'),
+    setup('(c) two processes on PostgreSQL', [first, await serve({ STORE_URL: urlC })], 'scale_c'),
   ];
   const [a, b, c] = setups as [Setup, Setup, Setup];
+  const counter = await statementCounter(adminUrl);
+  // Each process plans reminders once at start (reading the reminder-day index of a month): done before the warm-up.
+  await Promise.all(setups.flatMap((s) => s.servers.map((x) => x.settled)));
   // Warm-up (JIT, pooled connections, prepared statements, caches), not counted.
   for (const s of setups) await load(s.servers, keywordRequest(texts), 2, [200]);
+  const idle = new Map<Setup, number>();
+  for (const s of setups) idle.set(s, await idleCpu(s.servers, 2));
   let errors = 0;
   const ratios: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -239,12 +327,19 @@ async function throughServers(adminUrl: string, texts: string[], pgCpu: () => nu
     for (const s of setups.map((_, i) => setups[(i + round) % setups.length]!)) {
       const serverBefore = s.servers.map((x) => cpuSeconds(x.child.pid!) ?? 0);
       const pgBefore = pgCpu();
+      const countsBefore = s.database ? (await counter.counts()).get(s.database) : undefined;
       const genBefore = process.cpuUsage();
-      const f = await load(s.servers, keywordRequest(texts), SECONDS, [200]);
+      const f = await load(s.servers, keywordRequest(texts), SECONDS, [200], PREPARED_PER_SECOND * SECONDS);
       const gen = process.cpuUsage(genBefore);
+      if (s.database) {
+        for (const [query, calls] of (await counter.counts()).get(s.database) ?? []) {
+          const sent = calls - (countsBefore?.get(query) ?? 0);
+          if (sent) s.statements.set(query, (s.statements.get(query) ?? 0) + sent);
+        }
+      }
       s.cpu.server += s.servers.reduce((n, x, i) => n + (cpuSeconds(x.child.pid!) ?? 0) - serverBefore[i]!, 0);
       s.cpu.postgres += pgCpu() - pgBefore;
-      s.cpu.generator += (gen.user + gen.system) / 1e6;
+      s.cpu.generator += f.generatorCpu ?? (gen.user + gen.system) / 1e6;
       s.cpu.replies += f.rps * SECONDS;
       s.rounds.push(f);
       errors += f.errors;
@@ -255,9 +350,18 @@ async function throughServers(adminUrl: string, texts: string[], pgCpu: () => nu
   for (const s of setups) {
     const med = (k: 'rps' | 'p50' | 'p99') => median(s.rounds.map((r) => r[k]));
     const us = (sec: number) => ((sec * 1e6) / Math.max(1, s.cpu.replies)).toFixed(0);
-    console.log(`${`${s.label}, keyword replies (median)`.padEnd(44)} ${med('rps').toFixed(0).padStart(6)} req/s  p50 ${med('p50')} ms  p99 ${med('p99')} ms`);
+    console.log(`${`${s.label}, keyword replies (median)`.padEnd(44)} ${med('rps').toFixed(0).padStart(6)} req/s  p50 ${med('p50').toFixed(1)} ms  p99 ${med('p99').toFixed(1)} ms`);
     console.log(`      CPU per reply: server ${us(s.cpu.server)} µs${s === a ? '' : ` + PostgreSQL ${us(s.cpu.postgres)} µs`} + load generator ${us(s.cpu.generator)} µs`);
+    console.log(`      idle (no request): ${(idle.get(s)! * 1000).toFixed(1)} ms of CPU per second in each server process`);
+    if (s.database) {
+      const total = [...s.statements.values()].reduce((n, x) => n + x, 0);
+      const per = (n: number) => (n / Math.max(1, s.cpu.replies)).toFixed(2);
+      console.log(`      statements per reply: ${per(total)}, of which`);
+      const top = [...s.statements].sort((x, y) => y[1] - x[1]).slice(0, 6);
+      for (const [query, n] of top) console.log(`        ${per(n).padStart(6)}  ${query.replace(/\s+/g, ' ').slice(0, 110)}`);
+    }
   }
+  await counter.close();
   if (errors) console.log(`      ${errors} keyword replies failed or answered other than 200`);
   for (const s of setups) {
     const slots = await bookableSlots(s.servers[0]!);
@@ -269,13 +373,22 @@ async function throughServers(adminUrl: string, texts: string[], pgCpu: () => nu
   console.log(`${ratio >= 1.6 && !errors ? 'PASS' : 'FAIL'}  keyword replies (c) / (b): ${ratio.toFixed(2)}, the median of ${ROUNDS} rounds' ratios ${ratios.map((r) => r.toFixed(2)).join(' ')} (target ≥ 1.6; baseline (b) / (a) = ${pgVsLowdb.toFixed(2)})`);
   // What (c) / (b) can reach on this machine when nothing else runs: one process uses at most one
   // core; the load generator and PostgreSQL take their share of the same cores.
-  const per = (x: number) => x / Math.max(1, b.cpu.replies);
-  const [server, rest] = [per(b.cpu.server), per(b.cpu.postgres + b.cpu.generator)];
   const cores = cpus().length;
-  const ceiling = Math.min(2 / server, cores / (server + rest)) / Math.min(1 / server, cores / (server + rest));
+  const costs = (x: Setup) => {
+    const per = (sec: number) => sec / Math.max(1, x.cpu.replies);
+    return { server: per(x.cpu.server), rest: per(x.cpu.postgres + x.cpu.generator) };
+  };
+  const cb = costs(b);
+  const cc = costs(c);
+  const most = (processes: number, k: { server: number; rest: number }) => Math.min(processes / k.server, cores / (k.server + k.rest));
+  const µs = (sec: number) => (sec * 1e6).toFixed(0);
   console.log(
-    `      note: ${cores} cores run the load generator, the servers and PostgreSQL (load average ${loadavg()[0]!.toFixed(1)}). With (b)'s CPU per reply ` +
-      `(server ${(server * 1e6).toFixed(0)} µs, PostgreSQL and load generator ${(rest * 1e6).toFixed(0)} µs), (c) / (b) cannot pass ${ceiling.toFixed(2)} here even on an idle machine.`,
+    `      CPU budget per reply against ${cores} cores (load average ${loadavg()[0]!.toFixed(1)}): (b) server ${µs(cb.server)} + PostgreSQL and load generator ${µs(cb.rest)} µs, ` +
+      `at most ${most(1, cb).toFixed(0)} replies/s with the server on one core; (c) servers ${µs(cc.server)} + ${µs(cc.rest)} µs, at most ${most(2, cc).toFixed(0)} replies/s on all ${cores} cores.`,
+  );
+  console.log(
+    `      ceiling of (c) / (b) on an idle machine: ${(most(2, cc) / most(1, cb)).toFixed(2)} with each setup's own CPU per reply, ${(most(2, cb) / most(1, cb)).toFixed(2)} if (c) cost per reply what (b) does; ` +
+      `1.6 needs PostgreSQL + load generator ≤ ${(cores / 1.6 - 1).toFixed(2)} × the server's CPU per reply (now ${(cb.rest / cb.server).toFixed(2)} ×).`,
   );
   return { ok: ratio >= 1.6 && !errors, raceServers: c.servers };
 }
@@ -471,7 +584,7 @@ async function migration(adminUrl: string) {
 async function main() {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL binaries not found (install Debian postgresql or set PG_BIN)');
-  const cluster = await startCluster(bin, { durable: true });
+  const cluster = await startCluster(bin, { durable: true, settings: ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.max=1000'] });
   // Ctrl-C still removes the cluster and its directory.
   process.once('SIGINT', () => void cluster.stop().finally(() => process.exit(130)));
   console.log(`PostgreSQL cluster (fsync on) in ${cluster.dir}; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}`);

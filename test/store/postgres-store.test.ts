@@ -197,6 +197,26 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
     assert.deepEqual(await b.log('events').read(), [{ n: 1 }, { n: 2 }]);
   });
 
+  it('writes a flush of many records in one statement and reads each back as it was appended, quotes and backslashes included', async () => {
+    const store = await open();
+    const log = store.log<{ n: number; text: string; nested: { list: unknown[] } }>('messages');
+    const records = Array.from({ length: 50 }, (_, n) => ({ n, text: `问 "年检" \\ {a,b} 第${n}条\n`, nested: { list: [null, true, n, '"}'] } }));
+    for (const r of records) log.append(r);
+    let statements = 0;
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      statements++;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      await log.flush();
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    assert.equal(statements, 1);
+    assert.deepEqual(await log.read(), records);
+  });
+
   it('runs many nested lock holders on a small pool without deadlocking', async () => {
     const store = await open(2);
     const items = store.collection<{ id: string; n: number }>('counters');
@@ -278,10 +298,13 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
     } as typeof query;
     let results: unknown[];
     try {
-      // The first goes at once, alone; the rest queue behind it. 'push:new' is claimed, claimed
-      // again (loses without a statement) and then remembered (after its claim, so next time).
+      // The first leaves at the end of this turn of the event loop, alone; the rest are made
+      // while it is out and queue behind it. 'push:new' is claimed, claimed again (loses without
+      // a statement) and then remembered (after its claim, so in the statement after).
+      const first = once.claim('push:first', 60_000);
+      await new Promise((r) => setImmediate(r));
       results = await Promise.all([
-        once.claim('push:first', 60_000),
+        first,
         once.settle('push:old', 'old answer'),
         once.claim('push:new', 60_000, 'digest'),
         once.remember('conversation:o1', 'list', 60_000),
@@ -298,6 +321,24 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
       await Promise.all(['push:old', 'push:new', 'conversation:o1', 'conversation:held'].map((key) => once.outcome(key))),
       ['old answer', 'remembered after the claim', 'list', 'taken'],
     );
+  });
+
+  it('sends the writes made in one turn of the event loop as one statement', async () => {
+    const store = await open(2);
+    let statements = 0;
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      statements++;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store.once!.claim(`nonce:${i}`, 60_000, 'digest') : store.once!.remember(`conversation:${i}`, 'state', 60_000))));
+      assert.deepEqual(results, Array.from({ length: 20 }, (_, i) => (i % 2 ? true : undefined)));
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    assert.equal(statements, 1);
+    assert.equal(await store.once!.outcome('conversation:4'), 'state');
   });
 
   it('rejects every caller of a statement that fails, and sends the next writes after it', async () => {
@@ -317,7 +358,9 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
       return (query as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof query;
     try {
-      const [first, second] = await Promise.allSettled([once.claim('push:a', 60_000), once.claim('push:b', 60_000)]);
+      const failing = once.claim('push:a', 60_000);
+      await new Promise((r) => setImmediate(r)); // on its way
+      const [first, second] = await Promise.allSettled([failing, once.claim('push:b', 60_000)]);
       assert.equal(first.status, 'rejected');
       assert.equal(second.status, 'fulfilled', 'the write queued behind the failed statement goes in the next one');
       assert.equal(await once.claim('push:a', 60_000), true, 'a failed claim left no row behind');

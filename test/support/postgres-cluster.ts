@@ -27,7 +27,14 @@ export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string | 
 
 const USER = 'onestop';
 
-export async function startCluster(bin: string, options: { durable?: boolean } = {}): Promise<TestCluster> {
+export interface ClusterOptions {
+  /** fsync and synchronous commits on (benchmarks); off by default (tests). */
+  durable?: boolean;
+  /** More server settings, `name=value` each (e.g. `shared_preload_libraries=pg_stat_statements`). */
+  settings?: string[];
+}
+
+export async function startCluster(bin: string, options: ClusterOptions = {}): Promise<TestCluster> {
   const dir = mkdtempSync(path.join(tmpdir(), 'onestop-pg-'));
   const data = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
@@ -43,7 +50,8 @@ export async function startCluster(bin: string, options: { durable?: boolean } =
   // Durability off for tests: the data is thrown away, and fsync on a shared 2-core box is the
   // slow part. Benchmarks ask for durable commits, to compare fairly with the fsynced lowdb store.
   const fast = options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
-  const args = ['-D', data, '-k', dir, '-c', 'listen_addresses=', ...fast, '-c', 'max_connections=200'];
+  const extra = (options.settings ?? []).flatMap((setting) => ['-c', setting]);
+  const args = ['-D', data, '-k', dir, '-c', 'listen_addresses=', ...fast, '-c', 'max_connections=200', ...extra];
   const child: ChildProcess = spawn(path.join(bin, 'postgres'), args, { ...ids, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));

@@ -43,10 +43,13 @@ export class PostgresLog<T> implements Log<T> {
     const lines = this.buffer;
     this.buffer = [];
     try {
-      await this.pool.query(
-        'insert into log_records (log, record) select $1, r from unnest($2::jsonb[]) with ordinality as t(r, n) order by n',
-        [this.name, lines],
-      );
+      // The records as one JSON array: their text is already JSON, so it goes as it is, where a
+      // jsonb[] parameter would be escaped character by character in JS.
+      await this.pool.query({
+        name: 'onestop-log-append',
+        text: 'insert into log_records (log, record) select $1, r from jsonb_array_elements($2::jsonb) with ordinality as t(r, n) order by n',
+        values: [this.name, `[${lines.join(',')}]`],
+      });
     } catch (e) {
       this.buffer = lines.concat(this.buffer);
       throw e;

@@ -7,7 +7,7 @@ import type { LockedRead } from '../../server/store/index.js';
 import { countByStatement, findByStatement } from '../../server/store/postgres/postgres-collection.js';
 import { importDocuments } from '../../server/store/postgres/bulk-import.js';
 import { createPostgresStore, type PostgresStore } from '../../server/store/postgres/postgres-store.js';
-import { splitWrites } from '../../server/store/postgres/postgres-once.js';
+import { splitWrites, WRITE_STATEMENT } from '../../server/store/postgres/postgres-once.js';
 import { dropSchema, freshSchema, usePostgres } from '../support/postgres.js';
 
 describe('PostgreSQL store (needs PostgreSQL)', () => {
@@ -339,6 +339,34 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
     }
     assert.equal(statements, 1);
     assert.equal(await store.once!.outcome('conversation:4'), 'state');
+  });
+
+  it('shows no outcome for a settle of a key nobody holds, and lets the next claimer have it', async () => {
+    const [a, b] = [await open(2), await open(2)];
+    await a.once!.settle('push:swept', 'late answer');
+    assert.equal(await b.once!.outcome('push:swept'), undefined);
+    assert.equal(await b.once!.claim('push:swept', 60_000), true);
+    assert.equal(await a.once!.claim('push:swept', 60_000), false);
+    assert.equal(await a.once!.outcome('push:swept'), undefined, 'the claim starts without the stray outcome');
+  });
+
+  it('finds the rows of claims, settles and remembers through the key, whatever the table has grown to (generic plan)', async () => {
+    const store = await open(2);
+    const client = await store.pool.connect();
+    try {
+      await client.query(`insert into once_claims (key, expires, outcome) select 'push:' || i, now() + interval '10 minutes', null from generate_series(1, 30000) as i`);
+      await client.query('analyze once_claims');
+      // The plan a named statement settles on after its first executions, made for any rows.
+      await client.query('set plan_cache_mode = force_generic_plan');
+      await client.query(`prepare once_write(text, text, text) as ${WRITE_STATEMENT}`);
+      const rows = (kind: string) => `'${JSON.stringify([{ k: `push:${kind}`, t: 1000, v: 'x' }])}'`;
+      const { rows: plan } = await client.query<{ 'QUERY PLAN': string }>(`explain execute once_write(${rows('1')}, ${rows('2')}, ${rows('3')})`);
+      const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+      assert.doesNotMatch(text, /Seq Scan on once_claims|Hash Join|Merge Join/, text);
+    } finally {
+      await client.query('deallocate all').catch(() => undefined);
+      client.release(true);
+    }
   });
 
   it('rejects every caller of a statement that fails, and sends the next writes after it', async () => {

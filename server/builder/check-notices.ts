@@ -4,7 +4,7 @@ import type { CityModel, DepartmentEntry } from './city-model.js';
 import { compareStrings, type DiagnosticSink, type SourceRef } from './diagnostics.js';
 import { FORBIDDEN_TEMPLATE_KEYS, fieldLimit, subscriptionKeyType, templateValueProblem } from './template-rules.js';
 import type { BuiltNoticeType, BuiltReminder } from './types.js';
-import type { NoticeTemplate, NoticeType } from '../model/index.js';
+import type { Binding, NoticeTemplate, NoticeType } from '../model/index.js';
 
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]{0,31})\}/g;
 
@@ -100,7 +100,7 @@ function checkFields(entry: DepartmentEntry, notice: NoticeType, i: number, temp
 function checkReminders(entry: DepartmentEntry, built: Map<string, BuiltNoticeType>, declared: Set<string>, sink: DiagnosticSink): BuiltReminder[] {
   const out: BuiltReminder[] = [];
   const ids = new Set<string>();
-  const bindingKinds = new Set(((entry.department as { bindings?: { id: string }[] }).bindings ?? []).map((b) => b.id));
+  const bindingKinds = new Map((entry.department.bindings ?? []).map((b) => [b.id, b]));
   (entry.department.reminders ?? []).forEach((reminder, i) => {
     const at = (suffix: string): SourceRef => ({ file: entry.file, pointer: `/reminders/${i}${suffix}` });
     if (ids.has(reminder.id)) return sink.error('DUPLICATE_REMINDER_ID', at('/id'), `提醒编号“${reminder.id}”已使用`);
@@ -119,6 +119,7 @@ function checkReminders(entry: DepartmentEntry, built: Map<string, BuiltNoticeTy
     if (byBinding && !bindingKinds.has(follows.binding!)) {
       return sink.error('REMINDER_BINDING_UNKNOWN', at('/follows/binding'), `绑定类型“${follows.binding}”未在本部门文件的 bindings 中声明`);
     }
+    if (follows.refresh === true && !checkRefresh(byBinding ? bindingKinds.get(follows.binding!)! : undefined, follows.field, at, sink)) return;
     const data = reminder.data ?? {};
     const missing = notice.fields.filter((f) => f.value === undefined && !f.optional && data[f.name] === undefined).map((f) => `${f.name}（${f.label}）`);
     if (missing.length) return sink.error('REMINDER_DATA_MISSING', at('/data'), `通知类型“${notice.name}”需要的数据没有填写：${missing.join('、')}`);
@@ -130,11 +131,34 @@ function checkReminders(entry: DepartmentEntry, built: Map<string, BuiltNoticeTy
       id: reminder.id,
       name: reminder.name,
       notice: notice.ref,
-      follows: byBinding ? { binding: follows.binding!, field: follows.field! } : { pushed: true },
+      follows: byBinding ? { binding: follows.binding!, field: follows.field!, ...(follows.refresh === true ? { refresh: true as const } : {}) } : { pushed: true },
       daysBefore: [...reminder.daysBefore].sort((a, b) => b - a),
       data,
       placeholders: [...new Set(Object.values(data).flatMap((v) => [...v.matchAll(PLACEHOLDER)].map((m) => m[1]!)))].sort(),
     });
   });
   return out;
+}
+
+/**
+ * follows.refresh asks the binding kind's verifying connector again before sending: the reminder
+ * must follow a binding, the kind must be verified through a connector, and that connector's map
+ * must name the followed field (otherwise the answer could never carry the date).
+ */
+function checkRefresh(kind: Binding | undefined, field: string | undefined, at: (suffix: string) => SourceRef, sink: DiagnosticSink): boolean {
+  if (!kind) {
+    sink.error('REMINDER_REFRESH_PUSHED', at('/follows/refresh'), '只有跟随绑定数据的提醒才能通过部门系统接口刷新日期；推送的日期由部门系统推送新日期来更新，请去掉 refresh');
+    return false;
+  }
+  const connector = kind.verify.connector;
+  if (!connector) {
+    sink.error('REMINDER_REFRESH_DECLARED', at('/follows/refresh'), `绑定类型“${kind.name}”按市民填写的信息登记（declared），没有可以刷新日期的部门系统接口；请改为通过 connector 核验，或去掉 refresh`);
+    return false;
+  }
+  if (!Object.hasOwn(connector.map ?? {}, field!)) {
+    const named = Object.keys(connector.map ?? {}).join('、') || '无';
+    sink.error('REMINDER_REFRESH_FIELD', at('/follows/field'), `绑定类型“${kind.name}”的核验接口不返回“${field}”（verify.connector.map 中没有这个名称；现有：${named}），无法通过接口刷新这个日期`);
+    return false;
+  }
+  return true;
 }

@@ -218,7 +218,8 @@ export interface BuiltReminder {
   name: string;
   /** Ref of the notice type. */
   notice: string;
-  follows: { binding: string; field: string } | { pushed: true };
+  /** refresh: the date is asked again of the binding kind's verifying connector before a reminder is planned. */
+  follows: { binding: string; field: string; refresh?: true } | { pushed: true };
   /** Largest first. */
   daysBefore: number[];
   data: Record<string, string>;

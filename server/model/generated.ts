@@ -1106,7 +1106,7 @@ export interface NoticeField {
   optional?: boolean;
 }
 /**
- * A scheduled reminder: sent a number of days before a date that follows either a binding's data (refreshed through the connector) or a date the department's system pushes (POST /api/staff/reminder-dates). Each (reminder, citizen, date, days before) is sent exactly once, never in quiet hours.
+ * A scheduled reminder: sent a number of days before a date that follows either a binding's data (refreshed through the binding's connector before sending when follows.refresh is set) or a date the department's system pushes (POST /api/staff/reminder-dates). Each (reminder, citizen, date, days before) is sent exactly once, never in quiet hours.
  */
 
 export interface Reminder {
@@ -1126,6 +1126,10 @@ export interface Reminder {
      * The department's system pushes the date per citizen.
      */
     pushed?: true;
+    /**
+     * With binding: before a reminder is planned, ask the binding kind's verifying connector (verify.connector, whose map must name field) for the binding's current data, at most once per city day per binding, and follow the date it answers. A date that moved is reminded of on its own schedule; a binding the system no longer knows is marked and not reminded; when the system cannot be reached the reminder goes out on the stored date and the delivery log says so. Without it the date stored when the binding was verified is followed.
+     */
+    refresh?: boolean;
   };
   /**
    * When to send, in days before the date, e.g. [30, 7]. After downtime only the latest one due is sent.

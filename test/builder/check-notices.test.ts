@@ -2,6 +2,7 @@
 // template rules (2023-05-04): one valid declaration in beforeEach, each case changes one thing.
 import assert from 'node:assert/strict';
 import { CityDraft, codesOf, type Json, positionOf, withCode } from './city-draft.js';
+import { vehicleKind } from '../bindings/bindings-fixture.js';
 
 describe('checkNotices', () => {
   let draft: CityDraft;
@@ -100,5 +101,51 @@ describe('checkNotices', () => {
   it('refuses a reminder that follows both a binding and pushed dates', () => {
     draft.department('jiaojing').reminders[0].follows = { pushed: true, binding: 'vehicle', field: 'x' };
     assert.equal(withCode(draft.build(), 'REMINDER_FOLLOWS_INVALID').length, 1);
+  });
+
+  describe('a reminder whose date is refreshed through the binding’s connector', () => {
+    beforeEach(() => {
+      draft.account.connectors = [{ id: 'tmri', baseUrl: 'https://tmri.example.gov.cn/v1', auth: { type: 'hmac-sha256', secretEnv: 'CONNECTOR_TMRI' } }];
+      draft.department('jiaojing').bindings = [vehicleKind()];
+      draft.department('jiaojing').reminders[0].follows = { binding: 'vehicle', field: 'inspectionDue', refresh: true };
+    });
+    const refreshAt = (text: string) => positionOf(text, 'true', text.indexOf('"refresh"'));
+
+    it('builds it with refresh set', () => {
+      const build = draft.build();
+      assert.deepEqual(codesOf(build).filter((c) => c.startsWith('REMINDER')), []);
+      assert.deepEqual(build.reminders?.[0]?.follows, { binding: 'vehicle', field: 'inspectionDue', refresh: true });
+    });
+
+    it('leaves refresh out of the build when the file says false', () => {
+      draft.department('jiaojing').reminders[0].follows.refresh = false;
+      assert.deepEqual(draft.build().reminders?.[0]?.follows, { binding: 'vehicle', field: 'inspectionDue' });
+    });
+
+    it('refuses refresh on pushed dates, naming file, line and column', () => {
+      draft.department('jiaojing').reminders[0].follows = { pushed: true, refresh: true };
+      const [d] = withCode(draft.build(), 'REMINDER_REFRESH_PUSHED');
+      assert.match(d!.message, /只有跟随绑定数据的提醒才能通过部门系统接口刷新日期/);
+      assert.equal(d!.file, 'departments/jiaojing.json');
+      assert.equal(d!.pointer, '/reminders/0/follows/refresh');
+      assert.deepEqual({ line: d!.line, column: d!.column }, refreshAt(draft.textOf('departments/jiaojing.json')));
+    });
+
+    it('refuses refresh of a kind accepted as declared, which has no connector to ask', () => {
+      draft.department('jiaojing').bindings[0].verify = { declared: true };
+      const [d] = withCode(draft.build(), 'REMINDER_REFRESH_DECLARED');
+      assert.match(d!.message, /绑定类型“机动车”按市民填写的信息登记（declared）/);
+      assert.deepEqual({ line: d!.line, column: d!.column }, refreshAt(draft.textOf('departments/jiaojing.json')));
+      assert.deepEqual(draft.build().reminders ?? [], []);
+    });
+
+    it('refuses refresh of a date the verifying connector does not return', () => {
+      draft.department('jiaojing').bindings[0].verify.connector.map = { model: '/data/model' };
+      const [d] = withCode(draft.build(), 'REMINDER_REFRESH_FIELD');
+      assert.equal(d!.pointer, '/reminders/0/follows/field');
+      assert.match(d!.message, /核验接口不返回“inspectionDue”.*现有：model/);
+      const text = draft.textOf('departments/jiaojing.json');
+      assert.deepEqual({ line: d!.line, column: d!.column }, positionOf(text, '"inspectionDue"', text.indexOf('"reminders"')));
+    });
   });
 });

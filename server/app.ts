@@ -3,7 +3,7 @@ import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
 import { DEVELOPMENT_VAULT, type Config } from './config.js';
-import { type BindingsDeps, dueBindings, findBindingRecipients, listBindings, pageBindings } from './bindings/index.js';
+import { type BindingsDeps, dueBindings, findBindingRecipients, listBindings, pageBindings, refreshForReminder } from './bindings/index.js';
 import { createVault, type Vault } from './vault/index.js';
 import type { Publisher } from './publish/index.js';
 import { createGateway, type Gateway } from './gateway/index.js';
@@ -220,7 +220,8 @@ function pageHeaders(config: Readonly<Config>): HelmetOptions {
  */
 export function noticesDepsFor(d: { config: Readonly<Config>; store: Store; live: LiveBuild; wechat?: WechatClient; queries?: QueryDeps; bindings?: BindingsDeps; accounts?: AccountRegistry; now?: () => Date }): NoticesDeps {
   const photo = d.queries?.connectors?.photo?.bind(d.queries.connectors);
-  const b = d.bindings ?? { store: d.store, live: d.live, vault: createVault(d.config.vault ?? DEVELOPMENT_VAULT), ...(d.now ? { now: d.now } : {}) };
+  const connectors = d.queries?.connectors;
+  const b = d.bindings ?? { store: d.store, live: d.live, vault: createVault(d.config.vault ?? DEVELOPMENT_VAULT), ...(connectors ? { connectors } : {}), ...(d.now ? { now: d.now } : {}) };
   const hasKind = (department: string, kind: string) => (d.live.current().bindings ?? []).some((k) => k.department === department && k.id === kind);
   return {
     store: d.store,
@@ -233,6 +234,8 @@ export function noticesDepsFor(d: { config: Readonly<Config>; store: Store; live
     bindingDepartments: async (openid) => (await listBindings(b, openid)).map((v) => v.department),
     bindingPages: (q) => (hasKind(q.department, q.kind) ? pageBindings(b, q) : emptyPages()),
     dueBindings: (q) => (hasKind(q.department, q.kind) ? dueBindings(b, q) : emptyPages()),
+    // follows.refresh: the binding's verifying connector, the same caller (breaker, thread) as queries.
+    refreshBinding: (q) => refreshForReminder(b, q),
     // Several accounts: a citizen of another account is sent to through that account (its client, its template ids).
     ...(d.accounts && d.accounts.list().length > 1 ? { accountOf: (id: string) => ({ client: d.accounts!.of(id).client, build: d.accounts!.of(id).live.current() }) } : {}),
     ...(d.now ? { now: d.now } : {}),

@@ -3,6 +3,8 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import path from 'node:path';
 import { createApp, noticesDepsFor } from './app.js';
 import { startScheduler } from './notices/index.js';
+import { createConnectorCaller } from './connectors/index.js';
+import { createRateLimiter, createResultPages, type QueryDeps } from './query/index.js';
 export { serveLocalStandin } from './http/index.js';
 import { buildCity, formatDiagnostic, hasErrors, loadCityFromDir } from './builder/index.js';
 import { createAccountRegistry, localStandinCredentials, resolveAccountCredentials, type AccountCredentials, type AccountRuntime } from './accounts/index.js';
@@ -147,7 +149,11 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const blobs = openBlobStore(config, store);
   const uploadSweep = createUploadSweeper({ store, files: uploadFilesOf(blobs, config.dataDir) });
   const broadcasts = consoleBroadcastDeps({ config, store, accounts, blobs }, () => new Date());
-  handler = createApp({ config, store, blobs, live, wechat, pay, publisher, accounts, renderer, uploadSweep, broadcasts, vault, localOrigin: () => `http://127.0.0.1:${port}` });
+  const localOrigin = () => `http://127.0.0.1:${port}`;
+  // One caller of the departments' systems (one circuit breaker per connector, one connector
+  // thread) for queries, bindings and the scheduler's refreshed reminders.
+  const queries: QueryDeps = { limiter: createRateLimiter(), pages: createResultPages(), connectors: createConnectorCaller({ live, config, localOrigin }) };
+  handler = createApp({ config, store, blobs, live, wechat, pay, publisher, accounts, renderer, uploadSweep, broadcasts, vault, queries, localOrigin });
 
   // Listening before bootstrap: a publish by another process in between is not missed.
   const stops = await Promise.all(runtimes.map((r) => followLiveVersion(store, r.publisher)));
@@ -168,7 +174,7 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   const stopBroadcasts = startBroadcastTimer(broadcasts);
   // The scheduler (reminders, appointment reminders; catches up at once) and the outbox worker
   // (department pushes and reminders, at NOTICES_RATE_PER_SECOND).
-  const scheduler = startScheduler({ ...noticesDepsFor({ config, store, live, wechat, accounts }), warn: log });
+  const scheduler = startScheduler({ ...noticesDepsFor({ config, store, live, wechat, accounts, queries, bindings: { store, vault, live, connectors: queries.connectors } }), warn: log });
   const sweeping = uploadSweep.start(); // at start-up, then hourly; never blocks serving
   // A matter submission a crash cut short: its parts and record go (never blocks serving).
   const recovering = recoverUnfinishedMatters({ config, store, live, wechat, renderer }).catch((err: Error) => log(`一件事恢复检查失败：${err.message}`));

@@ -38,6 +38,10 @@ export interface BindingRecord extends Doc {
   createdAt: string;
   verifiedAt: string;
   dataUpdatedAt?: string;
+  /** City day (YYYY-MM-DD) the scheduler last had the verifying system answer for it (refresh-binding.ts): at most one ask a day. */
+  refreshedOn?: string;
+  /** City day the verifying system first answered that it no longer knows the binding; reminders skip it until a later ask finds it again. */
+  goneOn?: string;
 }
 
 /** A binding opened for its reader. fields and data are personal: never log them. */
@@ -63,6 +67,8 @@ export interface BindingView {
   createdAt: string;
   verifiedAt: string;
   dataUpdatedAt?: string;
+  /** The department's system no longer knows it (since that city day): no reminders until it does again. */
+  goneOn?: string;
 }
 
 export interface SealedContent {

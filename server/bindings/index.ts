@@ -7,6 +7,7 @@ export { countBindings, dueBindings, findBindingHolders, findBindingRecipients, 
 export { answerBindingChat, isBindingMessage, BIND_WORD, UNBIND_WORD, type BindingChatAnswer } from './binding-chat.js';
 export { boundQueryInputs, queryBindingOf, MAX_BOUND_LOOKUPS } from './binding-query.js';
 export { bindingKeyOf } from './binding-key.js';
+export { refreshForReminder, type BindingRefresh } from './refresh-binding.js';
 export { ensureDueIndex, rebuildDueIndex, BINDING_DUE } from './binding-due-index.js';
 export { maskValue } from './mask-value.js';
 export { accountIdOf, BINDINGS, kindOf, type BindingRecord, type BindingsDeps, type BindingView } from './binding-types.js';

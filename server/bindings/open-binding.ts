@@ -40,5 +40,6 @@ export function openBinding(vault: Vault, build: AccountBuild, record: BindingRe
     createdAt: record.createdAt,
     verifiedAt: record.verifiedAt,
     ...(record.dataUpdatedAt ? { dataUpdatedAt: record.dataUpdatedAt } : {}),
+    ...(record.goneOn ? { goneOn: record.goneOn } : {}),
   };
 }

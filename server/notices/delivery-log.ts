@@ -1,5 +1,6 @@
 // The delivery log: staff see their departments' notices, the platform team every department's,
 // each with its state and, for failures, the reason in Chinese. Citizens appear masked.
+import { refreshFailureNote } from './refresh-due.js';
 import { type NoticeRecord, type NoticesDeps, type NoticeState, noticesOf, STATE_NAMES } from './notice-types.js';
 
 export interface DeliveryRow {
@@ -12,6 +13,8 @@ export interface DeliveryRow {
   stateName: string;
   failed: boolean;
   reason?: string;
+  /** Not a failure of the send: a reminder whose date could not be refreshed and went out on the stored date. */
+  warning?: string;
   attempts: number;
   channel?: string;
   createdAt: string;
@@ -48,6 +51,7 @@ export async function listDeliveries(deps: NoticesDeps, query: DeliveryQuery): P
       stateName: STATE_NAMES[n.state],
       failed: n.state === 'failed',
       ...(n.error && (n.state === 'failed' || n.state === 'retrying') ? { reason: n.error.reason } : {}),
+      ...(n.refreshFailure ? { warning: refreshFailureNote(n.refreshFailure) } : {}),
       attempts: n.attempts,
       ...(n.channel ? { channel: n.channel === 'subscription' ? '订阅通知' : '模板消息' } : {}),
       createdAt: n.createdAt,

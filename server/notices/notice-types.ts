@@ -67,6 +67,11 @@ export interface NoticeRecord extends Doc {
   fingerprint?: string;
   /** Reminders: which reminder, date and offset produced it. */
   reminder?: { ref: string; date: string; daysBefore: number };
+  /**
+   * A reminder whose date follows.refresh asks of the department's system, when the system could
+   * not be asked: why (Chinese, nothing personal). The reminder went out on the stored date.
+   */
+  refreshFailure?: string;
 }
 
 export interface NoticesConfig {
@@ -80,9 +85,16 @@ export interface NoticesConfig {
   planEveryMs: number;
   /** How often the worker looks for due jobs when idle. */
   pollMs: number;
+  /**
+   * Bindings a planning pass asks their department's system about (follows.refresh); the rest of
+   * a large due day waits for the next passes, so 20,000 due bindings are spread over minutes.
+   */
+  refreshPerPass: number;
+  /** Refresh asks in flight at once. */
+  refreshConcurrency: number;
 }
 
-export const DEFAULT_NOTICES_CONFIG: NoticesConfig = Object.freeze({ ratePerSecond: 20, leaseMs: 30_000, maxAttempts: 6, planEveryMs: 60_000, pollMs: 1000 });
+export const DEFAULT_NOTICES_CONFIG: NoticesConfig = Object.freeze({ ratePerSecond: 20, leaseMs: 30_000, maxAttempts: 6, planEveryMs: 60_000, pollMs: 1000, refreshPerPass: 1000, refreshConcurrency: 8 });
 
 /** Photos of a notice, fetched through the connector the notice type names. */
 export type PhotoFetcher = (connector: string, path: string) => Promise<{ type: string; body: Buffer } | undefined>;
@@ -101,7 +113,28 @@ export type AccountOf = (account: string) => { client?: WechatClient; build: Acc
 
 /** Every binding of a kind, page by page, opened (from the bindings room): reminders that follow a binding's data. */
 export type BindingPages = (query: { department: string; kind: string }) => AsyncIterable<BindingPage>;
-export type BindingPage = Array<{ openid: string; account?: string; key: string; fields: Record<string, string>; masked?: Record<string, string>; data: Record<string, unknown> }>;
+export type BindingPage = Array<{
+  /** The binding's id: what a refresh names (follows.refresh). */
+  id?: string;
+  openid: string;
+  account?: string;
+  key: string;
+  fields: Record<string, string>;
+  masked?: Record<string, string>;
+  data: Record<string, unknown>;
+  /** The department's system no longer knows it: no reminders (until a refresh finds it again). */
+  goneOn?: string;
+}>;
+
+/**
+ * Asks a binding's verifying system for its current data (from the bindings room), at most once
+ * per city day per binding; `dates` are the data fields reminders follow. The outcomes: current
+ * (asked: the system answered now), gone (no longer known; the binding is marked), failed (could
+ * not ask; the stored date stands), removed (unbound meanwhile).
+ */
+export type BindingRefresher = (query: { id: string; today: string; dates: readonly string[] }) => Promise<
+  { outcome: 'current'; data: Record<string, unknown>; asked: boolean } | { outcome: 'gone'; asked: boolean } | { outcome: 'failed'; reason: string } | { outcome: 'removed' }
+>;
 
 /**
  * The bindings of a kind whose data `field` holds a date from `from` to `to` (city dates,
@@ -128,6 +161,8 @@ export interface NoticesDeps {
   accountOf?: AccountOf;
   /** Preferred over bindingPages when present. */
   dueBindings?: DueBindingPages;
+  /** Reminders with follows.refresh ask the binding's system through this before they are planned. */
+  refreshBinding?: BindingRefresher;
   now?: () => Date;
   warn?: (line: string) => void;
 }

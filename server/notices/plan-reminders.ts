@@ -10,13 +10,15 @@ import { addDays, cityDate, cityInstant } from '../calendar/index.js';
 import { ValidationError } from '../errors.js';
 import { composeNotice, planForAccount } from './compose-notice.js';
 import { quietHoursOf } from './deliver-notices.js';
-import { type BindingPages, type NoticeRecord, type NoticesDeps, nowOf } from './notice-types.js';
+import { type BindingPage, type BindingPages, configOf, type NoticeRecord, type NoticesDeps, nowOf } from './notice-types.js';
 
 export type { BindingPages };
 import { enqueueNotices } from './outbox.js';
 import { noticeUrl } from './push-notice.js';
 import { reminderDatesOf } from './reminder-dates.js';
 import { planAppointmentReminders } from './appointment-reminders.js';
+import { emptyTally, refreshAndFollow, refreshedDates, refreshFailureNote, type RefreshTally } from './refresh-due.js';
+import { noticesOf } from './notice-types.js';
 
 /** One thing a reminder may be about, from a pushed date or a binding. */
 export interface ReminderSubject {
@@ -39,6 +41,8 @@ export interface PlanResult {
   planned: number;
   /** Occurrences whose data broke the notice's rules (logged by count only). */
   invalid: number;
+  /** Reminders with follows.refresh: what the departments' systems answered in this pass. */
+  refresh: RefreshTally;
   ms: number;
   /** CPU time of the process meanwhile (ms): the figure a shared machine distorts least. */
   cpuMs: number;
@@ -75,6 +79,19 @@ function render(reminder: BuiltReminder, s: ReminderSubject, daysBefore: number)
   return out;
 }
 
+/** Whether an occurrence of this date is due today and not planned yet (in this process or in the store). */
+async function awaitsPlanning(p: Planner, reminder: BuiltReminder, b: { openid: string; key: string }, date: string): Promise<boolean> {
+  const d = dueOffset(reminder.daysBefore, date, p.today);
+  if (d === undefined) return false;
+  const id = reminderNoticeId(reminder.ref, b.openid, b.key, date, d);
+  if (p.seen.has(id)) return false;
+  if (await noticesOf(p.deps.store).get(id)) {
+    p.seen.add(id);
+    return false;
+  }
+  return true;
+}
+
 interface Planner {
   deps: NoticesDeps;
   now: Date;
@@ -86,7 +103,7 @@ interface Planner {
   result: PlanResult;
 }
 
-function consider(p: Planner, reminder: BuiltReminder, type: BuiltNoticeType, s: ReminderSubject) {
+function consider(p: Planner, reminder: BuiltReminder, type: BuiltNoticeType, s: ReminderSubject, refreshFailure?: string) {
   p.result.considered++;
   const d = dueOffset(reminder.daysBefore, s.date, p.today);
   if (d === undefined) return;
@@ -118,9 +135,10 @@ function consider(p: Planner, reminder: BuiltReminder, type: BuiltNoticeType, s:
       url: noticeUrl(p.deps, id, type),
       state: 'queued',
       attempts: 0,
-      history: [{ at, state: 'queued', note: `${reminder.name}（到期日 ${s.date} 前 ${d} 天）` }],
+      history: [{ at, state: 'queued', note: `${reminder.name}（到期日 ${s.date} 前 ${d} 天）${refreshFailure ? `；${refreshFailureNote(refreshFailure)}` : ''}` }],
       createdAt: at,
       reminder: { ref: reminder.ref, date: s.date, daysBefore: d },
+      ...(refreshFailure ? { refreshFailure } : {}),
     },
     runAt: p.runAtOf(addDays(s.date, -d)),
   });
@@ -154,7 +172,7 @@ export async function planReminders(deps: NoticesDeps, options: PlanOptions = {}
     runAtOf: (sendDate) => Math.max(now.getTime(), cityInstant(sendDate, quietEnd).getTime()),
     seen: options.seen ?? new Set(),
     batch: [],
-    result: { considered: 0, due: 0, planned: 0, invalid: 0, ms: 0, cpuMs: 0 },
+    result: { considered: 0, due: 0, planned: 0, invalid: 0, refresh: emptyTally(), ms: 0, cpuMs: 0 },
   };
   const types = new Map((build.notices ?? []).map((t) => [t.ref, t]));
   const reminders = (build.reminders ?? []).filter((r) => types.has(r.notice));
@@ -170,21 +188,41 @@ export async function planReminders(deps: NoticesDeps, options: PlanOptions = {}
     await flush(p);
   }
   // Bindings: page by page, so 200,000 citizens never sit in memory at once.
+  const config = configOf(deps);
+  const budget = { left: config.refreshPerPass };
   for (const reminder of reminders) {
     if (!('binding' in reminder.follows)) continue;
-    const { binding, field } = reminder.follows;
+    const { binding, field, refresh } = reminder.follows;
+    const type = types.get(reminder.notice)!;
+    const dates = refresh ? refreshedDates(reminders, reminder.department, binding) : [];
+    // Placeholders see the binding's fields, their masked forms as <name>Masked, and its data.
+    const follow = (b: BindingPage[number], data: Record<string, unknown>, refreshFailure?: string) => {
+      const date = data[field];
+      if (typeof date !== 'string') return void p.result.considered++;
+      const masked = Object.fromEntries(Object.entries(b.masked ?? {}).map(([k, v]) => [`${k}Masked`, v]));
+      const values = { ...b.fields, ...masked, ...Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string')) };
+      consider(p, reminder, type, { openid: b.openid, ...(b.account ? { account: b.account } : {}), subject: b.key, date, values }, refreshFailure);
+    };
     // Only the bindings whose date is inside the reminder's window (today … today + the largest days-before).
     const window = { department: reminder.department, kind: binding, field, from: p.today, to: addDays(p.today, Math.max(0, ...reminder.daysBefore)) };
     const pages = options.bindingPages ? options.bindingPages(window) : deps.dueBindings ? deps.dueBindings(window) : deps.bindingPages?.(window);
     if (!pages) continue;
     for await (const page of pages) {
+      const candidates: BindingPage = [];
       for (const b of page) {
         const date = b.data[field];
         if (typeof date !== 'string') continue;
-        // Placeholders see the binding's fields, their masked forms as <name>Masked, and its data.
-        const masked = Object.fromEntries(Object.entries(b.masked ?? {}).map(([k, v]) => [`${k}Masked`, v]));
-        const values = { ...b.fields, ...masked, ...Object.fromEntries(Object.entries(b.data).filter((e): e is [string, string] => typeof e[1] === 'string')) };
-        consider(p, reminder, types.get(reminder.notice)!, { openid: b.openid, ...(b.account ? { account: b.account } : {}), subject: b.key, date, values });
+        if (!refresh) {
+          if (b.goneOn) p.result.considered++; // the system no longer knows it (a refreshed reminder found out)
+          else follow(b, b.data);
+        } else if (await awaitsPlanning(p, reminder, b, date)) candidates.push(b);
+        else follow(b, b.data); // not due, or planned already: counted, nothing asked
+      }
+      if (candidates.length) {
+        const before = p.result.considered; // each follow counts one
+        await refreshAndFollow(deps, { candidates, today: p.today, dates, concurrency: config.refreshConcurrency, budget, tally: p.result.refresh }, follow);
+        // Gone, unbound and deferred candidates were looked at too.
+        p.result.considered += candidates.length - (p.result.considered - before);
       }
       if (p.batch.length >= 2000) await flush(p);
     }

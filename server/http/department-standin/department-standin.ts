@@ -15,6 +15,13 @@ export interface StandinOptions {
   /** Share of answers that are HTTP 500 (benchmarks: 1% failures). */
   failRate?: number;
   random?: () => number;
+  /**
+   * The vehicle registrations and licence holders binding verification and refreshed reminders
+   * ask about (default: the sample data). Read on every request, so a test that changes an entry
+   * sees the next answer change (a car inspected early, a licence renewed).
+   */
+  registrations?: Record<string, { plateType: string; vin: string; model: string; inspectionDue: string }>;
+  licenceHolders?: Record<string, { name: string; validUntil: string; points: number; cycleEnd: string }>;
 }
 
 export function createDepartmentStandin(options: StandinOptions) {
@@ -59,12 +66,12 @@ export function createDepartmentStandin(options: StandinOptions) {
   });
   // Binding verification (docs/bindings.md): a registration whose type and VIN match; a holder whose name matches.
   router.get('/jiaojing/vehicles/:plate', signed('jiaojing'), (req, res) => {
-    const vehicle = STANDIN_SAMPLES.registrations[String(req.params.plate)];
+    const vehicle = (options.registrations ?? STANDIN_SAMPLES.registrations)[String(req.params.plate)];
     if (!vehicle || vehicle.vin !== q(req, 'vin') || vehicle.plateType !== q(req, 'type')) return notFound(res);
     res.json({ code: 0, data: { verified: true, plateType: vehicle.plateType, model: vehicle.model, inspectionDue: vehicle.inspectionDue } });
   });
   router.get('/jiaojing/licence-holders/:idNumber', signed('jiaojing'), (req, res) => {
-    const holder = STANDIN_SAMPLES.licenceHolders[String(req.params.idNumber)];
+    const holder = (options.licenceHolders ?? STANDIN_SAMPLES.licenceHolders)[String(req.params.idNumber)];
     if (!holder || holder.name !== q(req, 'name')) return notFound(res);
     res.json({ code: 0, data: { verified: true, validUntil: holder.validUntil, points: holder.points, cycleEnd: holder.cycleEnd } });
   });

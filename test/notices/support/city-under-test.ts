@@ -24,8 +24,13 @@ import { createMemoryStore } from '../../../server/store/memory-store.js';
 import type { Store } from '../../../server/store/types.js';
 import { readStandinOutbox } from '../../../server/wechat/standin/standin-state.js';
 
-/** The sample city, quiet hours off, subscription notices off. */
-export async function cityWithoutQuietHours(): Promise<string> {
+/**
+ * The sample city, quiet hours off, subscription notices off. Its reminders follow the stored
+ * dates (follows.refresh off): the seeded plates are unknown to the built-in department stand-in,
+ * which would answer every refresh "not found". `departments` keeps refresh and points 交警's
+ * connector at that base URL instead (a stand-in that knows the seeded plates).
+ */
+export async function cityWithoutQuietHours(options: { departments?: string } = {}): Promise<string> {
   const topics = await mkdtemp(path.join(os.tmpdir(), 'onestop-notices-topics-'));
   await cp(path.join(projectRoot, 'topics'), topics, { recursive: true });
   const accountPath = path.join(topics, 'account.json');
@@ -35,7 +40,12 @@ export async function cityWithoutQuietHours(): Promise<string> {
   const deptPath = path.join(topics, 'departments', 'jiaojing.json');
   const dept = JSON.parse(await readFile(deptPath, 'utf8'));
   for (const n of dept.notices) delete n.subscription;
+  if (!options.departments) for (const r of dept.reminders) delete r.follows.refresh;
   await writeFile(deptPath, JSON.stringify(dept, null, 2));
+  if (options.departments) {
+    for (const c of account.connectors) if (c.id === 'jiaojing-tmri') c.baseUrl = options.departments;
+    await writeFile(accountPath, JSON.stringify(account, null, 2));
+  }
   return topics;
 }
 

@@ -23,6 +23,8 @@ import { createLowdbStore } from '../../../server/store/lowdb-store.js';
 import { createMemoryStore } from '../../../server/store/memory-store.js';
 import type { Store } from '../../../server/store/types.js';
 import { readStandinOutbox } from '../../../server/wechat/standin/standin-state.js';
+import { createDepartmentStandin } from '../../../server/http/index.js';
+import { LOCAL_CONNECTOR_SECRET } from '../../../server/connectors/index.js';
 
 /**
  * The sample city, quiet hours off, subscription notices off. Its reminders follow the stored
@@ -91,7 +93,7 @@ export async function seedBindingsIn(store: Store, topicsDir: string, total: num
     const isDue = i % dueEvery === 0;
     if (isDue) due++;
     const id = createHash('sha256').update(`bench-binding-${i}`).digest('hex').slice(0, 24);
-    const fields = { plateType: '02', plateNumber: `鄂A${String(i % 100000).padStart(5, '0')}`, vinLast6: 'ABC123' };
+    const fields = { plateType: '02', plateNumber: seededPlate(i), vinLast6: 'ABC123' };
     const data = { model: '小型轿车', inspectionDue: addDays(today, isDue ? 3 : 200) };
     batch.push(
       bindings.insert({
@@ -115,6 +117,9 @@ export async function seedBindingsIn(store: Store, topicsDir: string, total: num
 
 export interface CountingStandin {
   base: string;
+  /** 交警's system (options.departments): the connector base URL, and the plates it was asked about. */
+  departments: string;
+  asks: string[];
   /** client_msg_ids of every template send received, repeats included. */
   attempts: string[];
   /** Messages delivered (a repeated client_msg_id is not delivered again). */
@@ -124,7 +129,29 @@ export interface CountingStandin {
   close(): Promise<void>;
 }
 
-export async function countingStandin(): Promise<CountingStandin> {
+/** The plate of the i-th seeded vehicle (as seedBindingsIn writes it). */
+export const seededPlate = (i: number) => `鄂A${String(i % 100000).padStart(5, '0')}`;
+
+/**
+ * What 交警's system knows of the seeded vehicles: `change(i)` says whether the i-th is as seeded
+ * (same), was inspected early (moved: due in 400 days) or is no longer registered (gone).
+ */
+export function seededRegistrations(total: number, dueEvery: number, change: (i: number) => 'same' | 'moved' | 'gone'): Record<string, { plateType: string; vin: string; model: string; inspectionDue: string }> {
+  const today = cityDate(new Date());
+  const out: Record<string, { plateType: string; vin: string; model: string; inspectionDue: string }> = {};
+  for (let i = 0; i < total; i++) {
+    const what = change(i);
+    if (what === 'gone') continue;
+    out[seededPlate(i)] = { plateType: '02', vin: 'ABC123', model: '小型轿车', inspectionDue: addDays(today, what === 'moved' ? 400 : i % dueEvery === 0 ? 3 : 200) };
+  }
+  return out;
+}
+
+/**
+ * options.departments: 交警's system too (the department stand-in over these registrations, signed
+ * with the local secret), at `<base>/tmri/jiaojing`; `asks` counts its vehicle requests.
+ */
+export async function countingStandin(options: { departments?: Record<string, { plateType: string; vin: string; model: string; inspectionDue: string }> } = {}): Promise<CountingStandin> {
   const store = createMemoryStore();
   const attempts: string[] = [];
   const eventsTo = { url: '' };
@@ -135,12 +162,19 @@ export async function countingStandin(): Promise<CountingStandin> {
     next();
   });
   app.use('/_wechat', createWechatStandin(store, { events: { url: () => eventsTo.url, token: 'onestop-local-token', delayMs: 50, onError: () => {} } }));
+  const asks: string[] = [];
+  if (options.departments) {
+    app.use('/tmri', (req, _res, next) => (req.path.startsWith('/jiaojing/vehicles/') && asks.push(decodeURIComponent(req.path.split('/').pop()!)), next()));
+    app.use('/tmri', createDepartmentStandin({ secrets: { jiaojing: LOCAL_CONNECTOR_SECRET, gongjijin: LOCAL_CONNECTOR_SECRET, renshe: LOCAL_CONNECTOR_SECRET }, registrations: options.departments }));
+  }
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}/_wechat`,
+    departments: `http://127.0.0.1:${port}/tmri/jiaojing`,
+    asks,
     attempts,
     eventsTo,
     async delivered() {

@@ -11,12 +11,13 @@ import express from 'express';
 import request from 'supertest';
 import { addBinding, dueBindings, listBindings, refreshForReminder, type BindingsDeps } from '../../server/bindings/index.js';
 import { createConnectorCaller, LOCAL_CONNECTOR_SECRET, STANDIN_SAMPLES } from '../../server/connectors/index.js';
-import { createDepartmentStandin } from '../../server/http/index.js';
+import { createBindingsPagesRouter, createDepartmentStandin } from '../../server/http/index.js';
+import { createRenderer } from '../../server/render.js';
 import { listDeliveries, planReminders } from '../../server/notices/index.js';
 import type { NoticeRecord } from '../../server/notices/index.js';
 import { createVault } from '../../server/vault/index.js';
-import { DEVELOPMENT_VAULT } from '../../server/config.js';
-import { noticeHarness, type NoticeHarness } from './notice-harness.js';
+import { DEVELOPMENT_VAULT, loadConfig } from '../../server/config.js';
+import { noticeHarness, type NoticeHarness, SESSION_SECRET } from './notice-harness.js';
 
 const SECRETS = { jiaojing: LOCAL_CONNECTOR_SECRET, gongjijin: LOCAL_CONNECTOR_SECRET, renshe: LOCAL_CONNECTOR_SECRET };
 
@@ -104,6 +105,10 @@ describe('reminders refreshed through the binding’s connector', () => {
     assert.equal(view!.goneOn, '2026-12-02');
     const page = await request(h.app).get('/me/messages').set('Cookie', h.cookie('oDriver')).expect(200);
     assert.doesNotMatch(page.text, /机动车年检提醒/);
+    // The citizen sees why on /me/bindings.
+    const pages = express().use(createBindingsPagesRouter({ config: loadConfig({ SESSION_SECRET }), live: h.deps.live, renderer: createRenderer(), bindings: b }));
+    const mine = await request(pages).get('/me/bindings').set('Cookie', h.cookie('oDriver')).expect(200);
+    assert.match(mine.text, /交通管理局系统自 2026-12-02 起查不到这项记录，到期提醒已暂停/);
     // Known again the next day (the registry had a glitch): reminded, and the mark is gone.
     registrations['鄂A0B789'] = structuredClone(STANDIN_SAMPLES.registrations['鄂A0B789']!);
     at('2026-12-03T10:00');

@@ -30,7 +30,7 @@ const DONE: Record<string, string> = { bound: '绑定成功。', removed: '已�
 
 /** What a citizen's own page and the API show of a binding: masked values, never the full ones. */
 function publicView(b: BindingView) {
-  return { id: b.id, department: b.department, kind: b.kind, kindName: b.kindName, label: b.label, masked: b.masked, verifiedBy: b.verifiedBy, createdAt: b.createdAt };
+  return { id: b.id, department: b.department, kind: b.kind, kindName: b.kindName, label: b.label, masked: b.masked, verifiedBy: b.verifiedBy, createdAt: b.createdAt, ...(b.goneOn ? { goneOn: b.goneOn } : {}) };
 }
 
 export function createBindingsApiRouter(deps: BindingsRouterDeps) {

@@ -40,6 +40,8 @@ export interface BindingRecord extends Doc {
   dataUpdatedAt?: string;
   /** City day (YYYY-MM-DD) the scheduler last had the verifying system answer for it (refresh-binding.ts): at most one ask a day. */
   refreshedOn?: string;
+  /** ms epoch an ask of the verifying system started (refresh-binding.ts); another process waits for its answer until it lapses. */
+  refreshClaim?: number;
   /** City day the verifying system first answered that it no longer knows the binding; reminders skip it until a later ask finds it again. */
   goneOn?: string;
 }

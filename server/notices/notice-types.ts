@@ -130,10 +130,15 @@ export type BindingPage = Array<{
  * Asks a binding's verifying system for its current data (from the bindings room), at most once
  * per city day per binding; `dates` are the data fields reminders follow. The outcomes: current
  * (asked: the system answered now), gone (no longer known; the binding is marked), failed (could
- * not ask; the stored date stands), removed (unbound meanwhile).
+ * not ask; the stored date stands), busy (another process is asking: try on a later pass), removed
+ * (unbound meanwhile).
  */
 export type BindingRefresher = (query: { id: string; today: string; dates: readonly string[] }) => Promise<
-  { outcome: 'current'; data: Record<string, unknown>; asked: boolean } | { outcome: 'gone'; asked: boolean } | { outcome: 'failed'; reason: string } | { outcome: 'removed' }
+  | { outcome: 'current'; data: Record<string, unknown>; asked: boolean }
+  | { outcome: 'gone'; asked: boolean }
+  | { outcome: 'failed'; reason: string }
+  | { outcome: 'busy' }
+  | { outcome: 'removed' }
 >;
 
 /**

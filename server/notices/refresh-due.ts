@@ -61,9 +61,13 @@ export async function refreshAndFollow(
         continue;
       }
       const answer = await deps.refreshBinding({ id: b.id, today: input.today, dates: input.dates });
-      // Asked earlier today (another reminder, another process): no call was made, nothing spent.
-      if (answer.outcome === 'removed' || ((answer.outcome === 'current' || answer.outcome === 'gone') && !answer.asked)) budget.left++;
+      // Asked earlier today (another reminder, another process), or being asked: no call was made, nothing spent.
+      if (answer.outcome === 'removed' || answer.outcome === 'busy' || ((answer.outcome === 'current' || answer.outcome === 'gone') && !answer.asked)) budget.left++;
       if (answer.outcome === 'removed') continue;
+      if (answer.outcome === 'busy') {
+        tally.deferred++;
+        continue;
+      }
       if (answer.outcome === 'gone') {
         tally.gone++;
         continue;

@@ -158,6 +158,17 @@ describe('reminders refreshed through the binding’s connector', () => {
     assert.deepEqual(sent(), []);
   });
 
+  it('lets one of two planners running at once ask; the other leaves the binding for its next pass', async () => {
+    await bindCar('鄂A0B789'); // its 30-day reminder is due
+    asked = [];
+    const [one, two] = await Promise.all([plan(), plan()]); // two processes on one store
+    assert.deepEqual([one.refresh.refreshed + two.refresh.refreshed, one.refresh.deferred + two.refresh.deferred], [1, 1]);
+    await plan();
+    await h.deliver();
+    assert.deepEqual(asked, ['鄂A0B789']);
+    assert.equal(sent().length, 1);
+  });
+
   it('spreads a large due day over passes (refreshPerPass) and plans each binding only after asking', async () => {
     h.deps.config = { ...h.deps.config, refreshPerPass: 1 };
     await bindCar('鄂A12345');

@@ -79,17 +79,34 @@ function render(reminder: BuiltReminder, s: ReminderSubject, daysBefore: number)
   return out;
 }
 
-/** Whether an occurrence of this date is due today and not planned yet (in this process or in the store). */
-async function awaitsPlanning(p: Planner, reminder: BuiltReminder, b: { openid: string; key: string }, date: string): Promise<boolean> {
-  const d = dueOffset(reminder.daysBefore, date, p.today);
-  if (d === undefined) return false;
-  const id = reminderNoticeId(reminder.ref, b.openid, b.key, date, d);
-  if (p.seen.has(id)) return false;
-  if (await noticesOf(p.deps.store).get(id)) {
-    p.seen.add(id);
-    return false;
+/** Reads a few notices at a time: a server database answers each in a round trip. */
+const READS_IN_FLIGHT = 16;
+
+/**
+ * Splits a page of bindings of a refreshed reminder: those whose occurrence is due today and not
+ * planned yet (in this process or in the store) are to be asked about; the rest are followed as stored.
+ */
+async function splitForRefresh(p: Planner, reminder: BuiltReminder, field: string, page: BindingPage): Promise<{ ask: BindingPage; keep: BindingPage }> {
+  const ask: BindingPage = [];
+  const keep: BindingPage = [];
+  const unknown: Array<{ b: BindingPage[number]; id: string }> = [];
+  for (const b of page) {
+    const date = b.data[field];
+    const d = typeof date === 'string' ? dueOffset(reminder.daysBefore, date, p.today) : undefined;
+    const id = d === undefined ? undefined : reminderNoticeId(reminder.ref, b.openid, b.key, date as string, d);
+    if (id === undefined || p.seen.has(id)) keep.push(b);
+    else unknown.push({ b, id });
   }
-  return true;
+  const notices = noticesOf(p.deps.store);
+  for (let i = 0; i < unknown.length; i += READS_IN_FLIGHT) {
+    const slice = unknown.slice(i, i + READS_IN_FLIGHT);
+    const found = await Promise.all(slice.map(({ id }) => notices.get(id)));
+    slice.forEach(({ b, id }, j) => {
+      if (found[j]) p.seen.add(id);
+      (found[j] ? keep : ask).push(b);
+    });
+  }
+  return { ask, keep };
 }
 
 interface Planner {
@@ -208,16 +225,18 @@ export async function planReminders(deps: NoticesDeps, options: PlanOptions = {}
     const pages = options.bindingPages ? options.bindingPages(window) : deps.dueBindings ? deps.dueBindings(window) : deps.bindingPages?.(window);
     if (!pages) continue;
     for await (const page of pages) {
-      const candidates: BindingPage = [];
-      for (const b of page) {
-        const date = b.data[field];
-        if (typeof date !== 'string') continue;
-        if (!refresh) {
-          if (b.goneOn) p.result.considered++; // the system no longer knows it (a refreshed reminder found out)
+      const dated = page.filter((b) => typeof b.data[field] === 'string');
+      if (!refresh) {
+        // A binding the system no longer knows (a refreshed reminder found out) gets no reminder either.
+        for (const b of dated) {
+          if (b.goneOn) p.result.considered++;
           else follow(b, b.data);
-        } else if (await awaitsPlanning(p, reminder, b, date)) candidates.push(b);
-        else follow(b, b.data); // not due, or planned already: counted, nothing asked
+        }
+        if (p.batch.length >= 2000) await flush(p);
+        continue;
       }
+      const { ask: candidates, keep } = await splitForRefresh(p, reminder, field, dated);
+      for (const b of keep) follow(b, b.data); // not due, or planned already: counted, nothing asked
       if (candidates.length) {
         const before = p.result.considered; // each follow counts one
         await refreshAndFollow(deps, { candidates, today: p.today, dates, concurrency: config.refreshConcurrency, budget, tally: p.result.refresh }, follow);

@@ -10,6 +10,22 @@ import { createPostgresStore, type PostgresStore } from '../../server/store/post
 import { splitWrites, WRITE_STATEMENT } from '../../server/store/postgres/postgres-once.js';
 import { dropSchema, freshSchema, usePostgres } from '../support/postgres.js';
 
+/** How many statements the pg clients send while `run` runs (every pooled client's query counted). */
+async function countStatements(run: () => Promise<void>): Promise<number> {
+  let statements = 0;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    statements++;
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  try {
+    await run();
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+  return statements;
+}
+
 describe('PostgreSQL store (needs PostgreSQL)', () => {
   let url: string;
   let schema: string;
@@ -202,17 +218,7 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
     const log = store.log<{ n: number; text: string; nested: { list: unknown[] } }>('messages');
     const records = Array.from({ length: 50 }, (_, n) => ({ n, text: `问 "年检" \\ {a,b} 第${n}条\n`, nested: { list: [null, true, n, '"}'] } }));
     for (const r of records) log.append(r);
-    let statements = 0;
-    const query = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      statements++;
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query;
-    try {
-      await log.flush();
-    } finally {
-      pg.Client.prototype.query = query;
-    }
+    const statements = await countStatements(() => log.flush());
     assert.equal(statements, 1);
     assert.deepEqual(await log.read(), records);
   });
@@ -265,23 +271,15 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
 
   it('claims and settles many keys of two processes at once, in few statements, each key to exactly one claimer', async () => {
     const [a, b] = [await open(2), await open(2)];
-    let statements = 0;
-    const query = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      statements++;
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query;
-    try {
+    const statements = await countStatements(async () => {
       // 30 keys, each claimed by four callers spread over both processes, all at the same moment.
       const keys = Array.from({ length: 120 }, (_, i) => `push:${i % 30}`);
       const won = await Promise.all(keys.map((key, i) => (i % 2 ? a : b).once!.claim(key, 60_000)));
       const winners = keys.filter((_, i) => won[i]);
       assert.deepEqual([...winners].sort(), [...new Set(keys)].sort(), 'every key claimed once');
       await Promise.all(winners.map((key) => a.once!.settle(key, `answer ${key}`)));
-      assert.ok(statements <= 12, `${statements} statements for 120 claims and 30 settles`);
-    } finally {
-      pg.Client.prototype.query = query;
-    }
+    });
+    assert.ok(statements <= 12, `${statements} statements for 120 claims and 30 settles`);
     assert.deepEqual(await Promise.all(['push:0', 'push:29'].map((key) => b.once!.outcome(key))), ['answer push:0', 'answer push:29']);
   });
 
@@ -290,14 +288,8 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
     const once = store.once!;
     assert.equal(await once.claim('push:old', 60_000), true);
     await once.remember('conversation:held', 'taken', 60_000);
-    let statements = 0;
-    const query = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      statements++;
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query;
-    let results: unknown[];
-    try {
+    let results: unknown[] = [];
+    const statements = await countStatements(async () => {
       // The first leaves at the end of this turn of the event loop, alone; the rest are made
       // while it is out and queue behind it. 'push:new' is claimed, claimed again (loses without
       // a statement) and then remembered (after its claim, so in the statement after).
@@ -312,9 +304,7 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
         once.remember('push:new', 'remembered after the claim', 60_000),
         once.claim('conversation:held', 60_000),
       ]);
-    } finally {
-      pg.Client.prototype.query = query;
-    }
+    });
     assert.deepEqual(results, [true, undefined, true, undefined, false, undefined, false]);
     assert.equal(statements, 3, 'the first claim, the six writes queued behind it, and the second write of push:new');
     assert.deepEqual(
@@ -325,18 +315,10 @@ describe('PostgreSQL store (needs PostgreSQL)', () => {
 
   it('sends the writes made in one turn of the event loop as one statement', async () => {
     const store = await open(2);
-    let statements = 0;
-    const query = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      statements++;
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query;
-    try {
+    const statements = await countStatements(async () => {
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store.once!.claim(`nonce:${i}`, 60_000, 'digest') : store.once!.remember(`conversation:${i}`, 'state', 60_000))));
       assert.deepEqual(results, Array.from({ length: 20 }, (_, i) => (i % 2 ? true : undefined)));
-    } finally {
-      pg.Client.prototype.query = query;
-    }
+    });
     assert.equal(statements, 1);
     assert.equal(await store.once!.outcome('conversation:4'), 'state');
   });

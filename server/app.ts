@@ -148,7 +148,7 @@ export function createApp(deps: AppDeps): Express {
   // Citizen H5 pages (/, /s/..., /me/..., /q/..., /assets/h5/...), the citizen's sign-in (/auth) and the
   // local cashier (/pay/local): a citizen's browser lands on each, so an error is a Chinese page, never JSON.
   const pages = express.Router();
-  pages.use('/auth', createCitizenAuthRouter(loop));
+  pages.use('/auth', createCitizenAuthRouter({ ...loop, accounts }));
   if (pay.name === 'local') {
     pages.use(
       '/pay/local',

@@ -74,6 +74,27 @@ export function readCitizenIdentity(cookieValue: string | undefined, secret: str
   return { openid: m[1]!, ...(m[3] ? { account: m[3] } : {}) };
 }
 
+/**
+ * Which account a browser last signed in through, kept a year in its own signed cookie: the citizen
+ * session expires after 30 days, and a follower of a further account must then sign in through that
+ * account again (an openid exists only on its own AppID), not through the primary's web authorisation.
+ * It identifies nobody: it holds an account id only.
+ */
+export const ACCOUNT_HINT_COOKIE = 'os_account';
+export const ACCOUNT_HINT_MAX_AGE_MS = 365 * 24 * 3600 * 1000;
+const ACCOUNT_HINT_PURPOSE = 'account-hint';
+
+export function signAccountHint(account: string, secret: string): string {
+  if (!ACCOUNT.test(account)) throw new ValidationError('公众号编号无效', { field: 'account' });
+  return signValue(ACCOUNT_HINT_PURPOSE, account, secret);
+}
+
+/** The account id of a genuine hint cookie; undefined for none, a forged or a malformed one. */
+export function readAccountHint(cookieValue: string | undefined, secret: string): string | undefined {
+  const value = readSignedValue(ACCOUNT_HINT_PURPOSE, cookieValue, secret);
+  return value !== undefined && ACCOUNT.test(value) ? value : undefined;
+}
+
 /** The openid of a genuine session issued within the last 30 days; undefined otherwise. */
 export function readCitizenSession(cookieValue: string | undefined, secret: string, now = new Date()): string | undefined {
   return readCitizenIdentity(cookieValue, secret, now)?.openid;

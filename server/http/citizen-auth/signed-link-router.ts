@@ -5,7 +5,7 @@ import express from 'express';
 import { redeemSignedLink } from '../../accounts/index.js';
 import type { Config } from '../../config.js';
 import type { Store } from '../../store/index.js';
-import { CITIZEN_COOKIE, CITIZEN_SESSION_MAX_AGE_MS, readCitizenIdentity, readCookie, signCitizenSession } from '../identity.js';
+import { ACCOUNT_HINT_COOKIE, ACCOUNT_HINT_MAX_AGE_MS, CITIZEN_COOKIE, CITIZEN_SESSION_MAX_AGE_MS, readCitizenIdentity, readCookie, signAccountHint, signCitizenSession } from '../identity.js';
 
 export interface SignedLinkRouterDeps {
   config: Readonly<Config>;
@@ -23,7 +23,11 @@ export function createSignedLinkRouter(deps: SignedLinkRouterDeps) {
     const at = now();
     const session = readCitizenIdentity(readCookie(req, CITIZEN_COOKIE), config.sessionSecret, at);
     const link = await redeemSignedLink({ store, secret: config.sessionSecret, now: at }, token, session?.openid, session?.account);
-    if (link.fresh) res.cookie(CITIZEN_COOKIE, signCitizenSession(link.openid, config.sessionSecret, at, link.account), { ...cookieOptions, maxAge: CITIZEN_SESSION_MAX_AGE_MS });
+    if (link.fresh) {
+      res.cookie(CITIZEN_COOKIE, signCitizenSession(link.openid, config.sessionSecret, at, link.account), { ...cookieOptions, maxAge: CITIZEN_SESSION_MAX_AGE_MS });
+      // When the session has run out, /auth/wechat signs this browser in through the same account again.
+      res.cookie(ACCOUNT_HINT_COOKIE, signAccountHint(link.account, config.sessionSecret), { ...cookieOptions, maxAge: ACCOUNT_HINT_MAX_AGE_MS });
+    }
     // A signed link must not stay in the history or leak through Referer.
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(303, link.next);

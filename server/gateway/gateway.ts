@@ -195,11 +195,23 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }
 
   // Services another account hosts keep their plain link: their page signs in through that account.
+  // Which links those are is decided once per link and build (a reply's links repeat push after push).
+  const hostedByBuild = new WeakMap<AccountBuild, Map<string, boolean>>();
+  const hostedElsewhere = (build: AccountBuild, url: string): boolean => {
+    let hosted = hostedByBuild.get(build);
+    if (hosted === undefined) hostedByBuild.set(build, (hosted = new Map()));
+    let elsewhere = hosted.get(url);
+    if (elsewhere === undefined) {
+      elsewhere = build.homes?.[url.slice(build.publicBaseUrl.length + 3).split(/[/?#]/).slice(0, 2).join('/')] !== undefined;
+      if (hosted.size < 10_000) hosted.set(url, elsewhere); // bounded: the links of one build's replies
+    }
+    return elsewhere;
+  };
   const signed = (result: RouteResult, openid: string): RouteResult => {
     if (!deps.signLink) return result;
     const { build } = current();
-    const hostedElsewhere = (url: string) => build.homes?.[url.slice(build.publicBaseUrl.length + 3).split(/[/?#]/).slice(0, 2).join('/')] !== undefined;
-    return { ...result, reply: signReplyLinks(result.reply, build.publicBaseUrl, (url) => (hostedElsewhere(url) ? url : deps.signLink!(openid, url))) };
+    const reply = signReplyLinks(result.reply, build.publicBaseUrl, (url) => (hostedElsewhere(build, url) ? url : deps.signLink!(openid, url)));
+    return reply === result.reply ? result : { reply, trace: result.trace };
   };
 
   const deferred = (result: RouteResult): GatewayAnswer => ({ reply: NO_REPLY, trace: result.trace, deferred: true });

@@ -31,13 +31,33 @@ export function homeOf(index: BuildIndex, service: BuiltService): string | undef
   return index.build.siblings?.find((s) => s.id === id)?.name ?? id;
 }
 
-/** Rewrites every link to this server's H5 service pages (/s/…) in a reply, e.g. into a signed sign-in link. */
+/** One pattern per base URL: a reply's links are rewritten on every push of an account that signs them. */
+const linkPatterns = new Map<string, RegExp>();
+const linkPattern = (prefix: string) => {
+  let pattern = linkPatterns.get(prefix);
+  if (pattern === undefined) linkPatterns.set(prefix, (pattern = new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\s"'<>）)]*`, 'g')));
+  return pattern;
+};
+
+/**
+ * Rewrites every link to this server's H5 service pages (/s/…) in a reply, e.g. into a signed sign-in
+ * link. A reply where `sign` changes nothing comes back as itself, not as a copy.
+ */
 export function signReplyLinks(reply: Reply, publicBaseUrl: string, sign: (url: string) => string): Reply {
   const prefix = `${publicBaseUrl}/s/`;
-  if (reply.kind === 'news') return { ...reply, articles: reply.articles.map((a) => (a.url.startsWith(prefix) ? { ...a, url: sign(a.url) } : a)) };
+  if (reply.kind === 'news') {
+    let articles: ReplyArticle[] | undefined;
+    for (const [i, a] of reply.articles.entries()) {
+      const url = a.url.startsWith(prefix) ? sign(a.url) : a.url;
+      if (url === a.url) continue;
+      articles ??= reply.articles.slice();
+      articles[i] = { ...a, url };
+    }
+    return articles ? { ...reply, articles } : reply;
+  }
   if (reply.kind === 'text' && reply.content.includes(prefix)) {
-    const pattern = new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\s"'<>）)]*`, 'g');
-    return { ...reply, content: reply.content.replace(pattern, (url) => sign(url)) };
+    const content = reply.content.replace(linkPattern(prefix), (url) => sign(url));
+    return content === reply.content ? reply : { ...reply, content };
   }
   return reply;
 }

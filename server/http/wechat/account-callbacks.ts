@@ -50,12 +50,15 @@ export function createAccountCallbacks(deps: AccountCallbacksDeps): AccountCallb
       createWechatCallback({ config: { ...config, wechat }, store: deps.store, live: runtime.live, client: runtime.client, pushGuard: deps.pushGuard, now: deps.now, ...(gateway ? { gateway } : {}), ...(deps.onJobEvent ? { onJobEvent: (raw: Record<string, unknown>) => deps.onJobEvent!(raw, runtime.id) } : {}), ...(deps.onDeliveryEvent ? { onDeliveryEvent: deps.onDeliveryEvent } : {}) }),
     );
   }
+  // Every spelling of every callback path, for one Map lookup per push: '/' and '' (the primary's
+  // /wechat), '/<id>' and '/<id>/'.
   const primary = handlers.get(accounts.primary().id)!;
-  const callbackAt = (path: string): WechatCallback | undefined => {
-    if (path === '/') return primary;
-    const id = ACCOUNT_PATH.exec(path)?.[1];
-    return id === undefined ? undefined : handlers.get(id);
-  };
+  const byPath = new Map<string, WechatCallback>([
+    ['/', primary],
+    ['', primary],
+  ]);
+  for (const [id, callback] of handlers) if (ACCOUNT_PATH.test(`/${id}`)) byPath.set(`/${id}`, callback).set(`/${id}/`, callback);
+  const callbackAt = (path: string): WechatCallback | undefined => byPath.get(path);
   const handler = (req: Request, res: Response, next: NextFunction) => {
     const target = callbackAt(req.path);
     if (!target) return next();
@@ -66,7 +69,7 @@ export function createAccountCallbacks(deps: AccountCallbacksDeps): AccountCallb
     if (url === undefined || !url.startsWith(MOUNT) || (req.method !== 'POST' && req.method !== 'GET')) return false;
     const q = url.indexOf('?');
     const path = q < 0 ? url.slice(MOUNT.length) : url.slice(MOUNT.length, q);
-    const target = callbackAt(path === '' ? '/' : path);
+    const target = callbackAt(path);
     if (!target) return false;
     target.serve(req, res, q < 0 ? {} : parseCallbackQuery(url.slice(q + 1)));
     return true;

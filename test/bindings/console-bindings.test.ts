@@ -60,6 +60,18 @@ describe('the workbench’s 绑定信息 page', () => {
     assert.doesNotMatch(log, /鄂A12345|鄂a12345/);
   });
 
+  it('marks a binding the department’s system no longer knows (reminders paused)', async () => {
+    const { app, store } = await setup();
+    const bindings = store.collection<{ id: string; kind: string; goneOn?: string }>('bindings');
+    const vehicle = (await bindings.list()).find((b) => b.kind === 'vehicle')!;
+    const s = await login(app, 'jj-staff');
+    const query = { kind: 'jiaojing/vehicle', plateType: '02', plateNumber: '鄂A12345' };
+    assert.doesNotMatch((await s.agent.get('/console/work/bindings').query(query).expect(200)).text, /查不到/);
+    await bindings.update(vehicle.id, (b) => ({ ...b, goneOn: '2026-11-30' }));
+    const found = await s.agent.get('/console/work/bindings').query(query).expect(200);
+    assert.match(found.text, /部门系统自 2026-11-30 起查不到，提醒已暂停/);
+  });
+
   it('does not look up another department’s kind', async () => {
     const { app } = await setup();
     const s = await login(app, 'jj-staff');

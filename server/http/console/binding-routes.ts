@@ -38,7 +38,7 @@ export function createBindingRoutes(deps: BindingRouteDeps): Router {
       })),
     );
     const chosen = kinds.find((k) => k.ref === req.query.kind);
-    let found: { label: string; holder: string; verified: string; since: string }[] | undefined;
+    let found: { label: string; holder: string; verified: string; since: string; goneOn?: string }[] | undefined;
     let error: string | undefined;
     if (chosen) {
       try {
@@ -48,7 +48,7 @@ export function createBindingRoutes(deps: BindingRouteDeps): Router {
         for (const openid of holders) {
           for (const b of await listBindings(deps.bindings, openid)) {
             if (b.department === chosen.department && b.kind === chosen.id && b.key === key) {
-              found.push({ label: b.label, holder: maskOpenid(openid), verified: b.verifiedBy === 'connector' ? '已核验' : '按本人填写', since: b.createdAt });
+              found.push({ label: b.label, holder: maskOpenid(openid), verified: b.verifiedBy === 'connector' ? '已核验' : '按本人填写', since: b.createdAt, ...(b.goneOn ? { goneOn: b.goneOn } : {}) });
             }
           }
         }

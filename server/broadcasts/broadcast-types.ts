@@ -130,9 +130,11 @@ export interface Delivery {
    * A send that may have reached WeChat without us learning it: cut short by a crash (reconcile.ts)
    * or unanswered (timeout). `since` is when that send began. A retry within WeChat's 24 h
    * clientmsgid window cannot send twice; later, staff confirm on WeChat's console that it did not
-   * go out. Cleared when a send succeeds.
+   * go out. Cleared when a send succeeds. `revision`: the issue revision that send carried (absent
+   * in records from before it was kept); an edit since then keeps the clientmsgid, so the edited
+   * issue still cannot broadcast twice, but a publish would submit a new draft (see send-issue.ts).
    */
-  unknownOutcome?: { since: string; why: 'interrupted' | 'no-answer' };
+  unknownOutcome?: { since: string; why: 'interrupted' | 'no-answer'; revision?: number };
   attempts: SendAttempt[];
   outcome?: Outcome;
 }

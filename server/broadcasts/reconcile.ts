@@ -60,7 +60,7 @@ async function settle(deps: BroadcastDeps, by: string, id: string): Promise<Broa
         issue.delivery.mode === 'publish'
           ? '发送在途中中断（服务停止），结果未知：请在公众平台“发表记录”中查看；重试会再次提交同一草稿，已发布的草稿微信会拒绝，不会重复发布'
           : '发送在途中中断（服务停止），结果未知：可以重试，同一 clientmsgid 在 24 小时内不会重复群发（已发出时微信返回 45065，记为已群发）',
-      delivery: { unknownOutcome: issue.delivery.unknownOutcome ?? { since: issue.delivery.sendingSince ?? issue.sendAt, why: 'interrupted' } },
+      delivery: { unknownOutcome: issue.delivery.unknownOutcome ?? { since: issue.delivery.sendingSince ?? issue.sendAt, why: 'interrupted', revision: issue.revision } },
     };
     const updated = await issuesOf(deps.store).update(id, (c) => ({
       ...c,

@@ -100,14 +100,24 @@ export async function sendPreviews(deps: BroadcastDeps, actor: Actor, input: { i
 /** WeChat remembers a clientmsgid for 24 hours; an hour's margin for clocks and queues. */
 export const CLIENTMSGID_WINDOW_MS = 23 * 3600_000;
 
-/** A retry asked for after a crash cut a send short, once WeChat may have forgotten its clientmsgid. */
+/** A retry asked for after a send of unknown outcome, where retrying could send the issue twice. */
 export class BroadcastUnsentUnknownError extends ConflictError {}
 const UNSENT_UNKNOWN =
   '上次发送结果未知（中断或微信没有应答），且已超过 23 小时：微信只在 24 小时内按 clientmsgid 去重，重试可能重复群发。请先在微信公众平台“发表记录/已群发”中确认这一期没有发出，再勾选“已确认未发出”后重试。';
+const UNPUBLISHED_UNKNOWN =
+  '上次发布结果未知（中断或微信没有应答），之后这一期又修改过：重试会提交新的草稿，若上次其实已发布，将再发布一次。请先在微信公众平台“发表记录”中确认上次没有发布，再勾选“已确认未发出”后重试。';
 
+/**
+ * Whether a retry needs staff to confirm on WeChat's console that the last send did not go out. A
+ * broadcast (mass send) carries the same clientmsgid, edited or not, so WeChat refuses it as a repeat
+ * (45065) for 24 hours; after that it cannot tell. A publish has no clientmsgid: only resubmitting the
+ * draft that was sent is safe (WeChat deletes a draft once published), so an edit since needs the check.
+ */
 export function needsUnsentConfirmation(issue: BroadcastIssue, now: Date): boolean {
   const { unknownOutcome, mode } = issue.delivery;
-  return !!unknownOutcome && mode !== 'publish' && now.getTime() - Date.parse(unknownOutcome.since) > CLIENTMSGID_WINDOW_MS;
+  if (!unknownOutcome) return false;
+  if (mode === 'publish') return unknownOutcome.revision !== issue.revision;
+  return now.getTime() - Date.parse(unknownOutcome.since) > CLIENTMSGID_WINDOW_MS;
 }
 
 function clientMsgId(issue: BroadcastIssue): string {
@@ -132,10 +142,12 @@ export async function sendIssue(deps: BroadcastDeps, actor: Actor | 'timer', id:
     if (issue.state !== 'scheduled' && issue.state !== 'failed') throw new ConflictError('这一期不在待发送状态（请先走完审核链并安排发送）');
     if (!chainProgress(issue, account.config.chain).complete) throw new ConflictError('审核链尚未走完，不能发送');
     requireDelivery(account, issue.delivery.mode);
-    if (needsUnsentConfirmation(issue, nowOf(deps)) && !options.confirmedUnsent) throw new BroadcastUnsentUnknownError(UNSENT_UNKNOWN);
+    if (needsUnsentConfirmation(issue, nowOf(deps)) && !options.confirmedUnsent) throw new BroadcastUnsentUnknownError(issue.delivery.mode === 'publish' ? UNPUBLISHED_UNKNOWN : UNSENT_UNKNOWN);
     const since = nowOf(deps).toISOString();
     let current = await issuesOf(deps.store).update(id, (c) => ({
-      ...c, state: 'sending', delivery: { ...c.delivery, sendingSince: since, clientmsgid: c.delivery.clientmsgid?.endsWith(`-r${c.revision}`) ? c.delivery.clientmsgid : clientMsgId(c) },
+      // After a send of unknown outcome the clientmsgid stays, even when the issue was edited since: a new
+      // one would let WeChat broadcast the edited issue a second time if the first had gone out.
+      ...c, state: 'sending', delivery: { ...c.delivery, sendingSince: since, clientmsgid: c.delivery.clientmsgid && (c.delivery.unknownOutcome || c.delivery.clientmsgid.endsWith(`-r${c.revision}`)) ? c.delivery.clientmsgid : clientMsgId(c) },
     }));
     const at = () => nowOf(deps).toISOString();
     let delivering = false;
@@ -157,7 +169,7 @@ export async function sendIssue(deps: BroadcastDeps, actor: Actor | 'timer', id:
       const unknown = delivering && errcode === -1;
       current = await saveDelivery(deps, id, (d) => ({
         state: 'failed',
-        delivery: { ...d, ...(unknown ? { unknownOutcome: d.unknownOutcome ?? { since: d.sendingSince ?? since, why: 'no-answer' as const } } : {}), attempts: [...d.attempts, { at: at(), by, ok: false, error, ...(errcode === undefined ? {} : { errcode }) }] },
+        delivery: { ...d, ...(unknown ? { unknownOutcome: d.unknownOutcome ?? { since: d.sendingSince ?? since, why: 'no-answer' as const, revision: current.revision } } : {}), attempts: [...d.attempts, { at: at(), by, ok: false, error, ...(errcode === undefined ? {} : { errcode }) }] },
       }));
       audit(deps.store, nowOf(deps), { actor: by, action: 'broadcast.send-failed', target: `群发 ${id}`, detail: `${error}${current.delivery.draft ? `；草稿 ${current.delivery.draft.mediaId} 已保留` : ''}` });
       return current;

@@ -14,7 +14,7 @@ import { createWechatClient } from '../../server/wechat/wechat-client.js';
 import { createMemoryTokenStore } from '../../server/wechat/token-store.js';
 import type { BroadcastApi } from '../../server/wechat/client-types.js';
 import {
-  type Actor, type BroadcastAccount, type BroadcastDeps, type BroadcastIssue, BroadcastUnsentUnknownError, createMemoryImages, issuesOf, reconcileIssue, reconcileSendingIssues, sendIssue,
+  type Actor, type BroadcastAccount, type BroadcastDeps, type BroadcastIssue, BroadcastUnsentUnknownError, createMemoryImages, issuesOf, needsUnsentConfirmation, reconcileIssue, reconcileSendingIssues, sendIssue,
 } from '../../server/broadcasts/index.js';
 import { readAudit } from '../../server/audit/index.js';
 import { type BroadcastApp, login, startBroadcastApp } from './broadcast-app.js';
@@ -107,6 +107,41 @@ describe('reconciling an issue stuck in sending', () => {
     } finally {
       clock.now = new Date('2026-12-03T09:40:00Z');
     }
+  });
+
+  it('keeps the clientmsgid of a send of unknown outcome when the issue is edited before the retry', async () => {
+    await withIssue(stuckIssue());
+    await reconcileSendingIssues(deps);
+    // Edited and approved again since (revision 2, its draft made for the preview).
+    await issuesOf(deps.store).update('jj-2026-12-03', (i) => ({
+      ...i, state: 'scheduled', revision: 2, approvals: [{ ...i.approvals[0]!, revision: 2 }],
+      delivery: { ...i.delivery, draft: { revision: 2, mediaId: 'DRAFT_MEDIA_ID_2', at: '2026-12-03T09:50:00.000Z' } },
+    }));
+    // The first send had gone out: WeChat refuses the edited one as a repeat of that clientmsgid.
+    const scope = tokenOnce()
+      .post('/cgi-bin/message/mass/sendall', (b) => b.clientmsgid === 'jj-2026-12-03-r1' && b.mpnews.media_id === 'DRAFT_MEDIA_ID_2')
+      .query(TOKEN).reply(200, { errcode: 45065, errmsg: 'clientmsgid exist', msg_id: 1000000011 });
+    const retried = await sendIssue(deps, editor, 'jj-2026-12-03');
+    assert.ok(scope.isDone(), 'the retry carried the first send’s clientmsgid');
+    assert.equal(retried.state, 'sent');
+    assert.equal(retried.delivery.msgId, '1000000011');
+  });
+
+  it('asks staff to confirm before publishing an issue edited after a publish of unknown outcome', async () => {
+    await withIssue(stuckIssue({ mode: 'publish', clientmsgid: undefined }));
+    const [settled] = await reconcileSendingIssues(deps);
+    assert.equal(settled?.delivery.unknownOutcome?.revision, 1);
+    assert.equal(needsUnsentConfirmation(settled!, clock.now), false, 'resubmitting the same draft is safe');
+    await issuesOf(deps.store).update('jj-2026-12-03', (i) => ({
+      ...i, revision: 2, approvals: [{ ...i.approvals[0]!, revision: 2 }],
+      delivery: { ...i.delivery, draft: { revision: 2, mediaId: 'DRAFT_MEDIA_ID_2', at: '2026-12-03T09:50:00.000Z' } },
+    }));
+    await assert.rejects(sendIssue(deps, editor, 'jj-2026-12-03'), (err: unknown) => err instanceof BroadcastUnsentUnknownError && /发表记录.*确认上次没有发布/.test((err as Error).message));
+    assert.equal((await issuesOf(deps.store).get('jj-2026-12-03'))?.state, 'failed', 'nothing was submitted');
+    const scope = tokenOnce().post('/cgi-bin/freepublish/submit', { media_id: 'DRAFT_MEDIA_ID_2' }).query(TOKEN).reply(200, { errcode: 0, errmsg: 'ok', publish_id: '2247483701', msg_data_id: 2247483651 });
+    const published = await sendIssue(deps, editor, 'jj-2026-12-03', { confirmedUnsent: true });
+    assert.ok(scope.isDone());
+    assert.equal(published.state, 'published');
   });
 
   it('leaves an issue alone that is no longer sending, and refuses staff who are not on the chain', async () => {

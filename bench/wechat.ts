@@ -19,24 +19,18 @@ import { loadConfig, projectRoot } from '../server/config.js';
 import { createWechatStandin } from '../server/http/wechat-standin/wechat-standin.js';
 import { startServer } from '../server/main.js';
 import { createMemoryStore } from '../server/store/memory-store.js';
-import { createMsgCrypt } from '../server/wechat/crypto.js';
-import { msgSignature, plainSignature } from '../server/wechat/signature.js';
 import { LOCAL_STANDIN_CREDENTIALS } from '../server/wechat/standin/standin-state.js';
 import { cpuSeconds, startChild } from './support/child-server.js';
+import { AES_KEY, APP_ID, type Mode, requests, TOKEN, tokenOf } from './support/wechat-pushes.js';
 
 type Variant = 'bare' | 'small' | 'large' | 'one-account' | 'three-accounts';
-type Mode = 'plain' | 'safe';
 const SELF = fileURLToPath(import.meta.url);
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 6);
 const LARGE_KEYWORDS = 20_000;
 
-const TOKEN = 'bench-wechat-token';
-const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
-const APP_ID = LOCAL_STANDIN_CREDENTIALS.appId;
 const SAMPLE_CITY = path.join(projectRoot, 'topics');
 /** The sample city's further accounts, with their own tokens (the AppID is the stand-in's for all). */
 const SIBLINGS = ['chuxing', 'jiaojing-neibu'];
-const tokenOf = (account?: string) => (account ? `${TOKEN}-${account}` : TOKEN);
 
 /** The sample city as a single-account city: the same files without accounts/. */
 async function singleAccountCity(): Promise<string> {
@@ -130,24 +124,6 @@ async function serve(variant: Variant) {
       .then(() => (topicsDir === SAMPLE_CITY ? undefined : rm(topicsDir, { recursive: true, force: true })))
       .finally(() => process.exit(0)),
   );
-}
-
-/** Pre-built signed requests, each with its own MsgId and nonce (safe mode: its own Encrypt and msg_signature). */
-function requests(texts: string[], mode: Mode, count: number, account?: string) {
-  const TOKEN = tokenOf(account);
-  const callback = account ? `/wechat/${account}` : '/wechat';
-  const crypt = createMsgCrypt({ token: TOKEN, encodingAesKey: AES_KEY, appId: APP_ID });
-  const ts = String(Math.floor(Date.now() / 1000));
-  return Array.from({ length: count }, (_, i) => {
-    // Each push its own nonce, as WeChat sends them: the gateway refuses a nonce reused with another body.
-    const nonce = String(20251122 + i);
-    const signature = plainSignature(TOKEN, ts, nonce);
-    const xml = `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[o-bench-${i % 997}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${texts[i % texts.length]}]]></Content><MsgId>${8_000_000_000_000_000_000n + BigInt(i)}</MsgId></xml>`;
-    if (mode === 'plain') return { path: `${callback}?signature=${signature}&timestamp=${ts}&nonce=${nonce}`, body: xml };
-    const encrypt = crypt.encrypt(xml);
-    const ms = msgSignature(TOKEN, ts, nonce, encrypt);
-    return { path: `${callback}?signature=${signature}&timestamp=${ts}&nonce=${nonce}&encrypt_type=aes&msg_signature=${ms}`, body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
-  });
 }
 
 interface Figures {

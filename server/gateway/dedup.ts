@@ -1,7 +1,7 @@
 // WeChat retries a push up to three times within ~15 s when it gets no answer in 5 s.
 // Each push's work runs once: retries share the first attempt's promise (even while it is
 // still running), so they get the same reply and cause no second side effect.
-import type { WechatMessage } from '../wechat/index.js';
+import { ExpiringMap, type WechatMessage } from '../wechat/index.js';
 
 /** MsgId for messages; FromUserName+CreateTime+Event+EventKey for events (as WxJava does). */
 export function dedupKey(msg: WechatMessage): string {
@@ -19,53 +19,57 @@ export interface OnceEntry<T> {
 /** Pushes remembered at most: a flood of distinct pushes within the ttl cannot grow memory without bound. */
 export const MAX_ONCE_ENTRIES = 100_000;
 
+/** A first attempt still running (or late): retries share its promise and its late flag. */
+class Pending<T> implements OnceEntry<T> {
+  late = false;
+  settled?: { value: T };
+  constructor(readonly promise: Promise<T>) {}
+}
+
+/**
+ * The pushes of the last ttl and what each was answered. A decision is kept as the value itself
+ * (a keyword's answer is the build's shared object), so a window of a hundred thousand pushes is
+ * a hundred thousand keys and references (expiring-map.ts); only an attempt that did not decide
+ * at once (a hand-off to the desk, a query) keeps an entry object.
+ */
 export class OnceCache<T> {
-  private readonly entries = new Map<string, OnceEntry<T> & { expires: number }>();
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries = MAX_ONCE_ENTRIES,
-  ) {}
+  private readonly entries: ExpiringMap<T | Pending<T>>;
+  constructor(ttlMs: number, maxEntries = MAX_ONCE_ENTRIES) {
+    this.entries = new ExpiringMap(ttlMs, maxEntries);
+  }
 
   /** The entry for key, and whether this call created it (false for a retry). */
   get(key: string, now: number, run: () => T | Promise<T>): { entry: OnceEntry<T>; first: boolean } {
     const existing = this.peek(key, now);
     if (existing) return { entry: existing, first: false };
-    return { entry: this.remember(key, now, run()), first: true };
+    const result = run();
+    if (result instanceof Promise) return { entry: this.remember(key, now, result), first: true };
+    this.rememberValue(key, now, result);
+    return { entry: { promise: Promise.resolve(result), late: false, settled: { value: result } }, first: true };
   }
 
   /** The live entry for key (a retry), or undefined. */
   peek(key: string, now: number): OnceEntry<T> | undefined {
-    const existing = this.entries.get(key);
-    return existing && existing.expires > now ? existing : undefined;
+    const kept = this.entries.get(key, now);
+    if (kept instanceof Pending) return kept;
+    if (kept === undefined) return undefined;
+    return { promise: Promise.resolve(kept), late: false, settled: { value: kept } };
   }
 
-  /** Remembers the first attempt's result (or its promise) for key; returns its entry. */
-  remember(key: string, now: number, result: T | Promise<T>): OnceEntry<T> {
-    this.sweep(now);
-    let entry: OnceEntry<T> & { expires: number };
-    if (result instanceof Promise) {
-      entry = { promise: result, late: false, expires: now + this.ttlMs };
-      result.then((value) => (entry.settled = { value }), () => undefined);
-    } else {
-      // Decided synchronously: settled at once, so the caller needs no timer or race.
-      entry = { promise: Promise.resolve(result), late: false, expires: now + this.ttlMs, settled: { value: result } };
-    }
-    this.entries.delete(key); // re-inserted at the end, keeping insertion order = expiry order
-    this.entries.set(key, entry);
+  /** Remembers a first attempt decided synchronously: answered at once, so the caller needs no entry. */
+  rememberValue(key: string, now: number, value: T): void {
+    this.entries.set(key, value, now);
+  }
+
+  /** Remembers a first attempt still running; returns its entry (kept whole: its late flag must outlive it). */
+  remember(key: string, now: number, promise: Promise<T>): OnceEntry<T> {
+    const entry = new Pending(promise);
+    this.entries.set(key, entry, now);
+    promise.then((value) => (entry.settled = { value }), () => undefined);
     return entry;
   }
 
   get size(): number {
     return this.entries.size;
-  }
-
-  // Map iteration follows insertion order, which is expiry order: stop at the first live one,
-  // once there is room for one more (past the bound the oldest go first; a retry of one of them
-  // is then routed again, as after a restart).
-  private sweep(now: number) {
-    for (const [key, entry] of this.entries) {
-      if (entry.expires > now && this.entries.size < this.maxEntries) break;
-      this.entries.delete(key);
-    }
   }
 }

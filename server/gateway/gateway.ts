@@ -214,7 +214,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return reply === result.reply ? result : { reply, trace: result.trace };
   };
 
+  // Answers written out with one fixed shape: a spread would give each push's answer a new hidden class.
   const deferred = (result: RouteResult): GatewayAnswer => ({ reply: NO_REPLY, trace: result.trace, deferred: true });
+  const answered = (result: RouteResult, openid: string): GatewayAnswer => {
+    const { reply, trace } = signed(result, openid);
+    return { reply, trace, deferred: false };
+  };
 
   return {
     async handle(msg) {
@@ -224,14 +229,19 @@ export function createGateway(deps: GatewayDeps): Gateway {
       let entry = once.peek(key, at);
       if (!entry) {
         const decision = shared ? decideOnce(shared, key, async () => (await conversations?.recall(msg), decide(msg, key, started))) : decide(msg, key, started);
+        // Decided synchronously (a keyword's answer): answered at once, with no timer or race.
+        if (!(decision instanceof Promise)) {
+          once.rememberValue(key, at, decision);
+          return answered(decision, msg.fromUser);
+        }
         entry = once.remember(key, at, decision);
       }
       if (entry.late) return deferred({ reply: NO_REPLY, trace: { answeredBy: 'none', reason: '重试：答复已改为客服消息发送' } });
-      if (entry.settled) return { ...signed(entry.settled.value, msg.fromUser), deferred: false };
+      if (entry.settled) return answered(entry.settled.value, msg.fromUser);
       const deadline = budget.after(Math.max(0, budgetMs - (performance.now() - started)));
       const result = await Promise.race([entry.promise, deadline.promise]);
       deadline.cancel();
-      if (result && !entry.late) return { ...signed(result, msg.fromUser), deferred: false };
+      if (result && !entry.late) return answered(result, msg.fromUser);
       if (!entry.late) {
         entry.late = true;
         void entry.promise.then((r) => sendLater(msg.fromUser, signed(r, msg.fromUser).reply));

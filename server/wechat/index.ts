@@ -5,6 +5,7 @@ export type { BroadcastApi, DraftArticle, MassSendResult } from './client-types.
 export type { AnalyticsApi, ArticleDayTotals, ArticleTotalDetail } from './client-types.js';
 export { WechatCryptoError, createMsgCrypt } from './crypto.js';
 export type { MsgCrypt } from './crypto.js';
+export { ExpiringMap, ownString } from './expiring-map.js';
 export { createPushGuard } from './push-guard.js';
 export type { PushGuard, PushGuardStats, PushRefusal } from './push-guard.js';
 export { plainSignature, verifyPlainSignature } from './signature.js';

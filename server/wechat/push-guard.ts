@@ -4,6 +4,7 @@
 // retrying with the same URL and body still passes; the gateway's dedup answers it).
 import { hash } from 'node:crypto';
 import type { SharedOnce } from '../store/index.js';
+import { ExpiringMap } from './expiring-map.js';
 
 export type PushRefusal = 'invalid-timestamp' | 'stale-timestamp' | 'replayed-nonce';
 
@@ -53,8 +54,8 @@ export function createPushGuard(options: PushGuardOptions): PushGuard {
   let lastAlarm = -Infinity;
   let sinceAlarm = 0;
   // A URL stays acceptable until its timestamp leaves the window, at most 2 x skew after it first
-  // arrives; with a constant lifetime, insertion order is expiry order.
-  const nonces = new Map<string, { body: string; expires: number }>();
+  // arrives: each nonce's body digest, kept compactly (expiring-map.ts).
+  const nonces = new ExpiringMap<string>(2 * skewS * 1000, maxNonces);
 
   function staleAlarm(skew: number) {
     refused['stale-timestamp'] += 1;
@@ -83,10 +84,6 @@ export function createPushGuard(options: PushGuardOptions): PushGuard {
     },
     checkNonce(timestamp, nonce, body) {
       const now = nowMs();
-      for (const [key, entry] of nonces) {
-        if (entry.expires > now && nonces.size <= maxNonces) break;
-        nonces.delete(key);
-      }
       const key = `${timestamp}|${String(nonce)}`;
       const digest = hash('sha256', body, 'base64');
       const replayed = (): PushRefusal => {
@@ -94,9 +91,9 @@ export function createPushGuard(options: PushGuardOptions): PushGuard {
         options.warn(`拒绝重放的推送：nonce ${String(nonce).slice(0, 20)} 已在 ${skewS} 秒窗口内带着另一消息体出现过`);
         return 'replayed-nonce';
       };
-      const seen = nonces.get(key);
-      if (!seen) {
-        nonces.set(key, { body: digest, expires: now + 2 * skewS * 1000 });
+      const seen = nonces.get(key, now);
+      if (seen === undefined) {
+        nonces.set(key, digest, now);
         const { shared } = options;
         if (!shared) return undefined;
         return shared.claim(`nonce:${key}`, 2 * skewS * 1000, digest).then(async (first) => {
@@ -105,7 +102,7 @@ export function createPushGuard(options: PushGuardOptions): PushGuard {
           return other === undefined || other === digest ? undefined : replayed();
         });
       }
-      if (seen.body === digest) return undefined; // WeChat's own retry
+      if (seen === digest) return undefined; // WeChat's own retry
       return replayed();
     },
     stats: () => ({ refused: { ...refused }, ...(lastStale ? { lastStale: { ...lastStale } } : {}) }),

@@ -1,5 +1,6 @@
 // The builder's entry point: city files in, one build per account out. Pure: no disk, no clock, no env.
 // It always returns a build; parts that failed validation are left out and explained in diagnostics.
+import { shareStrings } from './share-strings.js';
 import type { Account, AccountBuild, Diagnostic, MenuKeyTarget, SiblingAccount } from './types.js';
 import { NotFoundError } from '../errors.js';
 import type { CityFiles } from './load-city.js';
@@ -142,7 +143,7 @@ function buildPlanned({ model: city, city: cityItems, plans, publicBaseUrl }: Pr
     diagnostics: resolveDiagnostics([...cityItems, ...own], model),
   };
   build.hash = buildHash(build);
-  return build;
+  return shareStrings(build);
 }
 
 function siblingsOf(plans: AccountPlan[], self: AccountPlan): SiblingAccount[] {

@@ -11,15 +11,22 @@ import { appendWhole, storageError } from './write-fully.js';
 
 export type JournalEntry<T> = { op: 'put'; doc: T } | { op: 'del'; id: string };
 
+/** Where a committed line is: journal file seq, byte offset, length without its newline. */
+export interface JournalPosition {
+  seq: number;
+  offset: number;
+  length: number;
+}
+
 interface Pending {
-  line?: string;
+  line?: Buffer;
   rotate?: true;
-  resolve: () => void;
+  resolve: (at: JournalPosition) => void;
   reject: (e: unknown) => void;
 }
 
 const NAME = /^journal-(\d{6,})\.jsonl$/;
-const fileOf = (dir: string, seq: number) => path.join(dir, `journal-${String(seq).padStart(6, '0')}.jsonl`);
+export const journalFileOf = (dir: string, seq: number) => path.join(dir, `journal-${String(seq).padStart(6, '0')}.jsonl`);
 
 /** Sequence numbers of the journal files in dir, oldest first. */
 export async function journalSeqs(fs: StoreFs, dir: string): Promise<number[]> {
@@ -40,7 +47,7 @@ export async function journalSeqs(fs: StoreFs, dir: string): Promise<number[]> {
  * skipped with a warning naming the file and line, so the rest of the city still starts.
  */
 export async function readJournal<T>(fs: StoreFs, dir: string, seq: number, warn: (line: string) => void = console.warn): Promise<Array<JournalEntry<T>>> {
-  const file = fileOf(dir, seq);
+  const file = journalFileOf(dir, seq);
   const lines = (await fs.readFile(file)).split('\n');
   const out: Array<JournalEntry<T>> = [];
   lines.forEach((line, i) => {
@@ -56,7 +63,7 @@ export async function readJournal<T>(fs: StoreFs, dir: string, seq: number, warn
 }
 
 export async function deleteJournalsBefore(fs: StoreFs, dir: string, seq: number): Promise<void> {
-  for (const s of await journalSeqs(fs, dir)) if (s < seq) await fs.unlink(fileOf(dir, s));
+  for (const s of await journalSeqs(fs, dir)) if (s < seq) await fs.unlink(journalFileOf(dir, s));
 }
 
 export class Journal {
@@ -79,16 +86,17 @@ export class Journal {
     return this.seq;
   }
 
-  commit(line: string): Promise<void> {
+  /** Appends line (ending in a newline) durably; resolves with where it landed. */
+  commit(line: string): Promise<JournalPosition> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ line, resolve, reject });
+      this.pending.push({ line: Buffer.from(line, 'utf8'), resolve, reject });
       this.drain();
     });
   }
 
   /** Starts a new file; resolves with its seq once every earlier line is in the older files. */
   async rotate(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
+    await new Promise<JournalPosition>((resolve, reject) => {
       this.pending.push({ rotate: true, resolve, reject });
       this.drain();
     });
@@ -109,9 +117,16 @@ export class Journal {
         const cut = this.pending.findIndex((p) => p.rotate);
         const batch = this.pending.splice(0, cut === -1 ? this.pending.length : cut === 0 ? 1 : cut);
         try {
-          if (batch[0]!.rotate) await this.switchFile();
-          else await this.append(batch.map((p) => p.line!).join(''));
-          for (const p of batch) p.resolve();
+          if (batch[0]!.rotate) {
+            await this.switchFile();
+            batch[0]!.resolve({ seq: this.seq, offset: 0, length: 0 });
+          } else {
+            let offset = await this.append(batch.map((p) => p.line!));
+            for (const p of batch) {
+              p.resolve({ seq: this.seq, offset, length: p.line!.length - 1 });
+              offset += p.line!.length;
+            }
+          }
         } catch (e) {
           for (const p of batch) p.reject(e);
         }
@@ -120,9 +135,10 @@ export class Journal {
     })();
   }
 
-  private async append(data: string) {
+  /** Appends the lines as one write; resolves with the offset of the first. */
+  private async append(lines: Buffer[]): Promise<number> {
     if (this.broken) await this.switchFile();
-    const file = fileOf(this.dir, this.seq);
+    const file = journalFileOf(this.dir, this.seq);
     if (!this.fh) {
       try {
         this.fh = await this.fs.open(file, 'a');
@@ -132,9 +148,11 @@ export class Journal {
         throw storageError(e, file);
       }
     }
-    const bytes = Buffer.from(data, 'utf8');
-    await appendWhole(this.fh, bytes, this.bytes, { fsync: this.fsync, file, onTorn: () => (this.broken = true) });
+    const bytes = lines.length === 1 ? lines[0]! : Buffer.concat(lines);
+    const offset = this.bytes;
+    await appendWhole(this.fh, bytes, offset, { fsync: this.fsync, file, onTorn: () => (this.broken = true) });
     this.bytes += bytes.length;
+    return offset;
   }
 
   private async switchFile() {

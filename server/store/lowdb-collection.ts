@@ -7,11 +7,13 @@
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { readMeta, writeMeta } from './collection-meta.js';
+import { type MetaRead, writeMeta } from './collection-meta.js';
+import { FieldIndexes } from './field-index.js';
 import { DurableJsonFile } from './durable-json-file.js';
 import { deleteJournalsBefore, Journal, type JournalEntry, journalSeqs, readJournal } from './journal.js';
 import type { KeyedLock } from './keyed-lock.js';
 import { shardFileName, shardOf } from './shard-of.js';
+import { JSONL_SHARD } from './line-files.js';
 import type { StoreFs } from './store-fs.js';
 import type { Collection, Doc } from './types.js';
 import { isStorageError, storageError } from './write-fully.js';
@@ -32,22 +34,18 @@ export interface CollectionTuning {
   checkpointMs: number;
   /** ...or as soon as the journal grows past this many bytes. */
   checkpointBytes: number;
+  /** On-disk collections: a shard file is rewritten once its superseded lines pass this size (and its current ones). Default 1 MB. */
+  compactBytes?: number;
   fs: StoreFs;
   warn: (line: string) => void;
 }
 
 const SHARD_FILE = /^([0-9a-f]{3,})\.json$/;
 const clone = <T>(value: T): T => structuredClone(value);
-const idsOf = (entry: string | Set<string> | undefined): readonly string[] => (entry === undefined ? [] : typeof entry === 'string' ? [entry] : [...entry]);
 
 export class LowdbCollection<T extends Doc> implements Collection<T> {
   private readonly shards: Shard<T>[] = [];
-  /**
-   * field -> value -> ids. Only string values are indexed (findBy compares strings). A value one
-   * document holds keeps its id alone, not a Set: most values are unique (openids, blind indexes),
-   * and 200,000 one-element Sets cost ~40 MB.
-   */
-  private readonly indexes = new Map<string, Map<string, string | Set<string>>>();
+  private readonly indexes = new FieldIndexes();
   private readonly shardCount: number;
   private readonly journal: Journal;
   /** Shards changed since their file was last written. */
@@ -79,11 +77,9 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
     return new LowdbCollection<T>(dir, lockPrefix, lock, tuning, 1);
   }
 
-  /** Opens the collection stored in dir: shard files, then the journal replayed over them. */
-  static async open<T extends Doc>(dir: string, lockPrefix: string, lock: KeyedLock, tuning: CollectionTuning) {
+  /** Opens the collection stored in dir (its _meta.json as read): shard files, then the journal replayed over them. */
+  static async open<T extends Doc>(dir: string, lockPrefix: string, lock: KeyedLock, tuning: CollectionTuning, meta: MetaRead) {
     const { fs } = tuning;
-    const meta = await readMeta(fs, dir);
-    if (meta.state === 'damaged') tuning.warn(`[onestop] 集合元数据文件已损坏（写入时磁盘已满或断电？），按数据文件恢复: ${meta.file}`);
     const seqs = await journalSeqs(fs, dir);
     const c = new LowdbCollection<T>(dir, lockPrefix, lock, { ...tuning, shards: meta.state === 'ok' ? meta.meta.shards : tuning.shards }, (seqs.at(-1) ?? 0) + 1);
     await c.load();
@@ -186,8 +182,9 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
     }
     for (const name of names) {
       // A temp file is a write that never reached its rename: the shard file still holds the
-      // last committed state, so the leftover is garbage.
-      if (name.endsWith('.tmp')) await this.tuning.fs.unlink(path.join(this.dir, name));
+      // last committed state, so the leftover is garbage. So are on-disk shard files here: a
+      // conversion to the on-disk format that stopped before its _meta.json was written.
+      if (name.endsWith('.tmp') || JSONL_SHARD.test(name)) await this.tuning.fs.unlink(path.join(this.dir, name));
     }
     for (const name of names) {
       const m = SHARD_FILE.exec(name);
@@ -214,33 +211,21 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
     }
   }
 
+  /** Every document as stored (a conversion to the on-disk format reads them once; do not change them). */
+  *stored(): Iterable<T> {
+    for (const shard of this.shards) yield* shard.docs.values();
+  }
+
+  get indexedFields(): string[] {
+    return this.indexes.fields;
+  }
+
   /** Declares indexed fields; building one late scans the documents once. */
   addIndexes(fields: string[]) {
     for (const field of fields) {
       if (this.indexes.has(field)) continue;
-      const index = new Map<string, Set<string>>();
-      this.indexes.set(field, index);
-      for (const shard of this.shards) for (const doc of shard.docs.values()) this.indexDoc(doc, 'add');
-    }
-  }
-
-  private indexDoc(doc: T, op: 'add' | 'remove') {
-    for (const [field, index] of this.indexes) {
-      const value = (doc as unknown as Record<string, unknown>)[field];
-      if (typeof value !== 'string') continue;
-      const ids = index.get(value);
-      if (op === 'add') {
-        if (ids === undefined) index.set(value, doc.id);
-        else if (typeof ids === 'string') {
-          if (ids !== doc.id) index.set(value, new Set([ids, doc.id]));
-        } else ids.add(doc.id);
-      } else if (typeof ids === 'string') {
-        if (ids === doc.id) index.delete(value);
-      } else if (ids) {
-        ids.delete(doc.id);
-        if (ids.size === 1) index.set(value, ids.values().next().value!);
-        else if (ids.size === 0) index.delete(value);
-      }
+      this.indexes.declare(field);
+      for (const shard of this.shards) for (const doc of shard.docs.values()) this.indexes.addTo(field, doc);
     }
   }
 
@@ -266,10 +251,10 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
   }
 
   private apply(shard: Shard<T>, id: string, from: T | undefined, to: T | undefined) {
-    if (from) this.indexDoc(from, 'remove');
+    if (from) this.indexes.remove(from);
     if (to) {
       shard.docs.set(id, to);
-      this.indexDoc(to, 'add');
+      this.indexes.add(to);
     } else shard.docs.delete(id);
   }
 
@@ -317,11 +302,9 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
   }
 
   async findBy(field: string, value: string) {
-    const index = this.indexes.get(field);
-    if (!index) return this.list((d) => (d as unknown as Record<string, unknown>)[field] === value);
-    const ids = idsOf(index.get(value));
+    if (!this.indexes.has(field)) return this.list((d) => (d as unknown as Record<string, unknown>)[field] === value);
     const found: T[] = [];
-    for (const id of ids) {
+    for (const id of this.indexes.ids(field, value)) {
       const doc = this.shards[shardOf(id, this.shardCount)]!.docs.get(id);
       if (doc) found.push(clone(doc));
     }
@@ -347,16 +330,13 @@ export class LowdbCollection<T extends Doc> implements Collection<T> {
   async countBy(field: string, value: string, also: Readonly<Record<string, string>> = {}) {
     const wanted = Object.entries(also);
     const matches = (doc: T | undefined) => doc !== undefined && wanted.every(([k, v]) => (doc as unknown as Record<string, unknown>)[k] === v);
-    const index = this.indexes.get(field);
     let n = 0;
-    if (!index) {
+    if (!this.indexes.has(field)) {
       for (const shard of this.shards) for (const doc of shard.docs.values()) if ((doc as unknown as Record<string, unknown>)[field] === value && matches(doc)) n++;
       return n;
     }
-    const entry = index.get(value);
-    if (entry === undefined) return 0;
-    if (!wanted.length) return typeof entry === 'string' ? 1 : entry.size;
-    for (const id of idsOf(entry)) if (matches(this.shards[shardOf(id, this.shardCount)]!.docs.get(id))) n++;
+    if (!wanted.length) return this.indexes.count(field, value);
+    for (const id of this.indexes.ids(field, value)) if (matches(this.shards[shardOf(id, this.shardCount)]!.docs.get(id))) n++;
     return n;
   }
 }

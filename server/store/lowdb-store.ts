@@ -14,7 +14,7 @@ import path from 'node:path';
 import { lockDataDir } from './dir-lock.js';
 import { KeyedLock } from './keyed-lock.js';
 import { JsonlLog } from './jsonl-log.js';
-import { LowdbCollection } from './lowdb-collection.js';
+import { CollectionHandle, emptyCollection, openCollection } from './collection-handle.js';
 import { nodeStoreFs, type StoreFs } from './store-fs.js';
 import type { Collection, CollectionOptions, Doc, Log, Store } from './types.js';
 
@@ -33,6 +33,11 @@ export interface LowdbStoreOptions {
   checkpointMs?: number;
   /** ...or once a collection's journal passes this size (default 32 MB). */
   checkpointBytes?: number;
+  /**
+   * On-disk collections: rewrite a shard file once its superseded lines pass this many bytes (and
+   * outweigh its current ones). Default 1 MB; tests set 0 to compact at every checkpoint.
+   */
+  compactBytes?: number;
   /** The file system (tests inject a full disk). Default node:fs/promises. */
   fs?: StoreFs;
   /** Where recoveries and refused writes are reported. Default console.warn. */
@@ -50,7 +55,7 @@ export async function createLowdbStore(dir: string, options: LowdbStoreOptions =
   const fsync = options.fsync ?? true;
   const fs = options.fs ?? nodeStoreFs;
   const warn = options.warn ?? ((line: string) => console.warn(line));
-  const tuning = { shards: options.shards ?? 256, fsync, checkpointMs: options.checkpointMs ?? 60_000, checkpointBytes: options.checkpointBytes ?? 32 << 20, fs, warn };
+  const tuning = { shards: options.shards ?? 256, fsync, checkpointMs: options.checkpointMs ?? 60_000, checkpointBytes: options.checkpointBytes ?? 32 << 20, compactBytes: options.compactBytes ?? 1 << 20, fs, warn };
   const logFlushMs = options.logFlushMs ?? 50;
   const collectionsDir = path.join(dir, 'collections');
   const logsDir = path.join(dir, 'logs');
@@ -59,7 +64,8 @@ export async function createLowdbStore(dir: string, options: LowdbStoreOptions =
   const dirLock = await lockDataDir(dir);
 
   const lock = new KeyedLock();
-  const collections = new Map<string, LowdbCollection<Doc>>();
+  const collections = new Map<string, CollectionHandle<Doc>>();
+  const placeOf = (name: string) => ({ dir: path.join(collectionsDir, name), lockPrefix: `c:${name}`, lock, tuning });
   const logs = new Map<string, JsonlLog<unknown>>();
   // Load every existing collection now so collection() can stay synchronous.
   try {
@@ -67,7 +73,8 @@ export async function createLowdbStore(dir: string, options: LowdbStoreOptions =
       if (!entry.isDirectory() || !NAME.test(entry.name)) continue;
       const collectionDir = path.join(collectionsDir, entry.name);
       try {
-        collections.set(entry.name, await LowdbCollection.open(collectionDir, `c:${entry.name}`, lock, tuning));
+        const place = placeOf(entry.name);
+        collections.set(entry.name, new CollectionHandle(await openCollection(collectionDir, place.lockPrefix, lock, tuning), place));
       } catch (err) {
         const message = (err as Error).message;
         throw new Error(message.includes(collectionDir) ? message : `无法打开数据集合 ${collectionDir}: ${message}`, { cause: err });
@@ -84,10 +91,11 @@ export async function createLowdbStore(dir: string, options: LowdbStoreOptions =
       checkName('集合', name);
       let c = collections.get(name);
       if (!c) {
-        c = LowdbCollection.empty<Doc>(path.join(collectionsDir, name), `c:${name}`, lock, tuning);
+        const place = placeOf(name);
+        c = new CollectionHandle(emptyCollection(place.dir, place.lockPrefix, lock, tuning, collectionOptions?.onDisk === true), place);
         collections.set(name, c);
       }
-      if (collectionOptions?.indexes) c.addIndexes(collectionOptions.indexes);
+      if (collectionOptions) c.declare(collectionOptions);
       return c as unknown as Collection<T>;
     },
     log<T>(name: string) {

@@ -72,6 +72,13 @@ export class LogPositionError extends Error {
 export interface CollectionOptions {
   /** Fields looked up with findBy. */
   indexes?: string[];
+  /**
+   * For the big collections (bindings, notices, their jobs): the embedded store keeps the
+   * documents on disk and only the indexes and each document's place in memory; every read is a
+   * file read. Other stores ignore it. A collection stored in memory moves to disk when first
+   * declared so, and stays there.
+   */
+  onDisk?: boolean;
 }
 
 /**

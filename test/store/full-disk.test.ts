@@ -253,6 +253,37 @@ describe('lowdb store on a full disk', () => {
     await again.close();
   });
 
+  it('keeps the journal of an on-disk collection whose shard file the disk cut short, and folds it in once space returns', async () => {
+    const onDisk = (store: Store) => store.collection<Item>('items', { indexes: ['owner'], onDisk: true });
+    const first = await open();
+    await onDisk(first).insert({ id: 'a', owner: 'x', n: 1 });
+    await first.close(); // a is in its shard file
+    const store = await open();
+    await onDisk(store).insert({ id: 'b', owner: 'x', n: 2 });
+    await onDisk(store).update('a', (d) => ({ ...d, n: 3 }));
+    disk.freeBytes = 20; // the checkpoint's append is cut short
+    await store.close();
+    assert.ok(disk.shortWrites >= 1, 'the append was really cut short');
+    assert.equal((await journalFiles(itemsDir())).length, 1, 'the journal is kept');
+    for (const f of (await readdir(itemsDir())).filter((n) => /^[0-9a-f]{3}\.jsonl$/.test(n))) {
+      const text = await readFile(path.join(itemsDir(), f), 'utf8');
+      assert.ok(text.endsWith('\n'), `${f} ends mid-line`);
+      for (const line of text.split('\n').slice(0, -1)) JSON.parse(line);
+    }
+
+    const full = await open(); // still full: reads work from the replayed journal
+    assert.deepEqual(await onDisk(full).get('a'), { id: 'a', owner: 'x', n: 3 });
+    assert.deepEqual((await onDisk(full).findBy('owner', 'x')).map((d) => d.id).sort(), ['a', 'b']);
+    await assert.rejects(onDisk(full).insert({ id: 'c', owner: 'x', n: 4 }), StorageFullError);
+    disk.freeBytes = Infinity;
+    await onDisk(full).insert({ id: 'd', owner: 'y', n: 5 });
+    await full.close();
+    assert.deepEqual(await journalFiles(itemsDir()), [], 'the journal was folded in at close');
+    const again = await createLowdbStore(dir, { shards: 4 });
+    assert.deepEqual((await onDisk(again).list()).map((d) => `${d.id}:${d.n}`).sort(), ['a:3', 'b:2', 'd:5']);
+    await again.close();
+  });
+
   it('keeps log records in memory while the disk refuses them and writes each exactly once later', async () => {
     const store = await open();
     const log = store.log<{ seq: number }>('audit');

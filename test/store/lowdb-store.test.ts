@@ -156,6 +156,21 @@ describe('createLowdbStore', () => {
     }
   });
 
+  it('loses no acknowledged write of an on-disk collection when the process is killed mid-write', async function () {
+    this.timeout(30000);
+    for (let round = 0; round < 3; round++) {
+      const acked = await runAndKill(dir, 100 + round * 150, 'on-disk');
+      const store = await createLowdbStore(dir, { shards: 8 });
+      const items = store.collection<Item>('items', { indexes: ['owner'], onDisk: true });
+      for (const id of acked) assert.ok(await items.get(id), `round ${round}: acknowledged ${id} is missing`);
+      assert.ok(acked.length > 0, `round ${round}: the writer acknowledged nothing before the kill`);
+      const ys = acked.filter((id) => id.endsWith('b'));
+      const found = new Set((await items.findBy('owner', 'y')).map((d) => d.id));
+      for (const id of ys) assert.ok(found.has(id), `round ${round}: ${id} is missing from the index`);
+      await store.close();
+    }
+  });
+
   it('lets one process at a time open a data directory and takes over a dead owner\'s lock', async () => {
     const first = await createLowdbStore(dir, { shards: 4 });
     await assert.rejects(createLowdbStore(dir, { shards: 4 }), (e) => e instanceof ConflictError && /正被进程 \d+ 使用/.test(e.message));
@@ -170,8 +185,10 @@ describe('createLowdbStore', () => {
 
 const WRITER = `
 import { createLowdbStore } from ${JSON.stringify(path.resolve('server/store/lowdb-store.ts'))};
-const store = await createLowdbStore(process.argv[2], { shards: 8, checkpointMs: 20 });
-const items = store.collection('items');
+const onDisk = process.argv[3] === 'on-disk';
+// On disk: every checkpoint also compacts, so the kill can land in an append or a rewrite.
+const store = await createLowdbStore(process.argv[2], { shards: 8, checkpointMs: 20, compactBytes: 0 });
+const items = store.collection('items', { indexes: ['owner'], onDisk });
 const tag = Date.now().toString(36);
 for (let i = 0; ; i++) {
   const id = tag + '-' + i;
@@ -181,10 +198,10 @@ for (let i = 0; ; i++) {
 `;
 
 /** Runs a writer process (checkpointing every 20 ms), SIGKILLs it ms after its first commit, returns the ids it had acknowledged. */
-async function runAndKill(dir: string, ms: number): Promise<string[]> {
+async function runAndKill(dir: string, ms: number, mode: 'memory' | 'on-disk' = 'memory'): Promise<string[]> {
   const script = path.join(dir, '..', `${path.basename(dir)}-writer.mts`);
   await writeFile(script, WRITER);
-  const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dir, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const started = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (b: Buffer) => ((out += b.toString()), resolve()));

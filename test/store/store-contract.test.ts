@@ -28,6 +28,9 @@ interface Subject {
 
 let postgresUrl = '';
 
+/** The store with every collection declared onDisk. */
+const allOnDisk = (store: Store): Store => ({ ...store, collection: (name, options) => store.collection(name, { ...options, onDisk: true }) });
+
 const subjects: Subject[] = [
   { name: 'memory store', open: async () => ({ store: createMemoryStore(), cleanup: async () => {} }) },
   {
@@ -36,6 +39,15 @@ const subjects: Subject[] = [
       const dir = await mkdtemp(path.join(tmpdir(), 'onestop-store-'));
       const store = await createLowdbStore(dir, { shards: 8 });
       return { store, cleanup: async () => (await store.close(), rm(dir, { recursive: true, force: true })) };
+    },
+  },
+  {
+    // Every collection on disk; checkpoints (and compactions) every few ms, so the tests meet documents in the journal and in the shard files.
+    name: 'lowdb store, on-disk collections',
+    open: async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'onestop-store-disk-'));
+      const store = await createLowdbStore(dir, { shards: 8, checkpointMs: 2, compactBytes: 0 });
+      return { store: allOnDisk(store), cleanup: async () => (await store.close(), rm(dir, { recursive: true, force: true })) };
     },
   },
   {

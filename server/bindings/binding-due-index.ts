@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { AccountBuild } from '../builder/index.js';
 import type { Doc } from '../store/index.js';
-import { BINDING_INDEXES, BINDINGS, type BindingRecord, type BindingsDeps } from './binding-types.js';
+import { BINDING_COLLECTION, BINDINGS, type BindingRecord, type BindingsDeps } from './binding-types.js';
 import { openContent } from './open-binding.js';
 
 export const BINDING_DUE = 'binding-due';
@@ -37,7 +37,7 @@ export interface DueMeta extends Doc {
 
 type DueDoc = DueDay | DueMeta;
 
-export const dueIndexOf = (deps: Pick<BindingsDeps, 'store'>) => deps.store.collection<DueDoc>(BINDING_DUE);
+export const dueIndexOf = (deps: Pick<BindingsDeps, 'store'>) => deps.store.collection<DueDoc>(BINDING_DUE, { onDisk: true });
 
 const shardOfId = (id: string) => createHash('sha1').update(id).digest()[0]! % SHARDS;
 const dayId = (kindRef: string, field: string, date: string, shard: number) => `${kindRef}/${field}/${date}/${shard.toString(16)}`;
@@ -179,7 +179,7 @@ async function buildPairs(deps: BindingsDeps, pairs: readonly string[], followed
     const ref = `${department}/${kind}`;
     kinds.set(ref, [...(kinds.get(ref) ?? []), field!]);
   }
-  const collection = deps.store.collection<BindingRecord>(BINDINGS, { indexes: BINDING_INDEXES });
+  const collection = deps.store.collection<BindingRecord>(BINDINGS, BINDING_COLLECTION);
   const days = new Map<string, string[]>();
   let bindings = 0;
   for (const [ref, fields] of kinds) {

@@ -8,6 +8,8 @@ import type { Vault } from '../vault/index.js';
 
 export const BINDINGS = 'bindings';
 export const BINDING_INDEXES = ['openid', 'keyIndex', 'bucket'];
+/** How the bindings collection is declared: 200,000 sealed bindings stay on disk (the embedded store). */
+export const BINDING_COLLECTION = { indexes: BINDING_INDEXES, onDisk: true };
 
 export interface BindingsDeps {
   store: Store;

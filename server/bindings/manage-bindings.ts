@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { validateForm } from '../loop/index.js';
-import { accountIdOf, BINDING_INDEXES, BINDINGS, kindOf, type BindingRecord, type BindingsDeps, type BindingView } from './binding-types.js';
+import { accountIdOf, BINDING_COLLECTION, BINDINGS, kindOf, type BindingRecord, type BindingsDeps, type BindingView } from './binding-types.js';
 import { bindingKeyOf, keyIndexOf } from './binding-key.js';
 import { reindexAround } from './binding-due-index.js';
 import { openBinding, sealContent } from './open-binding.js';
@@ -18,7 +18,7 @@ export interface AddBindingInput {
   fields: Record<string, unknown>;
 }
 
-export const bindingsOf = (deps: Pick<BindingsDeps, 'store'>) => deps.store.collection<BindingRecord>(BINDINGS, { indexes: BINDING_INDEXES });
+export const bindingsOf = (deps: Pick<BindingsDeps, 'store'>) => deps.store.collection<BindingRecord>(BINDINGS, BINDING_COLLECTION);
 const nowOf = (deps: BindingsDeps) => (deps.now ? deps.now() : new Date());
 
 export async function addBinding(deps: BindingsDeps, input: AddBindingInput): Promise<BindingView> {

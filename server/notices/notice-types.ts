@@ -172,7 +172,7 @@ export interface NoticesDeps {
   warn?: (line: string) => void;
 }
 
-export const noticesOf = (store: Store) => store.collection<NoticeRecord>('notices', { indexes: ['openid', 'department', 'msgid', 'state'] });
+export const noticesOf = (store: Store) => store.collection<NoticeRecord>('notices', { indexes: ['openid', 'department', 'msgid', 'state'], onDisk: true });
 
 export const configOf = (deps: Pick<NoticesDeps, 'config'>): NoticesConfig => ({ ...DEFAULT_NOTICES_CONFIG, ...deps.config });
 export const nowOf = (deps: Pick<NoticesDeps, 'now'>) => (deps.now ? deps.now() : new Date());

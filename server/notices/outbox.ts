@@ -25,22 +25,30 @@ export async function enqueueNotice(store: Store, record: NoticeRecord, runAt: n
   return { record: stored, created };
 }
 
-/** Many at once (the scheduler): records first, then one batch of jobs; returns how many records were new. */
+/** Writes in flight at once: enough for group commit, few enough that a big batch does not pile up in memory. */
+const CHUNK = 250;
+
+/** Many at once (the scheduler): records first, then their jobs, CHUNK at a time; returns how many records were new. */
 export async function enqueueNotices(store: Store, items: Array<{ record: NoticeRecord; runAt: number }>, now: number): Promise<number> {
   const notices = noticesOf(store);
-  const results = await Promise.all(
-    items.map(async ({ record }) => {
-      if (await notices.get(record.id)) return 0;
-      try {
-        await notices.insert(record);
-        return 1;
-      } catch (err) {
-        if (err instanceof ConflictError) return 0;
-        throw err;
-      }
-    }),
-  );
-  const jobs: NewJob<NoticeJob>[] = items.map(({ record, runAt }) => ({ id: record.id, payload: {}, runAt }));
-  await noticeQueueOf(store).enqueue(jobs, now);
-  return results.reduce<number>((a, b) => a + b, 0);
+  let created = 0;
+  for (let i = 0; i < items.length; i += CHUNK) {
+    const chunk = items.slice(i, i + CHUNK);
+    const results = await Promise.all(
+      chunk.map(async ({ record }) => {
+        if (await notices.get(record.id)) return 0;
+        try {
+          await notices.insert(record);
+          return 1;
+        } catch (err) {
+          if (err instanceof ConflictError) return 0;
+          throw err;
+        }
+      }),
+    );
+    const jobs: NewJob<NoticeJob>[] = chunk.map(({ record, runAt }) => ({ id: record.id, payload: {}, runAt }));
+    await noticeQueueOf(store).enqueue(jobs, now);
+    created += results.reduce<number>((a, b) => a + b, 0);
+  }
+  return created;
 }

@@ -79,6 +79,12 @@ function render(reminder: BuiltReminder, s: ReminderSubject, daysBefore: number)
   return out;
 }
 
+/**
+ * Planned notices are written this many at a time: 20,000 due reminders never sit composed in
+ * memory at once, nor as 20,000 writes in flight.
+ */
+const CHUNK = 250;
+
 /** Reads a few notices at a time: a server database answers each in a round trip. */
 const READS_IN_FLIGHT = 16;
 
@@ -232,7 +238,7 @@ export async function planReminders(deps: NoticesDeps, options: PlanOptions = {}
           if (b.goneOn) p.result.considered++;
           else follow(b, b.data);
         }
-        if (p.batch.length >= 2000) await flush(p);
+        if (p.batch.length >= CHUNK) await flush(p);
         continue;
       }
       const { ask: candidates, keep } = await splitForRefresh(p, reminder, field, dated);
@@ -243,7 +249,7 @@ export async function planReminders(deps: NoticesDeps, options: PlanOptions = {}
         // Gone, unbound and deferred candidates were looked at too.
         p.result.considered += candidates.length - (p.result.considered - before);
       }
-      if (p.batch.length >= 2000) await flush(p);
+      if (p.batch.length >= CHUNK) await flush(p);
     }
     await flush(p);
   }

@@ -24,7 +24,7 @@ export function jobQueueOf<P>(store: Store, name: string): JobQueue<P> {
   let byName = queues.get(store);
   if (!byName) queues.set(store, (byName = new Map()));
   let queue = byName.get(name);
-  if (!queue) byName.set(name, (queue = store.jobs ? store.jobs<unknown>(name) : new CollectionJobQueue<unknown>(store.collection<Job<unknown> & Doc>(`jobs-${name}`))));
+  if (!queue) byName.set(name, (queue = store.jobs ? store.jobs<unknown>(name) : new CollectionJobQueue<unknown>(store.collection<Job<unknown> & Doc>(`jobs-${name}`, { onDisk: true }))));
   return queue as JobQueue<P>;
 }
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import { bindingKeyOf, keyIndexOf } from '../../../server/bindings/binding-key.js';
-import { BINDINGS, type BindingRecord } from '../../../server/bindings/binding-types.js';
+import { BINDING_COLLECTION, BINDINGS, type BindingRecord } from '../../../server/bindings/binding-types.js';
 import { sealContent } from '../../../server/bindings/open-binding.js';
 import { rebuildDueIndex } from '../../../server/bindings/index.js';
 import { createLiveBuild } from '../../../server/live-build.js';
@@ -84,7 +84,7 @@ export async function seedBindingsIn(store: Store, topicsDir: string, total: num
   const build = buildAccount(await loadCityFromDir(topicsDir), { publicBaseUrl: 'http://localhost' });
   const kind = build.bindings!.find((k) => k.ref === 'jiaojing/vehicle')!;
   const vault = createVault(DEVELOPMENT_VAULT);
-  const bindings = store.collection<BindingRecord>(BINDINGS, { indexes: ['openid', 'keyIndex', 'bucket'] });
+  const bindings = store.collection<BindingRecord>(BINDINGS, BINDING_COLLECTION);
   const today = cityDate(new Date());
   const at = new Date().toISOString();
   let due = 0;

@@ -1,7 +1,8 @@
 // A collection whose documents stay on disk (CollectionOptions.onDisk): for the big ones
 // (200,000 bindings, their notices and jobs), which an in-memory collection would hold whole.
 // Commits go through the same journal as LowdbCollection (one fsynced line, group commit; memory
-// changes only once the line is on disk). Memory keeps the declared indexes and, per document,
+// changes only once the line is on disk). The lock is per document, not per shard, so a burst of
+// inserts (a planning pass) shares one fsync. Memory keeps the declared indexes and, per document,
 // where its latest line is (doc-locations.ts): in a journal file until a checkpoint, then in its
 // shard file <nnn>.jsonl. A read is one pread of that line. A checkpoint appends each changed
 // document's line (and a tombstone per deletion) to its shard file, fsyncs and only then deletes
@@ -33,6 +34,16 @@ interface DiskShard {
 }
 
 const NEWLINE = Buffer.from('\n');
+
+/** A document whose line a checkpoint copies: where it was (to see whether it changed meanwhile) and where the copy lands. */
+interface Moved {
+  id: string;
+  slot: number;
+  file: number;
+  from: number;
+  at: number;
+  length: number;
+}
 /** Line buffers are written out in pieces of about this size when a shard file is rewritten. */
 const WRITE_PIECE = 1 << 20;
 
@@ -44,6 +55,8 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
   private readonly journalFds = new Map<number, number>();
   private readonly scratch = Buffer.allocUnsafe(64 << 10);
   private dirty = new Set<number>();
+  /** Writes under way: a checkpoint waits for those that may have committed into the journal it covers. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   /** The indexed fields changed since _meta.json was written. */
   private metaDirty = false;
   /** Found at open: documents outside their shard file (lost metadata): every shard file is rewritten. */
@@ -181,9 +194,9 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
     for (let n = 0; n < this.shards.length; n++) this.dirty.add(n);
   }
 
-  /** Resolves once every write queued so far has committed. */
+  /** Resolves once every write queued so far has committed (or failed). */
   async idle() {
-    await Promise.all(this.shards.map((_, n) => this.lock.run(`${this.lockPrefix}:${n}`, async () => {})));
+    await Promise.allSettled([...this.inFlight]);
   }
 
   async close() {
@@ -203,8 +216,10 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
 
   /**
    * Moves the changed documents' lines from the journal into their shard files, then deletes the
-   * journal files that held them. The journal is rotated first: every line in the older files
-   * belongs to a shard marked dirty, and each shard is handled under its lock.
+   * journal files that held them. The journal is rotated first and the writes under way are
+   * waited for: every line in the older files then belongs to a shard marked dirty and is where
+   * its document points. Writes go on meanwhile (into the new journal); a document that changed
+   * while its line was being copied keeps pointing at its newer line.
    */
   checkpoint(): Promise<void> {
     const run = this.checkpointing.then(async () => {
@@ -212,12 +227,13 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
       this.checkpointTimer = undefined;
       if (this.dirty.size === 0 && !this.metaDirty) return;
       const covered = await this.journal.rotate();
+      await this.idle();
       const todo = [...this.dirty].sort((a, b) => a - b);
       this.dirty = new Set();
       const rehome = this.rehome;
       try {
         await this.ensureDir();
-        for (const n of todo) await this.lock.run(`${this.lockPrefix}:${n}`, () => (rehome ? this.rewrite(n) : this.absorb(n, covered)));
+        for (const n of todo) await (rehome ? this.rewrite(n) : this.absorb(n, covered));
         if (this.metaDirty || rehome) await this.writeMeta();
       } catch (e) {
         for (const n of todo) this.dirty.add(n); // the journal is kept, so nothing is lost
@@ -253,30 +269,38 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
   private async absorb(n: number, covered: number) {
     const shard = this.shards[n]!;
     const parts: Buffer[] = [];
-    const moved: number[] = []; // slot, offset in parts, length
+    const moved: Moved[] = [];
     let size = 0;
-    for (const id of shard.deleted) {
+    const deleted = [...shard.deleted];
+    shard.deleted.clear(); // deletions from now on wait for the next checkpoint
+    for (const id of deleted) {
       const tombstone = Buffer.from(`${JSON.stringify({ op: 'del', id })}\n`, 'utf8');
       parts.push(tombstone);
       size += tombstone.length;
     }
-    for (const slot of shard.slots.values()) {
+    for (const [id, slot] of shard.slots) {
       const file = this.where.file(slot);
-      if (isShardFile(file) || file >= covered) continue;
+      if (isShardFile(file)) continue;
+      if (file >= covered) {
+        // Committed after the rotation, yet its write's dirty mark may be the one this checkpoint took.
+        this.dirty.add(n);
+        continue;
+      }
       const line = this.lineOf(slot);
-      moved.push(slot, size, line.length);
+      moved.push({ id, slot, file, from: this.where.offset(slot), at: size, length: line.length });
       parts.push(line, NEWLINE);
       size += line.length + 1;
     }
     if (size === 0) return;
     const base = shard.fileBytes;
-    await appendAt(this.tuning.fs, this.shardPath(n), base, Buffer.concat(parts, size), this.tuning.fsync);
-    shard.fileBytes += size;
-    shard.deleted.clear();
-    for (let i = 0; i < moved.length; i += 3) {
-      this.where.set(moved[i]!, shardFile(n), base + moved[i + 1]!, moved[i + 2]!);
-      shard.liveBytes += moved[i + 2]! + 1;
+    try {
+      await appendAt(this.tuning.fs, this.shardPath(n), base, Buffer.concat(parts, size), this.tuning.fsync);
+    } catch (e) {
+      for (const id of deleted) shard.deleted.add(id);
+      throw e;
     }
+    shard.fileBytes += size;
+    this.repoint(n, moved, base);
     const dead = shard.fileBytes - shard.liveBytes;
     if (dead > Math.max(shard.liveBytes, this.tuning.compactBytes ?? 1 << 20)) {
       // Failing leaves the file as it was (all its offsets valid); a later checkpoint tries again.
@@ -287,35 +311,55 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
     }
   }
 
+  /** Points the copied documents at their lines in shard file n, unless they changed meanwhile. */
+  private repoint(n: number, moved: readonly Moved[], base: number) {
+    const shard = this.shards[n]!;
+    for (const m of moved) {
+      if (shard.slots.get(m.id) !== m.slot || this.where.file(m.slot) !== m.file || this.where.offset(m.slot) !== m.from) continue;
+      if (m.file === shardFile(n)) shard.liveBytes -= m.length + 1;
+      this.where.set(m.slot, shardFile(n), base + m.at, m.length);
+      shard.liveBytes += m.length + 1;
+    }
+  }
+
   /** Rewrites shard n's file with exactly its current documents (wherever their lines are now). */
   private async rewrite(n: number) {
     const shard = this.shards[n]!;
-    const moved: number[] = [];
+    const moved: Moved[] = [];
     let size = 0;
-    await replaceFile(this.tuning.fs, this.shardPath(n), this.tuning.fsync, async (put) => {
-      let parts: Buffer[] = [];
-      let pending = 0;
-      for (const slot of shard.slots.values()) {
-        const line = this.lineOf(slot);
-        moved.push(slot, size, line.length);
-        parts.push(line, NEWLINE);
-        size += line.length + 1;
-        pending += line.length + 1;
-        if (pending >= WRITE_PIECE) {
-          await put(Buffer.concat(parts, pending));
-          parts = [];
-          pending = 0;
+    const deleted = [...shard.deleted];
+    shard.deleted.clear(); // the new file holds no line of them; later deletions still need a tombstone
+    try {
+      await replaceFile(this.tuning.fs, this.shardPath(n), this.tuning.fsync, async (put) => {
+        let parts: Buffer[] = [];
+        let pending = 0;
+        // A snapshot: writes during the awaits below must not change what is being iterated.
+        for (const [id, slot] of [...shard.slots]) {
+          if (shard.slots.get(id) !== slot) continue; // deleted meanwhile: its tombstone is pending
+          const line = this.lineOf(slot);
+          moved.push({ id, slot, file: this.where.file(slot), from: this.where.offset(slot), at: size, length: line.length });
+          parts.push(line, NEWLINE);
+          size += line.length + 1;
+          pending += line.length + 1;
+          if (pending >= WRITE_PIECE) {
+            await put(Buffer.concat(parts, pending));
+            parts = [];
+            pending = 0;
+          }
         }
-      }
-      if (pending) await put(Buffer.concat(parts, pending));
-    });
-    // The descriptor still reads the replaced file: every location in it moves to the new one now.
+        if (pending) await put(Buffer.concat(parts, pending));
+      });
+    } catch (e) {
+      for (const id of deleted) shard.deleted.add(id);
+      throw e;
+    }
+    // The descriptor still reads the replaced file: every document there moves to the new one now
+    // (one that changed meanwhile points into the journal instead).
     closeQuietly(shard.fd);
     shard.fd = undefined;
-    for (let i = 0; i < moved.length; i += 3) this.where.set(moved[i]!, shardFile(n), moved[i + 1]!, moved[i + 2]!);
+    shard.liveBytes = 0;
     shard.fileBytes = size;
-    shard.liveBytes = size;
-    shard.deleted.clear();
+    this.repoint(n, moved, 0);
   }
 
   private fdOf(file: number): number {
@@ -380,7 +424,8 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
   /** The one write path, as in LowdbCollection: the change is applied only once its journal line is on disk. */
   private mutate<R>(id: string, change: (current: T | undefined) => { next: T | undefined; result: R }): Promise<R> {
     const n = shardOf(id, this.shards.length);
-    return this.lock.run(`${this.lockPrefix}:${n}`, async () => {
+    // One document at a time (so fn sees its latest state); different documents commit together.
+    const run = this.lock.run(`${this.lockPrefix}#${id}`, async () => {
       const before = this.read(id);
       const { next, result } = change(before && structuredClone(before));
       const stored = next && structuredClone(next);
@@ -389,12 +434,16 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
       this.dirty.add(n);
       const at: JournalPosition = await this.journal.commit(line);
       this.apply(id, before, stored, stored ? { file: at.seq, offset: at.offset, length: at.length } : undefined);
-      // Again: a checkpoint that took the mark meanwhile found the line in the journal it had
-      // just started, which it keeps; the next checkpoint must take this line in.
+      // Again: a checkpoint may have taken the mark meanwhile without this line (it keeps the
+      // journal the line is in); the next checkpoint must take it in.
       this.dirty.add(n);
       this.scheduleCheckpoint();
       return result;
     });
+    this.inFlight.add(run);
+    const done = () => void this.inFlight.delete(run);
+    run.then(done, done);
+    return run;
   }
 
   private writeMeta() {

@@ -23,6 +23,19 @@ export class FieldIndexes {
     return [...this.byField.keys()];
   }
 
+  /**
+   * Just what the indexes read of doc (its id and indexed string fields): kept instead of the whole
+   * document while a write waits for the disk, so a burst of writes holds little memory.
+   */
+  view(doc: Doc): Doc {
+    const out: Record<string, unknown> = { id: doc.id };
+    for (const field of this.byField.keys()) {
+      const value = valueOf(doc, field);
+      if (typeof value === 'string') out[field] = value;
+    }
+    return out as unknown as Doc;
+  }
+
   /** Declares a field; the caller indexes the existing documents with addTo(field, doc). */
   declare(field: string): void {
     if (!this.byField.has(field)) this.byField.set(field, new Map());

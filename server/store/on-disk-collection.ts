@@ -44,6 +44,9 @@ interface Moved {
   at: number;
   length: number;
 }
+/** A journal line: the document as it is now (the caller may change the object afterwards), or a tombstone. */
+const lineOf = (id: string, doc: Doc | undefined) => (doc ? `{"op":"put","doc":${JSON.stringify(doc)}}\n` : `${JSON.stringify({ op: 'del', id })}\n`);
+
 /** Line buffers are written out in pieces of about this size when a shard file is rewritten. */
 const WRITE_PIECE = 1 << 20;
 
@@ -397,7 +400,7 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
    * Points id at its new line (or removes it) and moves it in the indexes. `before` is the
    * document being replaced when the caller has it; otherwise it is read back (opening).
    */
-  private apply(id: string, before: T | undefined, to: T | undefined, at: { file: number; offset: number; length: number } | undefined) {
+  private apply(id: string, before: Doc | undefined, to: Doc | undefined, at: { file: number; offset: number; length: number } | undefined) {
     const n = shardOf(id, this.shards.length);
     const shard = this.shards[n]!;
     const slot = shard.slots.get(id);
@@ -426,14 +429,14 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
     const n = shardOf(id, this.shards.length);
     // One document at a time (so fn sees its latest state); different documents commit together.
     const run = this.lock.run(`${this.lockPrefix}#${id}`, async () => {
-      const before = this.read(id);
-      const { next, result } = change(before && structuredClone(before));
-      const stored = next && structuredClone(next);
-      const line = `${JSON.stringify(stored ? { op: 'put', doc: stored } : { op: 'del', id })}\n`;
-      await this.ensureDir();
-      this.dirty.add(n);
-      const at: JournalPosition = await this.journal.commit(line);
-      this.apply(id, before, stored, stored ? { file: at.seq, offset: at.offset, length: at.length } : undefined);
+      const current = this.read(id); // a fresh parse: the change function may have it
+      const was = current && this.indexes.view(current);
+      const { next, result } = change(current);
+      // Only the index view of the new state waits for the disk, not the documents or their line.
+      const will = next && this.indexes.view(next);
+      const committing = this.ensureDir().then(() => (this.dirty.add(n), this.journal.commit(lineOf(id, next))));
+      const at: JournalPosition = await committing;
+      this.apply(id, was, will, will ? { file: at.seq, offset: at.offset, length: at.length } : undefined);
       // Again: a checkpoint may have taken the mark meanwhile without this line (it keeps the
       // journal the line is in); the next checkpoint must take it in.
       this.dirty.add(n);

@@ -2,6 +2,8 @@
 //   collections/<name>/_meta.json              { format, shards }
 //   collections/<name>/<000..0ff>.json         lowdb files, each the documents whose id hashes there
 //   collections/<name>/journal-<seq>.jsonl     commits not yet folded into the shard files
+//   collections/<name>/<000..01f>.jsonl        instead of the .json files for an on-disk collection
+//                                              (CollectionOptions.onDisk; on-disk-collection.ts)
 //   logs/<name>.jsonl                          append-only JSON Lines
 // A commit appends one fsynced line to the journal, so its cost does not grow with the store;
 // a background checkpoint rewrites the changed shards (each ~1/256 of the collection) and drops

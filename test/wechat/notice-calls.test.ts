@@ -1,4 +1,4 @@
-// The client's direct calls (fetch) for notices, against nock with WeChat's real shapes and
+// The client's direct calls (node:http, post-json.ts) for notices, against nock with WeChat's real shapes and
 // error codes: stable_token (normal mode, force refresh within its limits, the classic token as
 // fallback), template send with client_msg_id, and bizsend.
 import assert from 'node:assert/strict';
@@ -36,6 +36,22 @@ describe('createWechatClient: notice calls', () => {
     const tokens = createMemoryTokenStore();
     assert.deepEqual(await client(tokens).sendTemplateMessage!(message), { msgid: '200228332' });
     assert.equal((await tokens.get())?.source, 'stable');
+    assert.ok(scope.isDone());
+  });
+
+  it('fails a direct call that outlasts timeoutMs, is redirected or loses its connection with errcode -1', async () => {
+    const tokens = createMemoryTokenStore();
+    await tokens.save({ accessToken: 'T', expireTime: clock + 3_600_000, source: 'stable' });
+    const quick = createWechatClient({ ...creds, tokenStore: tokens, now: () => clock, timeoutMs: 100 });
+    const scope = nock(WX)
+      .post('/cgi-bin/message/template/send').query({ access_token: 'T' }).delay(2_000).reply(200, fixture('template-send-msgid'))
+      .post('/cgi-bin/message/template/send').query({ access_token: 'T' }).reply(302, '', { location: 'https://elsewhere.example/' })
+      .post('/cgi-bin/message/template/send').query({ access_token: 'T' }).replyWithError('socket hang up');
+    const started = Date.now();
+    await assert.rejects(quick.sendTemplateMessage!(message), (e: { errcode?: number; message: string }) => e.errcode === -1 && /timeout/.test(e.message));
+    assert.ok(Date.now() - started < 1_500, 'the timeout ends the call');
+    await assert.rejects(quick.sendTemplateMessage!(message), (e: { errcode?: number; message: string }) => e.errcode === -1 && /redirect/.test(e.message));
+    await assert.rejects(quick.sendTemplateMessage!(message), (e: { errcode?: number; message: string }) => e.errcode === -1 && /socket hang up/.test(e.message));
     assert.ok(scope.isDone());
   });
 

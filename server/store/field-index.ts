@@ -6,14 +6,44 @@
 import type { Doc } from './types.js';
 
 type Entry = string | string[] | Set<string>;
+type Key = string | number;
 
 /** Ids kept in an array up to this many; a Set beyond (an array's includes() is a scan). */
 const ARRAY_MAX = 16;
 
 const valueOf = (doc: Doc, field: string): unknown => (doc as unknown as Record<string, unknown>)[field];
 
+/** Values longer than this are kept as a 32-bit hash when the indexes are `hashed`. */
+const HASH_OVER = 24;
+
+/** FNV-1a, 32 bits: unboxed in a Map key. */
+function hash32(value: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) {
+    h ^= value.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 1; // 31 bits: a small integer on every platform
+}
+
 export class FieldIndexes {
-  private readonly byField = new Map<string, Map<string, Entry>>();
+  private readonly byField = new Map<string, Map<Key, Entry>>();
+
+  /**
+   * hashed: long values (openids, blind indexes) are keyed by a hash instead of a copy of the
+   * string, ~110 bytes less per binding; ids() then gives candidates the caller checks against the
+   * documents (on-disk collections read them anyway), and count() is exact only for short values.
+   */
+  constructor(private readonly hashed = false) {}
+
+  private keyOf(value: string): Key {
+    return this.hashed && value.length > HASH_OVER ? hash32(value) : value;
+  }
+
+  /** Whether ids(field, value) is exactly the documents holding value (not a superset sharing its hash). */
+  exact(value: string): boolean {
+    return !this.hashed || value.length <= HASH_OVER;
+  }
 
   has(field: string): boolean {
     return this.byField.has(field);
@@ -49,14 +79,15 @@ export class FieldIndexes {
     const index = this.byField.get(field)!;
     const value = valueOf(doc, field);
     if (typeof value !== 'string') return;
-    const entry = index.get(value);
-    if (entry === undefined) index.set(value, doc.id);
+    const key = this.keyOf(value);
+    const entry = index.get(key);
+    if (entry === undefined) index.set(key, doc.id);
     else if (typeof entry === 'string') {
-      if (entry !== doc.id) index.set(value, [entry, doc.id]);
+      if (entry !== doc.id) index.set(key, [entry, doc.id]);
     } else if (Array.isArray(entry)) {
       if (entry.includes(doc.id)) return;
       if (entry.length < ARRAY_MAX) entry.push(doc.id);
-      else index.set(value, new Set([...entry, doc.id]));
+      else index.set(key, new Set([...entry, doc.id]));
     } else entry.add(doc.id);
   }
 
@@ -64,10 +95,11 @@ export class FieldIndexes {
     for (const [field, index] of this.byField) {
       const value = valueOf(doc, field);
       if (typeof value !== 'string') continue;
-      const entry = index.get(value);
+      const key = this.keyOf(value);
+      const entry = index.get(key);
       if (entry === undefined) continue;
       if (typeof entry === 'string') {
-        if (entry === doc.id) index.delete(value);
+        if (entry === doc.id) index.delete(key);
         continue;
       }
       if (Array.isArray(entry)) {
@@ -75,20 +107,21 @@ export class FieldIndexes {
         if (at >= 0) entry.splice(at, 1);
       } else entry.delete(doc.id);
       const size = Array.isArray(entry) ? entry.length : entry.size;
-      if (size === 0) index.delete(value);
-      else if (size === 1) index.set(value, Array.isArray(entry) ? entry[0]! : entry.values().next().value!);
-      else if (!Array.isArray(entry) && size <= ARRAY_MAX / 2) index.set(value, [...entry]);
+      if (size === 0) index.delete(key);
+      else if (size === 1) index.set(key, Array.isArray(entry) ? entry[0]! : entry.values().next().value!);
+      else if (!Array.isArray(entry) && size <= ARRAY_MAX / 2) index.set(key, [...entry]);
     }
   }
 
-  /** The ids under field = value, iterated in place (callers must not change the index meanwhile). */
+  /** The ids under field = value (see exact()), iterated in place (callers must not change the index meanwhile). */
   ids(field: string, value: string): Iterable<string> {
-    const entry = this.byField.get(field)?.get(value);
+    const entry = this.byField.get(field)?.get(this.keyOf(value));
     return entry === undefined ? [] : typeof entry === 'string' ? [entry] : entry;
   }
 
+  /** How many ids ids(field, value) gives. */
   count(field: string, value: string): number {
-    const entry = this.byField.get(field)?.get(value);
+    const entry = this.byField.get(field)?.get(this.keyOf(value));
     return entry === undefined ? 0 : typeof entry === 'string' ? 1 : Array.isArray(entry) ? entry.length : entry.size;
   }
 }

@@ -53,7 +53,7 @@ const WRITE_PIECE = 1 << 20;
 export class OnDiskCollection<T extends Doc> implements Collection<T> {
   private readonly shards: DiskShard[] = [];
   private readonly where = new DocLocations();
-  private readonly indexes = new FieldIndexes();
+  private readonly indexes = new FieldIndexes(true);
   private readonly journal: Journal;
   private readonly journalFds = new Map<number, number>();
   private readonly scratch = Buffer.allocUnsafe(64 << 10);
@@ -502,7 +502,8 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
       if (!current) throw new NotFoundError(`记录不存在: ${id}`);
       const next = fn(current);
       if (next.id !== id) throw new Error(`update 不能修改 id: ${id} -> ${next.id}`);
-      return { next, result: structuredClone(next) };
+      // current was parsed for this call and the store keeps only the line: next is the caller's to keep.
+      return { next, result: next };
     });
   }
 
@@ -516,7 +517,8 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
     const found: T[] = [];
     for (const id of this.indexes.ids(field, value)) {
       const doc = this.read(id);
-      if (doc) found.push(doc);
+      // A long value is indexed by its hash: another value may share it.
+      if (doc && (doc as unknown as Record<string, unknown>)[field] === value) found.push(doc);
     }
     return found;
   }
@@ -544,9 +546,12 @@ export class OnDiskCollection<T extends Doc> implements Collection<T> {
     const wanted = Object.entries(also);
     const matches = (doc: T | undefined) => doc !== undefined && wanted.every(([k, v]) => (doc as unknown as Record<string, unknown>)[k] === v);
     if (!this.indexes.has(field)) return (await this.list((d) => (d as unknown as Record<string, unknown>)[field] === value && matches(d))).length;
-    if (!wanted.length) return this.indexes.count(field, value);
+    if (!wanted.length && this.indexes.exact(value)) return this.indexes.count(field, value);
     let n = 0;
-    for (const id of this.indexes.ids(field, value)) if (matches(this.read(id))) n++;
+    for (const id of this.indexes.ids(field, value)) {
+      const doc = this.read(id);
+      if (doc && (doc as unknown as Record<string, unknown>)[field] === value && matches(doc)) n++;
+    }
     return n;
   }
 }

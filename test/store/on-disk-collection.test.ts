@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createLowdbStore, type LowdbStoreOptions } from '../../server/store/lowdb-store.js';
 import { jsonlShardName } from '../../server/store/line-files.js';
 import { shardOf } from '../../server/store/shard-of.js';
+import { countBy } from '../../server/store/counting.js';
 
 interface Item {
   id: string;
@@ -188,6 +189,24 @@ describe('lowdb store: on-disk collections', () => {
     assert.equal(await again.count(), 38);
     assert.equal((await again.findBy('owner', 'x')).length, 38);
     await third.close();
+  });
+
+  it('tells apart two long indexed values that share a hash (long values are indexed by hash)', async () => {
+    // FNV-1a (31 bits) of these two is the same.
+    const [a, b] = ['oCitizen-long-openid-value-14963', 'oCitizen-long-openid-value-559111'];
+    const store = await open();
+    const items = store.collection<Item>('items', ON_DISK);
+    await items.insert({ id: 'i1', owner: a, n: 1 });
+    await items.insert({ id: 'i2', owner: b, n: 2 });
+    await items.insert({ id: 'i3', owner: b, n: 3 });
+    assert.deepEqual((await items.findBy('owner', a)).map((d) => d.id), ['i1']);
+    assert.deepEqual((await items.findBy('owner', b)).map((d) => d.id).sort(), ['i2', 'i3']);
+    assert.equal(await countBy(items, 'owner', a), 1);
+    assert.equal(await countBy(items, 'owner', b), 2);
+    await items.delete('i2');
+    assert.equal(await countBy(items, 'owner', b), 1);
+    assert.deepEqual((await items.findBy('owner', a)).map((d) => d.id), ['i1']);
+    await store.close();
   });
 
   it('rewrites a shard file once most of its lines are superseded', async () => {

@@ -65,8 +65,11 @@ function toWechatError(err: Error & { code?: unknown }, data: unknown, base: str
     const errmsg = redactSecrets(typeof reply.errmsg === 'string' ? reply.errmsg : '');
     return new WechatApiError(redactSecrets(wechatErrorMessage(reply.errcode, errmsg)), reply.errcode, errmsg);
   }
-  // No errcode: the request itself failed (network, timeout, a proxy answering HTML).
-  const detail = redactSecrets(err.message);
+  // No errcode: the request itself failed (network, timeout, a redirect, a proxy answering HTML).
+  // fetch says only "fetch failed"; what happened is its cause.
+  const cause = (err as Error & { cause?: unknown }).cause;
+  const why = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : '';
+  const detail = redactSecrets(why && !err.message.includes(why) ? `${err.message}: ${why}` : err.message);
   return new WechatApiError(`无法访问微信接口 ${redactSecrets(base)}：${detail}`, -1, detail);
 }
 

@@ -1,4 +1,4 @@
-// The client's direct calls (node:http, post-json.ts) for notices, against nock with WeChat's real shapes and
+// The client's direct calls (fetch) for notices, against nock with WeChat's real shapes and
 // error codes: stable_token (normal mode, force refresh within its limits, the classic token as
 // fallback), template send with client_msg_id, and bizsend.
 import assert from 'node:assert/strict';

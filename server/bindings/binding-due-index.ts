@@ -206,8 +206,17 @@ async function buildPairs(deps: BindingsDeps, pairs: readonly string[], followed
   return { bindings, days: days.size };
 }
 
+/**
+ * Per store, the city day this process last dropped past days for. Days only become past when the
+ * date changes, and finding them reads every document of the index (at 200,000 bindings, tens of
+ * thousands of day lists read back from disk), so planning passes of the same day skip it.
+ */
+const droppedOn = new WeakMap<object, string>();
+
 async function dropPastDays(deps: Pick<BindingsDeps, 'store'>, today: string) {
+  if (droppedOn.get(deps.store) === today) return;
   const index = dueIndexOf(deps);
   const past = await index.list((d) => 'date' in d && d.date < today);
   for (const doc of past) await index.delete(doc.id);
+  droppedOn.set(deps.store, today);
 }

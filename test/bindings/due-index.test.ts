@@ -56,6 +56,19 @@ describe('the bindings’ reminder-day index', () => {
     assert.deepEqual(await collect(dueBindings(deps, { ...DECEMBER, to: '2027-01-15' })), ['02:鄂A0B789 2026-12-20', '02:鄂A12345 2027-01-15']);
   });
 
+  it('drops the days that have passed, once per city day', async () => {
+    const past = (date: string) => ({ id: `jiaojing/vehicle/inspectionDue/${date}/0`, kind: 'jiaojing/vehicle', field: 'inspectionDue', date, ids: ['gone'] });
+    await index().put(past('2026-11-30'));
+    await ensureDueIndex(deps, [deps.live.current()], '2026-12-02');
+    assert.equal(await index().get(past('2026-11-30').id), undefined, 'a past day is dropped');
+    // Another pass the same day does not read the whole index again; the next day it does.
+    await index().put(past('2026-12-01'));
+    await ensureDueIndex(deps, [deps.live.current()], '2026-12-02');
+    assert.ok(await index().get(past('2026-12-01').id));
+    await ensureDueIndex(deps, [deps.live.current()], '2026-12-03');
+    assert.equal(await index().get(past('2026-12-01').id), undefined);
+  });
+
   it('holds ids, kinds, field names and dates only: no plate, VIN or openid', async () => {
     const view = await addBinding(deps, car('鄂A12345', '4F2A91', 'oCitizen7'));
     const stored = JSON.stringify(await index().list());

@@ -49,10 +49,20 @@ let sent = 0;
 
 function post(req: { path: string; body: string }): Promise<number> {
   return new Promise((resolve, reject) => {
-    const r = http.request({ host: '127.0.0.1', port, method: 'POST', path: req.path, agent, headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(req.body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const r = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: req.path,
+        agent,
+        headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(req.body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     r.on('error', reject);
     r.end(req.body);
   });
@@ -105,11 +115,15 @@ try {
 }
 await new Promise((resolve) => child.once('exit', resolve));
 if (native) {
-  console.log(`${variant} ${mode}: ${((cpu * 1e6) / PUSHES).toFixed(1)} µs server CPU per push (${PUSHES} pushes after ${WARMUP} to warm up, ${CONNECTIONS} connections)`);
+  console.log(
+    `${variant} ${mode}: ${((cpu * 1e6) / PUSHES).toFixed(1)} µs server CPU per push (${PUSHES} pushes after ${WARMUP} to warm up, ${CONNECTIONS} connections)`,
+  );
   process.exit(0);
 }
 // The dump after the first (-d) is the measured part; its "totals:" line counts instructions.
 const dumps = readFileSync(`${out}.1`, 'utf8');
 const total = Number(/^totals:\s+(\d+)/m.exec(dumps)?.[1] ?? /^summary:\s+(\d+)/m.exec(dumps)?.[1]);
-console.log(`${variant} ${mode}: ${(total / PUSHES / 1000).toFixed(1)}k instructions per push (${PUSHES} pushes after ${WARMUP} to warm up, ${CONNECTIONS} connections; ${out}.1)`);
+console.log(
+  `${variant} ${mode}: ${(total / PUSHES / 1000).toFixed(1)}k instructions per push (${PUSHES} pushes after ${WARMUP} to warm up, ${CONNECTIONS} connections; ${out}.1)`,
+);
 for (const file of [out, `${out}.1`]) if (!process.env.KEEP) rmSync(file, { force: true });

@@ -17,7 +17,10 @@ export const tokenOf = (account?: string) => (account ? `${TOKEN}-${account}` : 
 /** Messages that hit the sample city's first 20 `contains` keywords of services (a service card each). */
 export async function keywordTexts(): Promise<string[]> {
   const small = buildAccount(await loadCityFromDir(path.join(projectRoot, 'topics')), { publicBaseUrl: 'https://gov.example.cn' });
-  return small.keywords.filter((k) => k.target.kind === 'service' && k.match === 'contains').slice(0, 20).map((k) => `我想问${k.text}`);
+  return small.keywords
+    .filter((k) => k.target.kind === 'service' && k.match === 'contains')
+    .slice(0, 20)
+    .map((k) => `我想问${k.text}`);
 }
 
 /** Pre-built signed requests, each with its own MsgId and nonce (safe mode: its own Encrypt and msg_signature). */
@@ -35,6 +38,9 @@ export function requests(texts: string[], mode: Mode, count: number, account?: s
     if (mode === 'plain') return { path: `${callback}?signature=${signature}&timestamp=${ts}&nonce=${nonce}`, body: xml };
     const encrypt = crypt.encrypt(xml);
     const ms = msgSignature(TOKEN, ts, nonce, encrypt);
-    return { path: `${callback}?signature=${signature}&timestamp=${ts}&nonce=${nonce}&encrypt_type=aes&msg_signature=${ms}`, body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
+    return {
+      path: `${callback}?signature=${signature}&timestamp=${ts}&nonce=${nonce}&encrypt_type=aes&msg_signature=${ms}`,
+      body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
+    };
   });
 }

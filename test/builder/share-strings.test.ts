@@ -4,7 +4,12 @@ import { shareStrings } from '../../server/builder/share-strings.js';
 describe('shareStrings', () => {
   it('leaves every text and the shape of the build as they were', () => {
     const n = String(Math.random());
-    const build = { keywords: [{ text: `事项${n}号查询`, normalized: `事项${n}号查询`, source: { file: 'departments/a.json', pointer: `/services/${n}/keywords/0` } }], count: 3, none: null, flags: [true, 'x'] };
+    const build = {
+      keywords: [{ text: `事项${n}号查询`, normalized: `事项${n}号查询`, source: { file: 'departments/a.json', pointer: `/services/${n}/keywords/0` } }],
+      count: 3,
+      none: null,
+      flags: [true, 'x'],
+    };
     const before = structuredClone(build);
     assert.equal(shareStrings(build), build);
     assert.deepEqual(build, before);

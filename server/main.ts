@@ -158,11 +158,14 @@ export async function startServer(requested: Readonly<Config> = loadConfig(), lo
   // Listening before bootstrap: a publish by another process in between is not missed.
   const stops = await Promise.all(runtimes.map((r) => followLiveVersion(store, r.publisher)));
   const stopFollowing = () => stops.forEach((s) => s());
-  const boot = await publisher.bootstrap(config.topicsDir);
+  // Each account serves start-up's build of the directory when it is what is published (no second build).
+  const prepared = (i: number) => ({ files: dirFiles, build: city.accounts[i]! });
+  const boot = await publisher.bootstrap(config.topicsDir, prepared(0));
   if (boot.version) log(`已发布版本 #${boot.version.number}（${boot.version.hash.slice(0, 12)}）`);
   if (boot.menuError) log(`微信拒绝了菜单：${boot.menuError}`);
-  for (const r of runtimes.slice(1)) {
-    const b = await r.publisher.bootstrap(config.topicsDir);
+  for (const [i, r] of runtimes.entries()) {
+    if (i === 0) continue;
+    const b = await r.publisher.bootstrap(config.topicsDir, prepared(i));
     if (b.version) log(`公众号 ${r.id}：已发布版本 #${b.version.number}（${b.version.hash.slice(0, 12)}）`);
     if (b.menuError) log(`公众号 ${r.id}：微信拒绝了菜单：${b.menuError}`);
   }

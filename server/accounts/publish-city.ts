@@ -54,7 +54,7 @@ export function createCityPublisher(deps: { store: Store; accounts: AccountRegis
   }
 
   return {
-    bootstrap: (dir) => primary().bootstrap(dir),
+    bootstrap: (dir, prepared) => primary().bootstrap(dir, prepared),
     build: (files) => primary().build(files),
     currentVersion: () => primary().currentVersion(),
     currentFiles: () => primary().currentFiles(),

@@ -1,6 +1,8 @@
 // Instructions per push on the whole server, counted by valgrind's callgrind: a figure the load
 // of a shared machine does not change, for comparing the sample city with the 20,000-keyword one.
-//   npx tsx bench/wechat-instructions.ts [small|large] [plain|safe] [pushes, default 20000]
+//   npx tsx bench/wechat-instructions.ts [small|large|one-account|three-accounts] [plain|safe] [pushes, default 20000]
+// one-account and three-accounts send bench/wechat.ts's accounts-part messages; ACCOUNT=chuxing sends
+// them to that account's callback (/wechat/chuxing) of the three-account city.
 // The server is bench/wechat.ts's (`--serve <variant>`: as `onestop serve` builds it), run under
 // callgrind with instrumentation off; after WARMUP pushes (the JIT settles) counting starts, the
 // pushes are sent (CONNECTIONS at a time, each signed with its own nonce and MsgId, hitting a
@@ -14,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuSeconds } from './support/child-server.js';
-import { keywordTexts, type Mode, requests } from './support/wechat-pushes.js';
+import { accountTexts, keywordTexts, type Mode, requests } from './support/wechat-pushes.js';
 
 const variant = process.argv[2] ?? 'small';
 const mode = (process.argv[3] ?? 'plain') as Mode;
@@ -43,7 +45,8 @@ const port = await new Promise<number>((resolve, reject) => {
 });
 
 const listening = performance.now();
-const texts = await keywordTexts();
+const texts = variant === 'one-account' || variant === 'three-accounts' ? await accountTexts() : await keywordTexts();
+const account = process.env.ACCOUNT || undefined;
 let agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 let sent = 0;
 
@@ -71,7 +74,7 @@ function post(req: { path: string; body: string }): Promise<number> {
 /** Sends `count` pushes, CONNECTIONS in flight; fails on any answer but 200. */
 async function push(count: number) {
   for (let done = 0; done < count; done += BATCH) {
-    const batch = requests(texts, mode, Math.min(BATCH, count - done), undefined, sent);
+    const batch = requests(texts, mode, Math.min(BATCH, count - done), account, sent);
     sent += batch.length;
     let next = 0;
     await Promise.all(
@@ -124,6 +127,6 @@ if (native) {
 const dumps = readFileSync(`${out}.1`, 'utf8');
 const total = Number(/^totals:\s+(\d+)/m.exec(dumps)?.[1] ?? /^summary:\s+(\d+)/m.exec(dumps)?.[1]);
 console.log(
-  `${variant} ${mode}: ${(total / PUSHES / 1000).toFixed(1)}k instructions per push (${PUSHES} pushes after ${WARMUP} to warm up, ${CONNECTIONS} connections; ${out}.1)`,
+  `${variant}${account ? ` /wechat/${account}` : ''} ${mode}: ${(total / PUSHES / 1000).toFixed(1)}k instructions per push (${PUSHES} pushes after ${WARMUP} to warm up, ${CONNECTIONS} connections; ${out}.1)`,
 );
 for (const file of [out, `${out}.1`]) if (!process.env.KEEP) rmSync(file, { force: true });

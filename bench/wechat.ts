@@ -21,7 +21,7 @@ import { startServer } from '../server/main.js';
 import { createMemoryStore } from '../server/store/memory-store.js';
 import { LOCAL_STANDIN_CREDENTIALS } from '../server/wechat/standin/standin-state.js';
 import { cpuSeconds, startChild } from './support/child-server.js';
-import { AES_KEY, APP_ID, type Mode, requests, TOKEN, tokenOf } from './support/wechat-pushes.js';
+import { accountTexts, AES_KEY, APP_ID, type Mode, requests, TOKEN, tokenOf } from './support/wechat-pushes.js';
 
 type Variant = 'bare' | 'small' | 'large' | 'one-account' | 'three-accounts';
 const SELF = fileURLToPath(import.meta.url);
@@ -276,10 +276,7 @@ async function accountsPart(texts: string[]): Promise<boolean> {
 async function main() {
   const small = buildAccount(await loadCityFromDir(SAMPLE_CITY), { publicBaseUrl: 'https://gov.example.cn' });
   const texts = small.keywords.filter((k) => k.target.kind === 'service' && k.match === 'contains').slice(0, 20).map((k) => `我想问${k.text}`);
-  const chuxing = buildAccount(await loadCityFromDir(SAMPLE_CITY), { publicBaseUrl: 'https://gov.example.cn', account: 'chuxing' });
-  // The same work on every callback: keywords both accounts answer with a service card (no query, no conflict).
-  const plainService = (k: (typeof chuxing.keywords)[number]) => k.target.kind === 'service' && k.match === 'contains' && !k.resolution && !chuxing.services.find((s) => k.target.kind === 'service' && s.ref === k.target.service)?.steps.query;
-  const chuxingTexts = chuxing.keywords.filter(plainService).slice(0, 20).map((k) => `我想问${k.text}`);
+  const chuxingTexts = await accountTexts();
   if (process.env.BENCH_ONLY === 'accounts') {
     process.exitCode = (await accountsPart(chuxingTexts)) ? 0 : 1;
     return;

@@ -23,6 +23,18 @@ export async function keywordTexts(): Promise<string[]> {
     .map((k) => `我想问${k.text}`);
 }
 
+/**
+ * Messages that hit the 出行 account's first 20 plain service keywords (a service card, no query, no
+ * conflict): the same work on every callback of the three-account sample city and on the one-account one.
+ */
+export async function accountTexts(): Promise<string[]> {
+  const chuxing = buildAccount(await loadCityFromDir(path.join(projectRoot, 'topics')), { publicBaseUrl: 'https://gov.example.cn', account: 'chuxing' });
+  return chuxing.keywords
+    .filter((k) => k.target.kind === 'service' && k.match === 'contains' && !k.resolution && !chuxing.services.find((s) => k.target.kind === 'service' && s.ref === k.target.service)?.steps.query)
+    .slice(0, 20)
+    .map((k) => `我想问${k.text}`);
+}
+
 /** Pre-built signed requests, each with its own MsgId and nonce (safe mode: its own Encrypt and msg_signature). */
 export function requests(texts: string[], mode: Mode, count: number, account?: string, first = 0) {
   const TOKEN = tokenOf(account);

@@ -21,7 +21,7 @@ import { startServer } from '../server/main.js';
 import { createMemoryStore } from '../server/store/memory-store.js';
 import { LOCAL_STANDIN_CREDENTIALS } from '../server/wechat/standin/standin-state.js';
 import { cpuSeconds, startChild } from './support/child-server.js';
-import { accountTexts, AES_KEY, APP_ID, type Mode, requests, TOKEN, tokenOf } from './support/wechat-pushes.js';
+import { accountTexts, AES_KEY, keywordTexts, APP_ID, type Mode, requests, TOKEN, tokenOf } from './support/wechat-pushes.js';
 
 type Variant = 'bare' | 'small' | 'large' | 'one-account' | 'three-accounts';
 const SELF = fileURLToPath(import.meta.url);
@@ -152,32 +152,6 @@ function median(list: Figures[]): Figures {
   return { ...mid, errors: list.reduce((n, f) => n + f.errors, 0), ...(cpus.length ? { cpuUsPerReq: cpus[Math.floor(cpus.length / 2)], cpuShare: shares[Math.floor(shares.length / 2)] } : {}) };
 }
 
-async function run(name: string, variant: Variant, mode: Mode, texts: string[], account?: string): Promise<Figures> {
-  const require = createRequire(import.meta.url);
-  const autocannon = require('autocannon') as (opts: object) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number; timeouts: number }>;
-  const reqs = requests(texts, mode, 120_000, account);
-  const { child, port } = await start(variant);
-  try {
-    let i = 0;
-    const setupRequest = (req: Record<string, unknown>) => ({ ...req, ...reqs[i++ % reqs.length] });
-    const base = { url: `http://127.0.0.1:${port}`, connections: 32, method: 'POST', headers: { 'content-type': 'text/xml' }, requests: [{ setupRequest }] };
-    await autocannon({ ...base, duration: 1 }); // warm up the JIT
-    const cpuBefore = cpuSeconds(child.pid!);
-    const started = performance.now();
-    const r = await autocannon({ ...base, duration: DURATION_S });
-    const wall = (performance.now() - started) / 1000;
-    const cpuAfter = cpuSeconds(child.pid!);
-    const figures: Figures = { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
-    if (cpuBefore !== undefined && cpuAfter !== undefined) {
-      figures.cpuUsPerReq = ((cpuAfter - cpuBefore) * 1e6) / (r.requests.average * wall);
-      figures.cpuShare = (cpuAfter - cpuBefore) / wall;
-    }
-    return figures;
-  } finally {
-    child.kill('SIGTERM');
-  }
-}
-
 /** A running bench server and the callback a row drives on it. */
 interface Callback {
   name: string;
@@ -188,16 +162,16 @@ interface Callback {
   sent: number;
 }
 
-/** One slice: `seconds` of signed pushes on one callback, 32 connections, no push repeated. */
-async function slice(cb: Callback, texts: string[], seconds: number): Promise<Figures> {
+/** `seconds` of signed pushes on one callback, 32 connections, no push repeated (every row's measurement). */
+async function slice(cb: Callback, texts: string[], seconds: number, mode: Mode = 'plain'): Promise<Figures> {
   const require = createRequire(import.meta.url);
   const autocannon = require('autocannon') as (opts: object) => Promise<{ requests: { total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number; timeouts: number }>;
   const first = cb.sent;
-  const reqs = requests(texts, 'plain', Math.ceil(seconds * 15_000), cb.account, first);
+  const reqs = requests(texts, mode, Math.ceil(seconds * 15_000), cb.account, first);
   let i = 0;
   // More pushes than were signed beforehand (a faster machine): signed on the spot, each still its own.
   const setupRequest = (req: Record<string, unknown>) => {
-    const push = reqs[i] ?? requests(texts, 'plain', 1, cb.account, first + i)[0]!;
+    const push = reqs[i] ?? requests(texts, mode, 1, cb.account, first + i)[0]!;
     i++;
     return { ...req, ...push };
   };
@@ -216,6 +190,18 @@ async function slice(cb: Callback, texts: string[], seconds: number): Promise<Fi
 }
 
 const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** A fresh server for one row: warmed up for a second, then measured for DURATION_S. */
+async function run(name: string, variant: Variant, mode: Mode, texts: string[], account?: string): Promise<Figures> {
+  const { child, port } = await start(variant);
+  try {
+    const cb: Callback = { name, port, pid: child.pid!, account, sent: 0 };
+    await slice(cb, texts, 1, mode); // warm up the JIT
+    return await slice(cb, texts, DURATION_S, mode);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
 
 /**
  * Several accounts (BENCH_ONLY=accounts runs just this part): the same callback work on the sample city
@@ -275,7 +261,7 @@ async function accountsPart(texts: string[]): Promise<boolean> {
 
 async function main() {
   const small = buildAccount(await loadCityFromDir(SAMPLE_CITY), { publicBaseUrl: 'https://gov.example.cn' });
-  const texts = small.keywords.filter((k) => k.target.kind === 'service' && k.match === 'contains').slice(0, 20).map((k) => `我想问${k.text}`);
+  const texts = await keywordTexts();
   const chuxingTexts = await accountTexts();
   if (process.env.BENCH_ONLY === 'accounts') {
     process.exitCode = (await accountsPart(chuxingTexts)) ? 0 : 1;
